@@ -1,0 +1,23 @@
+package io.raftj.raft;
+
+/**
+ * The Raft state machine. Mirrors {@code raft} in etcd's {@code raft.go}.
+ *
+ * <p>This class currently holds the protocol constants; the state machine itself follows.
+ */
+public final class Raft {
+
+  /** The placeholder node ID used when there is no leader or no vote. */
+  public static final long NONE = 0L;
+
+  /** "No limit" for size budgets: Go's {@code math.MaxUint64}. */
+  public static final long NO_LIMIT = Long.MAX_VALUE;
+
+  /** The target of {@code MsgStorageAppend}: the local append thread (Go: {@code math.MaxUint64}). */
+  public static final long LOCAL_APPEND_THREAD = -1L;
+
+  /** The target of {@code MsgStorageApply}: the local apply thread (Go: {@code math.MaxUint64 - 1}). */
+  public static final long LOCAL_APPLY_THREAD = -2L;
+
+  private Raft() {}
+}

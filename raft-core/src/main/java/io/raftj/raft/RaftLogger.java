@@ -1,0 +1,51 @@
+package io.raftj.raft;
+
+/**
+ * The logger the core writes through, with etcd raft's levels and Go-printf templates.
+ *
+ * <p>Log lines in the core are part of its observable behaviour: the interaction harness writes
+ * them into script output, so the texts and levels match etcd's. Templates use Go's verbs
+ * ({@code %d}, {@code %x}, {@code %s}, {@code %v}, {@code %q}, {@code %t}) and are rendered by
+ * {@link GoFormat}. Implementations must be thread-safe when shared between nodes.
+ *
+ * <p>Mirrors {@code Logger} in etcd's {@code logger.go}. {@link #panicf} logs and then throws;
+ * nothing calls {@code System.exit}, so {@link #fatalf} throws too.
+ */
+public interface RaftLogger {
+
+  /** True when debug lines are written; guard expensive arguments with it. */
+  boolean isDebugEnabled();
+
+  void debugf(String format, Object... args);
+
+  void infof(String format, Object... args);
+
+  void warningf(String format, Object... args);
+
+  void errorf(String format, Object... args);
+
+  /**
+   * Logs at the fatal level and throws {@link IllegalStateException} with the formatted text.
+   *
+   * @throws IllegalStateException always
+   */
+  void fatalf(String format, Object... args);
+
+  /**
+   * Logs at the panic level and throws {@link IllegalStateException} with the formatted text: a
+   * broken invariant, as etcd's {@code Panicf}.
+   *
+   * @throws IllegalStateException always
+   */
+  void panicf(String format, Object... args);
+
+  /** The default logger: writes to slf4j under the name {@code io.raftj.raft}. */
+  static RaftLogger defaultLogger() {
+    return Slf4jRaftLogger.DEFAULT;
+  }
+
+  /** A logger that writes nothing; {@link #panicf} and {@link #fatalf} still throw. */
+  static RaftLogger discard() {
+    return DiscardRaftLogger.INSTANCE;
+  }
+}
