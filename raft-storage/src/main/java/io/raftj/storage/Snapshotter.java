@@ -81,6 +81,18 @@ public final class Snapshotter {
     return String.format("%016x-%016x%s", term, index, SNAP_SUFFIX);
   }
 
+  /** The index in a {@code %016x-%016x.snap} name, or -1 if the name is not one. */
+  static long indexOf(String name) {
+    if (name.length() != 38 || name.charAt(16) != '-' || !name.endsWith(SNAP_SUFFIX)) {
+      return -1;
+    }
+    try {
+      return Long.parseUnsignedLong(name.substring(17, 33), 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /**
    * Writes {@code snapshot} durably to its {@code .snap} file; an empty snapshot (index 0) is
    * ignored, as in etcd's {@code SaveSnap}. When this returns, the file and its name survive a
@@ -144,11 +156,11 @@ public final class Snapshotter {
    *
    * @throws NoSnapshotException if no file matches
    */
-  public Snapshot loadNewestAvailable(Collection<SnapshotMetadata> walSnaps) throws IOException {
+  public Snapshot loadNewestAvailable(Collection<io.raftj.wal.walpb.Snapshot> walSnaps) throws IOException {
     return loadMatching(walSnaps);
   }
 
-  private Snapshot loadMatching(Collection<SnapshotMetadata> walSnaps) throws IOException {
+  private Snapshot loadMatching(Collection<io.raftj.wal.walpb.Snapshot> walSnaps) throws IOException {
     for (String name : snapNames()) {
       Snapshot snap = loadSnap(name);
       if (snap != null && (walSnaps == null || matches(snap.getMetadata(), walSnaps))) {
@@ -158,8 +170,9 @@ public final class Snapshotter {
     throw new NoSnapshotException();
   }
 
-  private static boolean matches(SnapshotMetadata m, Collection<SnapshotMetadata> walSnaps) {
-    for (SnapshotMetadata w : walSnaps) {
+  private static boolean matches(
+      SnapshotMetadata m, Collection<io.raftj.wal.walpb.Snapshot> walSnaps) {
+    for (io.raftj.wal.walpb.Snapshot w : walSnaps) {
       if (m.getTerm() == w.getTerm() && m.getIndex() == w.getIndex()) {
         return true;
       }

@@ -40,8 +40,8 @@ final class SnapshotterTest {
         .build();
   }
 
-  static SnapshotMetadata walSnap(long term, long index) {
-    return SnapshotMetadata.newBuilder().setTerm(term).setIndex(index).build();
+  static io.raftj.wal.walpb.Snapshot walSnap(long term, long index) {
+    return io.raftj.wal.walpb.Snapshot.newBuilder().setTerm(term).setIndex(index).build();
   }
 
   @Test
@@ -94,7 +94,7 @@ final class SnapshotterTest {
         .containsExactly("5.snap", "4.snap", "3.snap", "2.snap", "1.snap");
   }
 
-  record LoadCase(String name, List<SnapshotMetadata> availableWalSnaps, long wantIndex) {
+  record LoadCase(String name, List<io.raftj.wal.walpb.Snapshot> availableWalSnaps, long wantIndex) {
     @Override
     public String toString() {
       return name;
