@@ -241,7 +241,7 @@ final class RaftLog {
 
   /** True if there are unstable entries ready to be written and not already being written. */
   boolean hasNextUnstableEnts() {
-    return !unstable.nextEntries().isEmpty();
+    return unstable.hasNextEntries();
   }
 
   /** True if there are unstable entries ready to be written or being written. */

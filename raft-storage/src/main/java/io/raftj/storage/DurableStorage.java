@@ -1,0 +1,423 @@
+package io.raftj.storage;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.CompactedException;
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
+import io.raftj.wal.Wal;
+import io.raftj.wal.WalPurger;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Durable Raft storage over one data directory: etcd-format snapshot files in {@code snap/}, the
+ * WAL in {@code wal/}, and the {@link MemoryStorage} Raft reads, kept in the order Raft requires
+ * and recovered together on restart. It does what etcd's raftexample wires by hand in
+ * {@code raft.go} ({@code replayWAL}, {@code saveSnap}, the Ready loop's saves, compaction), with
+ * the fixes etcd's issues taught: the snapshot file is durable before its WAL record, a torn WAL
+ * tail is repaired once, and old WAL segments and snapshot files are purged.
+ *
+ * <p>A host needs a few lines:
+ *
+ * <pre>{@code
+ * DurableStorage storage = DurableStorage.open(dataDir, DurableStorageOptions.DEFAULT);
+ * // Raft's Storage is storage.memoryStorage(); its applied index is storage.appliedIndex().
+ * // On a restart, restore the state machine from storage.snapshotAtOpen() first; on a fresh
+ * // start (!storage.isRestart()), bootstrap the peers.
+ * for (;;) {
+ *   Ready rd = rawNode.ready();
+ *   storage.save(rd.hardState(), rd.entries(), rd.snapshot());  // durable when it returns
+ *   send(rd.messages());
+ *   apply(rd.committedEntries());
+ *   rawNode.advance(rd);
+ *   if (applied - lastSnapshot > 10_000) {
+ *     storage.snapshot(applied, confState, stateMachine.serialize());  // compacts and purges
+ *   }
+ * }
+ * }</pre>
+ *
+ * With asynchronous storage writes, the append thread calls {@link #saveStorageAppend} with each
+ * {@code MsgStorageAppend} and then delivers the message's responses itself.
+ *
+ * <p>Thread-safety: the saving methods, {@link #snapshot}, {@link #compact}, {@link #purge} and
+ * {@link #close} are serialised on this object, so the apply thread may snapshot while another
+ * thread saves. After a save or snapshot throws, what reached the disk is unknown (etcd panics
+ * here), so every later write throws too; reopen the directory to recover.
+ */
+public final class DurableStorage implements Closeable {
+
+  /** The WAL's subdirectory of the data directory. */
+  public static final String WAL_DIR = "wal";
+
+  /** The snapshot files' subdirectory of the data directory. */
+  public static final String SNAP_DIR = "snap";
+
+  private final Path dir;
+  private final DurableStorageOptions options;
+  private final StorageListener listener;
+  private final DirectoryLock lock;
+  private final Snapshotter snapshotter;
+  private final Wal wal;
+  private final MemoryStorage memoryStorage;
+  private final boolean restart;
+  private final Snapshot snapshotAtOpen;
+  private final HardState hardStateAtOpen;
+
+  private HardState lastHardState;
+  private IOException failure;
+  private boolean closed;
+
+  private DurableStorage(
+      Path dir, DurableStorageOptions options, DirectoryLock lock, Snapshotter snapshotter,
+      Recovery.Result r) {
+    this.dir = dir;
+    this.options = options;
+    this.listener = options.listener();
+    this.lock = lock;
+    this.snapshotter = snapshotter;
+    this.wal = r.wal();
+    this.memoryStorage = r.storage();
+    this.restart = r.restart();
+    this.snapshotAtOpen = r.snapshot();
+    this.hardStateAtOpen = r.hardState();
+    this.lastHardState = r.hardState();
+  }
+
+  /** Opens {@code dir} with {@link DurableStorageOptions#DEFAULT}. */
+  public static DurableStorage open(Path dir) throws IOException {
+    return open(dir, DurableStorageOptions.DEFAULT);
+  }
+
+  /**
+   * Opens a data directory, creating it or recovering what it holds: the newest snapshot file
+   * that the WAL confirms (older ones are the fallback if it is broken), the WAL replayed from it
+   * with a torn tail repaired once, and a {@link MemoryStorage} restored from snapshot, hard state
+   * and entries. Snapshot files the WAL does not confirm are removed.
+   *
+   * @throws DirectoryLockedException if another process or object has the directory open
+   * @throws io.raftj.wal.WalException and its subclasses if the WAL is damaged beyond its tail
+   */
+  public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
+    Path snapDir = dir.resolve(SNAP_DIR);
+    boolean created = !Files.isDirectory(dir);
+    Files.createDirectories(snapDir);
+    if (created) {
+      FileUtil.fsyncDir(dir.toAbsolutePath().getParent());
+    }
+    FileUtil.fsyncDir(dir);
+    DirectoryLock lock = DirectoryLock.acquire(dir);
+    try {
+      Snapshotter snapshotter =
+          new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener());
+      Recovery.Result r = Recovery.recover(dir.resolve(WAL_DIR), snapshotter, options);
+      return new DurableStorage(dir, options, lock, snapshotter, r);
+    } catch (IOException | RuntimeException e) {
+      try {
+        lock.close();
+      } catch (IOException le) {
+        e.addSuppressed(le);
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // what the host reads after open
+
+  /** The storage to give Raft. Entries, hard state and snapshot in it are durable. */
+  public MemoryStorage memoryStorage() {
+    return memoryStorage;
+  }
+
+  /**
+   * Whether the directory held a node's state. False for a new directory, and for a WAL that
+   * holds nothing but its creation (a crash before the first save): bootstrap the peers then.
+   */
+  public boolean isRestart() {
+    return restart;
+  }
+
+  /** The snapshot recovered on open (the default instance if none): restore the state machine from it. */
+  public Snapshot snapshotAtOpen() {
+    return snapshotAtOpen;
+  }
+
+  /**
+   * The index the state machine stands at once it has restored {@link #snapshotAtOpen()}: give it
+   * to Raft as the applied index, so committed entries after it are delivered again.
+   */
+  public long appliedIndex() {
+    return snapshotAtOpen.getMetadata().getIndex();
+  }
+
+  /**
+   * The commit index recovered on open: the applied index the state machine must reach to be
+   * where it was before the restart (the committed entries up to it come back through Raft).
+   */
+  public long replayTargetIndex() {
+    return hardStateAtOpen.getCommit();
+  }
+
+  /** The hard state recovered on open. */
+  public HardState hardStateAtOpen() {
+    return hardStateAtOpen;
+  }
+
+  /** The data directory. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The snapshotter over {@code snap/}, for a host that reads snapshot files itself. */
+  public Snapshotter snapshotter() {
+    return snapshotter;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // writes
+
+  /**
+   * Persists one {@code Ready}'s hard state, entries and snapshot, in the order that survives a
+   * crash at any point: the snapshot file (fsynced), then the WAL's snapshot record (synced), then
+   * the entries and hard state (synced exactly when Raft requires: new entries, or a new term or
+   * vote), and only then the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
+   * parts are skipped.
+   *
+   * @throws IOException if a write failed; the storage refuses further writes
+   */
+  public synchronized void save(HardState hardState, List<Entry> entries, Snapshot snapshot)
+      throws IOException {
+    checkWritable();
+    boolean hasSnap = snapshot.getMetadata().getIndex() > 0;
+    boolean hasState = !isEmptyHardState(hardState);
+    try {
+      if (hasSnap) {
+        persistSnapshot(snapshot);
+      }
+      if (hasState || !entries.isEmpty()) {
+        saveToWal(hardState, entries);
+      }
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+    if (hasSnap) {
+      memoryStorage.applySnapshot(snapshot);
+    }
+    if (!entries.isEmpty()) {
+      memoryStorage.append(entries);
+    }
+    if (hasState) {
+      memoryStorage.setHardState(hardState);
+    }
+    if (hasSnap) {
+      releaseWal();
+    }
+  }
+
+  /**
+   * Persists a {@code MsgStorageAppend} (asynchronous storage writes): its hard state (term, vote
+   * and commit, all set or none), entries and snapshot, as {@link #save} does. Delivering
+   * {@code m.getResponsesList()} afterwards is the caller's job.
+   *
+   * @throws IllegalArgumentException if {@code m} is not a {@code MsgStorageAppend}
+   * @throws IOException if a write failed; the storage refuses further writes
+   */
+  public void saveStorageAppend(Message m) throws IOException {
+    if (m.getType() != MessageType.MsgStorageAppend) {
+      throw new IllegalArgumentException("not a MsgStorageAppend: " + m.getType());
+    }
+    HardState hs = HardState.getDefaultInstance();
+    if (m.getTerm() != 0 || m.getVote() != 0 || m.getCommit() != 0) {
+      hs = HardState.newBuilder()
+          .setTerm(m.getTerm())
+          .setVote(m.getVote())
+          .setCommit(m.getCommit())
+          .build();
+    }
+    save(hs, m.getEntriesList(), m.hasSnapshot() ? m.getSnapshot() : Snapshot.getDefaultInstance());
+  }
+
+  /**
+   * Takes a snapshot of the state machine at {@code appliedIndex}: creates it in the
+   * {@link MemoryStorage}, writes the snapshot file and its WAL record, compacts the in-memory log
+   * to {@link DurableStorageOptions#snapshotCatchUpEntries()} entries behind it, and purges WAL
+   * segments and snapshot files beyond the retention counts.
+   *
+   * @param appliedIndex the index the state machine has applied, and {@code data} reflects
+   * @param confState the configuration as of {@code appliedIndex}
+   * @return the snapshot
+   * @throws io.raftj.raft.SnapOutOfDateException if a snapshot at or after {@code appliedIndex}
+   *     exists
+   * @throws IOException if writing the snapshot failed; the storage refuses further writes
+   */
+  public synchronized Snapshot snapshot(long appliedIndex, ConfState confState, ByteString data)
+      throws IOException {
+    checkWritable();
+    Snapshot snap = memoryStorage.createSnapshot(appliedIndex, confState, data);
+    try {
+      persistSnapshot(snap);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+    long catchUp = options.snapshotCatchUpEntries();
+    if (appliedIndex > catchUp) {
+      compactQuietly(appliedIndex - catchUp);
+    }
+    releaseWal();
+    purge();
+    return snap;
+  }
+
+  /**
+   * Discards in-memory entries up to {@code compactIndex}, which must not be after the applied
+   * index. The WAL keeps them until a snapshot lets it purge its segments.
+   *
+   * @throws CompactedException if {@code compactIndex} is already compacted
+   */
+  public synchronized void compact(long compactIndex) {
+    checkOpen();
+    memoryStorage.compact(compactIndex);
+  }
+
+  /**
+   * Deletes the oldest snapshot files beyond {@link DurableStorageOptions#maxSnapshotFiles()} and
+   * the oldest WAL segments beyond {@link DurableStorageOptions#maxWalSegments()} that the WAL no
+   * longer holds locked. {@link #snapshot} calls it; a host whose snapshots arrive from the leader
+   * may call it too.
+   */
+  public synchronized void purge() throws IOException {
+    checkOpen();
+    int snapsRemoved = snapshotter.purge(options.maxSnapshotFiles());
+    int walRemoved = WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments()).size();
+    listener.purged(walRemoved, snapsRemoved, walSegmentCount(), snapshotter.count());
+  }
+
+  /**
+   * Syncs the WAL and releases the directory. Everything a save returned for is already durable,
+   * so this adds nothing a restart needs. Calling it again does nothing.
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (failure == null) {
+        wal.close();
+      } else {
+        closeWalAfterFailure();
+      }
+    } finally {
+      lock.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // internals
+
+  /** The file first, then the record that points at it (raftexample#12691, etcd#22340). */
+  private void persistSnapshot(Snapshot snap) throws IOException {
+    snapshotter.saveSnap(snap);
+    SnapshotMetadata md = snap.getMetadata();
+    wal.saveSnapshot(
+        io.raftj.wal.walpb.Snapshot.newBuilder()
+            .setIndex(md.getIndex())
+            .setTerm(md.getTerm())
+            .setConfState(md.getConfState())
+            .build());
+  }
+
+  private void saveToWal(HardState hs, List<Entry> entries) throws IOException {
+    boolean sync =
+        !entries.isEmpty()
+            || hs.getTerm() != lastHardState.getTerm()
+            || hs.getVote() != lastHardState.getVote();
+    long start = System.nanoTime();
+    wal.save(hs, entries);
+    long nanos = System.nanoTime() - start;
+    if (!isEmptyHardState(hs)) {
+      lastHardState = hs;
+    }
+    long bytes = hs.getSerializedSize();
+    for (int i = 0; i < entries.size(); i++) {
+      bytes += entries.get(i).getSerializedSize();
+    }
+    listener.walSaved(entries.size(), bytes, sync, nanos);
+  }
+
+  /**
+   * Lets the WAL unlock the segments before the oldest snapshot file kept, so they become
+   * purgeable. etcd releases up to the newest snapshot; keeping the log back to the oldest
+   * retained one means a broken newest file still has a snapshot and log to fall back on.
+   */
+  private void releaseWal() throws IOException {
+    List<String> names = snapshotter.snapNames(); // newest first
+    if (names.isEmpty()) {
+      return;
+    }
+    String oldest = names.get(Math.min(names.size(), options.maxSnapshotFiles()) - 1);
+    long index = Snapshotter.indexOf(oldest);
+    if (index > 0) {
+      wal.releaseLockTo(index);
+    }
+  }
+
+  private void compactQuietly(long compactIndex) {
+    try {
+      memoryStorage.compact(compactIndex);
+    } catch (CompactedException e) {
+      // Already compacted this far: nothing to do.
+    }
+  }
+
+  private int walSegmentCount() throws IOException {
+    int n = 0;
+    for (String name : FileUtil.readDir(dir.resolve(WAL_DIR))) {
+      if (name.endsWith(".wal")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("storage: closed");
+    }
+  }
+
+  private void checkWritable() throws IOException {
+    checkOpen();
+    if (failure != null) {
+      throw new IOException("storage: an earlier write failed; reopen the directory", failure);
+    }
+  }
+
+  private void fail(Exception e) {
+    failure = e instanceof IOException ? (IOException) e : new IOException(e);
+  }
+
+  private void closeWalAfterFailure() {
+    try {
+      wal.close();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  static boolean isEmptyHardState(HardState hs) {
+    return hs.getTerm() == 0 && hs.getVote() == 0 && hs.getCommit() == 0;
+  }
+}

@@ -1,0 +1,289 @@
+package io.raftj.wal;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads records from a run of segments, checking each record's CRC against the chain and telling
+ * a torn tail from corruption. Mirrors {@code decoder} in etcd's {@code wal/decoder.go}.
+ * Not thread-safe.
+ *
+ * <p>{@link #decode()} returns the next record, reused across calls; {@code null} is a clean end
+ * (etcd's {@code io.EOF}); {@link TornTailException} is etcd's {@code io.ErrUnexpectedEOF}.
+ */
+final class Decoder {
+  static final int MIN_SECTOR_SIZE = 512;
+  /** Size of the length field that starts every frame. */
+  static final int FRAME_SIZE_BYTES = 8;
+
+  private static final int READ_BUFFER = 1 << 20;
+
+  /** One decoded record. Its data lies in the decoder's buffer until the next decode. */
+  static final class Rec {
+    long type;
+    int crc;
+    boolean hasData;
+    byte[] buf;
+    int dataOff;
+    int dataLen;
+
+    byte[] data() {
+      if (!hasData) {
+        return null;
+      }
+      byte[] d = new byte[dataLen];
+      System.arraycopy(buf, dataOff, d, 0, dataLen);
+      return d;
+    }
+
+    <T> T parse(Parser<T> parser) throws InvalidProtocolBufferException {
+      return hasData ? parser.parseFrom(buf, dataOff, dataLen) : parser.parseFrom(new byte[0]);
+    }
+  }
+
+  private final List<WalFs.WalFile> files;
+  private final boolean continueOnCrcError;
+  private int current;
+  private long fileSize;
+  /** File offset following the last valid record in the current file. */
+  private long lastValidOff;
+  /** Start of the last record returned. */
+  private long lastRecordOff;
+  private CRC32C crc = Castagnoli.seeded(0);
+
+  private byte[] rbuf = new byte[READ_BUFFER];
+  private int rpos;
+  private int rlim;
+  /** File offset of rbuf[rlim]. */
+  private long readOff;
+
+  private final Rec rec = new Rec();
+
+  Decoder(List<WalFs.WalFile> files) throws IOException {
+    this(files, false);
+  }
+
+  /** With {@code continueOnCrcError}, a CRC mismatch still advances, for inspection tools. */
+  Decoder(List<WalFs.WalFile> files, boolean continueOnCrcError) throws IOException {
+    this.files = files;
+    this.continueOnCrcError = continueOnCrcError;
+    if (!files.isEmpty()) {
+      fileSize = files.get(0).size();
+    }
+  }
+
+  Rec decode() throws IOException {
+    while (true) {
+      if (current >= files.size()) {
+        return null;
+      }
+      int got = fill(FRAME_SIZE_BYTES);
+      long l = got < FRAME_SIZE_BYTES ? 0 : readLong();
+      if (got == 0 || (got == FRAME_SIZE_BYTES && l == 0)) {
+        // end of this file, or its preallocated zero tail
+        if (!nextFile()) {
+          return null;
+        }
+        continue;
+      }
+      if (got < FRAME_SIZE_BYTES) {
+        throw new TornTailException("partial length field", fileName(), lastValidOff);
+      }
+      rpos += FRAME_SIZE_BYTES;
+      long recBytes = l & ~(0xffL << 56);
+      int padBytes = l < 0 ? (int) ((l >>> 56) & 0x7) : 0;
+      long maxEntryLimit = fileSize - lastValidOff - padBytes;
+      if (recBytes > maxEntryLimit) {
+        throw new TornTailException(String.format(
+            "[wal] max entry size limit exceeded, recBytes: %d, fileSize(%d) - offset(%d) - padBytes(%d) = entryLimit(%d)",
+            recBytes, fileSize, lastValidOff, padBytes, maxEntryLimit), fileName(), lastValidOff);
+      }
+      int frameLen = (int) recBytes + padBytes;
+      if (fill(frameLen) < frameLen) {
+        throw new TornTailException("short record", fileName(), lastValidOff);
+      }
+      int start = rpos;
+      rpos += frameLen;
+      return check(start, (int) recBytes, frameLen);
+    }
+  }
+
+  private Rec check(int start, int recBytes, int frameLen) throws IOException {
+    try {
+      unmarshal(rbuf, start, recBytes);
+    } catch (InvalidProtocolBufferException e) {
+      if (isTornEntry(start, frameLen)) {
+        throw new TornTailException("torn record", fileName(), lastValidOff);
+      }
+      throw new WalCorruptionException("walpb: bad record: " + e.getMessage(), fileName(), lastValidOff);
+    }
+    if (rec.type != Wal.CRC_TYPE) {
+      if (rec.hasData) {
+        crc.update(rec.buf, rec.dataOff, rec.dataLen);
+      }
+      int computed = (int) crc.getValue();
+      if (rec.crc != computed) {
+        long at = lastValidOff;
+        boolean torn = isTornEntry(start, frameLen);
+        if (continueOnCrcError) {
+          advance(frameLen);
+        }
+        if (torn) {
+          throw new TornTailException("torn record", fileName(), at);
+        }
+        throw new CrcMismatchException(rec.crc, computed, fileName(), at);
+      }
+    }
+    advance(frameLen);
+    return rec;
+  }
+
+  private void advance(int frameLen) {
+    lastRecordOff = lastValidOff;
+    lastValidOff += FRAME_SIZE_BYTES + frameLen;
+  }
+
+  /** Parses a walpb.Record as protobuf would, keeping the data in place. */
+  private void unmarshal(byte[] b, int off, int len) throws IOException {
+    rec.type = 0;
+    rec.crc = 0;
+    rec.hasData = false;
+    rec.buf = b;
+    rec.dataOff = 0;
+    rec.dataLen = 0;
+    CodedInputStream in = CodedInputStream.newInstance(b, off, len);
+    while (true) {
+      int tag = in.readTag();
+      switch (tag) {
+        case 0:
+          return;
+        case 8:
+          rec.type = in.readInt64();
+          break;
+        case 16:
+          rec.crc = in.readUInt32();
+          break;
+        case 26: {
+          int n = in.readRawVarint32();
+          if (n < 0 || n > len - in.getTotalBytesRead()) {
+            throw new InvalidProtocolBufferException("truncated data field");
+          }
+          rec.hasData = true;
+          rec.dataOff = off + in.getTotalBytesRead();
+          rec.dataLen = n;
+          in.skipRawBytes(n);
+          break;
+        }
+        default:
+          if (!in.skipField(tag)) {
+            return;
+          }
+      }
+    }
+  }
+
+  /**
+   * A record that fails to parse or check is torn, not corrupt, if it is in the last file and
+   * one of the 512-byte sectors it spans is all zeros: that sector never reached the disk.
+   */
+  private boolean isTornEntry(int start, int frameLen) {
+    if (current != files.size() - 1) {
+      return false;
+    }
+    long fileOff = lastValidOff + FRAME_SIZE_BYTES;
+    int cur = 0;
+    while (cur < frameLen) {
+      int chunk = (int) Math.min(MIN_SECTOR_SIZE - (fileOff % MIN_SECTOR_SIZE), frameLen - cur);
+      boolean zero = true;
+      for (int i = start + cur; i < start + cur + chunk; i++) {
+        if (rbuf[i] != 0) {
+          zero = false;
+          break;
+        }
+      }
+      if (zero) {
+        return true;
+      }
+      fileOff += chunk;
+      cur += chunk;
+    }
+    return false;
+  }
+
+  private boolean nextFile() throws IOException {
+    current++;
+    rpos = 0;
+    rlim = 0;
+    readOff = 0;
+    if (current >= files.size()) {
+      return false;
+    }
+    lastValidOff = 0;
+    fileSize = files.get(current).size();
+    return true;
+  }
+
+  /** Makes up to {@code n} bytes available at rpos; returns how many are. */
+  private int fill(int n) throws IOException {
+    if (rlim - rpos >= n) {
+      return n;
+    }
+    if (rpos > 0) {
+      System.arraycopy(rbuf, rpos, rbuf, 0, rlim - rpos);
+      rlim -= rpos;
+      rpos = 0;
+    }
+    if (n > rbuf.length) {
+      byte[] bigger = new byte[n];
+      System.arraycopy(rbuf, 0, bigger, 0, rlim);
+      rbuf = bigger;
+    }
+    WalFs.WalFile f = files.get(current);
+    while (rlim < n) {
+      ByteBuffer bb = ByteBuffer.wrap(rbuf, rlim, rbuf.length - rlim);
+      int r = f.read(bb, readOff);
+      if (r <= 0) {
+        break;
+      }
+      rlim += r;
+      readOff += r;
+    }
+    return Math.min(n, rlim - rpos);
+  }
+
+  private long readLong() {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (rbuf[rpos + i] & 0xff);
+    }
+    return v;
+  }
+
+  /** The current file's name, for error messages. */
+  String fileName() {
+    return current < files.size() ? files.get(current).path().getFileName().toString() : "";
+  }
+
+  /** Offset following the last valid record of the current file. */
+  long lastOffset() {
+    return lastValidOff;
+  }
+
+  /** Offset of the last record returned, in the current file. */
+  long lastRecordOffset() {
+    return lastRecordOff;
+  }
+
+  int lastCrc() {
+    return (int) crc.getValue();
+  }
+
+  void updateCrc(int prevCrc) {
+    crc = Castagnoli.seeded(prevCrc);
+  }
+}

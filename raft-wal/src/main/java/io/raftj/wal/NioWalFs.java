@@ -1,0 +1,208 @@
+package io.raftj.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * {@link WalFs} over {@link FileChannel}: files 0600 and directories 0700 where POSIX permissions
+ * exist, fdatasync as {@code force(false)}, directory fsync by forcing a read channel on the
+ * directory. Mirrors the parts of etcd's {@code client/pkg/fileutil} the WAL uses.
+ *
+ * <p>Locks are {@link FileChannel#tryLock()} (POSIX record locks, which exclude other processes,
+ * including etcd's own OFD locks) plus a JVM-wide registry of locked paths, because the OS does
+ * not stop a second channel in the same process.
+ */
+final class NioWalFs implements WalFs {
+  static final NioWalFs INSTANCE = new NioWalFs();
+
+  /** Locked paths in this JVM and a description of their holder. */
+  private static final ConcurrentMap<Path, String> LOCKED = new ConcurrentHashMap<>();
+
+  private NioWalFs() {}
+
+  @Override
+  public List<String> list(Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        names.add(p.getFileName().toString());
+      }
+    }
+    Collections.sort(names);
+    return names;
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return Files.exists(path);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system; keep the default
+    }
+  }
+
+  @Override
+  public void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
+        for (Path p : ds) {
+          deleteRecursively(p);
+        }
+      }
+    }
+    Files.deleteIfExists(path);
+  }
+
+  @Override
+  public WalFile open(Path path, boolean write) throws IOException {
+    if (!write) {
+      return new NioFile(path, FileChannel.open(path, StandardOpenOption.READ));
+    }
+    Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(path, opts, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      ch = FileChannel.open(path, opts);
+    }
+    return new NioFile(path, ch);
+  }
+
+  @Override
+  public void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    Files.delete(path);
+  }
+
+  @Override
+  public void syncDir(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (FileSystemException e) {
+      // Some platforms (Windows) cannot open a directory as a channel.
+      if (!System.getProperty("os.name", "").startsWith("Windows")) {
+        throw e;
+      }
+    }
+  }
+
+  private static final class NioFile implements WalFile {
+    private final Path path;
+    private final FileChannel ch;
+    private Path lockKey;
+    private FileLock lock;
+
+    NioFile(Path path, FileChannel ch) {
+      this.path = path;
+      this.ch = ch;
+    }
+
+    @Override
+    public Path path() {
+      return path;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long pos) throws IOException {
+      return ch.read(dst, pos);
+    }
+
+    @Override
+    public void write(ByteBuffer src, long pos) throws IOException {
+      long p = pos;
+      while (src.hasRemaining()) {
+        p += ch.write(src, p);
+      }
+    }
+
+    @Override
+    public long size() throws IOException {
+      return ch.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      ch.truncate(size);
+    }
+
+    @Override
+    public void preallocate(long size) throws IOException {
+      long cur = ch.size();
+      if (size <= cur) {
+        return;
+      }
+      // The JDK has no fallocate: writing the last byte extends the file (sparse where the file
+      // system allows), which at least keeps fdatasync from persisting a size change per append.
+      write(ByteBuffer.allocate(1), size - 1);
+    }
+
+    @Override
+    public void force() throws IOException {
+      ch.force(false);
+    }
+
+    @Override
+    public void tryLock(String holder) throws IOException {
+      Path key = path.toAbsolutePath().normalize();
+      String prev = LOCKED.putIfAbsent(key, holder);
+      if (prev != null) {
+        throw new FileLockedException(path.toString(), prev);
+      }
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (IOException | RuntimeException e) {
+        LOCKED.remove(key, holder);
+        throw e;
+      }
+      if (l == null) {
+        LOCKED.remove(key, holder);
+        throw new FileLockedException(path.toString(), "another process");
+      }
+      lock = l;
+      lockKey = key;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        ch.close();
+      } finally {
+        if (lockKey != null) {
+          LOCKED.remove(lockKey);
+          lockKey = null;
+          lock = null;
+        }
+      }
+    }
+  }
+}

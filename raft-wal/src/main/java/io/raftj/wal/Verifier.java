@@ -1,0 +1,124 @@
+package io.raftj.wal;
+
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.wal.walpb.Snapshot;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Read-only passes over a WAL directory that take no locks and may run beside a live writer:
+ * etcd's {@code Verify} and {@code ValidSnapshotEntries} in {@code wal.go}.
+ */
+final class Verifier {
+  /** A concurrent purge can delete a segment mid-scan; the scan is retried this many times. */
+  private static final int MAX_ATTEMPTS = 3;
+
+  private Verifier() {}
+
+  static HardState verify(WalFs fs, Path dir, Snapshot snap) throws IOException {
+    List<String> names = WalNames.selectWalFiles(fs, dir, snap.getIndex());
+    List<WalFs.WalFile> files = openAll(fs, dir, names);
+    try {
+      Decoder d = new Decoder(files);
+      byte[] metadata = null;
+      boolean match = false;
+      HardState state = HardState.getDefaultInstance();
+      try {
+        Decoder.Rec rec;
+        while ((rec = d.decode()) != null) {
+          if (rec.type == Wal.METADATA_TYPE) {
+            byte[] data = rec.data();
+            if (metadata != null && !Arrays.equals(metadata, data)) {
+              throw new MetadataConflictException(d.fileName());
+            }
+            metadata = data;
+          } else if (rec.type == Wal.CRC_TYPE) {
+            Wal.checkCrcRecord(d, rec);
+          } else if (rec.type == Wal.SNAPSHOT_TYPE) {
+            Snapshot s = Wal.parse(rec, Snapshot.parser(), d);
+            if (s.getIndex() == snap.getIndex()) {
+              if (s.getTerm() != snap.getTerm()) {
+                throw new SnapshotMismatchException(s.getIndex(), snap.getTerm(), s.getTerm());
+              }
+              match = true;
+            }
+          } else if (rec.type == Wal.STATE_TYPE) {
+            state = Wal.parse(rec, HardState.parser(), d);
+          } else if (rec.type != Wal.ENTRY_TYPE) {
+            throw new WalCorruptionException("unexpected block type " + rec.type, d.fileName(), d.lastRecordOffset());
+          }
+        }
+      } catch (TornTailException tolerated) {
+        // a torn tail is what a crash leaves; the writer's next open repairs it
+      }
+      if (!match) {
+        throw new SnapshotNotFoundException(null);
+      }
+      return state;
+    } finally {
+      Wal.closeAll(files, null);
+    }
+  }
+
+  static List<Snapshot> validSnapshotEntries(WalFs fs, Path dir) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return validSnapshotEntriesOnce(fs, dir);
+      } catch (NoSuchFileException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static List<Snapshot> validSnapshotEntriesOnce(WalFs fs, Path dir) throws IOException {
+    List<String> names = WalNames.readWalNames(fs, dir);
+    List<WalFs.WalFile> files = openAll(fs, dir, names);
+    List<Snapshot> snaps = new ArrayList<>();
+    HardState state = HardState.getDefaultInstance();
+    try {
+      Decoder d = new Decoder(files);
+      try {
+        Decoder.Rec rec;
+        while ((rec = d.decode()) != null) {
+          if (rec.type == Wal.SNAPSHOT_TYPE) {
+            snaps.add(Wal.parse(rec, Snapshot.parser(), d));
+          } else if (rec.type == Wal.STATE_TYPE) {
+            state = Wal.parse(rec, HardState.parser(), d);
+          } else if (rec.type == Wal.CRC_TYPE) {
+            Wal.checkCrcRecord(d, rec);
+          }
+        }
+      } catch (TornTailException tolerated) {
+        // as in verify
+      }
+    } finally {
+      Wal.closeAll(files, null);
+    }
+    List<Snapshot> valid = new ArrayList<>();
+    for (Snapshot s : snaps) {
+      if (Long.compareUnsigned(s.getIndex(), state.getCommit()) <= 0) {
+        valid.add(s);
+      }
+    }
+    return valid;
+  }
+
+  static List<WalFs.WalFile> openAll(WalFs fs, Path dir, List<String> names) throws IOException {
+    List<WalFs.WalFile> files = new ArrayList<>();
+    try {
+      for (String n : names) {
+        files.add(fs.open(dir.resolve(n), false));
+      }
+    } catch (IOException e) {
+      Wal.closeAll(files, e);
+      throw e;
+    }
+    return files;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * A write-ahead log in etcd's on-disk format: {@link io.raftj.wal.Wal} (create, open, replay,
+ * save, cut, snapshot markers, lock release), {@link io.raftj.wal.WalPurger}, and the
+ * {@code wal-dump} tool ({@link io.raftj.wal.WalDump}).
+ *
+ * <p>Mirrors etcd's {@code server/storage/wal} package, with the pieces of
+ * {@code client/pkg/fileutil}, {@code pkg/ioutil} (the page writer) and {@code pkg/crc} it uses.
+ * The record protobufs are in {@code io.raftj.wal.walpb} (etcd's {@code walpb}).
+ */
+package io.raftj.wal;
