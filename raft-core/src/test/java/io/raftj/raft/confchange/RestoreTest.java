@@ -2,8 +2,11 @@ package io.raftj.raft.confchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftj.raft.raftpb.ConfChangeSingle;
+import io.raftj.raft.raftpb.ConfChangeType;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.ConfStates;
+import io.raftj.raft.tracker.ProgressMap;
 import io.raftj.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,6 +60,60 @@ final class RestoreTest {
       ConfState cs = randomConfState(rnd);
       assertRoundTrip(cs, String.format("seed %d run %d: %s", SEED, run, cs));
     }
+  }
+
+  /**
+   * Random sequences of simple and joint changes: after each accepted one, restoring the tracker's
+   * ConfState gives the same configuration, with a progress for the same peers and roles.
+   */
+  @Test
+  void restore_afterRandomChangeSequences_rebuildsTheLiveConfig() {
+    long seed = SEED + 1;
+    Random rnd = new Random(seed);
+    ConfChangeType[] types = ConfChangeType.values();
+    int restored = 0;
+    for (int run = 0; run < RUNS; run++) {
+      ProgressTracker live = new ProgressTracker(20, 0);
+      for (int step = 0; step < 12; step++) {
+        List<ConfChangeSingle> ccs = new ArrayList<>();
+        for (int i = 1 + rnd.nextInt(4); i > 0; i--) {
+          ccs.add(
+              ConfChangeSingle.newBuilder()
+                  .setType(types[rnd.nextInt(types.length)])
+                  .setNodeId(1 + rnd.nextInt(6))
+                  .build());
+        }
+        Changer chg = new Changer(live, step);
+        Changer.Result r;
+        try {
+          switch (rnd.nextInt(3)) {
+            case 0 -> r = chg.simple(ccs.subList(0, 1));
+            case 1 -> r = chg.enterJoint(rnd.nextBoolean(), ccs);
+            default -> r = chg.leaveJoint();
+          }
+        } catch (ConfChangeException refused) {
+          continue;
+        }
+        live.setConfig(r.config());
+        live.setProgress(r.progress());
+
+        String context = String.format("seed %d run %d step %d: %s", seed, run, step, live.config());
+        Changer.Result back =
+            Restore.restore(new Changer(new ProgressTracker(20, 0), 10), live.confState());
+        assertThat(back.config().toString()).as(context).isEqualTo(live.config().toString());
+        assertThat(roles(back.progress())).as(context).isEqualTo(roles(live.progress()));
+        restored++;
+      }
+    }
+    // Most operations on random input are refused; make sure plenty were not.
+    assertThat(restored).as("restored configurations").isGreaterThan(RUNS * 2);
+  }
+
+  /** Each tracked peer with an "L" for learners, in ID order. */
+  private static String roles(ProgressMap prs) {
+    StringBuilder sb = new StringBuilder();
+    prs.forEach((id, pr) -> sb.append(id).append(pr.isLearner() ? "L " : " "));
+    return sb.toString();
   }
 
   @Test
