@@ -6,6 +6,7 @@ import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,21 @@ public final class CrashChild {
         applyUpTo(sm, ms, hs.getCommit(), out);
         next += n;
         if (sm.applied - lastSnap >= SNAPSHOT_EVERY) {
-          storage.snapshot(sm.applied, VOTERS, sm.encode());
+          if (rnd.nextInt(4) > 0) {
+            storage.snapshot(sm.applied, VOTERS, sm.encode());
+          } else {
+            // As a follower would receive it from a leader: the same state, through save.
+            Snapshot received =
+                Snapshot.newBuilder()
+                    .setData(sm.encode())
+                    .setMetadata(
+                        SnapshotMetadata.newBuilder()
+                            .setIndex(sm.applied)
+                            .setTerm(term)
+                            .setConfState(VOTERS))
+                    .build();
+            storage.save(hs, List.of(), received);
+          }
           lastSnap = sm.applied;
         }
       }
@@ -110,6 +125,7 @@ public final class CrashChild {
 
   /** Counts applied commands and folds their payloads into a hash: enough to check a snapshot. */
   static final class StateMachine {
+    private static final ByteString PADDING = ByteString.copyFrom(new byte[256 * 1024]);
     long applied;
     long hash;
 
@@ -118,8 +134,9 @@ public final class CrashChild {
       hash = (hash ^ payload.hashCode()) * 0x100000001b3L;
     }
 
+    /** The state, padded so that snapshot writes take long enough for kills to land in them. */
     ByteString encode() {
-      return ByteString.copyFromUtf8(applied + ":" + hash);
+      return ByteString.copyFromUtf8(applied + ":" + hash + ":").concat(PADDING);
     }
 
     static StateMachine restore(Snapshot snap) {
