@@ -331,12 +331,12 @@ public final class DurableStorage implements Closeable {
   private void persistSnapshot(Snapshot snap) throws IOException {
     snapshotter.saveSnap(snap);
     SnapshotMetadata md = snap.getMetadata();
-    wal.saveSnapshot(
-        io.raftj.wal.walpb.Snapshot.newBuilder()
-            .setIndex(md.getIndex())
-            .setTerm(md.getTerm())
-            .setConfState(md.getConfState())
-            .build());
+    io.raftj.wal.walpb.Snapshot.Builder record =
+        io.raftj.wal.walpb.Snapshot.newBuilder().setIndex(md.getIndex()).setTerm(md.getTerm());
+    if (md.hasConfState()) {
+      record.setConfState(md.getConfState()); // the WAL refuses a record without one
+    }
+    wal.saveSnapshot(record.build());
   }
 
   private void saveToWal(HardState hs, List<Entry> entries) throws IOException {

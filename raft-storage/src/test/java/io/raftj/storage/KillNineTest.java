@@ -1,0 +1,175 @@
+package io.raftj.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.raftpb.Entry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a writing process with SIGKILL at random moments, on a real disk, and checks after each
+ * kill that every entry it acknowledged is recovered, at its index, in order, and that the node
+ * goes on from there. {@link CrashChild} is the process.
+ *
+ * <p>50 kills by default (about a minute here); {@code -Draftj.kills=N} runs more. The seed is
+ * printed, and {@code -Draftj.killSeed=S} replays a run's kill moments.
+ */
+@DisabledOnOs(OS.WINDOWS) // destroyForcibly is TerminateProcess there, not SIGKILL
+final class KillNineTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void killNine_atRandomMoments_losesNoAcknowledgedEntry() throws Exception {
+    int kills = Integer.getInteger("raftj.kills", 50);
+    long seed = Long.getLong("raftj.killSeed", System.nanoTime());
+    Random rnd = new Random(seed);
+    Map<Long, String> acked = new TreeMap<>();
+    ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    int killedWhileRecovering = 0;
+    try {
+      for (int run = 0; run < kills; run++) {
+        String context = "seed " + seed + ", run " + run;
+        Process p = startChild(rnd.nextLong());
+        int mode = rnd.nextInt(3);
+        if (mode == 0) {
+          // From the process start: sometimes lands in JVM start-up or in recovery.
+          killer.schedule(() -> sigkill(p), rnd.nextInt(700), TimeUnit.MILLISECONDS);
+        }
+        int ackBudget = mode == 2 ? rnd.nextInt(300) : -1;
+        boolean opened = false;
+        int acks = 0;
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            lines.add(line);
+            if (line.startsWith("OPEN")) {
+              opened = true;
+              if (mode == 1) {
+                killer.schedule(() -> sigkill(p), rnd.nextInt(250), TimeUnit.MILLISECONDS);
+              }
+            } else if (line.startsWith("ACK") && ++acks == ackBudget) {
+              sigkill(p);
+            }
+            if (mode == 2 && ackBudget == 0 && opened) {
+              sigkill(p);
+            }
+          }
+        }
+        p.waitFor();
+        if (p.exitValue() != 137 && p.exitValue() != 128 + 9) {
+          fail("%s: child exited with %d, not SIGKILL; stderr:%n%s", context, p.exitValue(),
+              new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        if (!opened) {
+          killedWhileRecovering++;
+        }
+        record(acked, lines, context);
+        verify(acked, context);
+      }
+    } finally {
+      killer.shutdownNow();
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    System.out.printf(
+        "KillNineTest: %d kills (%d before recovery finished), %d entries acknowledged, %d s,"
+            + " seed %d%n",
+        kills, killedWhileRecovering, acked.size(), seconds, seed);
+    assertThat(acked.size())
+        .as("the node made progress across restarts (seed %d)", seed)
+        .isGreaterThan(kills);
+  }
+
+  /**
+   * SIGKILL through the process handle: {@code Process.destroyForcibly} also closes our end of
+   * the pipes, which would drop acknowledgements the child wrote just before it died.
+   */
+  private static void sigkill(Process p) {
+    p.toHandle().destroyForcibly();
+  }
+
+  private Process startChild(long childSeed) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-Xmx128m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashChild.class.getName(),
+            dir.toString(),
+            Long.toString(childSeed))
+        .redirectError(ProcessBuilder.Redirect.PIPE)
+        .start();
+  }
+
+  /** Adds a run's acknowledgements; an index acknowledged again must carry the same payload. */
+  private static void record(Map<Long, String> acked, List<String> lines, String context) {
+    for (String line : lines) {
+      if (!line.startsWith("ACK ")) {
+        continue;
+      }
+      String[] parts = line.split(" ", 3);
+      if (parts.length < 3) {
+        continue; // a line cut short by the kill
+      }
+      long index = Long.parseLong(parts[1]);
+      String prev = acked.putIfAbsent(index, parts[2]);
+      if (prev != null && !prev.equals(parts[2])) {
+        fail("%s: index %d was acknowledged as %s and later applied as %s", context, index, prev,
+            parts[2]);
+      }
+    }
+  }
+
+  /**
+   * Opens the directory as the next start would and checks it holds every acknowledged entry:
+   * those up to the snapshot through the state machine's hash, the rest as log entries.
+   */
+  private void verify(Map<Long, String> acked, String context) throws IOException {
+    try (DurableStorage s = DurableStorage.open(dir, CrashChild.options())) {
+      MemoryStorage ms = s.memoryStorage();
+      CrashChild.StateMachine sm = CrashChild.StateMachine.restore(s.snapshotAtOpen());
+      CrashChild.StateMachine expected = new CrashChild.StateMachine();
+      long maxAcked = 0;
+      for (Map.Entry<Long, String> a : acked.entrySet()) {
+        long index = a.getKey();
+        maxAcked = index;
+        if (index <= sm.applied) {
+          expected.apply(index, a.getValue());
+          continue;
+        }
+        List<Entry> got = ms.entries(index, index + 1, Long.MAX_VALUE);
+        assertThat(got.get(0).getData().toStringUtf8())
+            .as("%s: entry %d", context, index)
+            .isEqualTo(a.getValue());
+      }
+      assertThat(sm.hash).as("%s: snapshot at %d", context, sm.applied).isEqualTo(expected.hash);
+      assertThat(s.replayTargetIndex()).as("%s: commit", context).isGreaterThanOrEqualTo(maxAcked);
+      if (!acked.isEmpty()) {
+        assertThat(((TreeMap<Long, String>) acked).firstKey()).isEqualTo(1);
+        assertThat(acked).hasSize((int) maxAcked); // no index was skipped
+      }
+    }
+  }
+}
