@@ -17,7 +17,11 @@ import java.util.List;
  * <p>Each operation reads the tracker's configuration and progress map, works on copies and returns
  * them as a {@link Result}; the tracker itself is left alone, and the caller installs the result
  * (in Raft, {@code switchToConfig}). Progress created for a new peer starts probing at {@code
- * max(lastIndex, 1)}.
+ * max(lastIndex, 1)}; the copies of existing progress share their inflights with the originals.
+ *
+ * <p>Every operation also refuses, with etcd's text, a tracker whose configuration and progress
+ * map disagree (a peer without progress, a learner that is also a voter, and the like), and checks
+ * its own result the same way.
  */
 public final class Changer {
 
