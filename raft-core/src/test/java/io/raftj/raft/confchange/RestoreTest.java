@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,8 +41,7 @@ final class RestoreTest {
         new Case("voters", confState(ids(1, 2, 3), ids(), ids(), ids(), false)),
         new Case("voters and learners", confState(ids(1, 2, 3), ids(4, 5, 6), ids(), ids(), false)),
         new Case(
-            "joint with demotion",
-            confState(ids(1, 2, 3), ids(5), ids(1, 2, 4, 6), ids(4), false)),
+            "joint with demotion", confState(ids(1, 2, 3), ids(5), ids(1, 2, 4, 6), ids(4), false)),
         new Case(
             "joint autoleave, unsorted, large ids",
             confState(ids(-1L, 7, 1L << 63), ids(3), ids(1L << 63, 9, 2), ids(9), true)));
@@ -50,7 +50,7 @@ final class RestoreTest {
   @ParameterizedTest
   @MethodSource("cases")
   void restore(Case c) {
-    assertRoundTrip(c.cs(), c.name());
+    assertRoundTrip(c.cs(), c::name);
   }
 
   @Test
@@ -58,7 +58,8 @@ final class RestoreTest {
     Random rnd = new Random(SEED);
     for (int run = 0; run < RUNS; run++) {
       ConfState cs = randomConfState(rnd);
-      assertRoundTrip(cs, String.format("seed %d run %d: %s", SEED, run, cs));
+      int runNo = run;
+      assertRoundTrip(cs, () -> String.format("seed %d run %d: %s", SEED, runNo, cs));
     }
   }
 
@@ -97,7 +98,10 @@ final class RestoreTest {
         live.setConfig(r.config());
         live.setProgress(r.progress());
 
-        String context = String.format("seed %d run %d step %d: %s", seed, run, step, live.config());
+        int runNo = run;
+        int stepNo = step;
+        Supplier<String> context =
+            () -> String.format("seed %d run %d step %d: %s", seed, runNo, stepNo, live.config());
         Changer.Result back =
             Restore.restore(new Changer(new ProgressTracker(20, 0), 10), live.confState());
         assertThat(back.config().toString()).as(context).isEqualTo(live.config().toString());
@@ -140,7 +144,7 @@ final class RestoreTest {
                 + "4: StateProbe match=0 next=10\n");
   }
 
-  private static void assertRoundTrip(ConfState cs, String context) {
+  private static void assertRoundTrip(ConfState cs, Supplier<String> context) {
     Changer chg = new Changer(new ProgressTracker(20, 0), 10);
     Changer.Result r = Restore.restore(chg, cs);
     ProgressTracker tr = new ProgressTracker(20, 0);
@@ -164,8 +168,8 @@ final class RestoreTest {
 
   /**
    * A random valid ConfState, as etcd's generator makes them: one to five voters, up to four
-   * learners, and a joint configuration in which some incoming voters were already voters and up
-   * to two outgoing voters are leaving, some of them to become learners. Never empty.
+   * learners, and a joint configuration in which some incoming voters were already voters and up to
+   * two outgoing voters are leaving, some of them to become learners. Never empty.
    */
   private static ConfState randomConfState(Random rnd) {
     int nVoters = 1 + rnd.nextInt(5);
