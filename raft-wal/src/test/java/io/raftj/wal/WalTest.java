@@ -286,10 +286,10 @@ final class WalTest {
       w.save(hs(1, 1, 1), List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
       w.save(hs(2, 2, 2), List.of(entry(2, 2, "B")));
       w.saveSnapshot(snap(2, 2));
-      w.save(hs(2, 2, 3), List.of(entry(3, 2, "C")));
     }
     try (Wal w = Wal.open(dir, at(2, 2), SMALL)) {
-      assertThat(w.readAll().entries()).containsExactly(entry(3, 2, "C"));
+      // 3 and 4 of term 1 were cut off by the overwrite; nothing follows the snapshot
+      assertThat(w.readAll().entries()).isEmpty();
     }
   }
 
