@@ -1,5 +1,7 @@
 package io.raftj.raft;
 
+import static io.raftj.raft.RaftLogTest.logOn;
+import static io.raftj.raft.RaftLogTest.logWith;
 import static io.raftj.raft.TestEntries.index;
 import static io.raftj.raft.TestEntries.snap;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,9 +81,7 @@ final class RaftLogSliceTest {
   void logRestore() {
     long index = 1000;
     long term = 1000;
-    MemoryStorage storage = newStorage();
-    storage.applySnapshot(snap(index, term));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
+    RaftLog l = logOn(snap(index, term), List.of(), List.of());
 
     assertThat(l.allEntries()).isEmpty();
     assertThat(l.firstIndex()).isEqualTo(index + 1);
@@ -111,10 +111,7 @@ final class RaftLogSliceTest {
   void isOutOfBounds(BoundsCase c) {
     long offset = 100;
     long num = 100;
-    MemoryStorage storage = newStorage();
-    storage.applySnapshot(snap(offset, 0));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
-    l.append(index(offset + 1).termRange(offset + 1, offset + num + 1));
+    RaftLog l = logOn(snap(offset, 0), List.of(), entries(offset + 1, offset + num + 1));
 
     if (c.wantPanic()) {
       assertThatThrownBy(() -> l.mustCheckOutOfBounds(c.lo(), c.hi()))
@@ -157,10 +154,7 @@ final class RaftLogSliceTest {
   void term(TermCase c) {
     long offset = 100;
     long num = 100;
-    MemoryStorage storage = newStorage();
-    storage.applySnapshot(snap(offset, 1));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
-    l.append(index(offset + 1).termRange(1, num));
+    RaftLog l = logOn(snap(offset, 1), List.of(), index(offset + 1).termRange(1, num));
     assertTerm(l, c);
   }
 
@@ -182,9 +176,7 @@ final class RaftLogSliceTest {
   @ParameterizedTest
   @MethodSource("termWithUnstableSnapshotCases")
   void termWithUnstableSnapshot(TermCase c) {
-    MemoryStorage storage = newStorage();
-    storage.applySnapshot(snap(100, 1));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
+    RaftLog l = logOn(snap(100, 1), List.of(), List.of());
     l.restore(snap(105, 1));
     assertTerm(l, c);
   }
@@ -269,11 +261,7 @@ final class RaftLogSliceTest {
     long offset = 100;
     long half = 150;
     long last = 200;
-    MemoryStorage storage = newStorage();
-    storage.applySnapshot(snap(offset, 0));
-    storage.append(entries(offset + 1, half));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
-    l.append(entries(half, last));
+    RaftLog l = logOn(snap(offset, 0), entries(offset + 1, half), entries(half, last));
 
     if (c.wantPanic()) {
       assertThatThrownBy(() -> l.slice(c.lo(), c.hi(), c.lim()))
@@ -290,9 +278,7 @@ final class RaftLogSliceTest {
 
   @Test
   void slice_panicTexts() {
-    MemoryStorage storage = newStorage();
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
-    l.append(entries(1, 4));
+    RaftLog l = logWith(entries(1, 4));
     assertThatThrownBy(() -> l.slice(3, 2, NO_LIMIT)).hasMessage("invalid slice 3 > 2");
     assertThatThrownBy(() -> l.slice(1, 5, NO_LIMIT)).hasMessage("slice[1,5) out of bound [1,3]");
   }
@@ -305,11 +291,7 @@ final class RaftLogSliceTest {
     long half = offset + num / 2;
     long entrySize = Util.entsSize(entries(half, half + 1));
 
-    MemoryStorage storage = newStorage();
-    storage.applySnapshot(snap(offset, 0));
-    storage.append(entries(offset + 1, half));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
-    l.append(entries(half, last));
+    RaftLog l = logOn(snap(offset, 0), entries(offset + 1, half), entries(half, last));
 
     // scan() returns the same entries as slice(), on all inputs.
     for (long pageSize : new long[] {0, 1, 10, 100, entrySize, entrySize + 1}) {
