@@ -3,7 +3,9 @@ package io.raftj.raft;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.raftpb.ConfChange;
+import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeSingle;
+import io.raftj.raft.raftpb.ConfChanges;
 import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
@@ -205,15 +207,14 @@ public final class Describe {
     switch (e.getType()) {
       case EntryConfChange:
         try {
-          ConfChange cc = ConfChange.parseFrom(e.getData());
-          formatted = changesToString(List.of(ConfChangeSingle.newBuilder().setType(cc.getType()).setNodeId(cc.getNodeId()).build()));
+          formatted = ConfChanges.toString(ConfChangeI.of(ConfChange.parseFrom(e.getData())).asV2().getChangesList());
         } catch (InvalidProtocolBufferException ex) {
           formatted = UNMARSHAL_ERROR;
         }
         break;
       case EntryConfChangeV2:
         try {
-          formatted = changesToString(ConfChangeV2.parseFrom(e.getData()).getChangesList());
+          formatted = ConfChanges.toString(ConfChangeV2.parseFrom(e.getData()).getChangesList());
         } catch (InvalidProtocolBufferException ex) {
           formatted = UNMARSHAL_ERROR;
         }
@@ -230,36 +231,6 @@ public final class Describe {
         .append(e.getType().name());
     if (!formatted.isEmpty()) {
       sb.append(' ').append(formatted);
-    }
-    return sb.toString();
-  }
-
-  /** etcd's {@code ConfChangesToString}: {@code v1 l2 r3 u4}, decimal IDs. */
-  private static String changesToString(List<ConfChangeSingle> ccs) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < ccs.size(); i++) {
-      ConfChangeSingle cc = ccs.get(i);
-      if (i > 0) {
-        sb.append(' ');
-      }
-      switch (cc.getType()) {
-        case ConfChangeAddNode:
-          sb.append('v');
-          break;
-        case ConfChangeAddLearnerNode:
-          sb.append('l');
-          break;
-        case ConfChangeRemoveNode:
-          sb.append('r');
-          break;
-        case ConfChangeUpdateNode:
-          sb.append('u');
-          break;
-        default:
-          sb.append("unknown");
-          break;
-      }
-      sb.append(Long.toUnsignedString(cc.getNodeId()));
     }
     return sb.toString();
   }

@@ -173,8 +173,8 @@ public final class MemoryStorage implements Storage {
       if (i > lastIndexLocked()) {
         logger.panicf("snapshot %d is out of bound lastindex(%d)", i, lastIndexLocked());
       }
-      SnapshotMetadata.Builder md =
-          snapshot.getMetadata().toBuilder().setIndex(i).setTerm(ents[(int) (i - offset)].getTerm());
+      long term = ents[(int) (i - offset)].getTerm();
+      SnapshotMetadata.Builder md = snapshot.getMetadata().toBuilder().setIndex(i).setTerm(term);
       if (cs != null) {
         md.setConfState(cs);
       }

@@ -12,7 +12,8 @@ public final class SnapshotTemporarilyUnavailableException extends StorageExcept
   private static final long serialVersionUID = 1L;
 
   /** The only instance. */
-  public static final SnapshotTemporarilyUnavailableException INSTANCE = new SnapshotTemporarilyUnavailableException();
+  public static final SnapshotTemporarilyUnavailableException INSTANCE =
+      new SnapshotTemporarilyUnavailableException();
 
   private SnapshotTemporarilyUnavailableException() {
     super("snapshot is temporarily unavailable", null, false, false);

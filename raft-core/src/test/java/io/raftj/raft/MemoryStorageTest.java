@@ -108,7 +108,8 @@ final class MemoryStorageTest {
     assertThat(s.firstIndex()).isEqualTo(5);
   }
 
-  record CompactCase(long i, StorageException wantErr, long wantIndex, long wantTerm, int wantLen) {}
+  record CompactCase(
+      long i, StorageException wantErr, long wantIndex, long wantTerm, int wantLen) {}
 
   static Stream<CompactCase> compactCases() {
     return Stream.of(
@@ -237,7 +238,8 @@ final class MemoryStorageTest {
     }
     s.applySnapshot(last);
     long index = last.getMetadata().getIndex();
-    assertThat(s.snapshot().getMetadata().getConfState().getVotersList()).containsExactly(1L, 2L, 3L);
+    assertThat(s.snapshot().getMetadata().getConfState().getVotersList())
+        .containsExactly(1L, 2L, 3L);
     assertThat(s.firstIndex()).isEqualTo(index + 1);
     assertThat(s.lastIndex()).isEqualTo(index);
     assertThat(s.term(index)).isEqualTo(last.getMetadata().getTerm());

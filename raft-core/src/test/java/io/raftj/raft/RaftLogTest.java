@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
+import io.raftj.raft.raftpb.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -26,8 +27,21 @@ final class RaftLogTest {
   }
 
   static RaftLog logWith(List<Entry> unstableEnts) {
-    RaftLog l = RaftLog.newLog(newStorage(), LOGGER);
-    l.append(unstableEnts);
+    return logOn(null, List.of(), unstableEnts);
+  }
+
+  /**
+   * A log over a storage holding {@code snap} (if not null) and the {@code stable} entries, with
+   * {@code unstable} appended to the log.
+   */
+  static RaftLog logOn(Snapshot snap, List<Entry> stable, List<Entry> unstable) {
+    MemoryStorage storage = newStorage();
+    if (snap != null) {
+      storage.applySnapshot(snap);
+    }
+    storage.append(stable);
+    RaftLog l = RaftLog.newLog(storage, LOGGER);
+    l.append(unstable);
     return l;
   }
 
@@ -104,10 +118,9 @@ final class RaftLogTest {
   @ParameterizedTest
   @MethodSource("findConflictByTermCases")
   void findConflictByTerm(FindConflictByTermCase c) {
-    MemoryStorage st = newStorage();
-    st.applySnapshot(snap(c.ents().get(0).getIndex(), c.ents().get(0).getTerm()));
-    RaftLog l = RaftLog.newLog(st, LOGGER);
-    l.append(c.ents().subList(1, c.ents().size()));
+    Entry first = c.ents().get(0);
+    List<Entry> rest = c.ents().subList(1, c.ents().size());
+    RaftLog l = logOn(snap(first.getIndex(), first.getTerm()), List.of(), rest);
 
     EntryId got = l.findConflictByTerm(c.index(), c.term());
     assertThat(got.index()).isEqualTo(c.want());
@@ -156,9 +169,7 @@ final class RaftLogTest {
   @ParameterizedTest
   @MethodSource("appendCases")
   void append(AppendCase c) {
-    MemoryStorage storage = newStorage();
-    storage.append(index(1).terms(1, 2));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
+    RaftLog l = logOn(null, index(1).terms(1, 2), List.of());
     assertThat(l.append(c.ents())).isEqualTo(c.wantIndex());
     assertThat(l.entries(1, NO_LIMIT)).isEqualTo(c.wantEnts());
     assertThat(l.unstable().offset()).isEqualTo(c.wantUnstable());
@@ -286,7 +297,7 @@ final class RaftLogTest {
     assertThat(l.entries(l.lastIndex(), NO_LIMIT)).hasSize(1);
   }
 
-  /** The log of etcd's apply tests: snapshot at 3, entry 4 stable, 5 and 6 unstable, 5 committed. */
+  /** etcd's apply-test log: snapshot at 3, entry 4 stable, 5 and 6 unstable, 5 committed. */
   static RaftLog applyLog(long maxSize) {
     List<Entry> ents = index(4).terms(1, 1, 1);
     MemoryStorage storage = newStorage();
@@ -457,10 +468,11 @@ final class RaftLogTest {
   void nextUnstableEnts(NextUnstableCase c) {
     List<Entry> previousEnts = index(1).terms(1, 2);
     // Stable entries go to storage, unstable ones to the log.
-    MemoryStorage storage = newStorage();
-    storage.append(previousEnts.subList(0, c.unstable() - 1));
-    RaftLog l = RaftLog.newLog(storage, LOGGER);
-    l.append(previousEnts.subList(c.unstable() - 1, previousEnts.size()));
+    RaftLog l =
+        logOn(
+            null,
+            previousEnts.subList(0, c.unstable() - 1),
+            previousEnts.subList(c.unstable() - 1, previousEnts.size()));
 
     List<Entry> ents = l.nextUnstableEnts();
     if (!ents.isEmpty()) {
@@ -539,10 +551,7 @@ final class RaftLogTest {
   @ParameterizedTest
   @MethodSource("stableToWithSnapCases")
   void stableToWithSnap(StableToWithSnapCase c) {
-    MemoryStorage s = newStorage();
-    s.applySnapshot(snap(5, 2));
-    RaftLog l = RaftLog.newLog(s, LOGGER);
-    l.append(c.newEnts());
+    RaftLog l = logOn(snap(5, 2), List.of(), c.newEnts());
     l.stableTo(new EntryId(c.stablet(), c.stablei()));
     assertThat(l.unstable().offset()).isEqualTo(c.wantUnstable());
   }

@@ -98,7 +98,8 @@ final class UnstableTest {
     assertThat(u.snapshotInProgress()).isFalse();
   }
 
-  record NextEntriesCase(List<Entry> entries, long offset, long offsetInProgress, List<Entry> want) {}
+  record NextEntriesCase(
+      List<Entry> entries, long offset, long offsetInProgress, List<Entry> want) {}
 
   static Stream<NextEntriesCase> nextEntriesCases() {
     return Stream.of(

@@ -1,0 +1,10 @@
+/**
+ * Test harnesses for raft and for users' own tests: the data-driven script runner ({@link
+ * io.raftj.raft.rafttest.DataDriven}) that runs etcd's test scripts byte for byte, the registry
+ * of script kinds ({@link io.raftj.raft.rafttest.ScriptKinds}) and the command-line runner
+ * behind {@code bin/raft-script}.
+ *
+ * <p>Mirrors etcd's {@code rafttest} package and the cockroachdb/datadriven library its tests
+ * are written in.
+ */
+package io.raftj.raft.rafttest;
