@@ -221,7 +221,7 @@ final class RaftLog {
    * @return {@code (term(guessIndex), guessIndex)}, with term 0 when it is unknown
    */
   EntryId findConflictByTerm(long index, long term) {
-    for (; index > 0; index--) {
+    for (; index != 0; index--) {
       long ourTerm = termOrError(index);
       if (ourTerm < 0) {
         // Compacted or unavailable: it may match, so stop here with an unknown term.
@@ -241,7 +241,7 @@ final class RaftLog {
 
   /** True if there are unstable entries ready to be written and not already being written. */
   boolean hasNextUnstableEnts() {
-    return !unstable.nextEntries().isEmpty();
+    return unstable.hasNextEntries();
   }
 
   /** True if there are unstable entries ready to be written or being written. */
@@ -348,8 +348,9 @@ final class RaftLog {
    * @throws IllegalStateException if {@code tocommit} is beyond the last index
    */
   void commitTo(long tocommit) {
-    if (committed < tocommit) {
-      if (lastIndex() < tocommit) {
+    // Unsigned, as in Go: tocommit may come straight from a message.
+    if (Long.compareUnsigned(committed, tocommit) < 0) {
+      if (Long.compareUnsigned(lastIndex(), tocommit) < 0) {
         logger.panicf(
             "tocommit(%d) is out of range [lastIndex(%d)]. "
                 + "Was the raft log corrupted, truncated, or lost?",
@@ -457,10 +458,10 @@ final class RaftLog {
     if (t != Unstable.NOT_FOUND) {
       return t;
     }
-    if (i + 1 < firstIndex()) {
+    if (Long.compareUnsigned(i + 1, firstIndex()) < 0) {
       return TERM_COMPACTED;
     }
-    if (i > lastIndex()) {
+    if (Long.compareUnsigned(i, lastIndex()) > 0) {
       return TERM_UNAVAILABLE;
     }
     try {
@@ -507,8 +508,8 @@ final class RaftLog {
    */
   boolean isUpToDate(EntryId their) {
     EntryId our = lastEntryID();
-    return their.term() > our.term()
-        || their.term() == our.term() && their.index() >= our.index();
+    int byTerm = Long.compareUnsigned(their.term(), our.term());
+    return byTerm > 0 || byTerm == 0 && Long.compareUnsigned(their.index(), our.index()) >= 0;
   }
 
   /** True if this log has the entry {@code id}. */

@@ -157,6 +157,11 @@ final class Unstable {
     return new EntryView(buf, start + inProgress, start + len);
   }
 
+  /** True if {@link #nextEntries} is not empty; does not allocate. */
+  boolean hasNextEntries() {
+    return len > offsetInProgress - offset;
+  }
+
   /** The snapshot, if there is one not already being written to storage; otherwise null. */
   Snapshot nextSnapshot() {
     return snapshotInProgress ? null : snapshot;

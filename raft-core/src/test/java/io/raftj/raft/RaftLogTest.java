@@ -600,6 +600,21 @@ final class RaftLogTest {
   }
 
   @Test
+  void uint64InputsFromMessages_compareUnsigned() {
+    RaftLog l = logWith(index(1).terms(1, 2, 3));
+    // An index past the end is unavailable, so it may match: Go returns it with term 0.
+    assertThat(l.findConflictByTerm(-1L, 2)).isEqualTo(new EntryId(0, -1L));
+    assertThat(l.isUpToDate(new EntryId(-1L, 0))).isTrue();
+    assertThat(l.isUpToDate(new EntryId(3, -1L))).isTrue();
+    assertThat(l.matchTerm(new EntryId(-1L, -1L))).isFalse();
+    assertThat(l.zeroTermOnOutOfBounds(-1L)).isZero();
+    assertThatThrownBy(() -> l.commitTo(-1L))
+        .hasMessage(
+            "tocommit(18446744073709551615) is out of range [lastIndex(3)]. "
+                + "Was the raft log corrupted, truncated, or lost?");
+  }
+
+  @Test
   void entriesWithType_areLargerOnTheWire() {
     // Presence is behaviour: a set Type adds two bytes, and size limits count it.
     Entry plain = entry(7, 7);
