@@ -29,20 +29,21 @@ import java.util.List;
  * <p>A host needs a few lines:
  *
  * <pre>{@code
- * DurableStorage storage = DurableStorage.open(dataDir, DurableStorageOptions.DEFAULT);
- * // Raft's Storage is storage.memoryStorage(); its applied index is storage.appliedIndex().
- * // On a restart, restore the state machine from storage.snapshotAtOpen() first; on a fresh
- * // start (!storage.isRestart()), bootstrap the peers.
- * for (;;) {
- *   Ready rd = rawNode.ready();
- *   storage.save(rd.hardState(), rd.entries(), rd.snapshot());  // durable when it returns
- *   send(rd.messages());
- *   apply(rd.committedEntries());
- *   rawNode.advance(rd);
- *   if (applied - lastSnapshot > 10_000) {
- *     storage.snapshot(applied, confState, stateMachine.serialize());  // compacts and purges
- *   }
+ * DurableStorage storage = DurableStorage.open(dataDir);
+ * stateMachine.restore(storage.snapshotAtOpen());            // empty on a fresh node
+ * RawNode node = new RawNode(new Config().setId(id).setElectionTick(10).setHeartbeatTick(1)
+ *     .setStorage(storage.memoryStorage()).setApplied(storage.appliedIndex()));
+ * if (!storage.isRestart()) {
+ *   node.bootstrap(peers);
  * }
+ * // the Ready loop:
+ * Ready rd = node.ready();
+ * storage.save(rd.hardState(), rd.entries(), rd.snapshot());  // durable when it returns
+ * send(rd.messages());
+ * applied = stateMachine.apply(rd.committedEntries());
+ * node.advance(rd);
+ * // now and then, once the state machine has applied `applied`:
+ * storage.snapshot(applied, confState, stateMachine.serialize());  // compacts and purges
  * }</pre>
  *
  * With asynchronous storage writes, the append thread calls {@link #saveStorageAppend} with each
@@ -206,18 +207,19 @@ public final class DurableStorage implements Closeable {
       if (hasState || !entries.isEmpty()) {
         saveToWal(hardState, entries);
       }
+      // Only now may Raft see them. A failure here leaves memory behind the disk: refuse more.
+      if (hasSnap) {
+        memoryStorage.applySnapshot(snapshot);
+      }
+      if (!entries.isEmpty()) {
+        memoryStorage.append(entries);
+      }
+      if (hasState) {
+        memoryStorage.setHardState(hardState);
+      }
     } catch (IOException | RuntimeException e) {
       fail(e);
       throw e;
-    }
-    if (hasSnap) {
-      memoryStorage.applySnapshot(snapshot);
-    }
-    if (!entries.isEmpty()) {
-      memoryStorage.append(entries);
-    }
-    if (hasState) {
-      memoryStorage.setHardState(hardState);
     }
     if (hasSnap) {
       releaseWal();

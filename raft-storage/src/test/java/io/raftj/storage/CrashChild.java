@@ -43,21 +43,7 @@ public final class CrashChild {
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
     long seed = Long.parseLong(args[1]);
-    Thread watchdog =
-        new Thread(
-            () -> {
-              try {
-                while (System.in.read() >= 0) {
-                  // wait for the parent to go away
-                }
-              } catch (IOException e) {
-                // the parent is gone either way
-              }
-              Runtime.getRuntime().halt(3);
-            });
-    watchdog.setDaemon(true);
-    watchdog.start();
-
+    exitWhenParentGoes();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     try (DurableStorage storage = DurableStorage.open(dir, options())) {
       MemoryStorage ms = storage.memoryStorage();
@@ -106,6 +92,24 @@ public final class CrashChild {
         }
       }
     }
+  }
+
+  /** Halts this process when its standard input closes, which happens when the parent dies. */
+  static void exitWhenParentGoes() {
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // wait for the parent to go away
+                }
+              } catch (IOException e) {
+                // the parent is gone either way
+              }
+              Runtime.getRuntime().halt(3);
+            });
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   /** Applies the committed entries after the state machine's index, acknowledging each. */
