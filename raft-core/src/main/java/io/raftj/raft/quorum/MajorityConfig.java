@@ -249,19 +249,6 @@ public final class MajorityConfig {
 
   /** Binary search in unsigned order: the slot of {@code id}, or {@code -(insertion point) - 1}. */
   private int find(long id) {
-    int lo = 0;
-    int hi = size - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = Long.compareUnsigned(ids[mid], id);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -(lo + 1);
+    return UnsignedIds.binarySearch(ids, size, id);
   }
 }

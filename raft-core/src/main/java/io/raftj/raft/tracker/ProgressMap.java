@@ -1,5 +1,7 @@
 package io.raftj.raft.tracker;
 
+import io.raftj.raft.quorum.UnsignedIds;
+
 import java.util.Arrays;
 
 /**
@@ -146,20 +148,7 @@ public final class ProgressMap {
 
   /** Binary search; returns the slot of {@code id}, or {@code -(insertion point) - 1}. */
   private int indexOf(long id) {
-    int lo = 0;
-    int hi = size - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = Long.compareUnsigned(ids[mid], id);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -(lo + 1);
+    return UnsignedIds.binarySearch(ids, size, id);
   }
 
   private void checkIndex(int i) {
