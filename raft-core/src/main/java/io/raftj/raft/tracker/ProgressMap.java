@@ -1,7 +1,6 @@
 package io.raftj.raft.tracker;
 
 import io.raftj.raft.quorum.UnsignedIds;
-
 import java.util.Arrays;
 
 /**
