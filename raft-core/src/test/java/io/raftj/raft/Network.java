@@ -1,6 +1,13 @@
 package io.raftj.raft;
 
+import io.raftj.raft.quorum.JointConfig;
+import io.raftj.raft.quorum.MajorityConfig;
 import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.tracker.Inflights;
+import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.ProgressMap;
+import io.raftj.raft.tracker.ProgressTracker;
+import io.raftj.raft.tracker.TrackerConfig;
 import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -83,6 +90,7 @@ final class Network {
         if (r.id != id) {
           throw new IllegalArgumentException("raft " + r.id + " at position of " + id);
         }
+        reconfigure(r, ids);
         nw.add(id, r);
       } else if (p == BLACK_HOLE) {
         nw.peers.put(id, BLACK_HOLE);
@@ -91,6 +99,31 @@ final class Network {
       }
     }
     return nw;
+  }
+
+  /**
+   * Makes {@code ids} the voters of {@code r}, keeping its learners learners (etcd's network does
+   * the same to the state machines it is given), and resets its progress.
+   */
+  private static void reconfigure(Raft r, long[] ids) {
+    MajorityConfig oldLearners = r.trk.config().learners();
+    ProgressTracker trk = new ProgressTracker(r.trk.maxInflight(), r.trk.maxInflightBytes());
+    MajorityConfig voters = new MajorityConfig();
+    MajorityConfig learners = new MajorityConfig();
+    ProgressMap prs = new ProgressMap();
+    for (long id : ids) {
+      boolean learner = oldLearners.contains(id);
+      if (learner) {
+        learners.add(id);
+      } else {
+        voters.add(id);
+      }
+      prs.put(id, new Progress(0, 0, new Inflights(trk.maxInflight(), trk.maxInflightBytes()), learner, false));
+    }
+    trk.setConfig(new TrackerConfig(new JointConfig(voters, new MajorityConfig()), learners, new MajorityConfig(), false));
+    trk.setProgress(prs);
+    r.trk = trk;
+    r.reset(r.term);
   }
 
   private void add(long id, Raft r) {

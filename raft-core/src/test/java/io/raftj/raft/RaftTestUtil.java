@@ -112,6 +112,61 @@ final class RaftTestUtil {
     }
   }
 
+  /** A message with From, To and Type set; callers add the rest. */
+  static Message.Builder msg(long from, long to, io.raftj.raft.raftpb.MessageType type) {
+    return Message.newBuilder().setFrom(from).setTo(to).setType(type);
+  }
+
+  /** Messages ordered by To, then Type, then From (etcd's messageSlice order). */
+  static List<Message> sorted(List<Message> msgs) {
+    List<Message> out = new ArrayList<>(msgs);
+    out.sort(
+        java.util.Comparator.comparingLong(Message::getTo)
+            .thenComparingInt(m -> m.getType().getNumber())
+            .thenComparingLong(Message::getFrom));
+    return out;
+  }
+
+  /** Leader only: commits the empty entry of its term with every follower's ack. */
+  static void commitNoopEntry(Raft r, MemoryStorage s) {
+    if (r.state != StateType.STATE_LEADER) {
+      throw new IllegalStateException("it should only be used when it is the leader");
+    }
+    r.bcastAppend();
+    for (Message m : readMessages(r)) {
+      if (m.getType() != io.raftj.raft.raftpb.MessageType.MsgApp || m.getEntriesCount() != 1 || m.getEntries(0).hasData()) {
+        throw new IllegalStateException("not a message to append noop entry");
+      }
+      r.step(acceptAndReply(m));
+    }
+    readMessages(r);
+    s.append(r.raftLog.nextUnstableEnts());
+    r.raftLog.appliedTo(r.raftLog.committed(), 0);
+    r.raftLog.stableTo(r.raftLog.lastEntryID());
+  }
+
+  /** The follower's acceptance of a MsgApp. */
+  static Message acceptAndReply(Message m) {
+    if (m.getType() != io.raftj.raft.raftpb.MessageType.MsgApp) {
+      throw new IllegalStateException("type should be MsgApp");
+    }
+    return Message.newBuilder()
+        .setFrom(m.getTo())
+        .setTo(m.getFrom())
+        .setTerm(m.getTerm())
+        .setType(io.raftj.raft.raftpb.MessageType.MsgAppResp)
+        .setIndex(m.getIndex() + m.getEntriesCount())
+        .build();
+  }
+
+  static long[] idsBySize(int size) {
+    long[] ids = new long[size];
+    for (int i = 0; i < size; i++) {
+      ids[i] = i + 1;
+    }
+    return ids;
+  }
+
   static Entry entry(long term, long index) {
     return Entry.newBuilder().setTerm(term).setIndex(index).build();
   }
