@@ -108,9 +108,13 @@ final class InteractionEnvTest {
     run("log-level none");
     run("add-nodes 3 voters=(1,2,3) index=10");
     run("log-level info");
-    run("set-randomized-election-timeout 2 timeout=4");
-    assertThat(run("tick 2 3")).isEqualTo("ok");
+    // The two ends of the randomized range [3, 5], so no draw can pass for both.
+    run("set-randomized-election-timeout 2 timeout=5");
+    run("set-randomized-election-timeout 3 timeout=3");
+    assertThat(run("tick 2 4")).isEqualTo("ok");
     assertThat(run("tick 2")).startsWith("INFO 2 is starting a new election at term 0\n");
+    assertThat(run("tick 3 2")).isEqualTo("ok");
+    assertThat(run("tick 3")).startsWith("INFO 3 is starting a new election at term 0\n");
   }
 
   @Test
