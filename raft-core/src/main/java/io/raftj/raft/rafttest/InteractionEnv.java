@@ -1,12 +1,16 @@
 package io.raftj.raft.rafttest;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.Describe;
 import io.raftj.raft.EntryFormatter;
 import io.raftj.raft.GoFormat;
 import io.raftj.raft.raftpb.Message;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Drives the members of a raft group through etcd's data-driven interaction scripts: each
@@ -232,6 +236,46 @@ public final class InteractionEnv {
         start = end + 1;
       }
     }
+  }
+
+  /**
+   * Runs {@code action} on each node named by the bare-integer arguments. With several nodes,
+   * each block gets a {@code > <id> <header>} line and is indented; with one, neither.
+   */
+  void forEachNode(TestData d, String header, IntConsumer action) {
+    int[] idxs = nodeIdxs(d);
+    for (int idx : idxs) {
+      if (idxs.length > 1) {
+        output.writef("> %d %s\n", idx + 1, header);
+        withIndent(() -> action.accept(idx));
+      } else {
+        action.accept(idx);
+      }
+    }
+  }
+
+  /**
+   * Performs the oldest work item of a storage thread: prints it (without its responses), runs
+   * {@code perform} on it, then prints and queues the responses. Prints {@code noWork} when the
+   * queue is empty.
+   */
+  void processWork(Deque<Message> work, String noWork, Consumer<Message> perform) {
+    Message m = work.pollFirst();
+    if (m == null) {
+      output.write(noWork);
+      return;
+    }
+    List<Message> resps = m.getResponsesList();
+    output.write("Processing:\n");
+    output.write(Describe.describeMessage(m.toBuilder().clearResponses().build(), ENTRY_FORMATTER));
+    output.write("\n");
+    perform.accept(m);
+    output.write("Responses:\n");
+    for (Message resp : resps) {
+      output.write(Describe.describeMessage(resp, ENTRY_FORMATTER));
+      output.write("\n");
+    }
+    messages.addAll(resps);
   }
 
   /** The first argument as an int (a count or a node ID). */

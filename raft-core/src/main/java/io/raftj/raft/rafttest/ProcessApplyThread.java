@@ -2,14 +2,12 @@ package io.raftj.raft.rafttest;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.raftj.raft.Describe;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
-import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
@@ -27,34 +25,12 @@ final class ProcessApplyThread {
   private ProcessApplyThread() {}
 
   static void handle(InteractionEnv env, TestData d) {
-    int[] idxs = InteractionEnv.nodeIdxs(d);
-    for (int idx : idxs) {
-      if (idxs.length > 1) {
-        env.output.writef("> %d processing apply thread\n", idx + 1);
-        env.withIndent(() -> processApplyThread(env, idx));
-      } else {
-        processApplyThread(env, idx);
-      }
-    }
+    env.forEachNode(d, "processing apply thread", idx -> processApplyThread(env, idx));
   }
 
   static void processApplyThread(InteractionEnv env, int idx) {
     InteractionNode n = env.nodes.get(idx);
-    Message m = n.applyWork.pollFirst();
-    if (m == null) {
-      env.output.write("no apply work to perform");
-      return;
-    }
-    List<Message> resps = m.getResponsesList();
-    env.output.write("Processing:\n");
-    env.output.write(Describe.describeMessage(m.toBuilder().clearResponses().build(),
-        InteractionEnv.ENTRY_FORMATTER) + "\n");
-    processApply(n, m.getEntriesList());
-    env.output.write("Responses:\n");
-    for (Message resp : resps) {
-      env.output.write(Describe.describeMessage(resp, InteractionEnv.ENTRY_FORMATTER) + "\n");
-    }
-    env.messages.addAll(resps);
+    env.processWork(n.applyWork, "no apply work to perform", m -> processApply(n, m.getEntriesList()));
   }
 
   /**

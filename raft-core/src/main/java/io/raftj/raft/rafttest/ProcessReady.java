@@ -18,15 +18,7 @@ final class ProcessReady {
   private ProcessReady() {}
 
   static void handle(InteractionEnv env, TestData d) {
-    int[] idxs = InteractionEnv.nodeIdxs(d);
-    for (int idx : idxs) {
-      if (idxs.length > 1) {
-        env.output.writef("> %d handling Ready\n", idx + 1);
-        env.withIndent(() -> processReady(env, idx));
-      } else {
-        processReady(env, idx);
-      }
-    }
+    env.forEachNode(d, "handling Ready", idx -> processReady(env, idx));
   }
 
   static void processReady(InteractionEnv env, int idx) {

@@ -150,9 +150,9 @@ public final class RedirectLogger implements RaftLogger {
     throw new IllegalStateException(GoFormat.format(format, args));
   }
 
+  /** Logs at the FATAL level, as etcd's harness does for panics, and throws. */
   @Override
   public void panicf(String format, Object... args) {
-    printf(FATAL, format, args);
-    throw new IllegalStateException(GoFormat.format(format, args));
+    fatalf(format, args);
   }
 }

@@ -102,4 +102,26 @@ final class InteractionEnvTest {
         .isEqualTo("ok");
     assertThat(run("process-ready 1")).contains("ReadStates [{3 [99 116 120]}]");
   }
+
+  @Test
+  void setRandomizedElectionTimeout_decidesTheTickAFollowerCampaignsAt() {
+    run("log-level none");
+    run("add-nodes 3 voters=(1,2,3) index=10");
+    run("log-level info");
+    // The two ends of the randomized range [3, 5], so no draw can pass for both.
+    run("set-randomized-election-timeout 2 timeout=5");
+    run("set-randomized-election-timeout 3 timeout=3");
+    assertThat(run("tick 2 4")).isEqualTo("ok");
+    assertThat(run("tick 2")).startsWith("INFO 2 is starting a new election at term 0\n");
+    assertThat(run("tick 3 2")).isEqualTo("ok");
+    assertThat(run("tick 3")).startsWith("INFO 3 is starting a new election at term 0\n");
+  }
+
+  @Test
+  void reportUnreachable_withoutTwoNodes_printsEtcdsError() {
+    run("log-level none");
+    run("add-nodes 2 voters=(1,2) index=2");
+    assertThat(run("report-unreachable 1")).isEqualTo(
+        "must specify exactly two node indexes: node on which to report, and reported node");
+  }
 }

@@ -61,6 +61,26 @@ final class NetworkTest {
     assertThat(net.droppedCount()).isPositive();
   }
 
+  /** The intent of etcd's TestNetworkDrop: a link drops about its configured share. */
+  @Test
+  void dropRate_dropsAboutThatShareOfALinksMessages() {
+    Network net = Network.builder().peers(1, 2, 3).seed(9)
+        .configure(c -> c.setCheckQuorum(false))
+        .build();
+    net.campaign(1);
+    net.drop(1, 2, 0.3);
+    long[] heartbeats = new long[4];
+    net.observe(m -> {
+      if (m.getType() == MessageType.MsgHeartbeat) {
+        heartbeats[(int) m.getTo()]++;
+      }
+    });
+    net.tick(2000);
+
+    assertThat(heartbeats[3]).as("heartbeats delivered on the healthy link").isEqualTo(2000);
+    assertThat(heartbeats[2]).as("heartbeats delivered on the lossy link").isBetween(1300L, 1500L);
+  }
+
   @Test
   void delay_holdsMessagesForTheGivenTicks() {
     Network net = Network.builder().peers(1, 2, 3).seed(3).build();
