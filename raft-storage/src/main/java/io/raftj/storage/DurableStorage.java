@@ -262,6 +262,9 @@ public final class DurableStorage implements Closeable {
    * @return the snapshot
    * @throws io.raftj.raft.SnapOutOfDateException if a snapshot at or after {@code appliedIndex}
    *     exists
+   * @throws IllegalStateException if {@code appliedIndex} is past the last saved entry (with
+   *     asynchronous storage writes, applying may run ahead of the local log: snapshot at an
+   *     index that has been saved)
    * @throws IOException if writing the snapshot failed; the storage refuses further writes
    */
   public synchronized Snapshot snapshot(long appliedIndex, ConfState confState, ByteString data)
