@@ -1,6 +1,5 @@
 package io.raftj.raft.raftpb;
 
-import com.google.protobuf.TextFormat;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +20,8 @@ public final class ConfStates {
 
   /**
    * Returns null when {@code a} and {@code b} are equivalent, and otherwise the text of etcd's
-   * error. The states are rendered in protobuf text format where Go prints its struct syntax.
+   * error. The states are rendered as etcd's {@code DescribeConfState} does, where Go prints its
+   * struct syntax.
    */
   public static String equivalenceError(ConfState a, ConfState b) {
     if (a == null || b == null) {
@@ -62,7 +62,28 @@ public final class ConfStates {
     return Arrays.asList(sorted);
   }
 
+  /** The fields as etcd's {@code DescribeConfState} lists them. */
   private static String describe(ConfState cs) {
-    return "ConfState{" + TextFormat.printer().shortDebugString(cs) + "}";
+    return "Voters:"
+        + ids(cs.getVotersList())
+        + " VotersOutgoing:"
+        + ids(cs.getVotersOutgoingList())
+        + " Learners:"
+        + ids(cs.getLearnersList())
+        + " LearnersNext:"
+        + ids(cs.getLearnersNextList())
+        + " AutoLeave:"
+        + cs.getAutoLeave();
+  }
+
+  private static String ids(List<Long> ids) {
+    StringBuilder buf = new StringBuilder().append('[');
+    for (int i = 0; i < ids.size(); i++) {
+      if (i > 0) {
+        buf.append(' ');
+      }
+      buf.append(Long.toUnsignedString(ids.get(i)));
+    }
+    return buf.append(']').toString();
   }
 }

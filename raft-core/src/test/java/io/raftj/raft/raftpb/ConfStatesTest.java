@@ -73,10 +73,13 @@ final class ConfStatesTest {
   void equivalenceError_namesBothStates() {
     assertThat(ConfStates.equivalenceError(voters(2L, 1L), voters(2L, 1L))).isNull();
     assertThat(ConfStates.equivalenceError(voters(2L, 1L), voters(3L)))
-        .startsWith("ConfStates not equivalent after sorting:\n")
-        .contains("voters: 1 voters: 2")
-        .contains("\nInputs were:\n")
-        .contains("voters: 2 voters: 1");
+        .isEqualTo(
+            "ConfStates not equivalent after sorting:\n"
+                + "Voters:[1 2] VotersOutgoing:[] Learners:[] LearnersNext:[] AutoLeave:false\n"
+                + "Voters:[3] VotersOutgoing:[] Learners:[] LearnersNext:[] AutoLeave:false\n"
+                + "Inputs were:\n"
+                + "Voters:[2 1] VotersOutgoing:[] Learners:[] LearnersNext:[] AutoLeave:false\n"
+                + "Voters:[3] VotersOutgoing:[] Learners:[] LearnersNext:[] AutoLeave:false");
     assertThat(ConfStates.equivalenceError(null, voters(1L)))
         .isEqualTo("cannot compare ConfState: nil input (left=true, right=false)");
   }

@@ -1,0 +1,45 @@
+package io.raftj.raft;
+
+import io.raftj.raft.raftpb.HardState;
+
+/**
+ * A node's status without configuration and progress: cheap to take. Mirrors
+ * {@code BasicStatus} in etcd's {@code status.go}.
+ *
+ * @param id this node's ID
+ * @param hardState the current term, vote and commit index
+ * @param softState the known leader and this node's role
+ * @param applied the applied index
+ * @param leadTransferee the target of a leader transfer in progress, or {@link Raft#NONE}
+ */
+public record BasicStatus(long id, HardState hardState, SoftState softState, long applied, long leadTransferee) {
+
+  /** The current term. */
+  public long term() {
+    return hardState.getTerm();
+  }
+
+  /** The vote in the current term, or {@link Raft#NONE}. */
+  public long vote() {
+    return hardState.getVote();
+  }
+
+  /** The commit index. */
+  public long commit() {
+    return hardState.getCommit();
+  }
+
+  /** The known leader, or {@link Raft#NONE}. */
+  public long lead() {
+    return softState.lead();
+  }
+
+  /** This node's role. */
+  public StateType raftState() {
+    return softState.raftState();
+  }
+
+  static BasicStatus of(Raft r) {
+    return new BasicStatus(r.id, r.hardState(), r.softState(), r.raftLog.applied(), r.leadTransferee);
+  }
+}

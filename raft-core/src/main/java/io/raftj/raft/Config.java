@@ -1,0 +1,317 @@
+package io.raftj.raft;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * The parameters to start a Raft node. Mirrors {@code Config} in etcd's {@code raft.go}, field
+ * for field, with etcd's defaults (the zero values) and etcd's validation texts.
+ *
+ * <p>Mutable, with chaining setters: {@code new Config().setId(1).setElectionTick(10)...}. As in
+ * etcd, {@link #validate()} writes defaults back into the instance. Not thread-safe; a Config is
+ * read once, when the node is created.
+ *
+ * <p>Two size units: {@link #maxSizePerMsg()} and {@link #maxCommittedSizePerReady()} count
+ * encoded entry bytes; {@link #maxInflightBytes()} and {@link #maxUncommittedEntriesSize()}
+ * count payload bytes only. {@link Raft#NO_LIMIT} means unlimited.
+ */
+public final class Config {
+
+  private long id;
+  private int electionTick;
+  private int heartbeatTick;
+  private Storage storage;
+  private long applied;
+  private boolean asyncStorageWrites;
+  private long maxSizePerMsg;
+  private long maxCommittedSizePerReady;
+  private long maxUncommittedEntriesSize;
+  private int maxInflightMsgs;
+  private long maxInflightBytes;
+  private boolean checkQuorum;
+  private boolean preVote;
+  private ReadOnlyOption readOnlyOption = ReadOnlyOption.READ_ONLY_SAFE;
+  private RaftLogger logger;
+  private boolean disableProposalForwarding;
+  private boolean disableConfChangeValidation;
+  private boolean stepDownOnRemoval;
+  private TraceLogger traceLogger;
+  private RandomGenerator random;
+
+  /** An empty configuration; set at least id, ticks, storage and maxInflightMsgs. */
+  public Config() {}
+
+  /**
+   * Checks the configuration and fills in defaults: an unlimited uncommitted size and inflight
+   * bytes when zero, maxCommittedSizePerReady = maxSizePerMsg when zero, the default logger.
+   *
+   * @throws IllegalArgumentException with etcd's text when a parameter is invalid
+   */
+  public void validate() {
+    if (id == Raft.NONE) {
+      throw new IllegalArgumentException("cannot use none as id");
+    }
+    if (Messages.isLocalMsgTarget(id)) {
+      throw new IllegalArgumentException("cannot use local target as id");
+    }
+    if (heartbeatTick <= 0) {
+      throw new IllegalArgumentException("heartbeat tick must be greater than 0");
+    }
+    if (electionTick <= heartbeatTick) {
+      throw new IllegalArgumentException("election tick must be greater than heartbeat tick");
+    }
+    if (storage == null) {
+      throw new IllegalArgumentException("storage cannot be nil");
+    }
+    if (maxUncommittedEntriesSize == 0) {
+      maxUncommittedEntriesSize = Raft.NO_LIMIT;
+    }
+    if (maxCommittedSizePerReady == 0) {
+      maxCommittedSizePerReady = maxSizePerMsg;
+    }
+    if (maxInflightMsgs <= 0) {
+      throw new IllegalArgumentException("max inflight messages must be greater than 0");
+    }
+    if (maxInflightBytes == 0) {
+      maxInflightBytes = Raft.NO_LIMIT;
+    } else if (Long.compareUnsigned(maxInflightBytes, maxSizePerMsg) < 0) {
+      throw new IllegalArgumentException("max inflight bytes must be >= max message size");
+    }
+    if (logger == null) {
+      logger = RaftLogger.defaultLogger();
+    }
+    if (readOnlyOption == ReadOnlyOption.READ_ONLY_LEASE_BASED && !checkQuorum) {
+      throw new IllegalArgumentException(
+          "CheckQuorum must be enabled when ReadOnlyOption is ReadOnlyLeaseBased");
+    }
+  }
+
+  /** The identity of the local node; neither 0 nor a local thread target. */
+  public long id() {
+    return id;
+  }
+
+  public Config setId(long id) {
+    this.id = id;
+    return this;
+  }
+
+  /**
+   * Ticks without hearing from a leader before a follower campaigns; the actual timeout is
+   * randomized in [electionTick, 2*electionTick-1]. Must exceed heartbeatTick (10x is typical).
+   */
+  public int electionTick() {
+    return electionTick;
+  }
+
+  public Config setElectionTick(int electionTick) {
+    this.electionTick = electionTick;
+    return this;
+  }
+
+  /** Ticks between the leader's heartbeats. */
+  public int heartbeatTick() {
+    return heartbeatTick;
+  }
+
+  public Config setHeartbeatTick(int heartbeatTick) {
+    this.heartbeatTick = heartbeatTick;
+    return this;
+  }
+
+  /** The storage holding the persisted log, hard state and snapshot. Required. */
+  public Storage storage() {
+    return storage;
+  }
+
+  public Config setStorage(Storage storage) {
+    this.storage = storage;
+    return this;
+  }
+
+  /**
+   * The last applied index when restarting; entries up to it are not handed out again. Zero means
+   * the snapshot index.
+   */
+  public long applied() {
+    return applied;
+  }
+
+  public Config setApplied(long applied) {
+    this.applied = applied;
+    return this;
+  }
+
+  /**
+   * Whether the host persists and applies through MsgStorageAppend/MsgStorageApply messages in
+   * Ready.messages instead of calling advance.
+   */
+  public boolean asyncStorageWrites() {
+    return asyncStorageWrites;
+  }
+
+  public Config setAsyncStorageWrites(boolean asyncStorageWrites) {
+    this.asyncStorageWrites = asyncStorageWrites;
+    return this;
+  }
+
+  /**
+   * Encoded-size budget of the entries in one MsgApp (the first entry always goes); 0 means one
+   * entry per message.
+   */
+  public long maxSizePerMsg() {
+    return maxSizePerMsg;
+  }
+
+  public Config setMaxSizePerMsg(long maxSizePerMsg) {
+    this.maxSizePerMsg = maxSizePerMsg;
+    return this;
+  }
+
+  /**
+   * Encoded-size budget of committed entries handed out and not yet applied; 0 means
+   * maxSizePerMsg.
+   */
+  public long maxCommittedSizePerReady() {
+    return maxCommittedSizePerReady;
+  }
+
+  public Config setMaxCommittedSizePerReady(long maxCommittedSizePerReady) {
+    this.maxCommittedSizePerReady = maxCommittedSizePerReady;
+    return this;
+  }
+
+  /**
+   * The leader's payload-size budget for its uncommitted log tail; proposals beyond it are
+   * dropped. 0 means unlimited.
+   */
+  public long maxUncommittedEntriesSize() {
+    return maxUncommittedEntriesSize;
+  }
+
+  public Config setMaxUncommittedEntriesSize(long maxUncommittedEntriesSize) {
+    this.maxUncommittedEntriesSize = maxUncommittedEntriesSize;
+    return this;
+  }
+
+  /** Maximum in-flight MsgApp per follower in StateReplicate; must be positive. */
+  public int maxInflightMsgs() {
+    return maxInflightMsgs;
+  }
+
+  public Config setMaxInflightMsgs(int maxInflightMsgs) {
+    this.maxInflightMsgs = maxInflightMsgs;
+    return this;
+  }
+
+  /**
+   * Maximum in-flight payload bytes per follower (a soft limit); 0 means unlimited, otherwise at
+   * least maxSizePerMsg.
+   */
+  public long maxInflightBytes() {
+    return maxInflightBytes;
+  }
+
+  public Config setMaxInflightBytes(long maxInflightBytes) {
+    this.maxInflightBytes = maxInflightBytes;
+    return this;
+  }
+
+  /**
+   * Whether the leader steps down when a quorum was not active during an election timeout; also
+   * enables the vote-rejection lease.
+   */
+  public boolean checkQuorum() {
+    return checkQuorum;
+  }
+
+  public Config setCheckQuorum(boolean checkQuorum) {
+    this.checkQuorum = checkQuorum;
+    return this;
+  }
+
+  /** Whether elections run the Pre-Vote phase first (thesis §9.6). */
+  public boolean preVote() {
+    return preVote;
+  }
+
+  public Config setPreVote(boolean preVote) {
+    this.preVote = preVote;
+    return this;
+  }
+
+  /** How read-index requests are served; lease-based requires checkQuorum. */
+  public ReadOnlyOption readOnlyOption() {
+    return readOnlyOption;
+  }
+
+  public Config setReadOnlyOption(ReadOnlyOption readOnlyOption) {
+    this.readOnlyOption = readOnlyOption;
+    return this;
+  }
+
+  /** The logger; null means {@link RaftLogger#defaultLogger()}. */
+  public RaftLogger logger() {
+    return logger;
+  }
+
+  public Config setLogger(RaftLogger logger) {
+    this.logger = logger;
+    return this;
+  }
+
+  /** Whether followers drop proposals instead of forwarding them to the leader. */
+  public boolean disableProposalForwarding() {
+    return disableProposalForwarding;
+  }
+
+  public Config setDisableProposalForwarding(boolean disableProposalForwarding) {
+    this.disableProposalForwarding = disableProposalForwarding;
+    return this;
+  }
+
+  /**
+   * Whether the leader skips its propose-time conf-change checks; only safe when a layer above
+   * serializes conf changes.
+   */
+  public boolean disableConfChangeValidation() {
+    return disableConfChangeValidation;
+  }
+
+  public Config setDisableConfChangeValidation(boolean disableConfChangeValidation) {
+    this.disableConfChangeValidation = disableConfChangeValidation;
+    return this;
+  }
+
+  /** Whether a leader removed or demoted by an applied conf change steps down. */
+  public boolean stepDownOnRemoval() {
+    return stepDownOnRemoval;
+  }
+
+  public Config setStepDownOnRemoval(boolean stepDownOnRemoval) {
+    this.stepDownOnRemoval = stepDownOnRemoval;
+    return this;
+  }
+
+  /** The receiver of state-machine events; null for none. */
+  public TraceLogger traceLogger() {
+    return traceLogger;
+  }
+
+  public Config setTraceLogger(TraceLogger traceLogger) {
+    this.traceLogger = traceLogger;
+    return this;
+  }
+
+  /**
+   * The source of the election-timeout jitter; null means a thread-local random. Set a seeded
+   * generator for reproducible runs. Used only by the thread that drives the node.
+   */
+  public RandomGenerator random() {
+    return random;
+  }
+
+  public Config setRandom(RandomGenerator random) {
+    this.random = random;
+    return this;
+  }
+}

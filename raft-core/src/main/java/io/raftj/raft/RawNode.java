@@ -1,0 +1,509 @@
+package io.raftj.raft;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.raftpb.ConfChange;
+import io.raftj.raft.raftpb.ConfChangeI;
+import io.raftj.raft.raftpb.ConfChangeType;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.EntryType;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.ProgressMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The single-threaded API of a Raft node: feed it ticks, messages and proposals, take
+ * {@link Ready} batches, persist and send them, and acknowledge with {@link #advance}. Mirrors
+ * {@code RawNode} in etcd's {@code rawnode.go} and {@code bootstrap.go}.
+ *
+ * <p>Not thread-safe: one thread drives a RawNode; {@link Node} wraps one in its own thread.
+ *
+ * <p>With {@link Config#asyncStorageWrites()}, Readys carry {@code MsgStorageAppend} and
+ * {@code MsgStorageApply} messages for the local append and apply threads, whose responses are
+ * stepped back in, and {@link #advance} must not be called.
+ */
+public final class RawNode {
+
+  private final Raft raft;
+  private final boolean asyncStorageWrites;
+
+  /* Mutable fields: the state reported by the last accepted Ready. */
+  private SoftState prevSoftSt;
+  private HardState prevHardSt;
+  /** Local messages to step on advance (sync mode): acks of what the Ready persists. */
+  private final List<Message> stepsOnAdvance = new ArrayList<>();
+
+  /**
+   * Creates a node from {@code config}, restoring its state from the config's storage.
+   *
+   * @throws IllegalArgumentException if the config does not validate
+   */
+  public RawNode(Config config) {
+    this.raft = new Raft(config);
+    this.asyncStorageWrites = config.asyncStorageWrites();
+    this.prevSoftSt = raft.softState();
+    this.prevHardSt = raft.hardState();
+  }
+
+  /** The state machine; for tests and the harness in this package. */
+  Raft raft() {
+    return raft;
+  }
+
+  boolean asyncStorageWrites() {
+    return asyncStorageWrites;
+  }
+
+  /** Advances the internal logical clock by one tick. */
+  public void tick() {
+    raft.tick();
+  }
+
+  /**
+   * Advances only the election timer, for quiesced groups whose leader skips heartbeats.
+   * Deprecated in etcd: prefer {@link #tick()}; a quiesced follower must still be woken with
+   * ticks before its election timeout.
+   */
+  public void tickQuiesced() {
+    raft.electionElapsed++;
+  }
+
+  /** Makes this node campaign to become leader (MsgHup). */
+  public void campaign() {
+    raft.step(Message.newBuilder().setType(MessageType.MsgHup).build());
+  }
+
+  /**
+   * Proposes {@code data} be appended to the log.
+   *
+   * @throws ProposalDroppedException if the proposal was dropped
+   */
+  public void propose(ByteString data) {
+    Entry.Builder e = Entry.newBuilder();
+    if (data != null) {
+      e.setData(data);
+    }
+    raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id).addEntries(e).build());
+  }
+
+  /**
+   * Proposes a configuration change; it takes effect when its entry is applied with
+   * {@link #applyConfChange}.
+   *
+   * @throws ProposalDroppedException if the proposal was dropped
+   */
+  public void proposeConfChange(ConfChangeI cc) {
+    raft.step(Raft.confChangeToMsg(cc));
+  }
+
+  /** Applies a committed configuration change and returns the new ConfState. */
+  public ConfState applyConfChange(ConfChangeI cc) {
+    return raft.applyConfChange(cc.asV2());
+  }
+
+  /**
+   * Steps a message received from a peer (or from the local storage threads).
+   *
+   * @throws IllegalArgumentException if {@code m} is a local message from outside
+   * @throws StepPeerNotFoundException if {@code m} is a response from an unknown peer
+   * @throws ProposalDroppedException if {@code m} is a proposal that was dropped
+   */
+  public void step(Message m) {
+    // Local messages come only from this node or its storage threads.
+    if (Messages.isLocalMsg(m.getType()) && !Messages.isLocalMsgTarget(m.getFrom())) {
+      throw new IllegalArgumentException("raft: cannot step raft local message");
+    }
+    if (Messages.isResponseMsg(m.getType())
+        && !Messages.isLocalMsgTarget(m.getFrom())
+        && raft.trk.progress().get(m.getFrom()) == null) {
+      throw StepPeerNotFoundException.INSTANCE;
+    }
+    raft.step(m);
+  }
+
+  /**
+   * Returns the outstanding work and marks it handed out: the caller must persist and send it,
+   * then call {@link #advance} (unless asynchronous storage writes are on).
+   *
+   * @throws IllegalStateException if the previous Ready was not advanced (sync mode)
+   */
+  public Ready ready() {
+    Ready rd = readyWithoutAccept();
+    acceptReady(rd);
+    return rd;
+  }
+
+  /** The Ready that {@link #ready} would return, without marking anything handed out. */
+  Ready readyWithoutAccept() {
+    Raft r = raft;
+    List<Entry> entries = r.raftLog.nextUnstableEnts();
+    List<Entry> committed = r.raftLog.nextCommittedEnts(applyUnstableEntries());
+    SoftState softSt = null;
+    if (r.lead != prevSoftSt.lead() || r.state != prevSoftSt.raftState()) {
+      softSt = r.softState();
+    }
+    HardState hardSt = HardState.getDefaultInstance();
+    if (!r.hardStateEquals(prevHardSt)) {
+      hardSt = r.hardState();
+    }
+    Snapshot snap = Snapshot.getDefaultInstance();
+    if (r.raftLog.hasNextUnstableSnapshot()) {
+      snap = r.raftLog.nextUnstableSnapshot();
+    }
+    List<ReadState> readStates = List.of();
+    if (!r.readStates.isEmpty()) {
+      readStates = Collections.unmodifiableList(r.readStates);
+    }
+    boolean mustSync = mustSync(r.term, r.vote, prevHardSt, entries.size());
+
+    List<Message> messages;
+    if (asyncStorageWrites) {
+      messages = new ArrayList<>(r.msgs.size() + 2);
+      messages.addAll(r.msgs);
+      if (needStorageAppendMsg(r, entries, hardSt, snap)) {
+        messages.add(newStorageAppendMsg(r, entries, hardSt, snap));
+      }
+      if (!committed.isEmpty()) {
+        messages.add(newStorageApplyMsg(r, committed));
+      }
+    } else {
+      // The Ready takes over r.msgs (acceptReady replaces it); never alias an empty list that
+      // would fill up later.
+      messages = r.msgs.isEmpty() ? List.of() : r.msgs;
+      if (!r.msgsAfterAppend.isEmpty()) {
+        messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
+        messages.addAll(r.msgs);
+        for (Message m : r.msgsAfterAppend) {
+          if (m.getTo() != r.id) {
+            messages.add(m);
+          }
+        }
+      }
+    }
+    return new Ready(
+        softSt,
+        hardSt,
+        readStates,
+        entries,
+        snap,
+        committed,
+        Collections.unmodifiableList(messages),
+        mustSync);
+  }
+
+  /**
+   * True if the hard state must be synced to disk before the Ready's messages are sent: there
+   * are entries, or the term or vote changed. A commit-index change alone need not be.
+   */
+  static boolean mustSync(HardState st, HardState prevst, int entsnum) {
+    return mustSync(st.getTerm(), st.getVote(), prevst, entsnum);
+  }
+
+  private static boolean mustSync(long term, long vote, HardState prevst, int entsnum) {
+    return entsnum != 0 || vote != prevst.getVote() || term != prevst.getTerm();
+  }
+
+  private static boolean needStorageAppendMsg(Raft r, List<Entry> entries, HardState hs, Snapshot snap) {
+    // Even with nothing to persist, pending acks must make the round trip through the append
+    // thread, as they may be sent only once earlier writes are durable.
+    return !entries.isEmpty()
+        || !Util.isEmptyHardState(hs)
+        || !Util.isEmptySnap(snap)
+        || !r.msgsAfterAppend.isEmpty();
+  }
+
+  private static boolean needStorageAppendRespMsg(Raft r, Snapshot snap) {
+    // The response reports what became durable; entries already in flight count too, so that
+    // a later write acknowledges them if this one carries none.
+    return r.raftLog.hasNextOrInProgressUnstableEnts() || !Util.isEmptySnap(snap);
+  }
+
+  /**
+   * The MsgStorageAppend for the local append thread: entries, hard state (only when changed)
+   * and snapshot to persist, and the responses to deliver once they are durable.
+   */
+  private static Message newStorageAppendMsg(Raft r, List<Entry> entries, HardState hs, Snapshot snap) {
+    Message.Builder m =
+        Message.newBuilder()
+            .setType(MessageType.MsgStorageAppend)
+            .setTo(Raft.LOCAL_APPEND_THREAD)
+            .setFrom(r.id)
+            .addAllEntries(entries);
+    if (!Util.isEmptyHardState(hs)) {
+      // The hard state is written as a whole; zero fields are set too.
+      m.setTerm(hs.getTerm()).setVote(hs.getVote()).setCommit(hs.getCommit());
+    }
+    if (!Util.isEmptySnap(snap)) {
+      m.setSnapshot(snap);
+    }
+    // Messages to send (or step, if self-addressed) once the write is durable.
+    m.addAllResponses(r.msgsAfterAppend);
+    if (needStorageAppendRespMsg(r, snap)) {
+      m.addResponses(newStorageAppendRespMsg(r, snap));
+    }
+    return m.build();
+  }
+
+  /**
+   * The MsgStorageAppendResp acknowledging a write: the last entry ID of the unstable log (if
+   * there are unstable entries) and the snapshot (if any). It carries the current term, so a
+   * response from an older term cannot mark entries of a newer one stable.
+   */
+  private static Message newStorageAppendRespMsg(Raft r, Snapshot snap) {
+    Message.Builder m =
+        Message.newBuilder()
+            .setType(MessageType.MsgStorageAppendResp)
+            .setTo(r.id)
+            .setFrom(Raft.LOCAL_APPEND_THREAD)
+            .setTerm(r.term);
+    if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
+      EntryId last = r.raftLog.lastEntryID();
+      m.setIndex(last.index()).setLogTerm(last.term());
+    }
+    if (!Util.isEmptySnap(snap)) {
+      m.setSnapshot(snap);
+    }
+    return m.build();
+  }
+
+  /** The MsgStorageApply for the local apply thread; committed entries carry no term of their own. */
+  private static Message newStorageApplyMsg(Raft r, List<Entry> ents) {
+    return Message.newBuilder()
+        .setType(MessageType.MsgStorageApply)
+        .setTo(Raft.LOCAL_APPLY_THREAD)
+        .setFrom(r.id)
+        .setTerm(0)
+        .addAllEntries(ents)
+        .addResponses(newStorageApplyRespMsg(r, ents))
+        .build();
+  }
+
+  private static Message newStorageApplyRespMsg(Raft r, List<Entry> ents) {
+    return Message.newBuilder()
+        .setType(MessageType.MsgStorageApplyResp)
+        .setTo(r.id)
+        .setFrom(Raft.LOCAL_APPLY_THREAD)
+        .setTerm(0)
+        .addAllEntries(ents)
+        .build();
+  }
+
+  /**
+   * Marks {@code rd} handed out: its state becomes the baseline for the next Ready, and in sync
+   * mode the acks it implies are queued for {@link #advance}.
+   */
+  void acceptReady(Ready rd) {
+    Raft r = raft;
+    if (rd.softState() != null) {
+      prevSoftSt = rd.softState();
+    }
+    if (!Util.isEmptyHardState(rd.hardState())) {
+      prevHardSt = rd.hardState();
+    }
+    if (!rd.readStates().isEmpty()) {
+      r.readStates = new ArrayList<>();
+    }
+    if (!asyncStorageWrites) {
+      if (!stepsOnAdvance.isEmpty()) {
+        r.logger.panicf("two accepted Ready structs without call to Advance");
+      }
+      for (Message m : r.msgsAfterAppend) {
+        if (m.getTo() == r.id) {
+          stepsOnAdvance.add(m);
+        }
+      }
+      if (needStorageAppendRespMsg(r, rd.snapshot())) {
+        stepsOnAdvance.add(newStorageAppendRespMsg(r, rd.snapshot()));
+      }
+      if (!rd.committedEntries().isEmpty()) {
+        stepsOnAdvance.add(newStorageApplyRespMsg(r, rd.committedEntries()));
+      }
+    }
+    // The Ready owns the old lists now.
+    if (!r.msgs.isEmpty()) {
+      r.msgs = new ArrayList<>();
+    }
+    if (!r.msgsAfterAppend.isEmpty()) {
+      r.msgsAfterAppend = new ArrayList<>();
+    }
+    r.raftLog.acceptUnstable();
+    List<Entry> ents = rd.committedEntries();
+    if (!ents.isEmpty()) {
+      long index = ents.get(ents.size() - 1).getIndex();
+      r.raftLog.acceptApplying(index, Util.entsSize(ents), applyUnstableEntries());
+    }
+    r.traceReady();
+  }
+
+  /**
+   * Whether committed entries may be applied before they are stable locally: yes in sync mode,
+   * where the Ready persists them before applying anyway.
+   */
+  private boolean applyUnstableEntries() {
+    return !asyncStorageWrites;
+  }
+
+  /** True if {@link #ready} would return something to do. */
+  public boolean hasReady() {
+    Raft r = raft;
+    if (r.lead != prevSoftSt.lead() || r.state != prevSoftSt.raftState()) {
+      return true;
+    }
+    if (!r.hardStateEquals(prevHardSt) && !(r.term == 0 && r.vote == 0 && r.raftLog.committed() == 0)) {
+      return true;
+    }
+    if (r.raftLog.hasNextUnstableSnapshot()) {
+      return true;
+    }
+    if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty()) {
+      return true;
+    }
+    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(applyUnstableEntries())) {
+      return true;
+    }
+    return !r.readStates.isEmpty();
+  }
+
+  /**
+   * Acknowledges the last Ready: its entries and hard state are persisted, its committed entries
+   * applied. The argument is ignored (as in etcd).
+   *
+   * @throws IllegalStateException with asynchronous storage writes
+   */
+  public void advance(Ready rd) {
+    if (asyncStorageWrites) {
+      raft.logger.panicf("Advance must not be called when using AsyncStorageWrites");
+    }
+    for (int i = 0; i < stepsOnAdvance.size(); i++) {
+      try {
+        raft.step(stepsOnAdvance.get(i));
+      } catch (ProposalDroppedException e) {
+        // Acks never carry proposals; nothing to report.
+      }
+    }
+    stepsOnAdvance.clear();
+  }
+
+  /** The node's full status, with progress when it is the leader. */
+  public Status status() {
+    return Status.of(raft);
+  }
+
+  /** The node's status without the configuration and progress (no allocation of copies). */
+  public BasicStatus basicStatus() {
+    return BasicStatus.of(raft);
+  }
+
+  /**
+   * Visits the progress of every peer in ascending ID order, without copying; the visitor must
+   * not keep or modify the progress, whose inflights are not part of the view.
+   */
+  public void withProgress(ProgressVisitor visitor) {
+    ProgressMap prs = raft.trk.progress();
+    for (int i = 0; i < prs.size(); i++) {
+      Progress pr = prs.progressAt(i);
+      visitor.visit(
+          prs.idAt(i), pr.isLearner() ? ProgressType.PROGRESS_TYPE_LEARNER : ProgressType.PROGRESS_TYPE_PEER, pr);
+    }
+  }
+
+  /** Receives each peer's progress from {@link #withProgress}. */
+  @FunctionalInterface
+  public interface ProgressVisitor {
+    void visit(long id, ProgressType type, Progress pr);
+  }
+
+  /** Reports that the last message to {@code id} could not be delivered. */
+  public void reportUnreachable(long id) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgUnreachable).setFrom(id).build());
+  }
+
+  /** Reports the outcome of sending a snapshot to {@code id}. */
+  public void reportSnapshot(long id, SnapshotStatus status) {
+    boolean rej = status == SnapshotStatus.SNAPSHOT_FAILURE;
+    raft.step(Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id).setReject(rej).build());
+  }
+
+  /** Asks the leader to transfer leadership to {@code transferee}. */
+  public void transferLeader(long transferee) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
+  }
+
+  /**
+   * Makes a follower forget its leader, so it can grant (pre-)votes at once; a no-op on leaders
+   * and candidates.
+   */
+  public void forgetLeader() {
+    raft.step(Message.newBuilder().setType(MessageType.MsgForgetLeader).build());
+  }
+
+  /**
+   * Requests a read index; the answer arrives as a {@link ReadState} carrying {@code rctx} in a
+   * later Ready. Dropped silently when there is no leader.
+   */
+  public void readIndex(ByteString rctx) {
+    Entry.Builder e = Entry.newBuilder();
+    if (rctx != null) {
+      e.setData(rctx);
+    }
+    raft.step(Message.newBuilder().setType(MessageType.MsgReadIndex).addEntries(e).build());
+  }
+
+  /**
+   * Sets the randomized election timeout until the next role change, making the next election
+   * deterministic: a hook for tests and the interaction harness (etcd's
+   * {@code SetRandomizedElectionTimeout}).
+   */
+  public void setRandomizedElectionTimeout(int timeout) {
+    raft.setRandomizedElectionTimeout(timeout);
+  }
+
+  /**
+   * Initializes an empty storage for a new cluster: one ConfChangeAddNode entry per peer at term
+   * 1, committed and applied to the configuration. Storages that start from a snapshot holding
+   * the ConfState are preferable.
+   *
+   * @throws IllegalArgumentException if {@code peers} is empty or the storage is not empty
+   */
+  public void bootstrap(List<Peer> peers) {
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("must provide at least one peer to Bootstrap");
+    }
+    if (raft.raftLog.storage().lastIndex() != 0) {
+      throw new IllegalArgumentException("can't bootstrap a nonempty Storage");
+    }
+    // The first Ready must carry the hard state, even though it equals the initial one.
+    prevHardSt = HardState.getDefaultInstance();
+
+    raft.becomeFollower(1, Raft.NONE);
+    List<Entry> ents = new ArrayList<>(peers.size());
+    for (int i = 0; i < peers.size(); i++) {
+      Peer peer = peers.get(i);
+      ConfChange.Builder cc = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(peer.id());
+      if (peer.context() != null && !peer.context().isEmpty()) {
+        cc.setContext(peer.context());
+      }
+      ents.add(
+          Entry.newBuilder()
+              .setType(EntryType.EntryConfChange)
+              .setTerm(1)
+              .setIndex(i + 1)
+              .setData(cc.build().toByteString())
+              .build());
+    }
+    raft.raftLog.append(ents);
+    // Committed but not applied: the application sees them as committed entries in the first
+    // Ready. The configuration is applied here already, so that campaigning works at once.
+    raft.raftLog.setCommitted(ents.size());
+    for (Peer peer : peers) {
+      ConfChange cc = ConfChange.newBuilder().setNodeId(peer.id()).setType(ConfChangeType.ConfChangeAddNode).build();
+      raft.applyConfChange(ConfChangeI.of(cc).asV2());
+    }
+  }
+}
