@@ -250,11 +250,7 @@ final class ClientApi implements AutoCloseable {
 
   private void addMember(HttpExchange ex, Map<String, String> query)
       throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    String idText = query.get("id");
-    if (idText == null) {
-      throw new HttpError(400, "missing id: use POST /members?id=N&url=http://host:port[&learner=true]");
-    }
-    long id = parseId(idText);
+    long id = requireId(query, "POST /members?id=N&url=http://host:port[&learner=true]");
     String url = query.get("url");
     if (url == null || url.isEmpty()) {
       url = new String(ex.getRequestBody().readNBytes(4096), StandardCharsets.UTF_8).trim();
@@ -298,11 +294,7 @@ final class ClientApi implements AutoCloseable {
 
   private void transferLeader(HttpExchange ex, Map<String, String> query)
       throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    String idText = query.get("id");
-    if (idText == null) {
-      throw new HttpError(400, "missing id: use POST /leader?id=N");
-    }
-    long id = parseId(idText);
+    long id = requireId(query, "POST /leader?id=N");
     if (!node.confState().getVotersList().contains(id)) {
       throw new HttpError(400, "node " + Long.toUnsignedString(id) + " is not a voter");
     }
@@ -339,6 +331,9 @@ final class ClientApi implements AutoCloseable {
         .field("removed", node.removed())
         .field("startTime", node.startTime().toString())
         .field("uptimeSeconds", Instant.now().getEpochSecond() - node.startTime().getEpochSecond())
+        .field("readyCnt", node.readies.sum())
+        .field("savedEntryCnt", node.entriesSaved.sum())
+        .field("saveMillis", node.saveNanos.sum() / 1_000_000)
         .field("sendMessageCnt", s.sent.sum())
         .field("recvMessageCnt", s.received.sum())
         .field("sendAppendRequestCnt", s.appendSent.sum())
@@ -347,6 +342,14 @@ final class ClientApi implements AutoCloseable {
         .field("sendBytes", s.bytesSent.sum())
         .field("recvBytes", s.bytesReceived.sum())
         .endObject();
+  }
+
+  private static long requireId(Map<String, String> query, String usage) throws HttpError {
+    String idText = query.get("id");
+    if (idText == null) {
+      throw new HttpError(400, "missing id: use " + usage);
+    }
+    return parseId(idText);
   }
 
   private static long parseId(String s) throws HttpError {

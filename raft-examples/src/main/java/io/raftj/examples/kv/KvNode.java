@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,10 @@ final class KvNode implements Closeable {
   /** Set when a member was added: its first snapshot must already list it (see maybeSnapshot). */
   private boolean snapshotNow;
   private final AtomicLong snapshotsTaken = new AtomicLong();
+  /** Ready-loop counters for /status: Readies handled, entries saved, time spent saving. */
+  final LongAdder readies = new LongAdder();
+  final LongAdder entriesSaved = new LongAdder();
+  final LongAdder saveNanos = new LongAdder();
   /** Notified when the applied index or the leader changes. */
   private final Object progress = new Object();
 
@@ -229,7 +234,11 @@ final class KvNode implements Closeable {
         notifyProgress();
       }
     }
+    long t0 = System.nanoTime();
     storage.save(rd.hardState(), rd.entries(), rd.snapshot());
+    saveNanos.add(System.nanoTime() - t0);
+    readies.increment();
+    entriesSaved.add(rd.entries().size());
     if (!Util.isEmptySnap(rd.snapshot())) {
       applySnapshot(rd.snapshot());
     }

@@ -41,6 +41,21 @@ final class KvServerCommandLineTest {
   }
 
   @Test
+  void clientPortInUse_exitsOne_withTheReason() throws Exception {
+    int peerPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      peerPort = s.getLocalPort();
+    }
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
+          "--peers", "http://127.0.0.1:" + peerPort, "--client-port", Integer.toString(taken.getLocalPort()),
+          "--data-dir", dir.resolve("d").toString());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.body()).contains("cannot listen for clients", "is another process using that port");
+    }
+  }
+
+  @Test
   void corruptedDataDir_exitsOne_withTheReason() throws Exception {
     Path data = dir.resolve("d");
     Files.createDirectories(data.resolve("wal"));
