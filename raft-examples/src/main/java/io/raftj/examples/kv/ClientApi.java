@@ -55,6 +55,9 @@ final class ClientApi implements AutoCloseable {
    */
   ClientApi(KvNode node, InetSocketAddress address) throws IOException {
     this.node = node;
+    // Without TCP_NODELAY, the server's separate header and body writes meet the client's delayed
+    // ACK and each answer waits ~40 ms. The JDK server reads this property when it starts.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     this.server = HttpServer.create(address, 256);
     this.executor = Executors.newFixedThreadPool(128, r -> {
       Thread t = new Thread(r, "kv-http");
