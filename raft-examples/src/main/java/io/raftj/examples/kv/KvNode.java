@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * can be linearizable (ReadIndex), and membership changes carry the new member's URL.
  *
  * <p>The Ready loop, on its own thread, does for each Ready: save (hard state, entries,
- * snapshot; durable when it returns), restore a received snapshot, send the messages, hand out
+ * snapshot; durable when it returns), restore a received snapshot, send the messages (a leader
+ * sends them before its save, in parallel with its disk, as etcd's server does), hand out
  * read states, apply committed entries and conf changes, advance, and snapshot every
  * {@code snapshotEntries} applied entries. Client threads call {@link #put}, {@link #delete},
  * {@link #linearizableRead} and the member operations, which block up to a deadline.
@@ -234,6 +235,14 @@ final class KvNode implements Closeable {
         notifyProgress();
       }
     }
+    // A leader sends its appends while it writes them to its own disk (Raft thesis §10.2.1, as
+    // etcd's server does): its own acknowledgement still waits for the save and advance, so
+    // nothing commits before a quorum has it on disk. Anyone else sends only after the save,
+    // because its messages (votes, append responses) vouch for what the save makes durable.
+    boolean leaderNow = role == StateType.STATE_LEADER;
+    if (leaderNow) {
+      transport.send(rd.messages());
+    }
     long t0 = System.nanoTime();
     storage.save(rd.hardState(), rd.entries(), rd.snapshot());
     saveNanos.add(System.nanoTime() - t0);
@@ -242,7 +251,9 @@ final class KvNode implements Closeable {
     if (!Util.isEmptySnap(rd.snapshot())) {
       applySnapshot(rd.snapshot());
     }
-    transport.send(rd.messages());
+    if (!leaderNow) {
+      transport.send(rd.messages());
+    }
     for (ReadState rs : rd.readStates()) {
       CompletableFuture<Long> f = pendingReads.remove(rs.requestCtx());
       if (f != null) {
