@@ -263,52 +263,52 @@ final class RaftElectionTest {
     assertThat(tt.raft(1).state).isEqualTo(StateType.STATE_LEADER);
   }
 
-  /** With check-quorum, a leader hearing from a quorum each election timeout stays leader. */
-  @Test
-  void leaderStepdownWhenQuorumActive() {
+  /**
+   * With check-quorum, a leader that hears from a quorum during an election timeout stays leader
+   * (etcd's LeaderStepdownWhenQuorumActive); one that hears from nobody steps down
+   * (LeaderStepdownWhenQuorumLost).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void leaderStepdownWhenQuorum(boolean quorumActive) {
     Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
     sm.becomeCandidate();
     sm.becomeLeader();
     for (int i = 0; i < sm.electionTimeout + 1; i++) {
-      sm.step(msg(2, 0, MessageType.MsgHeartbeatResp).setTerm(sm.term).build());
+      if (quorumActive) {
+        sm.step(msg(2, 0, MessageType.MsgHeartbeatResp).setTerm(sm.term).build());
+      }
       sm.tick();
     }
-    assertThat(sm.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(sm.state).isEqualTo(quorumActive ? StateType.STATE_LEADER : StateType.STATE_FOLLOWER);
   }
 
-  /** With check-quorum, a leader that hears from nobody steps down after an election timeout. */
-  @Test
-  void leaderStepdownWhenQuorumLost() {
-    Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
-    sm.becomeCandidate();
-    sm.becomeLeader();
-    for (int i = 0; i < sm.electionTimeout + 1; i++) {
-      sm.tick();
-    }
-    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
-  }
-
-  private static Raft[] checkQuorumTrio() {
+  /**
+   * Three check-quorum nodes; node 1 is elected while node 2's election timer is one tick short of
+   * its timeout.
+   */
+  private static Network checkQuorumTrioLedByOne() {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
       rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
     }
-    return rs;
-  }
-
-  /** Voters in their leader lease ignore a disruptive candidate until the lease expires. */
-  @Test
-  void leaderSupersedingWithCheckQuorum() {
-    Raft[] rs = checkQuorumTrio();
-    Raft a = rs[0];
+    Network nt = Network.withConfig(null, rs[0], rs[1], rs[2]);
     Raft b = rs[1];
-    Raft c = rs[2];
-    Network nt = Network.withConfig(null, a, b, c);
     b.setRandomizedElectionTimeout(b.electionTimeout + 1);
     for (int i = 0; i < b.electionTimeout; i++) {
       b.tick();
     }
     nt.send(hup(1));
+    return nt;
+  }
+
+  /** Voters in their leader lease ignore a disruptive candidate until the lease expires. */
+  @Test
+  void leaderSupersedingWithCheckQuorum() {
+    Network nt = checkQuorumTrioLedByOne();
+    Raft a = nt.raft(1);
+    Raft b = nt.raft(2);
+    Raft c = nt.raft(3);
     assertThat(a.state).isEqualTo(StateType.STATE_LEADER);
     assertThat(c.state).isEqualTo(StateType.STATE_FOLLOWER);
 
@@ -326,16 +326,10 @@ final class RaftElectionTest {
   /** A candidate stuck at a higher term is freed: the leader's term catches up. */
   @Test
   void freeStuckCandidateWithCheckQuorum() {
-    Raft[] rs = checkQuorumTrio();
-    Raft a = rs[0];
-    Raft b = rs[1];
-    Raft c = rs[2];
-    Network nt = Network.withConfig(null, a, b, c);
-    b.setRandomizedElectionTimeout(b.electionTimeout + 1);
-    for (int i = 0; i < b.electionTimeout; i++) {
-      b.tick();
-    }
-    nt.send(hup(1));
+    Network nt = checkQuorumTrioLedByOne();
+    Raft a = nt.raft(1);
+    Raft b = nt.raft(2);
+    Raft c = nt.raft(3);
     nt.isolate(1);
     nt.send(hup(3));
     assertThat(b.state).isEqualTo(StateType.STATE_FOLLOWER);

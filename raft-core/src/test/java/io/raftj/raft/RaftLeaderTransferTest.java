@@ -25,6 +25,15 @@ final class RaftLeaderTransferTest {
     return nt;
   }
 
+  /** Node 1 leads and starts a transfer to node 3, which is cut off and cannot complete it. */
+  private static Network transferToIsolated3() {
+    Network nt = electedTrio();
+    nt.isolate(3);
+    nt.send(transfer(3, 1));
+    assertThat(nt.raft(1).leadTransferee).isEqualTo(3);
+    return nt;
+  }
+
   private static Message transfer(long transferee, long to) {
     return msg(transferee, to, MessageType.MsgTransferLeader).build();
   }
@@ -86,11 +95,8 @@ final class RaftLeaderTransferTest {
   /** A transfer that does not finish within an election timeout is aborted. */
   @Test
   void leaderTransferTimeout() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     for (int i = 0; i < lead.heartbeatTimeout; i++) {
       lead.tick();
     }
@@ -154,11 +160,8 @@ final class RaftLeaderTransferTest {
   /** Transferring back to the leader itself cancels the transfer. */
   @Test
   void leaderTransferBack() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     nt.send(transfer(1, 1));
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
   }
@@ -166,11 +169,8 @@ final class RaftLeaderTransferTest {
   /** A second transfer to another node replaces the first. */
   @Test
   void leaderTransferSecondTransferToAnotherNode() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     nt.send(transfer(2, 1));
     checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
   }
@@ -178,11 +178,8 @@ final class RaftLeaderTransferTest {
   /** A second transfer to the same node does not extend the timeout. */
   @Test
   void leaderTransferSecondTransferToSameNode() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     for (int i = 0; i < lead.heartbeatTimeout; i++) {
       lead.tick();
     }

@@ -45,6 +45,24 @@ final class RaftReadIndexTest {
 
   record ReadCase(int node, int proposals, long wantIndex, String wantCtx) {}
 
+  /**
+   * For each case: proposes empty entries on leader 1 (running {@code afterProposal} after each),
+   * then reads through the case's node and checks the ReadState it gets.
+   */
+  private static void checkReads(Network nt, Raft[] rs, List<ReadCase> cases, Runnable afterProposal) {
+    for (ReadCase tt : cases) {
+      for (int j = 0; j < tt.proposals(); j++) {
+        nt.send(emptyProposal());
+        afterProposal.run();
+      }
+      Raft r = rs[tt.node()];
+      nt.send(readIndex(r.id, bytes(tt.wantCtx())));
+      assertThat(r.readStates).isNotEmpty();
+      assertThat(r.readStates.get(0)).isEqualTo(new ReadState(tt.wantIndex(), bytes(tt.wantCtx())));
+      r.readStates = new ArrayList<>();
+    }
+  }
+
   /** Reads served by the leader and forwarded by followers return the commit index at receipt. */
   @ParameterizedTest
   @EnumSource(ReadOnlyOption.class)
@@ -67,16 +85,7 @@ final class RaftReadIndexTest {
             new ReadCase(0, 10, 41, "ctx4"),
             new ReadCase(1, 10, 51, "ctx5"),
             new ReadCase(2, 10, 61, "ctx6"));
-    for (ReadCase tt : cases) {
-      for (int j = 0; j < tt.proposals(); j++) {
-        nt.send(emptyProposal());
-      }
-      Raft r = rs[tt.node()];
-      nt.send(readIndex(r.id, bytes(tt.wantCtx())));
-      assertThat(r.readStates).isNotEmpty();
-      assertThat(r.readStates.get(0)).isEqualTo(new ReadState(tt.wantIndex(), bytes(tt.wantCtx())));
-      r.readStates = new ArrayList<>();
-    }
+    checkReads(nt, rs, cases, () -> {});
   }
 
   /** Learners' read requests are served, but learners do not count toward the quorum. */
@@ -93,18 +102,7 @@ final class RaftReadIndexTest {
             new ReadCase(1, 10, 21, "ctx2"),
             new ReadCase(0, 10, 31, "ctx3"),
             new ReadCase(1, 10, 41, "ctx4"));
-    Raft[] rs = {a, b};
-    for (ReadCase tt : cases) {
-      for (int j = 0; j < tt.proposals(); j++) {
-        nt.send(emptyProposal());
-        nextEnts(a, s);
-      }
-      Raft r = rs[tt.node()];
-      nt.send(readIndex(r.id, bytes(tt.wantCtx())));
-      assertThat(r.readStates).isNotEmpty();
-      assertThat(r.readStates.get(0)).isEqualTo(new ReadState(tt.wantIndex(), bytes(tt.wantCtx())));
-      r.readStates = new ArrayList<>();
-    }
+    checkReads(nt, new Raft[] {a, b}, cases, () -> nextEnts(a, s));
   }
 
   /**

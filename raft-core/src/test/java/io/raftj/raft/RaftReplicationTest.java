@@ -78,22 +78,27 @@ final class RaftReplicationTest {
     assertThat(tt.raft(1).raftLog.committed()).isEqualTo(3);
   }
 
+  /** Five nodes; leader 1 reaches only node 2 and has two uncommitted proposals. */
+  private static Network leaderCutOffFromMajority() {
+    Network tt = Network.of(5);
+    tt.send(hup(1));
+    tt.cut(1, 3);
+    tt.cut(1, 4);
+    tt.cut(1, 5);
+    tt.send(prop(1, 1, "some data"));
+    tt.send(prop(1, 1, "some data"));
+    assertThat(tt.raft(1).raftLog.committed()).isEqualTo(1);
+    return tt;
+  }
+
   /**
    * Entries of an earlier term are not committed by counting replicas, until an entry of the
    * current term commits (Raft §5.4.2).
    */
   @Test
   void cannotCommitWithoutNewTermEntry() {
-    Network tt = Network.of(5);
-    tt.send(hup(1));
-    // 0 cannot reach 2, 3, 4.
-    tt.cut(1, 3);
-    tt.cut(1, 4);
-    tt.cut(1, 5);
-    tt.send(prop(1, 1, "some data"));
-    tt.send(prop(1, 1, "some data"));
+    Network tt = leaderCutOffFromMajority();
     Raft sm = tt.raft(1);
-    assertThat(sm.raftLog.committed()).isEqualTo(1);
 
     // Network recovery, but the new leader cannot append.
     tt.recover();
@@ -112,15 +117,8 @@ final class RaftReplicationTest {
   /** The new leader's empty entry commits the entries of earlier terms. */
   @Test
   void commitWithoutNewTermEntry() {
-    Network tt = Network.of(5);
-    tt.send(hup(1));
-    tt.cut(1, 3);
-    tt.cut(1, 4);
-    tt.cut(1, 5);
-    tt.send(prop(1, 1, "some data"));
-    tt.send(prop(1, 1, "some data"));
+    Network tt = leaderCutOffFromMajority();
     Raft sm = tt.raft(1);
-    assertThat(sm.raftLog.committed()).isEqualTo(1);
 
     tt.recover();
     // Elect 2 as the new leader with term 2; after appending its empty entry, the earlier
