@@ -161,8 +161,10 @@ public final class DurableStorage implements Closeable {
   }
 
   /**
-   * The commit index recovered on open: the applied index the state machine must reach to be
-   * where it was before the restart (the committed entries up to it come back through Raft).
+   * The commit index recovered on open: the applied index the state machine must reach before it
+   * serves reads again; the committed entries up to it come back through Raft. The state machine
+   * may have applied a little further before a crash: a commit-only hard state is not synced
+   * (Raft needs only term, vote and entries durable), and Raft commits those entries again.
    */
   public long replayTargetIndex() {
     return hardStateAtOpen.getCommit();
@@ -260,6 +262,9 @@ public final class DurableStorage implements Closeable {
    * @return the snapshot
    * @throws io.raftj.raft.SnapOutOfDateException if a snapshot at or after {@code appliedIndex}
    *     exists
+   * @throws IllegalStateException if {@code appliedIndex} is past the last saved entry (with
+   *     asynchronous storage writes, applying may run ahead of the local log: snapshot at an
+   *     index that has been saved)
    * @throws IOException if writing the snapshot failed; the storage refuses further writes
    */
   public synchronized Snapshot snapshot(long appliedIndex, ConfState confState, ByteString data)

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -26,20 +27,30 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a writing process with SIGKILL at random moments, on a real disk, and checks after each
  * kill that every entry it acknowledged is recovered, at its index, in order, and that the node
- * goes on from there. {@link CrashChild} is the process.
+ * goes on from there. {@link RaftCrashChild} (Raft in the loop) and {@link CrashChild} (the
+ * storage alone) are the processes.
  *
- * <p>50 kills by default (about a minute here); {@code -Draftj.kills=N} runs more. The seed is
- * printed, and {@code -Draftj.killSeed=S} replays a run's kill moments.
+ * <p>50 kills of the Raft node and 20 of the storage alone by default (about a minute and a half
+ * here); {@code -Draftj.kills=N} and {@code -Draftj.directKills=N} run more. The seed is printed,
+ * and {@code -Draftj.killSeed=S} replays a run's kill moments.
  */
 @DisabledOnOs(OS.WINDOWS) // destroyForcibly is TerminateProcess there, not SIGKILL
 final class KillNineTest {
 
+  private static final int STUCK_SECONDS = 30;
+
   @TempDir Path dir;
 
-  /** The write path as a lone voter drives it, without Raft in the loop. */
+  /** A single-voter RawNode over DurableStorage, as a host runs it. */
+  @Test
+  void killNine_singleNodeRaft_losesNoAcknowledgedEntry() throws Exception {
+    run(RaftCrashChild.class, Integer.getInteger("raftj.kills", 50), false);
+  }
+
+  /** The write path alone, as a lone voter drives it; it also saves received snapshots. */
   @Test
   void killNine_directWrites_losesNoAcknowledgedEntry() throws Exception {
-    run(CrashChild.class, Integer.getInteger("raftj.kills", 50), true);
+    run(CrashChild.class, Integer.getInteger("raftj.directKills", 20), true);
   }
 
   /**
@@ -57,6 +68,16 @@ final class KillNineTest {
       for (int run = 0; run < kills; run++) {
         String context = "seed " + seed + ", run " + run;
         Process p = startChild(child, rnd.nextLong());
+        // Whatever happens, no child outlives this; a child still running then is stuck.
+        boolean[] stuck = new boolean[1];
+        ScheduledFuture<?> fallback =
+            killer.schedule(
+                () -> {
+                  stuck[0] = p.isAlive();
+                  sigkill(p);
+                },
+                STUCK_SECONDS,
+                TimeUnit.SECONDS);
         int mode = rnd.nextInt(3);
         if (mode == 0) {
           // From the process start: sometimes lands in JVM start-up or in recovery.
@@ -85,6 +106,11 @@ final class KillNineTest {
           }
         }
         p.waitFor();
+        fallback.cancel(false);
+        if (stuck[0]) {
+          fail("%s: the child made no progress to be killed at for %d s (%d acks)", context,
+              STUCK_SECONDS, acks);
+        }
         if (p.exitValue() != 137 && p.exitValue() != 128 + 9) {
           fail("%s: child exited with %d, not SIGKILL; stderr:%n%s", context, p.exitValue(),
               new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -174,8 +200,12 @@ final class KillNineTest {
             .isEqualTo(a.getValue());
       }
       assertThat(sm.hash).as("%s: snapshot at %d", context, sm.applied).isEqualTo(expected.hash);
-      assertThat(s.replayTargetIndex()).as("%s: commit", context).isGreaterThanOrEqualTo(maxAcked);
+      assertThat(ms.lastIndex()).as("%s: last index", context).isGreaterThanOrEqualTo(maxAcked);
       if (contiguous && !acked.isEmpty()) {
+        // Here each batch's commit is saved with its entries. Raft saves a commit-only hard
+        // state without a sync (the commit index is volatile state, Raft §5.3), so with Raft in
+        // the loop the recovered commit may trail what was applied; the entries may not.
+        assertThat(s.replayTargetIndex()).as("%s: commit", context).isGreaterThanOrEqualTo(maxAcked);
         assertThat(((TreeMap<Long, String>) acked).firstKey()).isEqualTo(1);
         assertThat(acked).hasSize((int) maxAcked); // no index was skipped
       }

@@ -1,0 +1,83 @@
+package io.raftj.examples.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftj.examples.kv.LocalCluster.Result;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server process's answers to a bad start: exit codes and messages. */
+final class KvServerCommandLineTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void help_printsUsage_andExitsZero() throws Exception {
+    Result r = LocalCluster.runToExit(dir.resolve("out"), "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.body()).contains("Usage: kv-server", "--snapshot-entries");
+  }
+
+  @Test
+  void badFlag_exitsTwo_withTheReason() throws Exception {
+    Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "x", "--peers", "http://127.0.0.1:1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.body()).contains("--id wants a number");
+  }
+
+  @Test
+  void peerPortInUse_exitsOne_withTheReason() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
+          "--peers", "http://127.0.0.1:" + taken.getLocalPort(), "--client-port", "1",
+          "--data-dir", dir.resolve("d").toString());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.body()).contains("cannot listen for peers", "is another node using that port");
+    }
+  }
+
+  @Test
+  void clientPortInUse_exitsOne_withTheReason() throws Exception {
+    int peerPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      peerPort = s.getLocalPort();
+    }
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
+          "--peers", "http://127.0.0.1:" + peerPort, "--client-port", Integer.toString(taken.getLocalPort()),
+          "--data-dir", dir.resolve("d").toString());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.body()).contains("cannot listen for clients", "is another process using that port");
+    }
+  }
+
+  @Test
+  void corruptedDataDir_exitsOne_withTheReason() throws Exception {
+    Path data = dir.resolve("d");
+    Files.createDirectories(data.resolve("wal"));
+    Files.write(data.resolve("wal").resolve("0000000000000000-0000000000000000.wal"), new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24});
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
+        "--peers", "http://127.0.0.1:" + port, "--client-port", "1", "--data-dir", data.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.body()).contains("cannot open data directory");
+  }
+
+  @Test
+  void flags_parseIdUrlPairs_andDefaults() throws Exception {
+    ServerFlags f = ServerFlags.parse(new String[] {"--id=2", "--peers", "1=http://127.0.0.1:1,2=http://127.0.0.1:2",
+        "--client-port", "3"});
+    assertThat(f.peers()).containsOnlyKeys(1L, 2L);
+    assertThat(f.peers().get(2L).port()).isEqualTo(2);
+    assertThat(f.dataDir()).isEqualTo(Path.of("raftj-kv-2"));
+    assertThat(f.snapshotEntries()).isEqualTo(10_000);
+  }
+}
