@@ -1,12 +1,12 @@
 package io.raftj.raft.confchange;
 
+import io.raftj.raft.quorum.MajorityConfig;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.tracker.Inflights;
 import io.raftj.raft.tracker.Progress;
 import io.raftj.raft.tracker.ProgressMap;
 import io.raftj.raft.tracker.ProgressTracker;
 import io.raftj.raft.tracker.TrackerConfig;
-import io.raftj.raft.quorum.MajorityConfig;
 import java.util.List;
 
 /**
@@ -14,10 +14,14 @@ import java.util.List;
  * invalid ones before they affect the active configuration. Mirrors {@code Changer} in etcd's
  * {@code confchange/confchange.go}.
  *
- * <p>Each operation reads the tracker's configuration and progress map, works on copies and
- * returns them as a {@link Result}; the tracker itself is left alone, and the caller installs the
- * result (in Raft, {@code switchToConfig}). Progress created for a new peer starts probing at
- * {@code max(lastIndex, 1)}.
+ * <p>Each operation reads the tracker's configuration and progress map, works on copies and returns
+ * them as a {@link Result}; the tracker itself is left alone, and the caller installs the result
+ * (in Raft, {@code switchToConfig}). Progress created for a new peer starts probing at {@code
+ * max(lastIndex, 1)}; the copies of existing progress share their inflights with the originals.
+ *
+ * <p>Every operation also refuses, with etcd's text, a tracker whose configuration and progress
+ * map disagree (a peer without progress, a learner that is also a voter, and the like), and checks
+ * its own result the same way.
  */
 public final class Changer {
 
@@ -28,8 +32,8 @@ public final class Changer {
   private final long lastIndex;
 
   /**
-   * Creates a changer for the configuration of {@code tracker}, whose new peers start at
-   * {@code lastIndex}, the last index of the log.
+   * Creates a changer for the configuration of {@code tracker}, whose new peers start at {@code
+   * lastIndex}, the last index of the log.
    */
   public Changer(ProgressTracker tracker, long lastIndex) {
     this.tracker = tracker;
@@ -101,8 +105,8 @@ public final class Changer {
    * Applies {@code ccs}, which together may change the set of incoming voters by at most one
    * member, without joint consensus.
    *
-   * @throws ConfChangeException if the configuration is joint, more than one voter changes, or
-   *     no voter is left
+   * @throws ConfChangeException if the configuration is joint, more than one voter changes, or no
+   *     voter is left
    */
   public Result simple(List<ConfChangeSingle> ccs) {
     Draft d = checkAndCopy();
@@ -228,8 +232,8 @@ public final class Changer {
   }
 
   /**
-   * Checks that the config and progress map fit each other. The empty config passes on purpose,
-   * so that a first config can be built from it.
+   * Checks that the config and progress map fit each other. The empty config passes on purpose, so
+   * that a first config can be built from it.
    */
   private static void checkInvariants(Draft d) {
     for (MajorityConfig ids : List.of(d.incoming, d.outgoing, d.learners, d.learnersNext)) {
@@ -279,8 +283,8 @@ public final class Changer {
   }
 
   /**
-   * Returns the changes as space-separated {@code Type(id)} items, e.g.
-   * {@code ConfChangeAddNode(2) ConfChangeRemoveNode(3)}. Go: {@code confchange.Describe}.
+   * Returns the changes as space-separated {@code Type(id)} items, e.g. {@code ConfChangeAddNode(2)
+   * ConfChangeRemoveNode(3)}. Go: {@code confchange.Describe}.
    */
   public static String describe(List<ConfChangeSingle> ccs) {
     StringBuilder sb = new StringBuilder();
@@ -288,7 +292,9 @@ public final class Changer {
       if (sb.length() > 0) {
         sb.append(' ');
       }
-      sb.append(cc.getType().name()).append('(').append(Long.toUnsignedString(cc.getNodeId()))
+      sb.append(cc.getType().name())
+          .append('(')
+          .append(Long.toUnsignedString(cc.getNodeId()))
           .append(')');
     }
     return sb.toString();

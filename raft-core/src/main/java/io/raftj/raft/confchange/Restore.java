@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rebuilds a tracker configuration and progress map from a {@link ConfState}, joint
- * configurations included, by replaying changes that lead there from the empty configuration.
- * Mirrors {@code Restore} in etcd's {@code confchange/restore.go}.
+ * Rebuilds a tracker configuration and progress map from a {@link ConfState}, joint configurations
+ * included, by replaying changes that lead there from the empty configuration. Mirrors {@code
+ * Restore} in etcd's {@code confchange/restore.go}.
  */
 public final class Restore {
 

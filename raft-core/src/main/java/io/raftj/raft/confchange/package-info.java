@@ -3,7 +3,7 @@
  * (Raft thesis §4.3) to a tracker's configuration and progress map, and {@code Restore} rebuilds
  * both from a {@code ConfState}.
  *
- * <p>Mirrors etcd's {@code go.etcd.io/raft/v3/confchange} package. Nothing here mutates the
- * tracker it is given: results are new objects that the caller installs.
+ * <p>Mirrors etcd's {@code go.etcd.io/raft/v3/confchange} package. Nothing here mutates the tracker
+ * it is given: results are new objects that the caller installs.
  */
 package io.raftj.raft.confchange;

@@ -1,23 +1,23 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.confchange.Changer;
+import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChanges;
 import io.raftj.raft.tracker.ProgressTracker;
 import java.util.List;
 
 /**
- * The {@code confchange} script kind: runs configuration changes through {@link Changer} and
- * prints the resulting configuration and progress map. Mirrors {@code TestConfChangeDataDriven}
- * in etcd's {@code confchange/datadriven_test.go}.
+ * The {@code confchange} script kind: runs configuration changes through {@link Changer} and prints
+ * the resulting configuration and progress map. Mirrors {@code TestConfChangeDataDriven} in etcd's
+ * {@code confchange/datadriven_test.go}.
  *
- * <p>Commands: {@code simple} and {@code enter-joint [autoleave=<bool>]} apply the changes in
- * their input ({@code v<id>} voter, {@code l<id>} learner, {@code r<id>} remove, {@code u<id>}
- * update); {@code leave-joint} takes no input. A successful change is installed and printed as
- * {@code <config>\n<progress map>}; a refused one prints etcd's error and changes nothing. Each
- * file starts from an empty tracker (10 messages in flight, no byte limit) with last index 0, and
- * every directive, even a failed one, advances the last index that new progress starts from.
+ * <p>Commands: {@code simple} and {@code enter-joint [autoleave=<bool>]} apply the changes in their
+ * input ({@code v<id>} voter, {@code l<id>} learner, {@code r<id>} remove, {@code u<id>} update);
+ * {@code leave-joint} takes no input. A successful change is installed and printed as {@code
+ * <config>\n<progress map>}; a refused one prints etcd's error and changes nothing. Each file
+ * starts from an empty tracker (10 messages in flight, no byte limit) with last index 0, and every
+ * directive, even a failed one, advances the last index that new progress starts from.
  */
 public final class ConfChangeScripts implements ScriptKind {
 

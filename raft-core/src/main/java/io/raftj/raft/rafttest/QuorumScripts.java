@@ -71,54 +71,75 @@ public final class QuorumScripts implements ScriptKind {
     return maxQuorumIdx;
   }
 
-  private static String handle(TestData d) {
-    boolean joint = false;
-    List<Long> ids = new ArrayList<>();
-    List<Long> idsj = new ArrayList<>();
-    List<Long> idxs = new ArrayList<>();
-    // Votes are coded like indexes so both share the lookup below: 1 = no, 2 = yes, 0 = unknown.
-    List<Long> votes = new ArrayList<>();
-    for (CmdArg arg : d.cmdArgs()) {
-      for (int i = 0; i < arg.vals().size(); i++) {
-        switch (arg.key()) {
-          case "cfg":
-            ids.add(arg.scanUint64(i));
-            break;
-          case "cfgj":
-            joint = true;
-            if (arg.vals().get(i).equals("zero")) {
-              if (arg.vals().size() != 1) {
+  /** The arguments of one directive, in the order written. */
+  private static final class Args {
+    boolean joint;
+    final List<Long> ids = new ArrayList<>();
+    final List<Long> idsj = new ArrayList<>();
+    final List<Long> idxs = new ArrayList<>();
+    /** Coded like indexes so both share one lookup: 1 = no, 2 = yes, 0 = unknown. */
+    final List<Long> votes = new ArrayList<>();
+
+    static Args parse(TestData d) {
+      Args a = new Args();
+      for (CmdArg arg : d.cmdArgs()) {
+        for (int i = 0; i < arg.vals().size(); i++) {
+          String val = arg.vals().get(i);
+          switch (arg.key()) {
+            case "cfg":
+              a.ids.add(arg.scanUint64(i));
+              break;
+            case "cfgj":
+              a.joint = true;
+              if (!val.equals("zero")) {
+                a.idsj.add(arg.scanUint64(i));
+              } else if (arg.vals().size() != 1) {
                 throw new DataDrivenException("cannot mix 'zero' into configuration");
               }
-            } else {
-              idsj.add(arg.scanUint64(i));
-            }
-            break;
-          case "idx":
-            long n = 0;
-            if (!arg.vals().get(i).equals("_")) {
-              n = arg.scanUint64(i);
-              if (n == 0) {
-                throw new DataDrivenException("cannot use 0 as idx");
+              break;
+            case "idx":
+              long n = 0; // "_": nothing known, which is why 0 itself cannot be written
+              if (!val.equals("_")) {
+                n = arg.scanUint64(i);
+                if (n == 0) {
+                  throw new DataDrivenException("cannot use 0 as idx");
+                }
               }
-            }
-            idxs.add(n);
-            break;
-          case "votes":
-            votes.add(parseVote(arg.scanString(i)));
-            break;
-          default:
-            throw new DataDrivenException("unknown arg " + arg.key());
+              a.idxs.add(n);
+              break;
+            case "votes":
+              a.votes.add(parseVote(val));
+              break;
+            default:
+              throw new DataDrivenException("unknown arg " + arg.key());
+          }
         }
       }
+      return a;
     }
 
-    MajorityConfig c = new MajorityConfig();
-    ids.forEach(c::add);
-    MajorityConfig cj = new MajorityConfig();
-    idsj.forEach(cj::add);
+    MajorityConfig config() {
+      return configOf(ids);
+    }
 
-    List<Long> input = d.cmd().equals("vote") ? votes : idxs;
+    MajorityConfig configJoint() {
+      return configOf(idsj);
+    }
+
+    private static MajorityConfig configOf(List<Long> ids) {
+      MajorityConfig c = new MajorityConfig();
+      for (long id : ids) {
+        c.add(id);
+      }
+      return c;
+    }
+  }
+
+  private static String handle(TestData d) {
+    Args a = Args.parse(d);
+    MajorityConfig c = a.config();
+    MajorityConfig cj = a.configJoint();
+    List<Long> input = d.cmd().equals("vote") ? a.votes : a.idxs;
     MajorityConfig voters = new JointConfig(c, cj).ids();
     if (voters.size() != input.size()) {
       return "error: mismatched input (explicit or _) for voters "
@@ -126,42 +147,47 @@ public final class QuorumScripts implements ScriptKind {
           + ": "
           + goSlice(input);
     }
-
     StringBuilder buf = new StringBuilder();
     switch (d.cmd()) {
       case "committed":
-        MapAckIndexer l = lookuper(idxs, ids, idsj);
-        if (!joint) {
-          committedMajority(buf, c, l);
+        MapAckIndexer l = lookuper(a.idxs, a.ids, a.idsj);
+        if (a.joint) {
+          committedJoint(buf, c, cj, l);
         } else {
-          JointConfig cc = new JointConfig(c, cj);
-          buf.append(cc.describe(l));
-          long idx = cc.committedIndex(l);
-          // Interchanging the halves must not make a difference.
-          long aIdx = new JointConfig(cj, c).committedIndex(l);
-          if (aIdx != idx) {
-            buf.append(Index.format(aIdx)).append(" <-- via symmetry\n");
-          }
-          buf.append(Index.format(idx)).append('\n');
+          committedMajority(buf, c, l);
         }
         break;
       case "vote":
-        Map<Long, Boolean> granted = votesOf(votes, ids, idsj);
-        if (!joint) {
-          buf.append(c.voteResult(granted)).append('\n');
-        } else {
+        Map<Long, Boolean> granted = votesOf(a.votes, a.ids, a.idsj);
+        if (a.joint) {
           VoteResult r = new JointConfig(c, cj).voteResult(granted);
+          // Interchanging the halves must not make a difference.
           VoteResult ar = new JointConfig(cj, c).voteResult(granted);
           if (ar != r) {
             buf.append(ar).append(" <-- via symmetry\n");
           }
           buf.append(r).append('\n');
+        } else {
+          buf.append(c.voteResult(granted)).append('\n');
         }
         break;
       default:
         throw new DataDrivenException("unknown command: " + d.cmd());
     }
     return buf.toString();
+  }
+
+  private static void committedJoint(
+      StringBuilder buf, MajorityConfig c, MajorityConfig cj, MapAckIndexer l) {
+    JointConfig cc = new JointConfig(c, cj);
+    buf.append(cc.describe(l));
+    long idx = cc.committedIndex(l);
+    // Interchanging the halves must not make a difference.
+    long aIdx = new JointConfig(cj, c).committedIndex(l);
+    if (aIdx != idx) {
+      buf.append(Index.format(aIdx)).append(" <-- via symmetry\n");
+    }
+    buf.append(Index.format(idx)).append('\n');
   }
 
   private static void committedMajority(StringBuilder buf, MajorityConfig c, MapAckIndexer l) {

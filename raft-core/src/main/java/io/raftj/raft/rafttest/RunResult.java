@@ -7,7 +7,7 @@ package io.raftj.raft.rafttest;
  * @param original the script as read
  * @param actual the script as it reads with the actual output in place of the expected output
  *     (what a rewrite writes); null when the run stopped on an error
- * @param cases how many directives ran
+ * @param cases how many directives ran (0 when the run stopped on an error)
  * @param mismatches how many directives printed something other than their expected output
  * @param error why the run stopped ({@code file:line: directive: reason}), or null
  * @param cause the exception behind {@code error}, or null

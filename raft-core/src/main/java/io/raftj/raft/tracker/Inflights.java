@@ -1,12 +1,12 @@
 package io.raftj.raft.tracker;
 
 /**
- * Limits the number and total payload size of the MsgApp messages sent to one follower but not
- * yet acknowledged. Mirrors {@code Inflights} in etcd's {@code tracker/inflights.go}.
+ * Limits the number and total payload size of the MsgApp messages sent to one follower but not yet
+ * acknowledged. Mirrors {@code Inflights} in etcd's {@code tracker/inflights.go}.
  *
  * <p>Each in-flight message is represented by the index of its last entry and its payload bytes.
- * The caller checks {@link #full()} before {@link #add}, calls {@code add} when it sends an
- * append (with monotonically increasing indexes), and releases quota with {@link #freeLE} when an
+ * The caller checks {@link #full()} before {@link #add}, calls {@code add} when it sends an append
+ * (with monotonically increasing indexes), and releases quota with {@link #freeLE} when an
  * acknowledgement arrives.
  *
  * <p>Not thread-safe: owned by the thread driving the Raft state machine. {@code add} does not
@@ -43,7 +43,9 @@ public final class Inflights {
     this(size, maxBytes, 0, 0);
   }
 
-  /** Creates a window whose buffer already has {@code capacity} slots and starts at {@code start}. */
+  /**
+   * Creates a window whose buffer already has {@code capacity} slots and starts at {@code start}.
+   */
   Inflights(int size, long maxBytes, int start, int capacity) {
     this.size = size;
     this.maxBytes = maxBytes;

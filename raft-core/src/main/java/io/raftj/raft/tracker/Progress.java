@@ -7,8 +7,10 @@ package io.raftj.raft.tracker;
  * <p>Progress is a small state machine ({@link ProgressState}) whose transitions are driven by the
  * leader's step functions; some fields only mean something in a particular state.
  *
- * <p>Invariant: {@code 0 <= match < next}. In {@code StateSnapshot},
- * {@code next == pendingSnapshot + 1} and {@code sentCommit == pendingSnapshot}.
+ * <p>Invariant: {@code 0 <= match < next}.
+ *
+ * <p>In {@code StateSnapshot}: {@code next == pendingSnapshot + 1} and
+ * {@code sentCommit == pendingSnapshot}.
  *
  * <p>Not thread-safe: owned by the thread driving the Raft state machine.
  */
@@ -28,7 +30,8 @@ public final class Progress {
    * Creates a progress in {@code StateProbe} with the given fields; the others are zero or false,
    * as in a Go struct literal.
    */
-  public Progress(long match, long next, Inflights inflights, boolean isLearner, boolean recentActive) {
+  public Progress(
+      long match, long next, Inflights inflights, boolean isLearner, boolean recentActive) {
     this.match = match;
     this.next = next;
     this.inflights = inflights;
@@ -71,14 +74,16 @@ public final class Progress {
   }
 
   /**
-   * The highest commit index in flight to the follower. Mostly monotonic, but it regresses when
-   * the progress falls back to probing or the follower rejects an append.
+   * The highest commit index in flight to the follower. Mostly monotonic, but it regresses when the
+   * progress falls back to probing or the follower rejects an append.
    */
   public long sentCommit() {
     return sentCommit;
   }
 
-  /** How the leader interacts with the follower. Changed only by the {@code become*} transitions. */
+  /**
+   * How the leader interacts with the follower. Changed only by the {@code become*} transitions.
+   */
   public ProgressState state() {
     return state;
   }
@@ -98,8 +103,8 @@ public final class Progress {
   }
 
   /**
-   * True if the follower was heard from recently. Reset after an election timeout when check
-   * quorum is on; always true for the leader itself.
+   * True if the follower was heard from recently. Reset after an election timeout when check quorum
+   * is on; always true for the leader itself.
    */
   public boolean recentActive() {
     return recentActive;
@@ -210,8 +215,8 @@ public final class Progress {
   }
 
   /**
-   * Returns true if sending commit index {@code index} may advance the follower's commit index:
-   * it is new, and what was sent so far does not already take the follower to {@code next - 1}.
+   * Returns true if sending commit index {@code index} may advance the follower's commit index: it
+   * is new, and what was sent so far does not already take the follower to {@code next - 1}.
    */
   public boolean canBumpCommit(long index) {
     // Unsigned like etcd's uint64 arithmetic, should next ever be 0.
@@ -225,7 +230,8 @@ public final class Progress {
 
   /**
    * Handles a MsgAppResp acknowledging index {@code n}. Returns false if {@code n} is stale,
-   * otherwise raises {@code match} (and {@code next} if needed), unpauses the flow and returns true.
+   * otherwise raises {@code match} (and {@code next} if needed), unpauses the flow and returns
+   * true.
    */
   public boolean maybeUpdate(long n) {
     if (n <= match) {
@@ -238,9 +244,9 @@ public final class Progress {
   }
 
   /**
-   * Handles a MsgApp rejection of index {@code rejected} with the follower's hint
-   * {@code matchHint}. Returns false, changing nothing, if the rejection is stale (reordered or
-   * duplicated messages); otherwise lowers {@code next} and clears the flow for sending.
+   * Handles a MsgApp rejection of index {@code rejected} with the follower's hint {@code
+   * matchHint}. Returns false, changing nothing, if the rejection is stale (reordered or duplicated
+   * messages); otherwise lowers {@code next} and clears the flow for sending.
    */
   public boolean maybeDecrTo(long rejected, long matchHint) {
     if (state == ProgressState.STATE_REPLICATE) {
@@ -280,8 +286,8 @@ public final class Progress {
   }
 
   /**
-   * Returns etcd's one-line form, e.g.
-   * {@code StateReplicate match=5 next=6 paused inactive inflight=3[full]}.
+   * Returns etcd's one-line form, e.g. {@code StateReplicate match=5 next=6 paused inactive
+   * inflight=3[full]}.
    */
   @Override
   public String toString() {

@@ -132,7 +132,9 @@ public final class ProgressMap {
     return new ProgressMap(Arrays.copyOf(ids, copies.length), copies, size);
   }
 
-  /** Returns etcd's form: one {@code "<id>: <progress>\n"} line per peer, IDs ascending in decimal. */
+  /**
+   * Returns etcd's form: one {@code "<id>: <progress>\n"} line per peer, IDs ascending in decimal.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(size * 48);

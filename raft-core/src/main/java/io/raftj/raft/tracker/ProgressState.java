@@ -1,9 +1,9 @@
 package io.raftj.raft.tracker;
 
 /**
- * The state of a follower as tracked by the leader. Mirrors {@code StateType} in etcd's
- * {@code tracker/state.go}; {@link #toString()} gives etcd's spelling ({@code "StateProbe"}),
- * which appears in log lines and test output.
+ * The state of a follower as tracked by the leader. Mirrors {@code StateType} in etcd's {@code
+ * tracker/state.go}; {@link #toString()} gives etcd's spelling ({@code "StateProbe"}), which
+ * appears in log lines and test output.
  */
 public enum ProgressState {
   /**
@@ -11,7 +11,9 @@ public enum ProgressState {
    * interval to find it. Probing over a long time usually means the follower is offline.
    */
   STATE_PROBE("StateProbe"),
-  /** The steady state: the follower eagerly receives entries, pipelined up to the inflight limit. */
+  /**
+   * The steady state: the follower eagerly receives entries, pipelined up to the inflight limit.
+   */
   STATE_REPLICATE("StateReplicate"),
   /**
    * The follower needs entries the leader no longer has and must receive a snapshot before it can

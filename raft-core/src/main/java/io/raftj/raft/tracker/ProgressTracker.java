@@ -16,9 +16,9 @@ import java.util.Map;
  * replication progress, from which the committed index follows, and their votes in the current
  * election. Mirrors {@code ProgressTracker} in etcd's {@code tracker/tracker.go}.
  *
- * <p>Not thread-safe: owned by the thread driving the Raft state machine. The configuration and
- * the progress map change together, by {@link #setConfig} and {@link #setProgress} with what
- * {@code confchange.Changer} returns.
+ * <p>Not thread-safe: owned by the thread driving the Raft state machine. The configuration and the
+ * progress map change together, by {@link #setConfig} and {@link #setProgress} with what {@code
+ * confchange.Changer} returns.
  */
 public final class ProgressTracker {
 
@@ -41,9 +41,9 @@ public final class ProgressTracker {
       };
 
   /**
-   * Creates a tracker with an empty configuration whose new progresses allow
-   * {@code maxInflight} messages and {@code maxInflightBytes} bytes in flight (0: no byte limit).
-   * Go: {@code MakeProgressTracker}.
+   * Creates a tracker with an empty configuration whose new progresses allow {@code maxInflight}
+   * messages and {@code maxInflightBytes} bytes in flight (0: no byte limit). Go: {@code
+   * MakeProgressTracker}.
    */
   public ProgressTracker(int maxInflight, long maxInflightBytes) {
     this.maxInflight = maxInflight;

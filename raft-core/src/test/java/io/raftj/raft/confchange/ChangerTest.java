@@ -59,32 +59,49 @@ final class ChangerTest {
     return Stream.of(
         new BrokenCase(
             "voter without progress",
-            tracker(config(majority(1, -1L), majority(), majority(), majority()), new long[] {1}, none),
+            tracker(
+                config(majority(1, -1L), majority(), majority(), majority()), new long[] {1}, none),
             "no progress for 18446744073709551615"),
         new BrokenCase(
             "staged learner not an outgoing voter",
-            tracker(config(majority(1), majority(2), majority(), majority(3)), new long[] {1, 2, 3}, none),
+            tracker(
+                config(majority(1), majority(2), majority(), majority(3)),
+                new long[] {1, 2, 3},
+                none),
             "3 is in LearnersNext, but not Voters[1]"),
         new BrokenCase(
             "staged learner already a learner",
-            tracker(config(majority(1), majority(2), majority(), majority(2)), new long[] {1}, new long[] {2}),
+            tracker(
+                config(majority(1), majority(2), majority(), majority(2)),
+                new long[] {1},
+                new long[] {2}),
             "2 is in LearnersNext, but is already marked as learner"),
         new BrokenCase(
             "learner in outgoing voters",
-            tracker(config(majority(1), majority(2), majority(2), majority()), new long[] {1}, new long[] {2}),
+            tracker(
+                config(majority(1), majority(2), majority(2), majority()),
+                new long[] {1},
+                new long[] {2}),
             "2 is in Learners and Voters[1]"),
         new BrokenCase(
             "learner in incoming voters",
-            tracker(config(majority(1, 2), majority(), majority(2), majority()), new long[] {1}, new long[] {2}),
+            tracker(
+                config(majority(1, 2), majority(), majority(2), majority()),
+                new long[] {1},
+                new long[] {2}),
             "2 is in Learners and Voters[0]"),
         new BrokenCase(
             "learner not marked",
-            tracker(config(majority(1), majority(), majority(2), majority()), new long[] {1, 2}, none),
+            tracker(
+                config(majority(1), majority(), majority(2), majority()), new long[] {1, 2}, none),
             "2 is in Learners, but is not marked as learner"));
   }
 
   private static TrackerConfig config(
-      MajorityConfig incoming, MajorityConfig outgoing, MajorityConfig learners, MajorityConfig next) {
+      MajorityConfig incoming,
+      MajorityConfig outgoing,
+      MajorityConfig learners,
+      MajorityConfig next) {
     return new TrackerConfig(new JointConfig(incoming, outgoing), learners, next, false);
   }
 
@@ -101,7 +118,10 @@ final class ChangerTest {
   @Test
   void simple_promotion_leavesTrackerAndItsProgressAlone() {
     ProgressTracker tr =
-        tracker(config(majority(1), majority(), majority(2), majority()), new long[] {1}, new long[] {2});
+        tracker(
+            config(majority(1), majority(), majority(2), majority()),
+            new long[] {1},
+            new long[] {2});
     String before = tr.config() + "\n" + tr.progress();
     Progress learner = tr.progress().get(2);
 

@@ -8,12 +8,13 @@ import io.raftj.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property test: applying random changes one at a time as simple changes, or all at once through
- * a joint configuration that is then left, gives the same configuration. Ports the intent of
- * {@code TestConfChangeQuick} in etcd's {@code confchange/quick_test.go}.
+ * Property test: applying random changes one at a time as simple changes, or all at once through a
+ * joint configuration that is then left, gives the same configuration. Ports the intent of {@code
+ * TestConfChangeQuick} in etcd's {@code confchange/quick_test.go}.
  */
 final class ConfChangeQuickTest {
 
@@ -27,10 +28,12 @@ final class ConfChangeQuickTest {
     for (int run = 0; run < RUNS; run++) {
       List<ConfChangeSingle> setup = initialChanges(rnd);
       List<ConfChangeSingle> ccs = confChanges(rnd);
-      String context =
-          String.format(
-              "seed %d run %d%nsetup: %s%nchanges: %s",
-              SEED, run, Changer.describe(setup), Changer.describe(ccs));
+      int runNo = run;
+      Supplier<String> context =
+          () ->
+              String.format(
+                  "seed %d run %d%nsetup: %s%nchanges: %s",
+                  SEED, runNo, Changer.describe(setup), Changer.describe(ccs));
 
       ProgressTracker simple = newTracker(setup);
       runWithSimple(simple, ccs);
@@ -54,15 +57,18 @@ final class ConfChangeQuickTest {
     }
   }
 
-  private static void runWithJoint(ProgressTracker tr, List<ConfChangeSingle> ccs, String context) {
+  private static void runWithJoint(
+      ProgressTracker tr, List<ConfChangeSingle> ccs, Supplier<String> context) {
     Changer c = new Changer(tr, LAST_INDEX);
     Changer.Result entered = c.enterJoint(false, ccs);
     // The autoLeave flag is carried through and changes nothing else.
     Changer.Result enteredAuto = c.enterJoint(true, ccs);
     assertThat(enteredAuto.config().autoLeave()).isTrue();
-    assertThat(enteredAuto.config().toString()).as(context)
+    assertThat(enteredAuto.config().toString())
+        .as(context)
         .isEqualTo(entered.config() + " autoleave");
-    assertThat(enteredAuto.progress().toString()).as(context)
+    assertThat(enteredAuto.progress().toString())
+        .as(context)
         .isEqualTo(entered.progress().toString());
 
     install(tr, enteredAuto);

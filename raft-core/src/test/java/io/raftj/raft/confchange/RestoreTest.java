@@ -2,14 +2,18 @@ package io.raftj.raft.confchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftj.raft.raftpb.ConfChangeSingle;
+import io.raftj.raft.raftpb.ConfChangeType;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.ConfStates;
+import io.raftj.raft.tracker.ProgressMap;
 import io.raftj.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,8 +41,7 @@ final class RestoreTest {
         new Case("voters", confState(ids(1, 2, 3), ids(), ids(), ids(), false)),
         new Case("voters and learners", confState(ids(1, 2, 3), ids(4, 5, 6), ids(), ids(), false)),
         new Case(
-            "joint with demotion",
-            confState(ids(1, 2, 3), ids(5), ids(1, 2, 4, 6), ids(4), false)),
+            "joint with demotion", confState(ids(1, 2, 3), ids(5), ids(1, 2, 4, 6), ids(4), false)),
         new Case(
             "joint autoleave, unsorted, large ids",
             confState(ids(-1L, 7, 1L << 63), ids(3), ids(1L << 63, 9, 2), ids(9), true)));
@@ -47,7 +50,7 @@ final class RestoreTest {
   @ParameterizedTest
   @MethodSource("cases")
   void restore(Case c) {
-    assertRoundTrip(c.cs(), c.name());
+    assertRoundTrip(c.cs(), c::name);
   }
 
   @Test
@@ -55,8 +58,66 @@ final class RestoreTest {
     Random rnd = new Random(SEED);
     for (int run = 0; run < RUNS; run++) {
       ConfState cs = randomConfState(rnd);
-      assertRoundTrip(cs, String.format("seed %d run %d: %s", SEED, run, cs));
+      int runNo = run;
+      assertRoundTrip(cs, () -> String.format("seed %d run %d: %s", SEED, runNo, cs));
     }
+  }
+
+  /**
+   * Random sequences of simple and joint changes: after each accepted one, restoring the tracker's
+   * ConfState gives the same configuration, with a progress for the same peers and roles.
+   */
+  @Test
+  void restore_afterRandomChangeSequences_rebuildsTheLiveConfig() {
+    long seed = SEED + 1;
+    Random rnd = new Random(seed);
+    ConfChangeType[] types = ConfChangeType.values();
+    int restored = 0;
+    for (int run = 0; run < RUNS; run++) {
+      ProgressTracker live = new ProgressTracker(20, 0);
+      for (int step = 0; step < 12; step++) {
+        List<ConfChangeSingle> ccs = new ArrayList<>();
+        for (int i = 1 + rnd.nextInt(4); i > 0; i--) {
+          ccs.add(
+              ConfChangeSingle.newBuilder()
+                  .setType(types[rnd.nextInt(types.length)])
+                  .setNodeId(1 + rnd.nextInt(6))
+                  .build());
+        }
+        Changer chg = new Changer(live, step);
+        Changer.Result r;
+        try {
+          switch (rnd.nextInt(3)) {
+            case 0 -> r = chg.simple(ccs.subList(0, 1));
+            case 1 -> r = chg.enterJoint(rnd.nextBoolean(), ccs);
+            default -> r = chg.leaveJoint();
+          }
+        } catch (ConfChangeException refused) {
+          continue;
+        }
+        live.setConfig(r.config());
+        live.setProgress(r.progress());
+
+        int runNo = run;
+        int stepNo = step;
+        Supplier<String> context =
+            () -> String.format("seed %d run %d step %d: %s", seed, runNo, stepNo, live.config());
+        Changer.Result back =
+            Restore.restore(new Changer(new ProgressTracker(20, 0), 10), live.confState());
+        assertThat(back.config().toString()).as(context).isEqualTo(live.config().toString());
+        assertThat(roles(back.progress())).as(context).isEqualTo(roles(live.progress()));
+        restored++;
+      }
+    }
+    // Most operations on random input are refused; make sure plenty were not.
+    assertThat(restored).as("restored configurations").isGreaterThan(RUNS * 2);
+  }
+
+  /** Each tracked peer with an "L" for learners, in ID order. */
+  private static String roles(ProgressMap prs) {
+    StringBuilder sb = new StringBuilder();
+    prs.forEach((id, pr) -> sb.append(id).append(pr.isLearner() ? "L " : " "));
+    return sb.toString();
   }
 
   @Test
@@ -83,7 +144,7 @@ final class RestoreTest {
                 + "4: StateProbe match=0 next=10\n");
   }
 
-  private static void assertRoundTrip(ConfState cs, String context) {
+  private static void assertRoundTrip(ConfState cs, Supplier<String> context) {
     Changer chg = new Changer(new ProgressTracker(20, 0), 10);
     Changer.Result r = Restore.restore(chg, cs);
     ProgressTracker tr = new ProgressTracker(20, 0);
@@ -107,8 +168,8 @@ final class RestoreTest {
 
   /**
    * A random valid ConfState, as etcd's generator makes them: one to five voters, up to four
-   * learners, and a joint configuration in which some incoming voters were already voters and up
-   * to two outgoing voters are leaving, some of them to become learners. Never empty.
+   * learners, and a joint configuration in which some incoming voters were already voters and up to
+   * two outgoing voters are leaving, some of them to become learners. Never empty.
    */
   private static ConfState randomConfState(Random rnd) {
     int nVoters = 1 + rnd.nextInt(5);

@@ -42,7 +42,8 @@ final class ProgressMapTest {
     List<String> seen = new ArrayList<>();
     m.forEach((id, pr) -> seen.add(Long.toUnsignedString(id)));
     assertThat(seen)
-        .containsExactly("1", "2", "3", "7", "8", "9", "4611686018427387904", "18446744073709551611");
+        .containsExactly(
+            "1", "2", "3", "7", "8", "9", "4611686018427387904", "18446744073709551611");
   }
 
   @Test
@@ -71,7 +72,8 @@ final class ProgressMapTest {
           m.put(id, pr);
           model.put(id, pr);
         }
-        case 1 -> assertThat(m.remove(id)).as("seed %d step %d", seed, step).isSameAs(model.remove(id));
+        case 1 ->
+            assertThat(m.remove(id)).as("seed %d step %d", seed, step).isSameAs(model.remove(id));
         default -> assertThat(m.get(id)).as("seed %d step %d", seed, step).isSameAs(model.get(id));
       }
       assertThat(m.size()).as("seed %d step %d", seed, step).isEqualTo(model.size());

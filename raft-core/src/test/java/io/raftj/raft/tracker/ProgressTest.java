@@ -32,7 +32,8 @@ final class ProgressTest {
     pr.setMsgAppFlowPaused(true);
     assertThat(pr.toString())
         .isEqualTo(
-            "StateSnapshot match=1 next=2 learner paused pendingSnap=123 inactive inflight=1[full]");
+            "StateSnapshot match=1 next=2 learner paused pendingSnap=123 inactive"
+                + " inflight=1[full]");
   }
 
   @Test
@@ -147,8 +148,14 @@ final class ProgressTest {
   }
 
   record DecrCase(
-      String name, ProgressState state, long match, long next, long rejected, long matchHint,
-      boolean wantOk, long wantNext) {
+      String name,
+      ProgressState state,
+      long match,
+      long next,
+      long rejected,
+      long matchHint,
+      boolean wantOk,
+      long wantNext) {
     @Override
     public String toString() {
       return name;

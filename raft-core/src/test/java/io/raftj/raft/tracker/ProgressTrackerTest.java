@@ -94,8 +94,7 @@ final class ProgressTrackerTest {
     ProgressTracker tr = tracker(voters(-2L, 3, 1L << 63, 1).toBuilder().addLearners(2).build());
     List<String> seen = new ArrayList<>();
     tr.visit((id, pr) -> seen.add(Long.toUnsignedString(id) + (pr.isLearner() ? "L" : "")));
-    assertThat(seen)
-        .containsExactly("1", "2L", "3", "9223372036854775808", "18446744073709551614");
+    assertThat(seen).containsExactly("1", "2L", "3", "9223372036854775808", "18446744073709551614");
   }
 
   @Test
