@@ -56,8 +56,11 @@ final class KvStore {
       }
       return out;
     }
+    if (!to.equals("\0") && from.compareTo(to) >= 0) {
+      return out;
+    }
     NavigableMap<String, ByteString> view =
-        to.equals("\0") ? kv.tailMap(from, true) : (from.compareTo(to) >= 0 ? new ConcurrentSkipListMap<>() : kv.subMap(from, true, to, false));
+        to.equals("\0") ? kv.tailMap(from, true) : kv.subMap(from, true, to, false);
     for (Map.Entry<String, ByteString> e : view.entrySet()) {
       if (out.size() >= limit) {
         break;
