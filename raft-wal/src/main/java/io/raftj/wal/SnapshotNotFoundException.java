@@ -14,7 +14,10 @@ public final class SnapshotNotFoundException extends WalException {
     this.contents = contents;
   }
 
-  /** The metadata, hard state and entries read despite the missing snapshot record. */
+  /**
+   * The metadata, hard state and entries read despite the missing snapshot record; null when
+   * thrown by {@link Wal#verify}, which collects no entries.
+   */
   public WalContents contents() {
     return contents;
   }
