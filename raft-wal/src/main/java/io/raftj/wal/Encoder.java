@@ -23,10 +23,13 @@ final class Encoder {
 
   /** Length field (8) + type tag and varint (1 + 10) + crc tag and varint (1 + 5) + data tag and length (1 + 5). */
   private static final int MAX_HEADER = 8 + 11 + 6 + 6;
+  private static final int FRAME_BUFFER = 64 * 1024;
+  /** A frame buffer grown past this for one large record is dropped afterwards (etcd: 1 MiB). */
+  private static final int MAX_RETAINED = 1024 * 1024;
 
   private final PageWriter pw;
   private CRC32C crc;
-  private byte[] frame = new byte[64 * 1024];
+  private byte[] frame = new byte[FRAME_BUFFER];
 
   Encoder(WalFs.WalFile file, long offset, int prevCrc) {
     this.pw = new PageWriter(file, offset, PAGE_BYTES, BUFFER_BYTES);
@@ -109,6 +112,9 @@ final class Encoder {
       frame[end + i] = 0;
     }
     pw.write(frame, frameStart, 8 + recBytes + pad);
+    if (frame.length > MAX_RETAINED) {
+      frame = new byte[FRAME_BUFFER];
+    }
   }
 
   private void ensure(int dataSize) {

@@ -42,10 +42,18 @@ final class FilePipeline {
     return f;
   }
 
-  /** Deletes the prepared file and stops the thread. */
+  /**
+   * Deletes the prepared file and stops the thread. A failure to prepare it is not reported
+   * here: {@link #open} reports it to the cut that needed the file.
+   */
   void close() throws IOException {
     try {
-      WalFs.WalFile f = join(next);
+      WalFs.WalFile f;
+      try {
+        f = next.join();
+      } catch (CompletionException | java.util.concurrent.CancellationException notPrepared) {
+        return;
+      }
       Path p = f.path();
       f.close();
       fs.delete(p);

@@ -115,6 +115,31 @@ final class NioWalFs implements WalFs {
     }
   }
 
+  /**
+   * Names the process holding a lock on {@code path}, from Linux's /proc/locks when it can be
+   * read ("pid 1234"), else "another process".
+   */
+  static String externalHolder(Path path) {
+    try {
+      Object ino = Files.getAttribute(path, "unix:ino");
+      Path locks = Path.of("/proc/locks");
+      if (ino != null && Files.isReadable(locks)) {
+        String suffix = ":" + ino;
+        for (String line : Files.readAllLines(locks)) {
+          // "1: POSIX  ADVISORY  WRITE 4242 08:01:1234567 0 EOF" (blocked waiters start with "->")
+          String[] f = line.trim().split("\\s+");
+          if (f.length >= 6 && !f[1].equals("->") && f[5].endsWith(suffix)) {
+            // OFD locks (etcd's) carry no pid
+            return f[4].equals("-1") ? "another process (" + f[1] + " lock)" : "pid " + f[4] + " (" + f[1] + " lock)";
+          }
+        }
+      }
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      // not Linux, or no permission: fall through
+    }
+    return "another process";
+  }
+
   private static final class NioFile implements WalFile {
     private final Path path;
     private final FileChannel ch;
@@ -186,7 +211,7 @@ final class NioWalFs implements WalFs {
       }
       if (l == null) {
         LOCKED.remove(key, holder);
-        throw new FileLockedException(path.toString(), "another process");
+        throw new FileLockedException(path.toString(), externalHolder(path));
       }
       lock = l;
       lockKey = key;

@@ -255,6 +255,10 @@ public final class Wal implements Closeable {
             }
             ents.subList((int) offset, ents.size()).clear();
             ents.add(e);
+          } else {
+            // An entry at or before the snapshot still truncates the log after it: entries read so
+            // far are all past the snapshot, so they were a conflicting suffix. (etcd keeps them.)
+            ents.clear();
           }
           enti = index;
         } else if (rec.type == STATE_TYPE) {
@@ -577,6 +581,10 @@ public final class Wal implements Closeable {
 
   synchronized long tailOffset() {
     return encoder == null ? -1 : encoder.fileOffset();
+  }
+
+  WalFs fs() {
+    return fs;
   }
 
   /** The directory this WAL lives in. */

@@ -278,6 +278,21 @@ final class WalTest {
     }
   }
 
+  /** A new leader overwrote entry 2 after 3 and 4 were written; a snapshot at 2 followed. */
+  @Test
+  void readAll_overwriteAtOrBeforeSnapshot_dropsStaleSuffix() throws IOException {
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null, SMALL)) {
+      w.save(hs(1, 1, 1), List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
+      w.save(hs(2, 2, 2), List.of(entry(2, 2, "B")));
+      w.saveSnapshot(snap(2, 2));
+    }
+    try (Wal w = Wal.open(dir, at(2, 2), SMALL)) {
+      // 3 and 4 of term 1 were cut off by the overwrite; nothing follows the snapshot
+      assertThat(w.readAll().entries()).isEmpty();
+    }
+  }
+
   @Test
   void readAll_snapshotNotFound_andMismatch() throws IOException {
     Path dir = tmp.resolve("wal");

@@ -1,0 +1,108 @@
+package io.raftj.benchmarks.wal;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.wal.Wal;
+import io.raftj.wal.WalContents;
+import io.raftj.wal.walpb.Snapshot;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Replay: {@code openForRead} + {@code readAll} of a log of {@code logMB} megabytes next to a raw
+ * sequential read of the same segment files (both from the page cache after the first pass).
+ * Score: milliseconds per full replay; MB/s = logMB * 1000 / score.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Benchmark)
+public class WalReplayBenchmark {
+  @Param({"256"})
+  int logMB;
+
+  @Param({"100", "1000"})
+  int entrySize;
+
+  Path dir;
+  List<Path> segments;
+  ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+
+  @Setup(Level.Trial)
+  public void setup() throws IOException {
+    dir = Files.createTempDirectory("walreplay").resolve("wal");
+    byte[] data = new byte[entrySize];
+    new Random(1).nextBytes(data);
+    long target = (long) logMB * 1_000_000;
+    long written = 0;
+    long index = 0;
+    try (Wal w = Wal.create(dir, null)) {
+      w.setUnsafeNoFsync();
+      while (written < target) {
+        List<Entry> batch = new ArrayList<>(100);
+        for (int i = 0; i < 100; i++) {
+          batch.add(Entry.newBuilder().setTerm(1).setIndex(++index).setData(ByteString.copyFrom(data)).build());
+        }
+        w.save(HardState.newBuilder().setTerm(1).setVote(1).setCommit(index).build(), batch);
+        written += 100L * (entrySize + 24);
+      }
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      segments = s.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    try (var files = Files.walk(dir.getParent())) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Benchmark
+  public int walReadAll() throws IOException {
+    try (Wal w = Wal.openForRead(dir, Snapshot.getDefaultInstance())) {
+      WalContents c = w.readAll();
+      return c.entries().size();
+    }
+  }
+
+  @Benchmark
+  public long rawSequentialRead() throws IOException {
+    long total = 0;
+    for (Path p : segments) {
+      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        long pos = 0;
+        while (true) {
+          buf.clear();
+          int n = ch.read(buf, pos);
+          if (n <= 0) {
+            break;
+          }
+          pos += n;
+          total += n;
+        }
+      }
+    }
+    return total;
+  }
+}

@@ -1,0 +1,100 @@
+package io.raftj.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ports the intent of etcd's TestWalCleanup, TestCreateFailFromNoSpaceLeft and TestFilePipelineFailPreallocate. */
+final class CreateFailureTest {
+  @TempDir Path tmp;
+
+  /** The real file system, with failures injected into preallocation or the parent-directory fsync. */
+  static final class FailingFs implements WalFs {
+    final WalFs fs = NioWalFs.INSTANCE;
+    boolean failPreallocate;
+    Path failSyncOf;
+
+    @Override public List<String> list(Path dir) throws IOException { return fs.list(dir); }
+    @Override public boolean exists(Path path) { return fs.exists(path); }
+    @Override public void createDirectories(Path dir) throws IOException { fs.createDirectories(dir); }
+    @Override public void deleteRecursively(Path path) throws IOException { fs.deleteRecursively(path); }
+    @Override public void rename(Path from, Path to) throws IOException { fs.rename(from, to); }
+    @Override public void delete(Path path) throws IOException { fs.delete(path); }
+
+    @Override
+    public void syncDir(Path dir) throws IOException {
+      if (dir.equals(failSyncOf)) {
+        throw new IOException("injected fsync failure");
+      }
+      fs.syncDir(dir);
+    }
+
+    @Override
+    public WalFile open(Path path, boolean write) throws IOException {
+      WalFile f = fs.open(path, write);
+      return new WalFile() {
+        @Override public Path path() { return f.path(); }
+        @Override public int read(ByteBuffer dst, long pos) throws IOException { return f.read(dst, pos); }
+        @Override public void write(ByteBuffer src, long pos) throws IOException { f.write(src, pos); }
+        @Override public long size() throws IOException { return f.size(); }
+        @Override public void truncate(long size) throws IOException { f.truncate(size); }
+        @Override public void force() throws IOException { f.force(); }
+        @Override public void tryLock(String holder) throws IOException { f.tryLock(holder); }
+        @Override public void close() throws IOException { f.close(); }
+
+        @Override
+        public void preallocate(long size) throws IOException {
+          if (failPreallocate) {
+            throw new IOException("No space left on device");
+          }
+          f.preallocate(size);
+        }
+      };
+    }
+  }
+
+  @Test
+  void walCleanup_parentSyncFails_movesDirToBroken() throws IOException {
+    FailingFs fs = new FailingFs();
+    Path dir = tmp.resolve("wal");
+    fs.failSyncOf = tmp;
+    assertThatThrownBy(() -> Wal.create(dir, null, WalOptions.DEFAULT.withSegmentSizeBytes(4096).withFs(fs)))
+        .hasMessage("injected fsync failure");
+    assertThat(Files.exists(dir)).isFalse();
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .singleElement().satisfies(n -> assertThat(n).matches("wal\\.broken\\.\\d{8}\\.\\d{6}\\.\\d{6}"));
+    }
+  }
+
+  @Test
+  void createFailFromNoSpaceLeft() throws IOException {
+    FailingFs fs = new FailingFs();
+    fs.failPreallocate = true;
+    Path dir = tmp.resolve("wal");
+    assertThatThrownBy(() -> Wal.create(dir, null, WalOptions.DEFAULT.withFs(fs)))
+        .hasMessage("No space left on device");
+    assertThat(Files.exists(dir)).isFalse();
+    assertThat(Files.exists(tmp.resolve("wal.tmp"))).isFalse();
+  }
+
+  @Test
+  void filePipelineFailPreallocate_failsTheCut() throws IOException {
+    FailingFs fs = new FailingFs();
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null, WalOptions.DEFAULT.withSegmentSizeBytes(4096).withFs(fs))) {
+      // the pipeline's first file is already prepared; the one after it fails
+      fs.failPreallocate = true;
+      w.cut();
+      assertThatThrownBy(w::cut).hasMessage("No space left on device");
+    }
+  }
+}
