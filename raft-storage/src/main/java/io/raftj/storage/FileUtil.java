@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The few file operations the snapshotter and durable storage need, with the fsyncs that make
@@ -19,7 +20,7 @@ import java.util.List;
 final class FileUtil {
 
   private static final boolean WINDOWS =
-      System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private FileUtil() {}
 

@@ -5,6 +5,7 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import io.raftj.storage.snappb.SnapProtos;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ public final class Snapshotter {
     Path tmp = dir.resolve(name + TMP_SUFFIX);
     long fsyncNanos;
     try {
-      fsyncNanos = FileUtil.writeAndSyncFile(tmp, java.nio.ByteBuffer.wrap(envelope));
+      fsyncNanos = FileUtil.writeAndSyncFile(tmp, ByteBuffer.wrap(envelope));
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       FileUtil.fsyncDir(dir);
     } catch (IOException e) {

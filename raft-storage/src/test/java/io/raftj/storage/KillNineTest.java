@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * goes on from there. {@link RaftCrashChild} (Raft in the loop) and {@link CrashChild} (the
  * storage alone) are the processes.
  *
- * <p>50 kills of the Raft node and 20 of the storage alone by default (about a minute and a half
+ * <p>50 kills of the Raft node and 10 of the storage alone by default (about 70 s on an idle
  * here); {@code -Draftj.kills=N} and {@code -Draftj.directKills=N} run more. The seed is printed,
  * and {@code -Draftj.killSeed=S} replays a run's kill moments.
  */
@@ -50,7 +50,7 @@ final class KillNineTest {
   /** The write path alone, as a lone voter drives it; it also saves received snapshots. */
   @Test
   void killNine_directWrites_losesNoAcknowledgedEntry() throws Exception {
-    run(CrashChild.class, Integer.getInteger("raftj.directKills", 20), true);
+    run(CrashChild.class, Integer.getInteger("raftj.directKills", 10), true);
   }
 
   /**
@@ -64,6 +64,7 @@ final class KillNineTest {
     ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
     long start = System.nanoTime();
     int killedWhileRecovering = 0;
+    int progressedAfterRestart = 0;
     try {
       for (int run = 0; run < kills; run++) {
         String context = "seed " + seed + ", run " + run;
@@ -118,7 +119,11 @@ final class KillNineTest {
         if (!opened) {
           killedWhileRecovering++;
         }
+        int before = acked.size();
         record(acked, lines, context);
+        if (before > 0 && acked.size() > before) {
+          progressedAfterRestart++;
+        }
         verify(acked, contiguous, context);
       }
     } finally {
@@ -126,12 +131,13 @@ final class KillNineTest {
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
     System.out.printf(
-        "KillNineTest %s: %d kills (%d before recovery finished), %d entries acknowledged, %d s,"
-            + " seed %d%n",
-        child.getSimpleName(), kills, killedWhileRecovering, acked.size(), seconds, seed);
-    assertThat(acked.size())
-        .as("the node made progress across restarts (seed %d)", seed)
-        .isGreaterThan(kills);
+        "KillNineTest %s: %d kills (%d before recovery finished, %d runs went on after a restart),"
+            + " %d entries acknowledged, %d s, seed %d%n",
+        child.getSimpleName(), kills, killedWhileRecovering, progressedAfterRestart, acked.size(),
+        seconds, seed);
+    assertThat(progressedAfterRestart)
+        .as("runs that acknowledged new entries after recovering old ones (seed %d)", seed)
+        .isPositive();
   }
 
   /**
