@@ -49,6 +49,11 @@ final class NioWalFs implements WalFs {
   }
 
   @Override
+  public boolean lockedHere(Path path) {
+    return LOCKED.containsKey(path.toAbsolutePath().normalize());
+  }
+
+  @Override
   public boolean exists(Path path) {
     return Files.exists(path);
   }

@@ -30,6 +30,15 @@ interface WalFs {
   /** Makes the directory's entries (creates, renames, deletes) durable. */
   void syncDir(Path dir) throws IOException;
 
+  /**
+   * Whether a file object of this process holds the lock on {@code path}. A caller that only
+   * wants to know must ask here rather than open the file and try: with POSIX record locks,
+   * closing any channel on a file drops every lock the process holds on it.
+   */
+  default boolean lockedHere(Path path) {
+    return false;
+  }
+
   /** One open file. Reads and writes are positional; the WAL keeps its own offsets. */
   interface WalFile extends java.io.Closeable {
     Path path();

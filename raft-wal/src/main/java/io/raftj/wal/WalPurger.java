@@ -35,6 +35,11 @@ public final class WalPurger {
     List<String> purged = new ArrayList<>();
     for (int i = 0; i < names.size() - maxRetain; i++) {
       Path p = dir.resolve(names.get(i));
+      if (fs.lockedHere(p)) {
+        // Opening it only to find the lock taken would, on close, drop this process's lock.
+        LOG.debug("stopped purging at a file locked by this process path={}", p);
+        break;
+      }
       try (WalFs.WalFile f = fs.open(p, true)) {
         try {
           f.tryLock("WAL purger of " + dir);

@@ -529,6 +529,36 @@ final class WalTest {
   }
 
   @Test
+  void purge_lockedByThisProcess_keepsTheOsLock() throws IOException {
+    Path procLocks = Path.of("/proc/locks");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(procLocks), "needs /proc/locks");
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null, SMALL)) {
+      Path first = dir.resolve(WalNames.walName(0, 0));
+      long inode = ((Number) Files.getAttribute(first, "unix:ino")).longValue();
+      assertThat(osLockHeld(procLocks, inode)).as("the writer's lock, before the purge").isTrue();
+
+      assertThat(WalPurger.purge(dir, 0)).isEmpty();
+
+      // A purger that opened the file to try its lock would drop the writer's lock on close.
+      assertThat(osLockHeld(procLocks, inode)).as("the writer's lock, after the purge").isTrue();
+    }
+  }
+
+  /** Whether this process holds a lock on the file with {@code inode}, per /proc/locks. */
+  private static boolean osLockHeld(Path procLocks, long inode) throws IOException {
+    String pid = Long.toString(ProcessHandle.current().pid());
+    for (String line : Files.readAllLines(procLocks)) {
+      String[] f = line.trim().split("\\s+");
+      // "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"
+      if (f.length >= 6 && f[4].equals(pid) && f[5].endsWith(":" + inode)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void saveSnapshot_withoutConfState_isRejected() throws IOException {
     try (Wal w = Wal.create(tmp.resolve("wal"), null, SMALL)) {
       assertThatThrownBy(() -> w.saveSnapshot(at(5, 1)))
