@@ -379,4 +379,82 @@ final class RaftElectionTest {
     assertThat(nt.raft(2).state).isEqualTo(StateType.STATE_LEADER);
     assertThat(nt.raft(3).state).isEqualTo(StateType.STATE_FOLLOWER);
   }
+
+  /** A vote request of a newer term is granted from any role; only a real vote changes state. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("voteFromAnyStateCases")
+  void voteFromAnyState(MessageType vt, StateType st) {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    r.term = 1;
+    switch (st) {
+      case STATE_FOLLOWER -> r.becomeFollower(r.term, 3);
+      case STATE_PRE_CANDIDATE -> r.becomePreCandidate();
+      case STATE_CANDIDATE -> r.becomeCandidate();
+      case STATE_LEADER -> {
+        r.becomeCandidate();
+        r.becomeLeader();
+      }
+    }
+    // Note that setting our state above may have advanced r.term past its initial value.
+    long origTerm = r.term;
+    long newTerm = r.term + 1;
+    r.step(msg(2, 1, vt).setTerm(newTerm).setLogTerm(newTerm).setIndex(42).build());
+    List<Message> msgs = readMessages(r);
+    assertThat(msgs).hasSize(1);
+    assertThat(msgs.get(0).getType()).isEqualTo(Messages.voteRespMsgType(vt));
+    assertThat(msgs.get(0).getReject()).isFalse();
+    if (vt == MessageType.MsgVote) {
+      // If this was a real vote, we reset our state and term.
+      assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
+      assertThat(r.term).isEqualTo(newTerm);
+      assertThat(r.vote).isEqualTo(2);
+    } else {
+      // In a pre-vote, nothing changes.
+      assertThat(r.state).isEqualTo(st);
+      assertThat(r.term).isEqualTo(origTerm);
+      // If st == follower or pre-candidate, r hasn't voted yet; as candidate it voted for itself.
+      assertThat(r.vote == Raft.NONE || r.vote == 1).isTrue();
+    }
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> voteFromAnyStateCases() {
+    return java.util.stream.Stream.of(MessageType.MsgVote, MessageType.MsgPreVote)
+        .flatMap(vt -> java.util.Arrays.stream(StateType.values())
+            .map(st -> org.junit.jupiter.params.provider.Arguments.of(vt, st)));
+  }
+
+  /** A node outside the configuration ignores MsgTimeoutNow and cannot win with stray votes. */
+  @Test
+  void transferNonMember() {
+    Raft r = newTestRaft(1, 5, 1, newTestMemoryStorage(withPeers(2, 3, 4)));
+    r.step(msg(2, 1, MessageType.MsgTimeoutNow).build());
+    r.step(msg(2, 1, MessageType.MsgVoteResp).build());
+    r.step(msg(3, 1, MessageType.MsgVoteResp).build());
+    assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  /** A learner does not campaign, not on MsgHup and not on MsgTimeoutNow. */
+  @Test
+  void learnerCampaign() {
+    io.raftj.raft.raftpb.ConfChangeV2 addLearner2 =
+        ConfChangeI.of(ConfChange.newBuilder().setNodeId(2).setType(ConfChangeType.ConfChangeAddLearnerNode).build()).asV2();
+    Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
+    n1.applyConfChange(addLearner2);
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1)));
+    n2.applyConfChange(addLearner2);
+    Network nt = Network.withConfig(null, n1, n2);
+    nt.send(hup(2));
+    assertThat(n2.isLearner).isTrue();
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+
+    nt.send(hup(1));
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n1.lead).isEqualTo(1);
+
+    // NB: TransferLeader already checks that the recipient is not a learner, but the check
+    // could have happened by the time the recipient becomes a learner, in which case it will
+    // receive MsgTimeoutNow as in this test case and we verify that it's ignored.
+    nt.send(msg(1, 2, MessageType.MsgTimeoutNow).build());
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
 }
