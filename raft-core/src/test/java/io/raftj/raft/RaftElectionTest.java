@@ -457,4 +457,91 @@ final class RaftElectionTest {
     nt.send(msg(1, 2, MessageType.MsgTimeoutNow).build());
     assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
   }
+
+  /**
+   * With check-quorum, a follower whose election timer fires campaigns at a higher term and, once
+   * it hears the leader's heartbeat, disrupts it: the leader steps down (thesis §9.6 motivation).
+   */
+  @Test
+  void disruptiveFollower() {
+    Raft[] rs = new Raft[3];
+    for (int i = 0; i < 3; i++) {
+      rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
+      rs[i].becomeFollower(1, Raft.NONE);
+    }
+    Raft n1 = rs[0];
+    Raft n2 = rs[1];
+    Raft n3 = rs[2];
+    Network nt = Network.withConfig(null, n1, n2, n3);
+    nt.send(hup(1));
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n3.state).isEqualTo(StateType.STATE_FOLLOWER);
+
+    // Node 3's election timer fires (its messages are not delivered: we tick it directly).
+    n3.setRandomizedElectionTimeout(n3.electionTimeout + 2);
+    for (int i = 0; i < n3.randomizedElectionTimeout - 1; i++) {
+      n3.tick();
+    }
+    n3.tick();
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n3.state).isEqualTo(StateType.STATE_CANDIDATE);
+    assertThat(n1.term).isEqualTo(2);
+    assertThat(n2.term).isEqualTo(2);
+    assertThat(n3.term).isEqualTo(3);
+
+    // The leader's heartbeat reaches n3, whose stale-term reply makes the leader step down.
+    nt.send(msg(1, 3, MessageType.MsgHeartbeat).setTerm(n1.term).build());
+    assertThat(n1.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n3.state).isEqualTo(StateType.STATE_CANDIDATE);
+    assertThat(n1.term).isEqualTo(3);
+    assertThat(n2.term).isEqualTo(2);
+    assertThat(n3.term).isEqualTo(3);
+  }
+
+  /** Messages from old terms are ignored; the logs converge on the newest leader's. */
+  @Test
+  void oldMessages() {
+    Network tt = Network.of(3);
+    // Make 1 leader at term 3.
+    tt.send(hup(1));
+    tt.send(hup(2));
+    tt.send(hup(1));
+    // Pretend we're an old leader trying to make progress; this entry is expected to be ignored.
+    tt.send(msg(2, 1, MessageType.MsgApp).setTerm(2).addAllEntries(TestEntries.index(3).terms(2)).build());
+    // Commit a new entry.
+    tt.send(msg(1, 1, MessageType.MsgProp).addEntries(data("somedata")).build());
+    List<Entry> want = new java.util.ArrayList<>(TestEntries.index(1).terms(1, 2, 3));
+    want.add(Entry.newBuilder().setTerm(3).setIndex(4).setData(RaftTestUtil.bytes("somedata")).build());
+    for (long id = 1; id <= 3; id++) {
+      assertThat(tt.raft(id).raftLog.allEntries()).as("node %d", id).isEqualTo(want);
+      assertThat(tt.raft(id).raftLog.committed()).isEqualTo(4);
+    }
+  }
+
+  /** A learner gets the log replicated and committed, without counting toward the quorum. */
+  @Test
+  void learnerLogReplication() {
+    Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+    Network nt = Network.withConfig(null, n1, n2);
+    n1.becomeFollower(1, Raft.NONE);
+    n2.becomeFollower(1, Raft.NONE);
+    n1.setRandomizedElectionTimeout(n1.electionTimeout);
+    for (int i = 0; i < n1.electionTimeout; i++) {
+      n1.tick();
+    }
+    advanceMessagesAfterAppend(n1);
+    nt.send(msg(1, 1, MessageType.MsgBeat).build());
+    // n1 is leader and n2 is learner.
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.isLearner).isTrue();
+
+    nt.send(msg(1, 1, MessageType.MsgProp).addEntries(data("somedata")).build());
+    assertThat(n1.raftLog.committed()).isEqualTo(2);
+    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
+    assertThat(n1.trk.progress().get(2).match()).isEqualTo(n2.raftLog.committed());
+  }
 }
