@@ -168,4 +168,40 @@ final class RaftConfChangeTest {
     assertThat(ents.get(0).getType()).isEqualTo(EntryType.EntryNormal);
     assertThat(ents.get(0).getData()).isEqualTo(RaftTestUtil.bytes("hello"));
   }
+
+  /** Learners are added, promoted, and a voter (even this node) demoted. */
+  @Test
+  void addLearner() {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
+    // Add new learner peer.
+    apply(r, ConfChangeType.ConfChangeAddLearnerNode, 2);
+    assertThat(r.isLearner).isFalse();
+    assertThat(r.trk.learnerNodes()).containsExactly(2);
+    assertThat(r.trk.progress().get(2).isLearner()).isTrue();
+
+    // Promote the peer to voter.
+    apply(r, ConfChangeType.ConfChangeAddNode, 2);
+    assertThat(r.trk.progress().get(2).isLearner()).isFalse();
+
+    // Demote r.
+    apply(r, ConfChangeType.ConfChangeAddLearnerNode, 1);
+    assertThat(r.trk.progress().get(1).isLearner()).isTrue();
+    assertThat(r.isLearner).isTrue();
+
+    // Promote r again.
+    apply(r, ConfChangeType.ConfChangeAddNode, 1);
+    assertThat(r.trk.progress().get(1).isLearner()).isFalse();
+    assertThat(r.isLearner).isFalse();
+  }
+
+  /** Removing a learner works; removing the last voter does not. */
+  @Test
+  void removeLearner() {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2)));
+    apply(r, ConfChangeType.ConfChangeRemoveNode, 2);
+    assertThat(r.trk.voterNodes()).containsExactly(1);
+    assertThat(r.trk.learnerNodes()).isEmpty();
+    // Removing all voters is not allowed.
+    assertThatThrownBy(() -> apply(r, ConfChangeType.ConfChangeRemoveNode, 1)).isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -163,4 +163,52 @@ final class RaftSnapTest {
             .setType(MessageType.MsgSnap).setFrom(1).setTerm(2).setSnapshot(snap(11, 11, 1, 2)).build());
     assertThat(sm.lead).isEqualTo(1);
   }
+
+  /** A snapshot's learners are restored as learners. */
+  @Test
+  void restoreWithLearner() {
+    Snapshot s =
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder().setIndex(11).setTerm(11)
+                    .setConfState(ConfState.newBuilder().addVoters(1).addVoters(2).addLearners(3)))
+            .build();
+    Raft sm = newTestRaft(3, 8, 2, newTestMemoryStorage(withPeers(1, 2), RaftTestUtil.withLearners(3)));
+    assertThat(sm.restore(s)).isTrue();
+    assertThat(sm.raftLog.lastIndex()).isEqualTo(11);
+    assertThat(sm.raftLog.term(11)).isEqualTo(11);
+    assertThat(sm.trk.voterNodes()).containsExactly(1, 2);
+    assertThat(sm.trk.learnerNodes()).containsExactly(3);
+    assertThat(sm.trk.progress().get(1).isLearner()).isFalse();
+    assertThat(sm.trk.progress().get(2).isLearner()).isFalse();
+    assertThat(sm.trk.progress().get(3).isLearner()).isTrue();
+    assertThat(sm.restore(s)).isFalse();
+  }
+
+  /** A learner catches up through a snapshot. */
+  @Test
+  void learnerReceiveSnapshot() {
+    // Restore the state of n1 from a snapshot.
+    Snapshot s =
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder().setIndex(11).setTerm(11)
+                    .setConfState(ConfState.newBuilder().addVoters(1).addLearners(2)))
+            .build();
+    MemoryStorage store = newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2));
+    Raft n1 = newTestRaft(1, 10, 1, store);
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2)));
+    n1.restore(s);
+    Snapshot snap = n1.raftLog.nextUnstableSnapshot();
+    store.applySnapshot(snap);
+    n1.appliedSnap(snap);
+
+    Network nt = Network.withConfig(null, n1, n2);
+    n1.setRandomizedElectionTimeout(n1.electionTimeout);
+    for (int i = 0; i < n1.electionTimeout; i++) {
+      n1.tick();
+    }
+    nt.send(msg(1, 1, MessageType.MsgBeat).build());
+    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
+  }
 }

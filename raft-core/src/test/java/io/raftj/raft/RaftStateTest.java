@@ -130,10 +130,18 @@ final class RaftStateTest {
         new VoteCase(StateType.STATE_CANDIDATE, 3, 3, 1, true));
   }
 
-  /** A vote is granted to an up-to-date candidate if no other vote was cast in the term. */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> recvMsgVoteArgs() {
+    return java.util.stream.Stream.of(MessageType.MsgVote, MessageType.MsgPreVote)
+        .flatMap(t -> recvMsgVoteCases().stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(t, c)));
+  }
+
+  /**
+   * A (pre-)vote is granted to an up-to-date candidate if no other vote was cast in the term
+   * (etcd's RecvMsgVote and RecvMsgPreVote).
+   */
   @ParameterizedTest
-  @MethodSource("recvMsgVoteCases")
-  void recvMsgVote(VoteCase tt) {
+  @MethodSource("recvMsgVoteArgs")
+  void recvMsgVote(MessageType msgType, VoteCase tt) {
     MemoryStorage s = newTestMemoryStorage(withPeers(1));
     s.append(index(1).terms(2, 2));
     Raft sm = newTestRaft(1, 10, 1, s);
@@ -141,10 +149,10 @@ final class RaftStateTest {
     sm.vote = tt.voteFor();
     long term = Math.max(sm.raftLog.lastEntryID().term(), tt.logTerm());
     sm.term = term;
-    sm.step(msg(2, 0, MessageType.MsgVote).setTerm(term).setIndex(tt.index()).setLogTerm(tt.logTerm()).build());
+    sm.step(msg(2, 0, msgType).setTerm(term).setIndex(tt.index()).setLogTerm(tt.logTerm()).build());
     List<Message> msgs = readMessages(sm);
     assertThat(msgs).hasSize(1);
-    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgVoteResp);
+    assertThat(msgs.get(0).getType()).isEqualTo(Messages.voteRespMsgType(msgType));
     assertThat(msgs.get(0).getReject()).isEqualTo(tt.wantReject());
   }
 
