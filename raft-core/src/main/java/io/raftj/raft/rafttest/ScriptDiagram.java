@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * motion ({@code campaign}, {@code propose}, {@code transfer-leadership}, ...) become notes.
  * Messages that only appear in a Ready ({@code Messages:}) are sent, not delivered, and are left
  * out, and so are steps run under {@code log-level none}, which print nothing (scripts use that
- * for their setup). Backs {@code bin/raft-script --diagram}.
+ * for their setup), along with their notes. Backs {@code bin/raft-script --diagram}.
  */
 public final class ScriptDiagram {
 
@@ -39,8 +39,11 @@ public final class ScriptDiagram {
     List<String[]> outputs = new ArrayList<>();
     InteractionEnv env = new InteractionEnv();
     RunResult r = DataDriven.run(script, d -> {
+      boolean quiet = env.output().quiet();
       String out = env.handle(d);
-      outputs.add(new String[] {d.cmd(), d.directive(), out});
+      if (!quiet) {
+        outputs.add(new String[] {d.cmd(), d.directive(), out});
+      }
       return out;
     });
     if (r.error() != null) {
