@@ -74,7 +74,7 @@ final class DocSnippetsTest {
   void matcherFindsContiguousLinesAndHonoursElision() {
     List<String> source = List.of("class A {", "  void f() {", "    int x = 1;", "    int y = 2;", "  }", "}");
     assertThat(firstUnmatchedLine(List.of("void f() {", "  int x = 1;"), source)).isEqualTo(-1);
-    assertThat(firstUnmatchedLine(List.of("void f() {", "int y = 2;"), source)).isEqualTo(0);
+    assertThat(firstUnmatchedLine(List.of("void f() {", "int y = 2;"), source)).isEqualTo(1);
     assertThat(firstUnmatchedLine(List.of("void f() {", ELISION, "int y = 2;"), source)).isEqualTo(-1);
     assertThat(firstUnmatchedLine(List.of("int y = 2;", ELISION, "int x = 1;"), source)).isEqualTo(2);
   }
@@ -118,12 +118,26 @@ final class DocSnippetsTest {
       }
       int at = find(block.subList(i, end), source, from);
       if (at < 0) {
-        return i;
+        return i + longestPrefix(block.subList(i, end), source, from);
       }
       from = at + (end - i);
       i = end;
     }
     return -1;
+  }
+
+  /** The length of the longest prefix of {@code run} found contiguously at or after {@code from}. */
+  private static int longestPrefix(List<String> run, List<String> source, int from) {
+    int best = 0;
+    for (int s = from; s < source.size(); s++) {
+      int k = 0;
+      while (k < run.size() && s + k < source.size()
+          && run.get(k).strip().equals(source.get(s + k).strip())) {
+        k++;
+      }
+      best = Math.max(best, k);
+    }
+    return best;
   }
 
   private static int find(List<String> run, List<String> source, int from) {
