@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * motion ({@code campaign}, {@code propose}, {@code transfer-leadership}, ...) become notes.
  * Messages that only appear in a Ready ({@code Messages:}) are sent, not delivered, and are left
  * out, and so are steps run under {@code log-level none}, which print nothing (scripts use that
- * for their setup), along with their notes. Backs {@code bin/raft-script --diagram}.
+ * for their setup), along with their notes. Backs {@code bin/raft-script --diagram}; etcd has no
+ * counterpart, its scripts are read as text only.
  */
 public final class ScriptDiagram {
 
