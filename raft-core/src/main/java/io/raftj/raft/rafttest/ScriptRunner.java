@@ -15,16 +15,19 @@ import java.util.List;
  *
  * <pre>
  * raft-script [--kind KIND] [--rewrite] FILE_OR_DIR...
+ * raft-script --diagram FILE
  * </pre>
  *
  * <p>Folders are walked in sorted order. Each file's kind comes from {@code --kind} or else from
  * the folder it is in (see {@link ScriptKinds#kindOf}). With {@code --rewrite} the actual output
  * is written back into the files ({@code REWROTE name}) instead of being compared. The exit
- * status is 0 when every file passed, 1 when any failed and 2 for bad usage.
+ * status is 0 when every file passed, 1 when any failed and 2 for bad usage. {@code --diagram}
+ * prints an interaction script's message flow as a Mermaid sequence diagram instead (see
+ * {@link ScriptDiagram}); it exits 1 when the script stops on an error.
  */
 public final class ScriptRunner {
 
-  private static final String USAGE = "usage: raft-script [--kind KIND] [--rewrite] FILE_OR_DIR...";
+  private static final String USAGE = "usage: raft-script [--kind KIND] [--rewrite] FILE_OR_DIR...\n       raft-script --diagram FILE";
 
   private ScriptRunner() {}
 
@@ -41,7 +44,9 @@ public final class ScriptRunner {
     List<Path> roots = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--rewrite")) {
+      if (a.equals("--diagram") && args.length == 2 && i == 0) {
+        return diagram(Path.of(args[1]), out);
+      } else if (a.equals("--rewrite")) {
         rewrite = true;
       } else if (a.equals("--kind") && i + 1 < args.length) {
         kindName = args[++i];
@@ -81,6 +86,20 @@ public final class ScriptRunner {
     }
     out.println(passed + " passed, " + failed + " failed");
     return failed == 0 ? 0 : 1;
+  }
+
+  private static int diagram(Path file, PrintStream out) {
+    if (!Files.isRegularFile(file)) {
+      out.println("no such file " + file);
+      return 1;
+    }
+    try {
+      out.print(ScriptDiagram.render(file));
+      return 0;
+    } catch (IllegalStateException | UncheckedIOException e) {
+      out.println("cannot draw " + file + ": " + e.getMessage());
+      return 1;
+    }
   }
 
   private static boolean runOne(Path file, String kindName, boolean rewrite, PrintStream out) {

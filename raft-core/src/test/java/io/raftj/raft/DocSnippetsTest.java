@@ -1,0 +1,200 @@
+package io.raftj.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the Java in {@code docs/*.md} honest: every {@code ```java} block must be preceded by a
+ * marker line {@code <!-- snippet: path/to/Source.java -->} naming a source file (relative to the
+ * repository root) that contains the block's lines verbatim, ignoring leading indentation. The
+ * build compiles those sources, so a snippet that stops compiling, or drifts from the code it was
+ * taken from, fails this test. A line {@code // ...} inside a block skips any number of source
+ * lines.
+ */
+final class DocSnippetsTest {
+
+  private static final String MARKER_PREFIX = "<!-- snippet:";
+  private static final String MARKER_SUFFIX = "-->";
+  private static final String ELISION = "// ...";
+
+  /**
+   * Unmarked {@code ```java} blocks tolerated in pages this test does not own, as
+   * {@code "page.md:firstLineOfBlock"}. Keep it empty; every entry is a snippet nobody compiles.
+   */
+  private static final Set<String> KNOWN_UNMARKED_BLOCKS = Set.of();
+
+  /** One {@code ```java} block: where it is, its marker's path (or null) and its lines. */
+  record Block(Path page, int line, String source, List<String> lines) {
+    String where() {
+      return page.getFileName() + ":" + line;
+    }
+
+    String key() {
+      return page.getFileName() + ":" + (lines.isEmpty() ? "" : lines.get(0).strip());
+    }
+  }
+
+  @Test
+  void everyJavaBlockIsMarkedAndMatchesItsSource() throws IOException {
+    Path root = repoRoot();
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (Block b : blocks(root.resolve("docs"))) {
+      if (b.source() == null) {
+        if (!KNOWN_UNMARKED_BLOCKS.contains(b.key())) {
+          problems.add(b.where() + ": ```java block without a preceding " + MARKER_PREFIX + " ... --> line");
+        }
+        continue;
+      }
+      Path src = root.resolve(b.source());
+      if (!Files.isRegularFile(src)) {
+        problems.add(b.where() + ": snippet source " + b.source() + " does not exist");
+        continue;
+      }
+      int missing = firstUnmatchedLine(b.lines(), Files.readAllLines(src, StandardCharsets.UTF_8));
+      if (missing >= 0) {
+        problems.add(b.where() + ": not found in " + b.source() + " from block line " + (missing + 1)
+            + ": " + b.lines().get(missing).strip());
+      }
+      checked++;
+    }
+    assertThat(problems).as("doc snippets (%d checked)", checked).isEmpty();
+  }
+
+  @Test
+  void matcherFindsContiguousLinesAndHonoursElision() {
+    List<String> source = List.of("class A {", "  void f() {", "    int x = 1;", "    int y = 2;", "  }", "}");
+    assertThat(firstUnmatchedLine(List.of("void f() {", "  int x = 1;"), source)).isEqualTo(-1);
+    assertThat(firstUnmatchedLine(List.of("void f() {", "int y = 2;"), source)).isEqualTo(1);
+    assertThat(firstUnmatchedLine(List.of("void f() {", ELISION, "int y = 2;"), source)).isEqualTo(-1);
+    assertThat(firstUnmatchedLine(List.of("int y = 2;", ELISION, "int x = 1;"), source)).isEqualTo(2);
+  }
+
+  @Test
+  void blocksAreFoundWithTheirMarkers() throws IOException {
+    Path dir = Files.createTempDirectory("docsnippets");
+    Files.writeString(dir.resolve("a.md"), String.join("\n",
+        "text",
+        "<!-- snippet: x/Y.java -->",
+        "```java",
+        "int a;",
+        "```",
+        "```java",
+        "int b;",
+        "```",
+        "```text",
+        "not java",
+        "```",
+        ""));
+    List<Block> bs = blocks(dir);
+    assertThat(bs).extracting(Block::source).containsExactly("x/Y.java", null);
+    assertThat(bs).extracting(Block::lines).containsExactly(List.of("int a;"), List.of("int b;"));
+  }
+
+  /**
+   * Returns the index of the first block line that cannot be matched, or -1. Runs of lines
+   * between elisions must appear contiguously and in order.
+   */
+  static int firstUnmatchedLine(List<String> block, List<String> source) {
+    int from = 0;
+    int i = 0;
+    while (i < block.size()) {
+      if (block.get(i).strip().equals(ELISION)) {
+        i++;
+        continue;
+      }
+      int end = i;
+      while (end < block.size() && !block.get(end).strip().equals(ELISION)) {
+        end++;
+      }
+      int at = find(block.subList(i, end), source, from);
+      if (at < 0) {
+        return i + longestPrefix(block.subList(i, end), source, from);
+      }
+      from = at + (end - i);
+      i = end;
+    }
+    return -1;
+  }
+
+  /** The length of the longest prefix of {@code run} found contiguously at or after {@code from}. */
+  private static int longestPrefix(List<String> run, List<String> source, int from) {
+    int best = 0;
+    for (int s = from; s < source.size(); s++) {
+      int k = 0;
+      while (k < run.size() && s + k < source.size()
+          && run.get(k).strip().equals(source.get(s + k).strip())) {
+        k++;
+      }
+      best = Math.max(best, k);
+    }
+    return best;
+  }
+
+  private static int find(List<String> run, List<String> source, int from) {
+    for (int s = from; s + run.size() <= source.size(); s++) {
+      boolean all = true;
+      for (int k = 0; k < run.size() && all; k++) {
+        all = run.get(k).strip().equals(source.get(s + k).strip());
+      }
+      if (all) {
+        return s;
+      }
+    }
+    return -1;
+  }
+
+  static List<Block> blocks(Path docs) throws IOException {
+    List<Path> pages;
+    try (Stream<Path> s = Files.list(docs)) {
+      pages = s.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+    }
+    List<Block> out = new ArrayList<>();
+    for (Path page : pages) {
+      List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
+      String lastNonBlank = "";
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        String fence = line.strip();
+        if (fence.startsWith("```")) {
+          int close = i + 1;
+          while (close < lines.size() && !lines.get(close).strip().equals("```")) {
+            close++;
+          }
+          if (fence.equals("```java")) {
+            String m = lastNonBlank.strip();
+            String source = m.startsWith(MARKER_PREFIX) && m.endsWith(MARKER_SUFFIX)
+                ? m.substring(MARKER_PREFIX.length(), m.length() - MARKER_SUFFIX.length()).strip()
+                : null;
+            out.add(new Block(page, i + 1, source, List.copyOf(lines.subList(i + 1, Math.min(close, lines.size())))));
+          }
+          i = close;
+          lastNonBlank = "";
+          continue;
+        }
+        if (!line.isBlank()) {
+          lastNonBlank = line;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Path repoRoot() {
+    Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("docs"))) {
+      p = p.getParent();
+    }
+    assertThat(p).as("a docs/ folder above %s", System.getProperty("user.dir")).isNotNull();
+    return p;
+  }
+}
