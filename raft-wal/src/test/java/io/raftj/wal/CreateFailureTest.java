@@ -20,6 +20,8 @@ final class CreateFailureTest {
   static final class FailingFs implements WalFs {
     final WalFs fs = NioWalFs.INSTANCE;
     boolean failPreallocate;
+    /** Fails the preallocation of only the file with this name. */
+    String failPreallocateOf;
     Path failSyncOf;
 
     @Override public List<String> list(Path dir) throws IOException { return fs.list(dir); }
@@ -52,7 +54,7 @@ final class CreateFailureTest {
 
         @Override
         public void preallocate(long size) throws IOException {
-          if (failPreallocate) {
+          if (failPreallocate || f.path().getFileName().toString().equals(failPreallocateOf)) {
             throw new IOException("No space left on device");
           }
           f.preallocate(size);
@@ -90,9 +92,11 @@ final class CreateFailureTest {
   void filePipelineFailPreallocate_failsTheCut() throws IOException {
     FailingFs fs = new FailingFs();
     Path dir = tmp.resolve("wal");
+    // The pipeline prepares 0.tmp and 1.tmp in turn, in the background: the first cut takes 0.tmp,
+    // and preparing the file after it fails, which the next cut must report. Naming the file
+    // rather than flipping a flag after create keeps the outcome independent of thread timing.
+    fs.failPreallocateOf = "1.tmp";
     try (Wal w = Wal.create(dir, null, WalOptions.DEFAULT.withSegmentSizeBytes(4096).withFs(fs))) {
-      // the pipeline's first file is already prepared; the one after it fails
-      fs.failPreallocate = true;
       w.cut();
       assertThatThrownBy(w::cut).hasMessage("No space left on device");
     }
