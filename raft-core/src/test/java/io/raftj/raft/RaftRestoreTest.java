@@ -1,0 +1,264 @@
+package io.raftj.raft;
+
+import static io.raftj.raft.RaftTestSupport.beat;
+import static io.raftj.raft.RaftTestSupport.hup;
+import static io.raftj.raft.RaftTestUtil.msg;
+import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
+import static io.raftj.raft.RaftTestUtil.newTestRaft;
+import static io.raftj.raft.RaftTestUtil.nextEnts;
+import static io.raftj.raft.RaftTestUtil.readMessages;
+import static io.raftj.raft.RaftTestUtil.withLearners;
+import static io.raftj.raft.RaftTestUtil.withPeers;
+import static io.raftj.raft.TestEntries.index;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ports the snapshot-restore tests of etcd's raft_test.go: a follower restoring a snapshot's log
+ * position and configuration (learners, joint configs, promotions and demotions), ignoring stale
+ * snapshots, and the leader sending snapshots to followers behind its compacted log.
+ */
+final class RaftRestoreTest {
+
+  /** etcd's test snapshot: index 11, term 11 (magic numbers) and the given configuration. */
+  private static Snapshot snap(ConfState.Builder cs) {
+    return Snapshot.newBuilder()
+        .setMetadata(SnapshotMetadata.newBuilder().setIndex(11).setTerm(11).setConfState(cs))
+        .build();
+  }
+
+  private static ConfState.Builder voters(long... ids) {
+    ConfState.Builder cs = ConfState.newBuilder();
+    for (long id : ids) {
+      cs.addVoters(id);
+    }
+    return cs;
+  }
+
+  private static void assertRestoredPosition(Raft sm, Snapshot s) {
+    assertThat(sm.raftLog.lastIndex()).isEqualTo(s.getMetadata().getIndex());
+    assertThat(sm.raftLog.term(s.getMetadata().getIndex())).isEqualTo(s.getMetadata().getTerm());
+  }
+
+  /** A restored follower takes the snapshot's position and voters, and waits for it to apply. */
+  @Test
+  void restore() {
+    Snapshot s = snap(voters(1, 2, 3));
+    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    assertThat(sm.restore(s)).isTrue();
+
+    assertRestoredPosition(sm, s);
+    assertThat(sm.trk.voterNodes()).containsExactly(1, 2, 3);
+
+    assertThat(sm.restore(s)).isFalse();
+    // It does not campaign before the snapshot is applied.
+    for (int i = 0; i < sm.randomizedElectionTimeout; i++) {
+      sm.tick();
+    }
+    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  /** A snapshot with learners restores them as learners and the voters as voters. */
+  @Test
+  void restoreWithLearner() {
+    Snapshot s = snap(voters(1, 2).addLearners(3));
+    Raft sm = newTestRaft(3, 8, 2, newTestMemoryStorage(withPeers(1, 2), withLearners(3)));
+    assertThat(sm.restore(s)).isTrue();
+
+    assertRestoredPosition(sm, s);
+    assertThat(sm.trk.voterNodes()).containsExactly(1, 2);
+    assertThat(sm.trk.learnerNodes()).containsExactly(3);
+    for (long n : s.getMetadata().getConfState().getVotersList()) {
+      assertThat(sm.trk.progress().get(n).isLearner()).isFalse();
+    }
+    for (long n : s.getMetadata().getConfState().getLearnersList()) {
+      assertThat(sm.trk.progress().get(n).isLearner()).isTrue();
+    }
+    assertThat(sm.restore(s)).isFalse();
+  }
+
+  /** A node in the outgoing half of a joint configuration restores it. */
+  @Test
+  void restoreWithVotersOutgoing() {
+    Snapshot s = snap(voters(2, 3, 4).addVotersOutgoing(1).addVotersOutgoing(2).addVotersOutgoing(3));
+    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    assertThat(sm.restore(s)).isTrue();
+
+    assertRestoredPosition(sm, s);
+    assertThat(sm.trk.voterNodes()).containsExactly(1, 2, 3, 4);
+
+    assertThat(sm.restore(s)).isFalse();
+    for (int i = 0; i < sm.randomizedElectionTimeout; i++) {
+      sm.tick();
+    }
+    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  /**
+   * A voter accepts a snapshot that makes it a learner: the snapshot may fold a removal and a
+   * re-add as learner into one, and refusing it would cut the node off the log for good.
+   */
+  @Test
+  void restoreVoterToLearner() {
+    Snapshot s = snap(voters(1, 2).addLearners(3));
+    Raft sm = newTestRaft(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    assertThat(sm.isLearner).isFalse();
+    assertThat(sm.restore(s)).isTrue();
+    assertThat(sm.isLearner).isTrue();
+  }
+
+  /** A learner restoring a snapshot that lists it as voter becomes a voter. */
+  @Test
+  void restoreLearnerPromotion() {
+    Snapshot s = snap(voters(1, 2, 3));
+    Raft sm = newTestRaft(3, 10, 1, newTestMemoryStorage(withPeers(1, 2), withLearners(3)));
+    assertThat(sm.isLearner).isTrue();
+    assertThat(sm.restore(s)).isTrue();
+    assertThat(sm.isLearner).isFalse();
+  }
+
+  /** A learner behind the leader's compacted log catches up through a snapshot. */
+  @Test
+  void learnerReceiveSnapshot() {
+    Snapshot s = snap(voters(1).addLearners(2));
+    MemoryStorage store = newTestMemoryStorage(withPeers(1), withLearners(2));
+    Raft n1 = newTestRaft(1, 10, 1, store);
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+
+    n1.restore(s);
+    Snapshot snap = n1.raftLog.nextUnstableSnapshot();
+    store.applySnapshot(snap);
+    n1.appliedSnap(snap);
+
+    Network nt = Network.withConfig(null, n1, n2);
+    RaftTestSupport.tickElectionTimeout(n1);
+    nt.send(beat(1));
+
+    // The single voter commits its empty entry right after the snapshot.
+    assertThat(n1.raftLog.committed()).isEqualTo(12);
+    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
+  }
+
+  /** A snapshot at or below the commit index is ignored; one that matches the log only commits. */
+  @Test
+  void restoreIgnoreSnapshot() {
+    long commit = 1;
+    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    sm.raftLog.append(index(1).terms(1, 1, 1));
+    sm.raftLog.commitTo(commit);
+
+    Snapshot.Builder s =
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder().setIndex(commit).setTerm(1).setConfState(voters(1, 2)));
+    assertThat(sm.restore(s.build())).isFalse();
+    assertThat(sm.raftLog.committed()).isEqualTo(commit);
+
+    // The log already has the snapshot's last entry: fast-forward the commit instead.
+    s.getMetadataBuilder().setIndex(commit + 1);
+    assertThat(sm.restore(s.build())).isFalse();
+    assertThat(sm.raftLog.committed()).isEqualTo(commit + 1);
+    assertThat(sm.raftLog.lastIndex()).isEqualTo(3);
+  }
+
+  /** A leader restored from a snapshot, with node 2 known to be behind its first index. */
+  private static Raft leaderWithCompactedLog() {
+    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
+    sm.restore(snap(voters(1, 2)));
+    sm.becomeCandidate();
+    sm.becomeLeader();
+    return sm;
+  }
+
+  /** A rejection that needs compacted entries is answered with a snapshot. */
+  @Test
+  void provideSnap() {
+    Raft sm = leaderWithCompactedLog();
+    sm.trk.progress().get(2).setNext(sm.raftLog.firstIndex());
+    sm.step(
+        msg(2, 1, MessageType.MsgAppResp)
+            .setIndex(sm.trk.progress().get(2).next() - 1)
+            .setReject(true)
+            .build());
+
+    List<Message> msgs = readMessages(sm);
+    assertThat(msgs).hasSize(1);
+    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgSnap);
+    assertThat(msgs.get(0).getSnapshot().getMetadata().getIndex()).isEqualTo(11);
+  }
+
+  /** No snapshot is sent to a follower that has not been recently active. */
+  @Test
+  void ignoreProvidingSnap() {
+    Raft sm = leaderWithCompactedLog();
+    sm.trk.progress().get(2).setNext(sm.raftLog.firstIndex() - 1);
+    sm.trk.progress().get(2).setRecentActive(false);
+
+    sm.step(RaftTestSupport.prop(1, 1, "somedata"));
+    assertThat(readMessages(sm)).isEmpty();
+  }
+
+  /** A follower taking a MsgSnap learns the leader from it. */
+  @Test
+  void restoreFromSnapMsg() {
+    Message m =
+        Message.newBuilder()
+            .setType(MessageType.MsgSnap)
+            .setFrom(1)
+            .setTerm(2)
+            .setSnapshot(snap(voters(1, 2)))
+            .build();
+    Raft sm = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    sm.step(m);
+
+    assertThat(sm.lead).isEqualTo(1);
+    assertThat(sm.term).isEqualTo(2);
+    assertThat(sm.raftLog.lastIndex()).isEqualTo(11);
+    assertThat(sm.raftLog.committed()).isEqualTo(11);
+  }
+
+  /** A node cut off while the leader compacted its log catches up by snapshot, then commits. */
+  @Test
+  void slowNodeRestore() {
+    Network nt = Network.of(3);
+    nt.send(hup(1));
+
+    nt.isolate(3);
+    Message empty = msg(1, 1, MessageType.MsgProp).addEntries(Entry.getDefaultInstance()).build();
+    for (int j = 0; j <= 100; j++) {
+      nt.send(empty);
+    }
+    Raft lead = nt.raft(1);
+    MemoryStorage s1 = nt.storage.get(1L);
+    nextEnts(lead, s1);
+    ConfState.Builder cs = ConfState.newBuilder();
+    for (long v : lead.trk.voterNodes()) {
+      cs.addVoters(v);
+    }
+    s1.createSnapshot(lead.raftLog.applied(), cs.build(), null);
+    s1.compact(lead.raftLog.applied());
+
+    nt.recover();
+    // Node 3 counts as active only once the leader hears back from it.
+    while (!lead.trk.progress().get(3).recentActive()) {
+      nt.send(beat(1));
+    }
+
+    // Triggers the snapshot.
+    nt.send(empty);
+    Raft follower = nt.raft(3);
+    assertThat(follower.raftLog.unstable().snapshot()).isNotNull();
+
+    // Triggers a commit.
+    nt.send(empty);
+    assertThat(follower.raftLog.committed()).isEqualTo(lead.raftLog.committed());
+  }
+}
