@@ -59,8 +59,10 @@ final class RaftCheckQuorumTest {
   /** A voter that is not in its own configuration never campaigns and follows the leader. */
   @Test
   void nonPromotableVoterWithCheckQuorum() {
-    Raft a = new Raft(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))).setCheckQuorum(true));
-    Raft b = new Raft(newTestConfig(2, 10, 1, newTestMemoryStorage(withPeers(1))).setCheckQuorum(true));
+    Raft a =
+        new Raft(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))).setCheckQuorum(true));
+    Raft b =
+        new Raft(newTestConfig(2, 10, 1, newTestMemoryStorage(withPeers(1))).setCheckQuorum(true));
     Network nt = Network.withConfig(null, a, b);
     b.setRandomizedElectionTimeout(b.electionTimeout + 1);
     // The network made b a voter again; remove it to make it non-promotable.

@@ -2,7 +2,6 @@ package io.raftj.raft;
 
 import static io.raftj.raft.RaftTestSupport.beat;
 import static io.raftj.raft.RaftTestSupport.prop;
-import static io.raftj.raft.RaftTestUtil.bytes;
 import static io.raftj.raft.RaftTestUtil.msg;
 import static io.raftj.raft.RaftTestUtil.newTestConfig;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
@@ -10,21 +9,18 @@ import static io.raftj.raft.RaftTestUtil.newTestRaft;
 import static io.raftj.raft.RaftTestUtil.readMessages;
 import static io.raftj.raft.RaftTestUtil.withPeers;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.tracker.Progress;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ports the progress, flow-control and uncommitted-size tests of etcd's raft_test.go: how the
- * leader's per-follower progress pauses and resumes sending, and how proposals are dropped once
- * the uncommitted tail is over its limit.
+ * Ports etcd's raft_test.go tests of the leader's per-follower progress: how it pauses and
+ * resumes sending, and how MaxSizePerMsg, MaxInflightMsgs and MaxInflightBytes bound the appends
+ * in flight.
  */
 final class RaftProgressTest {
 
@@ -137,60 +133,5 @@ final class RaftProgressTest {
     }
     List<Entry> last = ms.get(ms.size() - 1).getEntriesList();
     return last.isEmpty() ? index : last.get(last.size() - 1).getIndex();
-  }
-
-  /**
-   * Proposals are dropped once the uncommitted tail reaches MaxUncommittedEntriesSize; one
-   * proposal may overshoot it, and entries without data always fit.
-   */
-  @Test
-  void uncommittedEntryLimit() {
-    // Many entries, so that a size miscomputed per entry shows as an early drop or a non-zero
-    // final tally.
-    int maxEntries = 1024;
-    Entry testEntry = Entry.newBuilder().setData(bytes("testdata")).build();
-    long maxEntrySize = maxEntries * Util.payloadSize(testEntry);
-    assertThat(Util.payloadSize(Entry.getDefaultInstance())).isZero();
-
-    Config cfg = newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
-    cfg.setMaxUncommittedEntriesSize(maxEntrySize);
-    cfg.setMaxInflightMsgs(2 * 1024); // keep flow control out of the way
-    Raft r = new Raft(cfg);
-    r.becomeCandidate();
-    r.becomeLeader();
-    assertThat(r.uncommittedSize).isZero();
-
-    int numFollowers = 2;
-    r.trk.progress().get(2).becomeReplicate();
-    r.trk.progress().get(3).becomeReplicate();
-    r.uncommittedSize = 0;
-
-    Message propMsg = msg(1, 1, MessageType.MsgProp).addEntries(testEntry).build();
-    List<Entry> propEnts = new ArrayList<>(Collections.nCopies(maxEntries, testEntry));
-    for (int i = 0; i < maxEntries; i++) {
-      r.step(propMsg);
-    }
-    assertThatThrownBy(() -> r.step(propMsg)).isInstanceOf(ProposalDroppedException.class);
-
-    // Reduce the uncommitted size as if these entries had committed.
-    List<Message> ms = readMessages(r);
-    assertThat(ms).hasSize(maxEntries * numFollowers);
-    r.reduceUncommittedSize(Util.payloadsSize(propEnts));
-    assertThat(r.uncommittedSize).isZero();
-
-    // A single large proposal is accepted: the tail was under the limit before it.
-    propEnts = Collections.nCopies(2 * maxEntries, testEntry);
-    r.step(msg(1, 1, MessageType.MsgProp).addAllEntries(propEnts).build());
-    assertThat(r.uncommittedSize).isEqualTo(Util.payloadsSize(propEnts));
-
-    assertThatThrownBy(() -> r.step(propMsg)).isInstanceOf(ProposalDroppedException.class);
-
-    // An entry without data always fits (the leader's empty entry, leaving a joint config).
-    r.step(msg(1, 1, MessageType.MsgProp).addEntries(Entry.getDefaultInstance()).build());
-
-    ms = readMessages(r);
-    assertThat(ms).hasSize(2 * numFollowers);
-    r.reduceUncommittedSize(Util.payloadsSize(propEnts));
-    assertThat(r.uncommittedSize).isZero();
   }
 }

@@ -18,13 +18,12 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ports the snapshot-restore tests of etcd's raft_test.go: a follower restoring a snapshot's log
- * position and configuration (learners, joint configs, promotions and demotions), ignoring stale
- * snapshots, and the leader sending snapshots to followers behind its compacted log.
+ * Ports etcd's raft_test.go tests of snapshot restore across configurations (learners, joint
+ * configs, promotions and demotions), learners and slow nodes catching up by snapshot, and the
+ * leader withholding snapshots from inactive followers.
  */
 final class RaftRestoreTest {
 
@@ -46,24 +45,6 @@ final class RaftRestoreTest {
   private static void assertRestoredPosition(Raft sm, Snapshot s) {
     assertThat(sm.raftLog.lastIndex()).isEqualTo(s.getMetadata().getIndex());
     assertThat(sm.raftLog.term(s.getMetadata().getIndex())).isEqualTo(s.getMetadata().getTerm());
-  }
-
-  /** A restored follower takes the snapshot's position and voters, and waits for it to apply. */
-  @Test
-  void restore() {
-    Snapshot s = snap(voters(1, 2, 3));
-    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    assertThat(sm.restore(s)).isTrue();
-
-    assertRestoredPosition(sm, s);
-    assertThat(sm.trk.voterNodes()).containsExactly(1, 2, 3);
-
-    assertThat(sm.restore(s)).isFalse();
-    // It does not campaign before the snapshot is applied.
-    for (int i = 0; i < sm.randomizedElectionTimeout; i++) {
-      sm.tick();
-    }
-    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
   }
 
   /** A snapshot with learners restores them as learners and the voters as voters. */
@@ -88,7 +69,8 @@ final class RaftRestoreTest {
   /** A node in the outgoing half of a joint configuration restores it. */
   @Test
   void restoreWithVotersOutgoing() {
-    Snapshot s = snap(voters(2, 3, 4).addVotersOutgoing(1).addVotersOutgoing(2).addVotersOutgoing(3));
+    Snapshot s =
+        snap(voters(2, 3, 4).addVotersOutgoing(1).addVotersOutgoing(2).addVotersOutgoing(3));
     Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
     assertThat(sm.restore(s)).isTrue();
 
@@ -147,28 +129,6 @@ final class RaftRestoreTest {
     assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
   }
 
-  /** A snapshot at or below the commit index is ignored; one that matches the log only commits. */
-  @Test
-  void restoreIgnoreSnapshot() {
-    long commit = 1;
-    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    sm.raftLog.append(index(1).terms(1, 1, 1));
-    sm.raftLog.commitTo(commit);
-
-    Snapshot.Builder s =
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(commit).setTerm(1).setConfState(voters(1, 2)));
-    assertThat(sm.restore(s.build())).isFalse();
-    assertThat(sm.raftLog.committed()).isEqualTo(commit);
-
-    // The log already has the snapshot's last entry: fast-forward the commit instead.
-    s.getMetadataBuilder().setIndex(commit + 1);
-    assertThat(sm.restore(s.build())).isFalse();
-    assertThat(sm.raftLog.committed()).isEqualTo(commit + 1);
-    assertThat(sm.raftLog.lastIndex()).isEqualTo(3);
-  }
-
   /** A leader restored from a snapshot, with node 2 known to be behind its first index. */
   private static Raft leaderWithCompactedLog() {
     Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
@@ -176,23 +136,6 @@ final class RaftRestoreTest {
     sm.becomeCandidate();
     sm.becomeLeader();
     return sm;
-  }
-
-  /** A rejection that needs compacted entries is answered with a snapshot. */
-  @Test
-  void provideSnap() {
-    Raft sm = leaderWithCompactedLog();
-    sm.trk.progress().get(2).setNext(sm.raftLog.firstIndex());
-    sm.step(
-        msg(2, 1, MessageType.MsgAppResp)
-            .setIndex(sm.trk.progress().get(2).next() - 1)
-            .setReject(true)
-            .build());
-
-    List<Message> msgs = readMessages(sm);
-    assertThat(msgs).hasSize(1);
-    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgSnap);
-    assertThat(msgs.get(0).getSnapshot().getMetadata().getIndex()).isEqualTo(11);
   }
 
   /** No snapshot is sent to a follower that has not been recently active. */
@@ -204,25 +147,6 @@ final class RaftRestoreTest {
 
     sm.step(RaftTestSupport.prop(1, 1, "somedata"));
     assertThat(readMessages(sm)).isEmpty();
-  }
-
-  /** A follower taking a MsgSnap learns the leader from it. */
-  @Test
-  void restoreFromSnapMsg() {
-    Message m =
-        Message.newBuilder()
-            .setType(MessageType.MsgSnap)
-            .setFrom(1)
-            .setTerm(2)
-            .setSnapshot(snap(voters(1, 2)))
-            .build();
-    Raft sm = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    sm.step(m);
-
-    assertThat(sm.lead).isEqualTo(1);
-    assertThat(sm.term).isEqualTo(2);
-    assertThat(sm.raftLog.lastIndex()).isEqualTo(11);
-    assertThat(sm.raftLog.committed()).isEqualTo(11);
   }
 
   /** A node cut off while the leader compacted its log catches up by snapshot, then commits. */

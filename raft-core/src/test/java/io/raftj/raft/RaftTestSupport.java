@@ -49,7 +49,9 @@ final class RaftTestSupport {
 
   /** A proposal of one entry carrying {@code data}, stepped at {@code to}. */
   static Message prop(long from, long to, String data) {
-    return RaftTestUtil.msg(from, to, MessageType.MsgProp).addEntries(RaftTestUtil.data(data)).build();
+    return RaftTestUtil.msg(from, to, MessageType.MsgProp)
+        .addEntries(RaftTestUtil.data(data))
+        .build();
   }
 
   /** etcd's expectOneMessage: reads the outgoing messages and requires exactly one. */

@@ -1,0 +1,435 @@
+package io.raftj.raft;
+
+import static io.raftj.raft.RaftTestSupport.beat;
+import static io.raftj.raft.RaftTestSupport.expectOneMessage;
+import static io.raftj.raft.RaftTestSupport.hup;
+import static io.raftj.raft.RaftTestSupport.prop;
+import static io.raftj.raft.RaftTestUtil.bytes;
+import static io.raftj.raft.RaftTestUtil.data;
+import static io.raftj.raft.RaftTestUtil.msg;
+import static io.raftj.raft.RaftTestUtil.mustAppendEntry;
+import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
+import static io.raftj.raft.RaftTestUtil.newTestRaft;
+import static io.raftj.raft.RaftTestUtil.nextEnts;
+import static io.raftj.raft.RaftTestUtil.readMessages;
+import static io.raftj.raft.RaftTestUtil.withLearners;
+import static io.raftj.raft.RaftTestUtil.withPeers;
+import static io.raftj.raft.TestEntries.index;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftj.raft.RaftTestSupport.LogView;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
+import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.ProgressState;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Ports etcd's raft_test.go tests of the append path around replication: the leader's handling
+ * of append responses and heartbeats, what it sends per progress state, stale or reordered
+ * messages, and replication to learners.
+ */
+final class RaftLogReplicationTest {
+
+  /** A learner receives and commits the leader's entries. */
+  @Test
+  void learnerLogReplication() {
+    Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+    Network nt = Network.withConfig(null, n1, n2);
+    n1.becomeFollower(1, Raft.NONE);
+    n2.becomeFollower(1, Raft.NONE);
+
+    RaftTestSupport.tickElectionTimeout(n1);
+    RaftTestUtil.advanceMessagesAfterAppend(n1);
+    nt.send(beat(1));
+
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.isLearner).isTrue();
+
+    nt.send(prop(1, 1, "somedata"));
+    assertThat(n1.raftLog.committed()).isEqualTo(2);
+    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
+    assertThat(n1.trk.progress().get(2).match()).isEqualTo(n2.raftLog.committed());
+  }
+
+  /** An append from a deposed leader's old term is ignored. */
+  @Test
+  void oldMessages() {
+    Network tt = Network.of(3);
+    // 1 becomes leader at term 3.
+    tt.send(hup(1));
+    tt.send(hup(2));
+    tt.send(hup(1));
+    tt.send(msg(2, 1, MessageType.MsgApp).setTerm(2).addAllEntries(index(3).terms(2)).build());
+    tt.send(prop(1, 1, "somedata"));
+
+    List<Entry> ents = new ArrayList<>(index(0).terms(0, 1, 2, 3, 3));
+    ents.set(4, ents.get(4).toBuilder().setData(bytes("somedata")).build());
+    LogView base = RaftTestSupport.logOver(ents);
+    for (long id = 1; id <= 3; id++) {
+      assertThat(LogView.of(tt.raft(id).raftLog)).as("peer %d", id).isEqualTo(base);
+    }
+  }
+
+  /**
+   * A message of an older term is dropped before it reaches the role's handler: nothing is sent
+   * and the log stays as it was.
+   */
+  @Test
+  void stepIgnoreOldTermMsg() {
+    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
+    sm.term = 2;
+    sm.step(
+        msg(0, 0, MessageType.MsgApp)
+            .setTerm(sm.term - 1)
+            .addAllEntries(index(1).terms(1))
+            .setCommit(1)
+            .build());
+    assertThat(readMessages(sm)).isEmpty();
+    assertThat(sm.raftLog.lastIndex()).isZero();
+    assertThat(sm.raftLog.committed()).isZero();
+    assertThat(sm.term).isEqualTo(2);
+  }
+
+  /** A follower waiting on an append is skipped by new proposals until it answers. */
+  @Test
+  void msgAppRespWaitReset() {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
+    Raft sm = newTestRaft(1, 5, 1, s);
+    sm.becomeCandidate();
+    sm.becomeLeader();
+    nextEnts(sm, s);
+
+    sm.step(msg(2, 0, MessageType.MsgAppResp).setIndex(1).build());
+    assertThat(sm.raftLog.committed()).isEqualTo(1);
+    readMessages(sm);
+
+    sm.step(msg(1, 0, MessageType.MsgProp).addEntries(Entry.getDefaultInstance()).build());
+    List<Message> msgs = readMessages(sm);
+    assertThat(msgs).hasSize(1);
+    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgApp);
+    assertThat(msgs.get(0).getTo()).isEqualTo(2);
+    assertThat(msgs.get(0).getEntriesList()).hasSize(1);
+    assertThat(msgs.get(0).getEntries(0).getIndex()).isEqualTo(2);
+
+    sm.step(msg(3, 0, MessageType.MsgAppResp).setIndex(1).build());
+    msgs = readMessages(sm);
+    assertThat(msgs).hasSize(1);
+    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgApp);
+    assertThat(msgs.get(0).getTo()).isEqualTo(3);
+    assertThat(msgs.get(0).getEntriesList()).hasSize(1);
+    assertThat(msgs.get(0).getEntries(0).getIndex()).isEqualTo(2);
+  }
+
+  /** A deposed leader's late self-ack carries the old term and is ignored. */
+  @Test
+  void leaderMsgAppSelfAckAfterTermChange() {
+    Raft sm = newTestRaft(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    sm.becomeCandidate();
+    sm.becomeLeader();
+
+    sm.step(prop(1, 1, "somedata"));
+    List<Message> steps = sm.msgsAfterAppend;
+    sm.msgsAfterAppend = new ArrayList<>();
+
+    sm.step(msg(2, 1, MessageType.MsgHeartbeat).setTerm(sm.term + 1).build());
+    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
+
+    for (Message m : steps) {
+      if (m.getTo() == sm.id) {
+        sm.step(m);
+      }
+    }
+    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  record LeaderAppRespCase(
+      long index,
+      boolean reject,
+      long wmatch,
+      long wnext,
+      int wmsgNum,
+      long windex,
+      long wcommitted) {}
+
+  static List<LeaderAppRespCase> leaderAppRespCases() {
+    return List.of(
+        // stale response: no replies
+        new LeaderAppRespCase(3, true, 0, 3, 0, 0, 0),
+        // denied: no commit; Next decreases and a probe goes out
+        new LeaderAppRespCase(2, true, 0, 2, 1, 1, 0),
+        // accepted: commit and broadcast the commit index
+        new LeaderAppRespCase(2, false, 2, 4, 2, 2, 2),
+        // an ack of 0 in probe state moves to replicate and sends everything after it
+        new LeaderAppRespCase(0, false, 0, 4, 1, 0, 0));
+  }
+
+  /** The leader's progress and replies for accepted, rejected and stale append responses. */
+  @ParameterizedTest
+  @MethodSource("leaderAppRespCases")
+  void leaderAppResp(LeaderAppRespCase tt) {
+    // The log holds 1/1 and 2/1, so the leader of term 1 can commit them.
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
+    s.append(index(1).terms(1, 1));
+    Raft sm = newTestRaft(1, 10, 1, s);
+    sm.becomeCandidate();
+    sm.becomeLeader();
+    readMessages(sm);
+    sm.step(
+        msg(2, 0, MessageType.MsgAppResp)
+            .setIndex(tt.index())
+            .setTerm(sm.term)
+            .setReject(tt.reject())
+            .setRejectHint(tt.index())
+            .build());
+
+    Progress p = sm.trk.progress().get(2);
+    assertThat(p.match()).isEqualTo(tt.wmatch());
+    assertThat(p.next()).isEqualTo(tt.wnext());
+
+    List<Message> msgs = readMessages(sm);
+    assertThat(msgs).hasSize(tt.wmsgNum());
+    for (Message m : msgs) {
+      assertThat(m.getIndex()).as(Describe.describeMessage(m, null)).isEqualTo(tt.windex());
+      assertThat(m.getCommit()).as(Describe.describeMessage(m, null)).isEqualTo(tt.wcommitted());
+    }
+  }
+
+  /** MsgBeat sends each follower an empty heartbeat carrying min(commit, its match). */
+  @Test
+  void bcastBeat() {
+    long offset = 1000;
+    MemoryStorage storage = new MemoryStorage(RaftLogger.discard());
+    storage.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setIndex(offset)
+                    .setTerm(1)
+                    .setConfState(ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3)))
+            .build());
+    Raft sm = newTestRaft(1, 10, 1, storage);
+    sm.term = 1;
+    sm.becomeCandidate();
+    sm.becomeLeader();
+    for (int i = 0; i < 10; i++) {
+      mustAppendEntry(sm, Entry.newBuilder().setIndex(i + 1).build());
+    }
+    RaftTestUtil.advanceMessagesAfterAppend(sm);
+
+    Progress slow = sm.trk.progress().get(2);
+    slow.setMatch(5);
+    slow.setNext(6);
+    Progress normal = sm.trk.progress().get(3);
+    normal.setMatch(sm.raftLog.lastIndex());
+    normal.setNext(sm.raftLog.lastIndex() + 1);
+
+    sm.step(Message.newBuilder().setType(MessageType.MsgBeat).build());
+    List<Message> msgs = readMessages(sm);
+    assertThat(msgs).hasSize(2);
+    java.util.Map<Long, Long> wantCommit = new java.util.HashMap<>();
+    wantCommit.put(2L, Math.min(sm.raftLog.committed(), slow.match()));
+    wantCommit.put(3L, Math.min(sm.raftLog.committed(), normal.match()));
+    for (Message m : msgs) {
+      assertThat(m.getType()).isEqualTo(MessageType.MsgHeartbeat);
+      assertThat(m.getIndex()).isZero();
+      assertThat(m.getLogTerm()).isZero();
+      assertThat(wantCommit).containsKey(m.getTo());
+      assertThat(m.getCommit()).isEqualTo(wantCommit.remove(m.getTo()));
+      assertThat(m.getEntriesList()).isEmpty();
+    }
+  }
+
+  record RecvMsgBeatCase(StateType state, int wMsg) {}
+
+  static List<RecvMsgBeatCase> recvMsgBeatCases() {
+    return List.of(
+        new RecvMsgBeatCase(StateType.STATE_LEADER, 2),
+        // candidates and followers ignore MsgBeat
+        new RecvMsgBeatCase(StateType.STATE_CANDIDATE, 0),
+        new RecvMsgBeatCase(StateType.STATE_FOLLOWER, 0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("recvMsgBeatCases")
+  void recvMsgBeat(RecvMsgBeatCase tt) {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
+    s.append(index(1).terms(1, 1));
+    Raft sm = newTestRaft(1, 10, 1, s);
+    sm.term = 1;
+    sm.state = tt.state();
+    sm.step(beat(1));
+    List<Message> msgs = readMessages(sm);
+    assertThat(msgs).hasSize(tt.wMsg());
+    for (Message m : msgs) {
+      assertThat(m.getType()).isEqualTo(MessageType.MsgHeartbeat);
+    }
+  }
+
+  record LeaderIncreaseNextCase(ProgressState state, long next, long wnext) {}
+
+  static List<LeaderIncreaseNextCase> leaderIncreaseNextCases() {
+    int previous = 3;
+    return List.of(
+        // replicate: Next moves past the previous entries, the empty entry and the proposal
+        new LeaderIncreaseNextCase(ProgressState.STATE_REPLICATE, 2, previous + 1 + 1 + 1),
+        // probe: Next stays
+        new LeaderIncreaseNextCase(ProgressState.STATE_PROBE, 2, 2));
+  }
+
+  @ParameterizedTest
+  @MethodSource("leaderIncreaseNextCases")
+  void leaderIncreaseNext(LeaderIncreaseNextCase tt) {
+    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    sm.raftLog.append(index(1).terms(1, 2, 3));
+    sm.becomeCandidate();
+    sm.becomeLeader();
+    Progress pr = sm.trk.progress().get(2);
+    pr.resetState(tt.state());
+    pr.setNext(tt.next());
+    sm.step(prop(1, 1, "somedata"));
+    assertThat(pr.next()).isEqualTo(tt.wnext());
+  }
+
+  /** A probed follower gets one append per heartbeat response, none in between. */
+  @Test
+  void sendAppendForProgressProbe() {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    r.becomeCandidate();
+    r.becomeLeader();
+    readMessages(r);
+    Progress pr = r.trk.progress().get(2);
+    pr.becomeProbe();
+
+    for (int i = 0; i < 3; i++) {
+      if (i == 0) {
+        // Only the first append goes out; then the follower is paused until it answers.
+        mustAppendEntry(r, data("somedata"));
+        r.sendAppend(2);
+        List<Message> msg = readMessages(r);
+        assertThat(msg).hasSize(1);
+        assertThat(msg.get(0).getIndex()).isZero();
+      }
+      assertThat(pr.msgAppFlowPaused()).isTrue();
+      for (int j = 0; j < 10; j++) {
+        mustAppendEntry(r, data("somedata"));
+        r.sendAppend(2);
+        assertThat(readMessages(r)).isEmpty();
+      }
+      for (int j = 0; j < r.heartbeatTimeout; j++) {
+        r.step(beat(1));
+      }
+      assertThat(pr.msgAppFlowPaused()).isTrue();
+      List<Message> msg = readMessages(r);
+      assertThat(msg).hasSize(1);
+      assertThat(msg.get(0).getType()).isEqualTo(MessageType.MsgHeartbeat);
+    }
+
+    r.step(msg(2, 1, MessageType.MsgHeartbeatResp).build());
+    List<Message> msg = readMessages(r);
+    assertThat(msg).hasSize(1);
+    assertThat(msg.get(0).getIndex()).isZero();
+    assertThat(pr.msgAppFlowPaused()).isTrue();
+  }
+
+  /** A replicating follower gets every new entry at once. */
+  @Test
+  void sendAppendForProgressReplicate() {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    r.becomeCandidate();
+    r.becomeLeader();
+    readMessages(r);
+    r.trk.progress().get(2).becomeReplicate();
+    for (int i = 0; i < 10; i++) {
+      mustAppendEntry(r, data("somedata"));
+      r.sendAppend(2);
+      assertThat(readMessages(r)).as("#%d", i).hasSize(1);
+    }
+  }
+
+  /** A follower waiting for a snapshot gets no appends. */
+  @Test
+  void sendAppendForProgressSnapshot() {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    r.becomeCandidate();
+    r.becomeLeader();
+    readMessages(r);
+    r.trk.progress().get(2).becomeSnapshot(10);
+    for (int i = 0; i < 10; i++) {
+      mustAppendEntry(r, data("somedata"));
+      r.sendAppend(2);
+      assertThat(readMessages(r)).as("#%d", i).isEmpty();
+    }
+  }
+
+  /** MsgUnreachable sends a replicating follower back to probing from Match + 1. */
+  @Test
+  void recvMsgUnreachable() {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
+    s.append(index(1).terms(1, 2, 3));
+    Raft r = newTestRaft(1, 10, 1, s);
+    r.becomeCandidate();
+    r.becomeLeader();
+    readMessages(r);
+    Progress pr = r.trk.progress().get(2);
+    pr.setMatch(3);
+    pr.becomeReplicate();
+    pr.setNext(6);
+
+    r.step(msg(2, 1, MessageType.MsgUnreachable).build());
+    assertThat(pr.state()).isEqualTo(ProgressState.STATE_PROBE);
+    assertThat(pr.next()).isEqualTo(pr.match() + 1);
+  }
+
+  /** A late rejection must not send the leader back before the follower's known match. */
+  @Test
+  void logReplicationWithReorderedMessage() {
+    Raft r1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+    r1.becomeCandidate();
+    r1.becomeLeader();
+    readMessages(r1);
+    r1.trk.progress().get(2).becomeReplicate();
+
+    Raft r2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
+
+    mustAppendEntry(r1, data("somedata"));
+    r1.sendAppend(2);
+    Message req1 = expectOneMessage(r1);
+    mustAppendEntry(r1, data("somedata"));
+    r1.sendAppend(2);
+    Message req2 = expectOneMessage(r1);
+
+    // r2 gets the second append first and rejects it.
+    r2.step(req2);
+    Message resp2 = expectOneMessage(r2);
+    assertThat(resp2.getReject()).isTrue();
+    assertThat(resp2.getRejectHint()).isZero();
+    assertThat(resp2.getIndex()).isEqualTo(2);
+
+    r2.step(req1);
+    Message m = expectOneMessage(r2);
+    assertThat(m.getReject()).isFalse();
+    assertThat(m.getIndex()).isEqualTo(2);
+    r1.step(m);
+    expectOneMessage(r1);
+    assertThat(r1.trk.progress().get(2).match()).isEqualTo(2);
+
+    // A transient network issue sends r1 back to probing r2.
+    r1.step(msg(2, 1, MessageType.MsgUnreachable).build());
+    assertThat(r1.trk.progress().get(2).state()).isEqualTo(ProgressState.STATE_PROBE);
+
+    // The delayed rejection arrives; r1 re-sends from the match, not from the stale hint.
+    r1.step(resp2);
+    m = expectOneMessage(r1);
+    assertThat(m.getIndex()).isEqualTo(r1.trk.progress().get(2).match());
+  }
+}
