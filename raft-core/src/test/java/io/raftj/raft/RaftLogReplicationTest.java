@@ -8,6 +8,7 @@ import static io.raftj.raft.RaftTestUtil.bytes;
 import static io.raftj.raft.RaftTestUtil.data;
 import static io.raftj.raft.RaftTestUtil.msg;
 import static io.raftj.raft.RaftTestUtil.mustAppendEntry;
+import static io.raftj.raft.RaftTestUtil.newTestConfig;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
 import static io.raftj.raft.RaftTestUtil.newTestRaft;
 import static io.raftj.raft.RaftTestUtil.nextEnts;
@@ -34,8 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Ports etcd's raft_test.go tests of the append path around replication: the leader's handling
- * of append responses and heartbeats, what it sends per progress state, stale or reordered
- * messages, and replication to learners.
+ * of append responses and heartbeats, how MaxSizePerMsg and the inflight limits bound what it
+ * sends, stale or reordered messages, and replication to learners.
  */
 final class RaftLogReplicationTest {
 
@@ -128,28 +129,6 @@ final class RaftLogReplicationTest {
     assertThat(msgs.get(0).getTo()).isEqualTo(3);
     assertThat(msgs.get(0).getEntriesList()).hasSize(1);
     assertThat(msgs.get(0).getEntries(0).getIndex()).isEqualTo(2);
-  }
-
-  /** A deposed leader's late self-ack carries the old term and is ignored. */
-  @Test
-  void leaderMsgAppSelfAckAfterTermChange() {
-    Raft sm = newTestRaft(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
-    sm.becomeCandidate();
-    sm.becomeLeader();
-
-    sm.step(prop(1, 1, "somedata"));
-    List<Message> steps = sm.msgsAfterAppend;
-    sm.msgsAfterAppend = new ArrayList<>();
-
-    sm.step(msg(2, 1, MessageType.MsgHeartbeat).setTerm(sm.term + 1).build());
-    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
-
-    for (Message m : steps) {
-      if (m.getTo() == sm.id) {
-        sm.step(m);
-      }
-    }
-    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
   }
 
   record LeaderAppRespCase(
@@ -300,96 +279,6 @@ final class RaftLogReplicationTest {
     assertThat(pr.next()).isEqualTo(tt.wnext());
   }
 
-  /** A probed follower gets one append per heartbeat response, none in between. */
-  @Test
-  void sendAppendForProgressProbe() {
-    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    r.becomeCandidate();
-    r.becomeLeader();
-    readMessages(r);
-    Progress pr = r.trk.progress().get(2);
-    pr.becomeProbe();
-
-    for (int i = 0; i < 3; i++) {
-      if (i == 0) {
-        // Only the first append goes out; then the follower is paused until it answers.
-        mustAppendEntry(r, data("somedata"));
-        r.sendAppend(2);
-        List<Message> msg = readMessages(r);
-        assertThat(msg).hasSize(1);
-        assertThat(msg.get(0).getIndex()).isZero();
-      }
-      assertThat(pr.msgAppFlowPaused()).isTrue();
-      for (int j = 0; j < 10; j++) {
-        mustAppendEntry(r, data("somedata"));
-        r.sendAppend(2);
-        assertThat(readMessages(r)).isEmpty();
-      }
-      for (int j = 0; j < r.heartbeatTimeout; j++) {
-        r.step(beat(1));
-      }
-      assertThat(pr.msgAppFlowPaused()).isTrue();
-      List<Message> msg = readMessages(r);
-      assertThat(msg).hasSize(1);
-      assertThat(msg.get(0).getType()).isEqualTo(MessageType.MsgHeartbeat);
-    }
-
-    r.step(msg(2, 1, MessageType.MsgHeartbeatResp).build());
-    List<Message> msg = readMessages(r);
-    assertThat(msg).hasSize(1);
-    assertThat(msg.get(0).getIndex()).isZero();
-    assertThat(pr.msgAppFlowPaused()).isTrue();
-  }
-
-  /** A replicating follower gets every new entry at once. */
-  @Test
-  void sendAppendForProgressReplicate() {
-    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    r.becomeCandidate();
-    r.becomeLeader();
-    readMessages(r);
-    r.trk.progress().get(2).becomeReplicate();
-    for (int i = 0; i < 10; i++) {
-      mustAppendEntry(r, data("somedata"));
-      r.sendAppend(2);
-      assertThat(readMessages(r)).as("#%d", i).hasSize(1);
-    }
-  }
-
-  /** A follower waiting for a snapshot gets no appends. */
-  @Test
-  void sendAppendForProgressSnapshot() {
-    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    r.becomeCandidate();
-    r.becomeLeader();
-    readMessages(r);
-    r.trk.progress().get(2).becomeSnapshot(10);
-    for (int i = 0; i < 10; i++) {
-      mustAppendEntry(r, data("somedata"));
-      r.sendAppend(2);
-      assertThat(readMessages(r)).as("#%d", i).isEmpty();
-    }
-  }
-
-  /** MsgUnreachable sends a replicating follower back to probing from Match + 1. */
-  @Test
-  void recvMsgUnreachable() {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
-    s.append(index(1).terms(1, 2, 3));
-    Raft r = newTestRaft(1, 10, 1, s);
-    r.becomeCandidate();
-    r.becomeLeader();
-    readMessages(r);
-    Progress pr = r.trk.progress().get(2);
-    pr.setMatch(3);
-    pr.becomeReplicate();
-    pr.setNext(6);
-
-    r.step(msg(2, 1, MessageType.MsgUnreachable).build());
-    assertThat(pr.state()).isEqualTo(ProgressState.STATE_PROBE);
-    assertThat(pr.next()).isEqualTo(pr.match() + 1);
-  }
-
   /** A late rejection must not send the leader back before the follower's known match. */
   @Test
   void logReplicationWithReorderedMessage() {
@@ -431,5 +320,61 @@ final class RaftLogReplicationTest {
     r1.step(resp2);
     m = expectOneMessage(r1);
     assertThat(m.getIndex()).isEqualTo(r1.trk.progress().get(2).match());
+  }
+
+  /**
+   * In replicate state appends are bounded by MaxSizePerMsg, MaxInflightMsgs and
+   * MaxInflightBytes, and each ack frees room for more.
+   */
+  @Test
+  void progressFlowControl() {
+    Config cfg = newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2)));
+    cfg.setMaxInflightMsgs(3);
+    cfg.setMaxSizePerMsg(2048);
+    cfg.setMaxInflightBytes(9000); // a little over MaxInflightMsgs * MaxSizePerMsg
+    Raft r = new Raft(cfg);
+    r.becomeCandidate();
+    r.becomeLeader();
+    readMessages(r);
+
+    // While node 2 probes, propose a mix of small and large entries.
+    r.trk.progress().get(2).becomeProbe();
+    String blob = "a".repeat(1000);
+    String large = "b".repeat(5000);
+    for (int i = 0; i < 22; i++) {
+      r.step(prop(1, 1, i >= 10 && i < 16 ? large : blob));
+    }
+
+    List<Message> ms = readMessages(r);
+    // The empty entry of the election and the first proposal; probing sends just one append.
+    assertThat(ms).hasSize(1);
+    assertThat(ms.get(0).getType()).isEqualTo(MessageType.MsgApp);
+    assertThat(ms.get(0).getEntriesList()).hasSize(2);
+    assertThat(ms.get(0).getEntries(0).getData().isEmpty()).isTrue();
+    assertThat(ms.get(0).getEntries(1).getData().size()).isEqualTo(1000);
+
+    // The ack moves node 2 to replicate: three appends of two small entries each.
+    long index = ackAndVerify(r, ms.get(0).getEntries(1).getIndex(), 2, 2, 2);
+    // The third append now holds a single large entry.
+    index = ackAndVerify(r, index, 2, 1, 1);
+    // One large entry per append, capped at two by MaxInflightBytes.
+    index = ackAndVerify(r, index, 1, 1);
+    index = ackAndVerify(r, index, 1, 1);
+    // Small entries again.
+    index = ackAndVerify(r, index, 1, 2, 2);
+    ackAndVerify(r, index, 2);
+  }
+
+  /** Acks {@code index} from node 2 and checks the entry counts of the appends sent in reply. */
+  private static long ackAndVerify(Raft r, long index, int... expEntries) {
+    r.step(msg(2, 1, MessageType.MsgAppResp).setIndex(index).build());
+    List<Message> ms = readMessages(r);
+    assertThat(ms).hasSize(expEntries.length);
+    for (int i = 0; i < ms.size(); i++) {
+      assertThat(ms.get(i).getType()).as("#%d", i).isEqualTo(MessageType.MsgApp);
+      assertThat(ms.get(i).getEntriesList()).as("#%d", i).hasSize(expEntries[i]);
+    }
+    List<Entry> last = ms.get(ms.size() - 1).getEntriesList();
+    return last.isEmpty() ? index : last.get(last.size() - 1).getIndex();
   }
 }
