@@ -11,7 +11,6 @@ import static io.raftj.raft.RaftTestUtil.mustAppendEntry;
 import static io.raftj.raft.RaftTestUtil.newTestConfig;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
 import static io.raftj.raft.RaftTestUtil.newTestRaft;
-import static io.raftj.raft.RaftTestUtil.nextEnts;
 import static io.raftj.raft.RaftTestUtil.readMessages;
 import static io.raftj.raft.RaftTestUtil.withLearners;
 import static io.raftj.raft.RaftTestUtil.withPeers;
@@ -19,19 +18,13 @@ import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftj.raft.RaftTestSupport.LogView;
-import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.raftpb.SnapshotMetadata;
-import io.raftj.raft.tracker.Progress;
 import io.raftj.raft.tracker.ProgressState;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Ports etcd's raft_test.go tests of the append path around replication: the leader's handling
@@ -99,184 +92,6 @@ final class RaftLogReplicationTest {
     assertThat(sm.raftLog.lastIndex()).isZero();
     assertThat(sm.raftLog.committed()).isZero();
     assertThat(sm.term).isEqualTo(2);
-  }
-
-  /** A follower waiting on an append is skipped by new proposals until it answers. */
-  @Test
-  void msgAppRespWaitReset() {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
-    Raft sm = newTestRaft(1, 5, 1, s);
-    sm.becomeCandidate();
-    sm.becomeLeader();
-    nextEnts(sm, s);
-
-    sm.step(msg(2, 0, MessageType.MsgAppResp).setIndex(1).build());
-    assertThat(sm.raftLog.committed()).isEqualTo(1);
-    readMessages(sm);
-
-    sm.step(msg(1, 0, MessageType.MsgProp).addEntries(Entry.getDefaultInstance()).build());
-    List<Message> msgs = readMessages(sm);
-    assertThat(msgs).hasSize(1);
-    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgApp);
-    assertThat(msgs.get(0).getTo()).isEqualTo(2);
-    assertThat(msgs.get(0).getEntriesList()).hasSize(1);
-    assertThat(msgs.get(0).getEntries(0).getIndex()).isEqualTo(2);
-
-    sm.step(msg(3, 0, MessageType.MsgAppResp).setIndex(1).build());
-    msgs = readMessages(sm);
-    assertThat(msgs).hasSize(1);
-    assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgApp);
-    assertThat(msgs.get(0).getTo()).isEqualTo(3);
-    assertThat(msgs.get(0).getEntriesList()).hasSize(1);
-    assertThat(msgs.get(0).getEntries(0).getIndex()).isEqualTo(2);
-  }
-
-  record LeaderAppRespCase(
-      long index,
-      boolean reject,
-      long wmatch,
-      long wnext,
-      int wmsgNum,
-      long windex,
-      long wcommitted) {}
-
-  static List<LeaderAppRespCase> leaderAppRespCases() {
-    return List.of(
-        // stale response: no replies
-        new LeaderAppRespCase(3, true, 0, 3, 0, 0, 0),
-        // denied: no commit; Next decreases and a probe goes out
-        new LeaderAppRespCase(2, true, 0, 2, 1, 1, 0),
-        // accepted: commit and broadcast the commit index
-        new LeaderAppRespCase(2, false, 2, 4, 2, 2, 2),
-        // an ack of 0 in probe state moves to replicate and sends everything after it
-        new LeaderAppRespCase(0, false, 0, 4, 1, 0, 0));
-  }
-
-  /** The leader's progress and replies for accepted, rejected and stale append responses. */
-  @ParameterizedTest
-  @MethodSource("leaderAppRespCases")
-  void leaderAppResp(LeaderAppRespCase tt) {
-    // The log holds 1/1 and 2/1, so the leader of term 1 can commit them.
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
-    s.append(index(1).terms(1, 1));
-    Raft sm = newTestRaft(1, 10, 1, s);
-    sm.becomeCandidate();
-    sm.becomeLeader();
-    readMessages(sm);
-    sm.step(
-        msg(2, 0, MessageType.MsgAppResp)
-            .setIndex(tt.index())
-            .setTerm(sm.term)
-            .setReject(tt.reject())
-            .setRejectHint(tt.index())
-            .build());
-
-    Progress p = sm.trk.progress().get(2);
-    assertThat(p.match()).isEqualTo(tt.wmatch());
-    assertThat(p.next()).isEqualTo(tt.wnext());
-
-    List<Message> msgs = readMessages(sm);
-    assertThat(msgs).hasSize(tt.wmsgNum());
-    for (Message m : msgs) {
-      assertThat(m.getIndex()).as(Describe.describeMessage(m, null)).isEqualTo(tt.windex());
-      assertThat(m.getCommit()).as(Describe.describeMessage(m, null)).isEqualTo(tt.wcommitted());
-    }
-  }
-
-  /** MsgBeat sends each follower an empty heartbeat carrying min(commit, its match). */
-  @Test
-  void bcastBeat() {
-    long offset = 1000;
-    MemoryStorage storage = new MemoryStorage(RaftLogger.discard());
-    storage.applySnapshot(
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder()
-                    .setIndex(offset)
-                    .setTerm(1)
-                    .setConfState(ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3)))
-            .build());
-    Raft sm = newTestRaft(1, 10, 1, storage);
-    sm.term = 1;
-    sm.becomeCandidate();
-    sm.becomeLeader();
-    for (int i = 0; i < 10; i++) {
-      mustAppendEntry(sm, Entry.newBuilder().setIndex(i + 1).build());
-    }
-    RaftTestUtil.advanceMessagesAfterAppend(sm);
-
-    Progress slow = sm.trk.progress().get(2);
-    slow.setMatch(5);
-    slow.setNext(6);
-    Progress normal = sm.trk.progress().get(3);
-    normal.setMatch(sm.raftLog.lastIndex());
-    normal.setNext(sm.raftLog.lastIndex() + 1);
-
-    sm.step(Message.newBuilder().setType(MessageType.MsgBeat).build());
-    List<Message> msgs = readMessages(sm);
-    assertThat(msgs).hasSize(2);
-    java.util.Map<Long, Long> wantCommit = new java.util.HashMap<>();
-    wantCommit.put(2L, Math.min(sm.raftLog.committed(), slow.match()));
-    wantCommit.put(3L, Math.min(sm.raftLog.committed(), normal.match()));
-    for (Message m : msgs) {
-      assertThat(m.getType()).isEqualTo(MessageType.MsgHeartbeat);
-      assertThat(m.getIndex()).isZero();
-      assertThat(m.getLogTerm()).isZero();
-      assertThat(wantCommit).containsKey(m.getTo());
-      assertThat(m.getCommit()).isEqualTo(wantCommit.remove(m.getTo()));
-      assertThat(m.getEntriesList()).isEmpty();
-    }
-  }
-
-  record RecvMsgBeatCase(StateType state, int wMsg) {}
-
-  static List<RecvMsgBeatCase> recvMsgBeatCases() {
-    return List.of(
-        new RecvMsgBeatCase(StateType.STATE_LEADER, 2),
-        // candidates and followers ignore MsgBeat
-        new RecvMsgBeatCase(StateType.STATE_CANDIDATE, 0),
-        new RecvMsgBeatCase(StateType.STATE_FOLLOWER, 0));
-  }
-
-  @ParameterizedTest
-  @MethodSource("recvMsgBeatCases")
-  void recvMsgBeat(RecvMsgBeatCase tt) {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
-    s.append(index(1).terms(1, 1));
-    Raft sm = newTestRaft(1, 10, 1, s);
-    sm.term = 1;
-    sm.state = tt.state();
-    sm.step(beat(1));
-    List<Message> msgs = readMessages(sm);
-    assertThat(msgs).hasSize(tt.wMsg());
-    for (Message m : msgs) {
-      assertThat(m.getType()).isEqualTo(MessageType.MsgHeartbeat);
-    }
-  }
-
-  record LeaderIncreaseNextCase(ProgressState state, long next, long wnext) {}
-
-  static List<LeaderIncreaseNextCase> leaderIncreaseNextCases() {
-    int previous = 3;
-    return List.of(
-        // replicate: Next moves past the previous entries, the empty entry and the proposal
-        new LeaderIncreaseNextCase(ProgressState.STATE_REPLICATE, 2, previous + 1 + 1 + 1),
-        // probe: Next stays
-        new LeaderIncreaseNextCase(ProgressState.STATE_PROBE, 2, 2));
-  }
-
-  @ParameterizedTest
-  @MethodSource("leaderIncreaseNextCases")
-  void leaderIncreaseNext(LeaderIncreaseNextCase tt) {
-    Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
-    sm.raftLog.append(index(1).terms(1, 2, 3));
-    sm.becomeCandidate();
-    sm.becomeLeader();
-    Progress pr = sm.trk.progress().get(2);
-    pr.resetState(tt.state());
-    pr.setNext(tt.next());
-    sm.step(prop(1, 1, "somedata"));
-    assertThat(pr.next()).isEqualTo(tt.wnext());
   }
 
   /** A late rejection must not send the leader back before the follower's known match. */

@@ -4,10 +4,8 @@ import static io.raftj.raft.RaftTestSupport.confChange;
 import static io.raftj.raft.RaftTestUtil.newTestConfig;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
 import static io.raftj.raft.RaftTestUtil.newTestRaft;
-import static io.raftj.raft.RaftTestUtil.withLearners;
 import static io.raftj.raft.RaftTestUtil.withPeers;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftj.raft.raftpb.ConfChangeType;
 import java.util.List;
@@ -16,35 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ports etcd's raft_test.go tests of learners and membership applied at the Raft level: adding,
- * promoting, demoting and removing learners, the leader's check-quorum after adding a voter, and
- * the voter list taken from storage.
+ * Ports etcd's raft_test.go tests of membership at the Raft level: the leader's quorum check
+ * right after adding a voter, and the voter list taken from storage.
  */
 final class RaftMembershipTest {
-
-  /** A learner is tracked as learner; promotions and demotions flip both progress and self. */
-  @Test
-  void addLearner() {
-    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
-    r.applyConfChange(confChange(ConfChangeType.ConfChangeAddLearnerNode, 2));
-    assertThat(r.isLearner).isFalse();
-    assertThat(r.trk.learnerNodes()).containsExactly(2);
-    assertThat(r.trk.progress().get(2).isLearner()).isTrue();
-
-    // Promote the peer to voter.
-    r.applyConfChange(confChange(ConfChangeType.ConfChangeAddNode, 2));
-    assertThat(r.trk.progress().get(2).isLearner()).isFalse();
-
-    // Demote r itself.
-    r.applyConfChange(confChange(ConfChangeType.ConfChangeAddLearnerNode, 1));
-    assertThat(r.trk.progress().get(1).isLearner()).isTrue();
-    assertThat(r.isLearner).isTrue();
-
-    // Promote r again.
-    r.applyConfChange(confChange(ConfChangeType.ConfChangeAddNode, 1));
-    assertThat(r.trk.progress().get(1).isLearner()).isFalse();
-    assertThat(r.isLearner).isFalse();
-  }
 
   /**
    * Adding a voter does not fail the leader's quorum check at once: the new node counts as
@@ -70,18 +43,6 @@ final class RaftMembershipTest {
       r.tick();
     }
     assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
-  }
-
-  /** Removing a learner leaves the voters; removing the last voter is refused. */
-  @Test
-  void removeLearner() {
-    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-    r.applyConfChange(confChange(ConfChangeType.ConfChangeRemoveNode, 2));
-    assertThat(r.trk.voterNodes()).containsExactly(1);
-    assertThat(r.trk.learnerNodes()).isEmpty();
-
-    assertThatThrownBy(() -> r.applyConfChange(confChange(ConfChangeType.ConfChangeRemoveNode, 1)))
-        .isInstanceOf(IllegalStateException.class);
   }
 
   record RaftNodesCase(long[] ids, long[] wids) {}
