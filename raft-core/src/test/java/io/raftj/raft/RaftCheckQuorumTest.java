@@ -78,8 +78,16 @@ final class RaftCheckQuorumTest {
     assertThat(b.lead).isEqualTo(1);
   }
 
-  /** Three check-quorum Rafts at term 1 with a leader elected at node 1. */
-  private static Network electedTrio(Raft n1, Raft n2, Raft n3) {
+  private static void assertStateAndTerm(Raft r, StateType state, long term) {
+    assertThat(r.state).as("state of %d", r.id).isEqualTo(state);
+    assertThat(r.term).as("term of %d", r.id).isEqualTo(term);
+  }
+
+  /** Three check-quorum Rafts, from term 1, with node 1 elected leader. */
+  private static Network electedTrio(boolean preVote) {
+    Raft n1 = checkQuorumRaft(1, preVote);
+    Raft n2 = checkQuorumRaft(2, preVote);
+    Raft n3 = checkQuorumRaft(3, preVote);
     n1.becomeFollower(1, Raft.NONE);
     n2.becomeFollower(1, Raft.NONE);
     n3.becomeFollower(1, Raft.NONE);
@@ -97,10 +105,10 @@ final class RaftCheckQuorumTest {
    */
   @Test
   void disruptiveFollower() {
-    Raft n1 = checkQuorumRaft(1, false);
-    Raft n2 = checkQuorumRaft(2, false);
-    Raft n3 = checkQuorumRaft(3, false);
-    Network nt = electedTrio(n1, n2, n3);
+    Network nt = electedTrio(false);
+    Raft n1 = nt.raft(1);
+    Raft n2 = nt.raft(2);
+    Raft n3 = nt.raft(3);
 
     // Ticks elapse at n3 while the leader's messages are delayed (as when etcd's server
     // advances ticks on restart).
@@ -111,23 +119,17 @@ final class RaftCheckQuorumTest {
     // The last tick elapses before any leader message arrives: n3 campaigns.
     n3.tick();
 
-    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
-    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
-    assertThat(n3.state).isEqualTo(StateType.STATE_CANDIDATE);
-    assertThat(n1.term).isEqualTo(2);
-    assertThat(n2.term).isEqualTo(2);
-    assertThat(n3.term).isEqualTo(3);
+    assertStateAndTerm(n1, StateType.STATE_LEADER, 2);
+    assertStateAndTerm(n2, StateType.STATE_FOLLOWER, 2);
+    assertStateAndTerm(n3, StateType.STATE_CANDIDATE, 3);
 
     // The leader's delayed heartbeat of the lower term reaches candidate n3, whose response of
     // the higher term deposes the leader.
     nt.send(msg(1, 3, MessageType.MsgHeartbeat).setTerm(n1.term).build());
 
-    assertThat(n1.state).isEqualTo(StateType.STATE_FOLLOWER);
-    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
-    assertThat(n3.state).isEqualTo(StateType.STATE_CANDIDATE);
-    assertThat(n1.term).isEqualTo(3);
-    assertThat(n2.term).isEqualTo(2);
-    assertThat(n3.term).isEqualTo(3);
+    assertStateAndTerm(n1, StateType.STATE_FOLLOWER, 3);
+    assertStateAndTerm(n2, StateType.STATE_FOLLOWER, 2);
+    assertStateAndTerm(n3, StateType.STATE_CANDIDATE, 3);
   }
 
   /**
@@ -139,10 +141,10 @@ final class RaftCheckQuorumTest {
    */
   @Test
   void disruptiveFollowerPreVote() {
-    Raft n1 = checkQuorumRaft(1, true);
-    Raft n2 = checkQuorumRaft(2, true);
-    Raft n3 = checkQuorumRaft(3, true);
-    Network nt = electedTrio(n1, n2, n3);
+    Network nt = electedTrio(true);
+    Raft n1 = nt.raft(1);
+    Raft n2 = nt.raft(2);
+    Raft n3 = nt.raft(3);
 
     nt.isolate(3);
     nt.send(prop(1, 1, "somedata"));
@@ -151,12 +153,9 @@ final class RaftCheckQuorumTest {
     nt.recover();
     nt.send(hup(3));
 
-    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
-    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
-    assertThat(n3.state).isEqualTo(StateType.STATE_PRE_CANDIDATE);
-    assertThat(n1.term).isEqualTo(2);
-    assertThat(n2.term).isEqualTo(2);
-    assertThat(n3.term).isEqualTo(2);
+    assertStateAndTerm(n1, StateType.STATE_LEADER, 2);
+    assertStateAndTerm(n2, StateType.STATE_FOLLOWER, 2);
+    assertStateAndTerm(n3, StateType.STATE_PRE_CANDIDATE, 2);
 
     nt.send(msg(1, 3, MessageType.MsgHeartbeat).setTerm(n1.term).build());
     assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
@@ -168,19 +167,10 @@ final class RaftCheckQuorumTest {
    */
   @Test
   void preVoteWithCheckQuorum() {
-    Raft n1 = checkQuorumRaft(1, true);
-    Raft n2 = checkQuorumRaft(2, true);
-    Raft n3 = checkQuorumRaft(3, true);
-    n1.becomeFollower(1, Raft.NONE);
-    n2.becomeFollower(1, Raft.NONE);
-    n3.becomeFollower(1, Raft.NONE);
-    Network nt = Network.withConfig(null, n1, n2, n3);
-    nt.send(hup(1));
-
+    Network nt = electedTrio(true);
+    Raft n2 = nt.raft(2);
+    Raft n3 = nt.raft(3);
     nt.isolate(1);
-    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
-    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
-    assertThat(n3.state).isEqualTo(StateType.STATE_FOLLOWER);
 
     // Node 2 ignores node 3's pre-vote while it believes in node 1's lease.
     nt.send(hup(3));
