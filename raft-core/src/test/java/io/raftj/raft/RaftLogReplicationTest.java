@@ -1,10 +1,7 @@
 package io.raftj.raft;
 
-import static io.raftj.raft.RaftTestSupport.beat;
 import static io.raftj.raft.RaftTestSupport.expectOneMessage;
-import static io.raftj.raft.RaftTestSupport.hup;
 import static io.raftj.raft.RaftTestSupport.prop;
-import static io.raftj.raft.RaftTestUtil.bytes;
 import static io.raftj.raft.RaftTestUtil.data;
 import static io.raftj.raft.RaftTestUtil.msg;
 import static io.raftj.raft.RaftTestUtil.mustAppendEntry;
@@ -12,67 +9,22 @@ import static io.raftj.raft.RaftTestUtil.newTestConfig;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
 import static io.raftj.raft.RaftTestUtil.newTestRaft;
 import static io.raftj.raft.RaftTestUtil.readMessages;
-import static io.raftj.raft.RaftTestUtil.withLearners;
 import static io.raftj.raft.RaftTestUtil.withPeers;
 import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raftj.raft.RaftTestSupport.LogView;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.tracker.ProgressState;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ports etcd's raft_test.go tests of the append path around replication: the leader's handling
- * of append responses and heartbeats, how MaxSizePerMsg and the inflight limits bound what it
- * sends, stale or reordered messages, and replication to learners.
+ * Ports etcd's raft_test.go tests of the append path: how MaxSizePerMsg and the inflight limits
+ * bound what the leader sends, and stale or reordered messages.
  */
 final class RaftLogReplicationTest {
-
-  /** A learner receives and commits the leader's entries. */
-  @Test
-  void learnerLogReplication() {
-    Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-    Network nt = Network.withConfig(null, n1, n2);
-    n1.becomeFollower(1, Raft.NONE);
-    n2.becomeFollower(1, Raft.NONE);
-
-    RaftTestSupport.tickElectionTimeout(n1);
-    RaftTestUtil.advanceMessagesAfterAppend(n1);
-    nt.send(beat(1));
-
-    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
-    assertThat(n2.isLearner).isTrue();
-
-    nt.send(prop(1, 1, "somedata"));
-    assertThat(n1.raftLog.committed()).isEqualTo(2);
-    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
-    assertThat(n1.trk.progress().get(2).match()).isEqualTo(n2.raftLog.committed());
-  }
-
-  /** An append from a deposed leader's old term is ignored. */
-  @Test
-  void oldMessages() {
-    Network tt = Network.of(3);
-    // 1 becomes leader at term 3.
-    tt.send(hup(1));
-    tt.send(hup(2));
-    tt.send(hup(1));
-    tt.send(msg(2, 1, MessageType.MsgApp).setTerm(2).addAllEntries(index(3).terms(2)).build());
-    tt.send(prop(1, 1, "somedata"));
-
-    List<Entry> ents = new ArrayList<>(index(0).terms(0, 1, 2, 3, 3));
-    ents.set(4, ents.get(4).toBuilder().setData(bytes("somedata")).build());
-    LogView base = RaftTestSupport.logOver(ents);
-    for (long id = 1; id <= 3; id++) {
-      assertThat(LogView.of(tt.raft(id).raftLog)).as("peer %d", id).isEqualTo(base);
-    }
-  }
 
   /**
    * A message of an older term is dropped before it reaches the role's handler: nothing is sent

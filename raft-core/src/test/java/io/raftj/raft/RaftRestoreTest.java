@@ -1,6 +1,5 @@
 package io.raftj.raft;
 
-import static io.raftj.raft.RaftTestSupport.beat;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
 import static io.raftj.raft.RaftTestUtil.newTestRaft;
 import static io.raftj.raft.RaftTestUtil.readMessages;
@@ -15,9 +14,8 @@ import io.raftj.raft.raftpb.SnapshotMetadata;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ports etcd's raft_test.go tests of snapshot restore across configurations (learners, joint
- * configs, promotions and demotions), a learner catching up by snapshot, and the leader
- * withholding snapshots from inactive followers.
+ * Ports etcd's raft_test.go tests of snapshot restore across configurations (joint configs,
+ * promotions and demotions) and of the leader withholding snapshots from inactive followers.
  */
 final class RaftRestoreTest {
 
@@ -39,25 +37,6 @@ final class RaftRestoreTest {
   private static void assertRestoredPosition(Raft sm, Snapshot s) {
     assertThat(sm.raftLog.lastIndex()).isEqualTo(s.getMetadata().getIndex());
     assertThat(sm.raftLog.term(s.getMetadata().getIndex())).isEqualTo(s.getMetadata().getTerm());
-  }
-
-  /** A snapshot with learners restores them as learners and the voters as voters. */
-  @Test
-  void restoreWithLearner() {
-    Snapshot s = snap(voters(1, 2).addLearners(3));
-    Raft sm = newTestRaft(3, 8, 2, newTestMemoryStorage(withPeers(1, 2), withLearners(3)));
-    assertThat(sm.restore(s)).isTrue();
-
-    assertRestoredPosition(sm, s);
-    assertThat(sm.trk.voterNodes()).containsExactly(1, 2);
-    assertThat(sm.trk.learnerNodes()).containsExactly(3);
-    for (long n : s.getMetadata().getConfState().getVotersList()) {
-      assertThat(sm.trk.progress().get(n).isLearner()).isFalse();
-    }
-    for (long n : s.getMetadata().getConfState().getLearnersList()) {
-      assertThat(sm.trk.progress().get(n).isLearner()).isTrue();
-    }
-    assertThat(sm.restore(s)).isFalse();
   }
 
   /** A node in the outgoing half of a joint configuration restores it. */
@@ -99,28 +78,6 @@ final class RaftRestoreTest {
     assertThat(sm.isLearner).isTrue();
     assertThat(sm.restore(s)).isTrue();
     assertThat(sm.isLearner).isFalse();
-  }
-
-  /** A learner behind the leader's compacted log catches up through a snapshot. */
-  @Test
-  void learnerReceiveSnapshot() {
-    Snapshot s = snap(voters(1).addLearners(2));
-    MemoryStorage store = newTestMemoryStorage(withPeers(1), withLearners(2));
-    Raft n1 = newTestRaft(1, 10, 1, store);
-    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-
-    n1.restore(s);
-    Snapshot snap = n1.raftLog.nextUnstableSnapshot();
-    store.applySnapshot(snap);
-    n1.appliedSnap(snap);
-
-    Network nt = Network.withConfig(null, n1, n2);
-    RaftTestSupport.tickElectionTimeout(n1);
-    nt.send(beat(1));
-
-    // The single voter commits its empty entry right after the snapshot.
-    assertThat(n1.raftLog.committed()).isEqualTo(12);
-    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
   }
 
   /** No snapshot is sent to a follower that has not been recently active. */
