@@ -1,0 +1,134 @@
+package io.raftj.benchmarks.core;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.Config;
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.RaftLogger;
+import io.raftj.raft.RawNode;
+import io.raftj.raft.Ready;
+import io.raftj.raft.StateType;
+import io.raftj.raft.Util;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A 3-member cluster of {@link RawNode}s with {@link MemoryStorage}, stepped in one thread with
+ * messages delivered in memory: each operation proposes one command on the leader and runs the
+ * cluster until the command is committed by a quorum and handed to the leader's state machine to
+ * apply. No fsync, no network: this measures the state machines and the Ready cycle alone.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ClusterBenchmark {
+
+  @Param({"256"})
+  int payloadBytes;
+
+  private static final int SIZE = 3;
+
+  private final MemoryStorage[] storages = new MemoryStorage[SIZE];
+  private final RawNode[] nodes = new RawNode[SIZE];
+  private final ArrayDeque<Message> inflight = new ArrayDeque<>();
+  private ByteString payload;
+  private long leaderApplied;
+
+  @Setup
+  public void setup() {
+    payload = ByteString.copyFrom(new byte[payloadBytes]);
+    ConfState cs = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+    for (int i = 0; i < SIZE; i++) {
+      storages[i] = new MemoryStorage(RaftLogger.discard());
+      storages[i].applySnapshot(
+          Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
+      nodes[i] =
+          new RawNode(
+              new Config()
+                  .setId(i + 1)
+                  .setElectionTick(10)
+                  .setHeartbeatTick(1)
+                  .setStorage(storages[i])
+                  .setMaxSizePerMsg(1024 * 1024)
+                  .setMaxInflightMsgs(256)
+                  .setLogger(RaftLogger.discard()));
+    }
+    nodes[0].campaign();
+    stabilize();
+    if (nodes[0].basicStatus().raftState() != StateType.STATE_LEADER) {
+      throw new IllegalStateException("node 1 did not become leader");
+    }
+  }
+
+  @Benchmark
+  public long proposeCommitApply() {
+    long before = leaderApplied;
+    nodes[0].propose(payload);
+    stabilize();
+    if (leaderApplied != before + 1) {
+      throw new IllegalStateException("did not apply: " + leaderApplied + " after " + before);
+    }
+    return leaderApplied;
+  }
+
+  /** Runs Ready cycles and delivers messages until the cluster is quiet. */
+  private void stabilize() {
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      for (int i = 0; i < SIZE; i++) {
+        RawNode rn = nodes[i];
+        while (rn.hasReady()) {
+          progress = true;
+          Ready rd = rn.ready();
+          if (!Util.isEmptyHardState(rd.hardState())) {
+            storages[i].setHardState(rd.hardState());
+          }
+          storages[i].append(rd.entries());
+          inflight.addAll(rd.messages());
+          int n = rd.committedEntries().size();
+          if (i == 0 && n > 0) {
+            leaderApplied = rd.committedEntries().get(n - 1).getIndex();
+          }
+          rn.advance(rd);
+        }
+      }
+      Message m;
+      while ((m = inflight.poll()) != null) {
+        progress = true;
+        nodes[(int) m.getTo() - 1].step(m);
+      }
+    }
+  }
+
+  /** For a quick manual check without JMH. */
+  public static void main(String[] args) {
+    ClusterBenchmark b = new ClusterBenchmark();
+    b.payloadBytes = 256;
+    b.setup();
+    long t0 = System.nanoTime();
+    int ops = 200_000;
+    for (int i = 0; i < ops; i++) {
+      b.proposeCommitApply();
+    }
+    long dt = System.nanoTime() - t0;
+    System.out.printf("%d ops in %.2fs: %.0f ops/s%n", ops, dt / 1e9, ops / (dt / 1e9));
+  }
+}

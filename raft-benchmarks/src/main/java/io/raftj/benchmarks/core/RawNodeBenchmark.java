@@ -1,0 +1,122 @@
+package io.raftj.benchmarks.core;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.Config;
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.Raft;
+import io.raftj.raft.RaftLogger;
+import io.raftj.raft.RawNode;
+import io.raftj.raft.Ready;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One proposal through a {@link RawNode} with {@link MemoryStorage}: propose, take the Ready,
+ * append its entries, acknowledge the appends of simulated followers, advance, until the entry is
+ * committed and handed out to apply. The Java counterpart of etcd's {@code BenchmarkRawNode}
+ * (rawnode_test.go): {@code voters=1} is its single-voter case, {@code voters=2} its two-voter
+ * case, where the second voter's acks are forged from the leader's MsgApp.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RawNodeBenchmark {
+
+  @Param({"1", "2"})
+  int voters;
+
+  private static final ByteString DATA = ByteString.copyFromUtf8("foo");
+
+  private MemoryStorage storage;
+  private RawNode rn;
+  private long applied;
+
+  @Setup
+  public void setup() {
+    storage = new MemoryStorage(RaftLogger.discard());
+    ConfState.Builder cs = ConfState.newBuilder();
+    for (int i = 1; i <= voters; i++) {
+      cs.addVoters(i);
+    }
+    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
+    rn =
+        new RawNode(
+            new Config()
+                .setId(1)
+                .setElectionTick(10)
+                .setHeartbeatTick(1)
+                .setStorage(storage)
+                .setMaxSizePerMsg(Raft.NO_LIMIT)
+                .setMaxInflightMsgs(256)
+                .setLogger(RaftLogger.discard()));
+    rn.campaign();
+    stabilize();
+  }
+
+  @Benchmark
+  public long proposeAndCommit() {
+    long before = applied;
+    rn.propose(DATA);
+    stabilize();
+    if (applied != before + 1) {
+      throw new IllegalStateException("did not apply: " + applied + " after " + before);
+    }
+    return applied;
+  }
+
+  /** Processes Readys until there are none, answering votes and appends for the other voter. */
+  private void stabilize() {
+    while (rn.hasReady()) {
+      Ready rd = rn.ready();
+      int n = rd.committedEntries().size();
+      if (n > 0) {
+        applied = rd.committedEntries().get(n - 1).getIndex();
+      }
+      storage.append(rd.entries());
+      for (Message m : rd.messages()) {
+        if (m.getType() == MessageType.MsgVote) {
+          rn.step(
+              Message.newBuilder()
+                  .setTo(m.getFrom())
+                  .setFrom(m.getTo())
+                  .setTerm(m.getTerm())
+                  .setType(MessageType.MsgVoteResp)
+                  .build());
+        } else if (m.getType() == MessageType.MsgApp) {
+          long idx = m.getIndex();
+          int k = m.getEntriesCount();
+          if (k > 0) {
+            idx = m.getEntries(k - 1).getIndex();
+          }
+          rn.step(
+              Message.newBuilder()
+                  .setTo(m.getFrom())
+                  .setFrom(m.getTo())
+                  .setType(MessageType.MsgAppResp)
+                  .setTerm(m.getTerm())
+                  .setIndex(idx)
+                  .build());
+        }
+      }
+      rn.advance(rd);
+    }
+  }
+}
