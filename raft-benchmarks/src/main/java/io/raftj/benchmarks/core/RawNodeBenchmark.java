@@ -7,6 +7,7 @@ import io.raftj.raft.Raft;
 import io.raftj.raft.RaftLogger;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.Ready;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One proposal through a {@link RawNode} with {@link MemoryStorage}: propose, take the Ready,
- * append its entries, acknowledge the appends of simulated followers, advance, until the entry is
+ * append its entries and set its hard state, acknowledge the appends of simulated followers, advance, until the entry is
  * committed and handed out to apply. The Java counterpart of etcd's {@code BenchmarkRawNode}
  * (rawnode_test.go): {@code voters=1} is its single-voter case, {@code voters=2} its two-voter
  * case, where the second voter's acks are forged from the leader's MsgApp.
@@ -89,6 +90,9 @@ public class RawNodeBenchmark {
       int n = rd.committedEntries().size();
       if (n > 0) {
         applied = rd.committedEntries().get(n - 1).getIndex();
+      }
+      if (!Util.isEmptyHardState(rd.hardState())) {
+        storage.setHardState(rd.hardState());
       }
       storage.append(rd.entries());
       for (Message m : rd.messages()) {
