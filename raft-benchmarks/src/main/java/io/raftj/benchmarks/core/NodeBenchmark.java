@@ -1,16 +1,10 @@
 package io.raftj.benchmarks.core;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.Config;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.Node;
-import io.raftj.raft.Raft;
-import io.raftj.raft.RaftLogger;
 import io.raftj.raft.Ready;
 import io.raftj.raft.Util;
-import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,19 +56,8 @@ public class NodeBenchmark {
 
   @Setup
   public void setup() throws InterruptedException {
-    storage = new MemoryStorage(RaftLogger.discard());
-    ConfState cs = ConfState.newBuilder().addVoters(1).build();
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
-    node =
-        Node.restart(
-            new Config()
-                .setId(1)
-                .setElectionTick(10)
-                .setHeartbeatTick(1)
-                .setStorage(storage)
-                .setMaxSizePerMsg(Raft.NO_LIMIT)
-                .setMaxInflightMsgs(256)
-                .setLogger(RaftLogger.discard()));
+    storage = Fixtures.storageWithVoters(1);
+    node = Node.restart(Fixtures.config(1, storage));
     proposer =
         Executors.newSingleThreadExecutor(
             r -> {
