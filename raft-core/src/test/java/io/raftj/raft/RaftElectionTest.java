@@ -263,52 +263,52 @@ final class RaftElectionTest {
     assertThat(tt.raft(1).state).isEqualTo(StateType.STATE_LEADER);
   }
 
-  /** With check-quorum, a leader hearing from a quorum each election timeout stays leader. */
-  @Test
-  void leaderStepdownWhenQuorumActive() {
+  /**
+   * With check-quorum, a leader that hears from a quorum during an election timeout stays leader
+   * (etcd's LeaderStepdownWhenQuorumActive); one that hears from nobody steps down
+   * (LeaderStepdownWhenQuorumLost).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void leaderStepdownWhenQuorum(boolean quorumActive) {
     Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
     sm.becomeCandidate();
     sm.becomeLeader();
     for (int i = 0; i < sm.electionTimeout + 1; i++) {
-      sm.step(msg(2, 0, MessageType.MsgHeartbeatResp).setTerm(sm.term).build());
+      if (quorumActive) {
+        sm.step(msg(2, 0, MessageType.MsgHeartbeatResp).setTerm(sm.term).build());
+      }
       sm.tick();
     }
-    assertThat(sm.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(sm.state).isEqualTo(quorumActive ? StateType.STATE_LEADER : StateType.STATE_FOLLOWER);
   }
 
-  /** With check-quorum, a leader that hears from nobody steps down after an election timeout. */
-  @Test
-  void leaderStepdownWhenQuorumLost() {
-    Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
-    sm.becomeCandidate();
-    sm.becomeLeader();
-    for (int i = 0; i < sm.electionTimeout + 1; i++) {
-      sm.tick();
-    }
-    assertThat(sm.state).isEqualTo(StateType.STATE_FOLLOWER);
-  }
-
-  private static Raft[] checkQuorumTrio() {
+  /**
+   * Three check-quorum nodes; node 1 is elected while node 2's election timer is one tick short of
+   * its timeout.
+   */
+  private static Network checkQuorumTrioLedByOne() {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
       rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
     }
-    return rs;
-  }
-
-  /** Voters in their leader lease ignore a disruptive candidate until the lease expires. */
-  @Test
-  void leaderSupersedingWithCheckQuorum() {
-    Raft[] rs = checkQuorumTrio();
-    Raft a = rs[0];
+    Network nt = Network.withConfig(null, rs[0], rs[1], rs[2]);
     Raft b = rs[1];
-    Raft c = rs[2];
-    Network nt = Network.withConfig(null, a, b, c);
     b.setRandomizedElectionTimeout(b.electionTimeout + 1);
     for (int i = 0; i < b.electionTimeout; i++) {
       b.tick();
     }
     nt.send(hup(1));
+    return nt;
+  }
+
+  /** Voters in their leader lease ignore a disruptive candidate until the lease expires. */
+  @Test
+  void leaderSupersedingWithCheckQuorum() {
+    Network nt = checkQuorumTrioLedByOne();
+    Raft a = nt.raft(1);
+    Raft b = nt.raft(2);
+    Raft c = nt.raft(3);
     assertThat(a.state).isEqualTo(StateType.STATE_LEADER);
     assertThat(c.state).isEqualTo(StateType.STATE_FOLLOWER);
 
@@ -326,16 +326,10 @@ final class RaftElectionTest {
   /** A candidate stuck at a higher term is freed: the leader's term catches up. */
   @Test
   void freeStuckCandidateWithCheckQuorum() {
-    Raft[] rs = checkQuorumTrio();
-    Raft a = rs[0];
-    Raft b = rs[1];
-    Raft c = rs[2];
-    Network nt = Network.withConfig(null, a, b, c);
-    b.setRandomizedElectionTimeout(b.electionTimeout + 1);
-    for (int i = 0; i < b.electionTimeout; i++) {
-      b.tick();
-    }
-    nt.send(hup(1));
+    Network nt = checkQuorumTrioLedByOne();
+    Raft a = nt.raft(1);
+    Raft b = nt.raft(2);
+    Raft c = nt.raft(3);
     nt.isolate(1);
     nt.send(hup(3));
     assertThat(b.state).isEqualTo(StateType.STATE_FOLLOWER);
@@ -384,5 +378,170 @@ final class RaftElectionTest {
     assertThat(nt.raft(3).term).isEqualTo(4);
     assertThat(nt.raft(2).state).isEqualTo(StateType.STATE_LEADER);
     assertThat(nt.raft(3).state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  /** A vote request of a newer term is granted from any role; only a real vote changes state. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("voteFromAnyStateCases")
+  void voteFromAnyState(MessageType vt, StateType st) {
+    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    r.term = 1;
+    switch (st) {
+      case STATE_FOLLOWER -> r.becomeFollower(r.term, 3);
+      case STATE_PRE_CANDIDATE -> r.becomePreCandidate();
+      case STATE_CANDIDATE -> r.becomeCandidate();
+      case STATE_LEADER -> {
+        r.becomeCandidate();
+        r.becomeLeader();
+      }
+    }
+    // Note that setting our state above may have advanced r.term past its initial value.
+    long origTerm = r.term;
+    long newTerm = r.term + 1;
+    r.step(msg(2, 1, vt).setTerm(newTerm).setLogTerm(newTerm).setIndex(42).build());
+    List<Message> msgs = readMessages(r);
+    assertThat(msgs).hasSize(1);
+    assertThat(msgs.get(0).getType()).isEqualTo(Messages.voteRespMsgType(vt));
+    assertThat(msgs.get(0).getReject()).isFalse();
+    if (vt == MessageType.MsgVote) {
+      // If this was a real vote, we reset our state and term.
+      assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
+      assertThat(r.term).isEqualTo(newTerm);
+      assertThat(r.vote).isEqualTo(2);
+    } else {
+      // In a pre-vote, nothing changes.
+      assertThat(r.state).isEqualTo(st);
+      assertThat(r.term).isEqualTo(origTerm);
+      // If st == follower or pre-candidate, r hasn't voted yet; as candidate it voted for itself.
+      assertThat(r.vote == Raft.NONE || r.vote == 1).isTrue();
+    }
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> voteFromAnyStateCases() {
+    return java.util.stream.Stream.of(MessageType.MsgVote, MessageType.MsgPreVote)
+        .flatMap(vt -> java.util.Arrays.stream(StateType.values())
+            .map(st -> org.junit.jupiter.params.provider.Arguments.of(vt, st)));
+  }
+
+  /** A node outside the configuration ignores MsgTimeoutNow and cannot win with stray votes. */
+  @Test
+  void transferNonMember() {
+    Raft r = newTestRaft(1, 5, 1, newTestMemoryStorage(withPeers(2, 3, 4)));
+    r.step(msg(2, 1, MessageType.MsgTimeoutNow).build());
+    r.step(msg(2, 1, MessageType.MsgVoteResp).build());
+    r.step(msg(3, 1, MessageType.MsgVoteResp).build());
+    assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  /** A learner does not campaign, not on MsgHup and not on MsgTimeoutNow. */
+  @Test
+  void learnerCampaign() {
+    io.raftj.raft.raftpb.ConfChangeV2 addLearner2 =
+        ConfChangeI.of(ConfChange.newBuilder().setNodeId(2).setType(ConfChangeType.ConfChangeAddLearnerNode).build()).asV2();
+    Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
+    n1.applyConfChange(addLearner2);
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1)));
+    n2.applyConfChange(addLearner2);
+    Network nt = Network.withConfig(null, n1, n2);
+    nt.send(hup(2));
+    assertThat(n2.isLearner).isTrue();
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+
+    nt.send(hup(1));
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n1.lead).isEqualTo(1);
+
+    // NB: TransferLeader already checks that the recipient is not a learner, but the check
+    // could have happened by the time the recipient becomes a learner, in which case it will
+    // receive MsgTimeoutNow as in this test case and we verify that it's ignored.
+    nt.send(msg(1, 2, MessageType.MsgTimeoutNow).build());
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+  }
+
+  /**
+   * With check-quorum, a follower whose election timer fires campaigns at a higher term and, once
+   * it hears the leader's heartbeat, disrupts it: the leader steps down (thesis §9.6 motivation).
+   */
+  @Test
+  void disruptiveFollower() {
+    Raft[] rs = new Raft[3];
+    for (int i = 0; i < 3; i++) {
+      rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
+      rs[i].becomeFollower(1, Raft.NONE);
+    }
+    Raft n1 = rs[0];
+    Raft n2 = rs[1];
+    Raft n3 = rs[2];
+    Network nt = Network.withConfig(null, n1, n2, n3);
+    nt.send(hup(1));
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n3.state).isEqualTo(StateType.STATE_FOLLOWER);
+
+    // Node 3's election timer fires (its messages are not delivered: we tick it directly).
+    n3.setRandomizedElectionTimeout(n3.electionTimeout + 2);
+    for (int i = 0; i < n3.randomizedElectionTimeout - 1; i++) {
+      n3.tick();
+    }
+    n3.tick();
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n3.state).isEqualTo(StateType.STATE_CANDIDATE);
+    assertThat(n1.term).isEqualTo(2);
+    assertThat(n2.term).isEqualTo(2);
+    assertThat(n3.term).isEqualTo(3);
+
+    // The leader's heartbeat reaches n3, whose stale-term reply makes the leader step down.
+    nt.send(msg(1, 3, MessageType.MsgHeartbeat).setTerm(n1.term).build());
+    assertThat(n1.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
+    assertThat(n3.state).isEqualTo(StateType.STATE_CANDIDATE);
+    assertThat(n1.term).isEqualTo(3);
+    assertThat(n2.term).isEqualTo(2);
+    assertThat(n3.term).isEqualTo(3);
+  }
+
+  /** Messages from old terms are ignored; the logs converge on the newest leader's. */
+  @Test
+  void oldMessages() {
+    Network tt = Network.of(3);
+    // Make 1 leader at term 3.
+    tt.send(hup(1));
+    tt.send(hup(2));
+    tt.send(hup(1));
+    // Pretend we're an old leader trying to make progress; this entry is expected to be ignored.
+    tt.send(msg(2, 1, MessageType.MsgApp).setTerm(2).addAllEntries(TestEntries.index(3).terms(2)).build());
+    // Commit a new entry.
+    tt.send(msg(1, 1, MessageType.MsgProp).addEntries(data("somedata")).build());
+    List<Entry> want = new java.util.ArrayList<>(TestEntries.index(1).terms(1, 2, 3));
+    want.add(Entry.newBuilder().setTerm(3).setIndex(4).setData(RaftTestUtil.bytes("somedata")).build());
+    for (long id = 1; id <= 3; id++) {
+      assertThat(tt.raft(id).raftLog.allEntries()).as("node %d", id).isEqualTo(want);
+      assertThat(tt.raft(id).raftLog.committed()).isEqualTo(4);
+    }
+  }
+
+  /** A learner gets the log replicated and committed, without counting toward the quorum. */
+  @Test
+  void learnerLogReplication() {
+    Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
+    Network nt = Network.withConfig(null, n1, n2);
+    n1.becomeFollower(1, Raft.NONE);
+    n2.becomeFollower(1, Raft.NONE);
+    n1.setRandomizedElectionTimeout(n1.electionTimeout);
+    for (int i = 0; i < n1.electionTimeout; i++) {
+      n1.tick();
+    }
+    advanceMessagesAfterAppend(n1);
+    nt.send(msg(1, 1, MessageType.MsgBeat).build());
+    // n1 is leader and n2 is learner.
+    assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(n2.isLearner).isTrue();
+
+    nt.send(msg(1, 1, MessageType.MsgProp).addEntries(data("somedata")).build());
+    assertThat(n1.raftLog.committed()).isEqualTo(2);
+    assertThat(n2.raftLog.committed()).isEqualTo(n1.raftLog.committed());
+    assertThat(n1.trk.progress().get(2).match()).isEqualTo(n2.raftLog.committed());
   }
 }

@@ -25,6 +25,15 @@ final class RaftLeaderTransferTest {
     return nt;
   }
 
+  /** Node 1 leads and starts a transfer to node 3, which is cut off and cannot complete it. */
+  private static Network transferToIsolated3() {
+    Network nt = electedTrio();
+    nt.isolate(3);
+    nt.send(transfer(3, 1));
+    assertThat(nt.raft(1).leadTransferee).isEqualTo(3);
+    return nt;
+  }
+
   private static Message transfer(long transferee, long to) {
     return msg(transferee, to, MessageType.MsgTransferLeader).build();
   }
@@ -86,11 +95,8 @@ final class RaftLeaderTransferTest {
   /** A transfer that does not finish within an election timeout is aborted. */
   @Test
   void leaderTransferTimeout() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     for (int i = 0; i < lead.heartbeatTimeout; i++) {
       lead.tick();
     }
@@ -154,11 +160,8 @@ final class RaftLeaderTransferTest {
   /** Transferring back to the leader itself cancels the transfer. */
   @Test
   void leaderTransferBack() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     nt.send(transfer(1, 1));
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
   }
@@ -166,11 +169,8 @@ final class RaftLeaderTransferTest {
   /** A second transfer to another node replaces the first. */
   @Test
   void leaderTransferSecondTransferToAnotherNode() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     nt.send(transfer(2, 1));
     checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
   }
@@ -178,11 +178,8 @@ final class RaftLeaderTransferTest {
   /** A second transfer to the same node does not extend the timeout. */
   @Test
   void leaderTransferSecondTransferToSameNode() {
-    Network nt = electedTrio();
-    nt.isolate(3);
+    Network nt = transferToIsolated3();
     Raft lead = nt.raft(1);
-    nt.send(transfer(3, 1));
-    assertThat(lead.leadTransferee).isEqualTo(3);
     for (int i = 0; i < lead.heartbeatTimeout; i++) {
       lead.tick();
     }
@@ -191,5 +188,98 @@ final class RaftLeaderTransferTest {
       lead.tick();
     }
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
+  }
+
+  /** A transfer requested through a follower is forwarded to the leader. */
+  @Test
+  void leaderTransferToUpToDateNodeFromFollower() {
+    Network nt = electedTrio();
+    Raft lead = nt.raft(1);
+    assertThat(lead.lead).isEqualTo(1);
+    nt.send(transfer(2, 2));
+    checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
+    // After some log replication, transfer leadership back to 1.
+    nt.send(emptyProposal());
+    nt.send(transfer(1, 1));
+    checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
+  }
+
+  /** With check-quorum, the transferee's vote requests bypass the other voters' lease. */
+  @Test
+  void leaderTransferWithCheckQuorum() {
+    Network nt = Network.withConfig(c -> c.setCheckQuorum(true), null, null, null);
+    for (long i = 1; i < 4; i++) {
+      Raft r = nt.raft(i);
+      r.setRandomizedElectionTimeout(r.electionTimeout + (int) i);
+    }
+    // Let the peers' election timers pass, so that the vote for node 1 is not refused.
+    Raft f = nt.raft(2);
+    for (int i = 0; i < f.electionTimeout; i++) {
+      f.tick();
+    }
+    nt.send(msg(1, 1, MessageType.MsgHup).build());
+    Raft lead = nt.raft(1);
+    assertThat(lead.state).isEqualTo(StateType.STATE_LEADER);
+
+    // Transfer leadership to 2.
+    nt.send(transfer(2, 1));
+    checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
+
+    // After some log replication, transfer leadership back to 1.
+    nt.send(emptyProposal());
+    nt.send(transfer(1, 2));
+    checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
+  }
+
+  /** A transferee that needs a snapshot gets it first, then is told to campaign. */
+  @Test
+  void leaderTransferAfterSnapshot() {
+    Network nt = electedTrio();
+    nt.isolate(3);
+    nt.send(emptyProposal());
+    Raft lead = nt.raft(1);
+    nextEnts(lead, nt.storage.get(1L));
+    io.raftj.raft.raftpb.ConfState.Builder cs = io.raftj.raft.raftpb.ConfState.newBuilder();
+    for (long id : lead.trk.voterNodes()) {
+      cs.addVoters(id);
+    }
+    nt.storage.get(1L).createSnapshot(lead.raftLog.applied(), cs.build(), null);
+    nt.storage.get(1L).compact(lead.raftLog.applied());
+
+    nt.recover();
+    assertThat(lead.trk.progress().get(3).match()).isEqualTo(1);
+
+    Message[] filtered = new Message[1];
+    // Snapshot needs to be applied before sending the MsgAppResp.
+    nt.msgHook =
+        m -> {
+          if (m.getType() != MessageType.MsgAppResp || m.getFrom() != 3 || m.getReject()) {
+            return true;
+          }
+          filtered[0] = m;
+          return false;
+        };
+    // Transfer leadership to 3 when node 3 is missing a snapshot.
+    nt.send(transfer(3, 1));
+    assertThat(lead.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(filtered[0]).as("follower should report snapshot progress automatically").isNotNull();
+
+    // Apply the snapshot and resume progress.
+    Raft follower = nt.raft(3);
+    io.raftj.raft.raftpb.Snapshot snap = follower.raftLog.nextUnstableSnapshot();
+    nt.storage.get(3L).applySnapshot(snap);
+    follower.appliedSnap(snap);
+    nt.msgHook = null;
+    nt.send(filtered[0]);
+    checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 3);
+  }
+
+  /** A vote of a higher term ends the transfer along with the leadership. */
+  @Test
+  void leaderTransferReceiveHigherTermVote() {
+    Network nt = transferToIsolated3();
+    Raft lead = nt.raft(1);
+    nt.send(msg(2, 2, MessageType.MsgHup).setIndex(1).setTerm(2).build());
+    checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
   }
 }

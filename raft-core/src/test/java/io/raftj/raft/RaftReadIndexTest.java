@@ -45,6 +45,24 @@ final class RaftReadIndexTest {
 
   record ReadCase(int node, int proposals, long wantIndex, String wantCtx) {}
 
+  /**
+   * For each case: proposes empty entries on leader 1 (running {@code afterProposal} after each),
+   * then reads through the case's node and checks the ReadState it gets.
+   */
+  private static void checkReads(Network nt, Raft[] rs, List<ReadCase> cases, Runnable afterProposal) {
+    for (ReadCase tt : cases) {
+      for (int j = 0; j < tt.proposals(); j++) {
+        nt.send(emptyProposal());
+        afterProposal.run();
+      }
+      Raft r = rs[tt.node()];
+      nt.send(readIndex(r.id, bytes(tt.wantCtx())));
+      assertThat(r.readStates).isNotEmpty();
+      assertThat(r.readStates.get(0)).isEqualTo(new ReadState(tt.wantIndex(), bytes(tt.wantCtx())));
+      r.readStates = new ArrayList<>();
+    }
+  }
+
   /** Reads served by the leader and forwarded by followers return the commit index at receipt. */
   @ParameterizedTest
   @EnumSource(ReadOnlyOption.class)
@@ -67,16 +85,7 @@ final class RaftReadIndexTest {
             new ReadCase(0, 10, 41, "ctx4"),
             new ReadCase(1, 10, 51, "ctx5"),
             new ReadCase(2, 10, 61, "ctx6"));
-    for (ReadCase tt : cases) {
-      for (int j = 0; j < tt.proposals(); j++) {
-        nt.send(emptyProposal());
-      }
-      Raft r = rs[tt.node()];
-      nt.send(readIndex(r.id, bytes(tt.wantCtx())));
-      assertThat(r.readStates).isNotEmpty();
-      assertThat(r.readStates.get(0)).isEqualTo(new ReadState(tt.wantIndex(), bytes(tt.wantCtx())));
-      r.readStates = new ArrayList<>();
-    }
+    checkReads(nt, rs, cases, () -> {});
   }
 
   /** Learners' read requests are served, but learners do not count toward the quorum. */
@@ -93,18 +102,7 @@ final class RaftReadIndexTest {
             new ReadCase(1, 10, 21, "ctx2"),
             new ReadCase(0, 10, 31, "ctx3"),
             new ReadCase(1, 10, 41, "ctx4"));
-    Raft[] rs = {a, b};
-    for (ReadCase tt : cases) {
-      for (int j = 0; j < tt.proposals(); j++) {
-        nt.send(emptyProposal());
-        nextEnts(a, s);
-      }
-      Raft r = rs[tt.node()];
-      nt.send(readIndex(r.id, bytes(tt.wantCtx())));
-      assertThat(r.readStates).isNotEmpty();
-      assertThat(r.readStates.get(0)).isEqualTo(new ReadState(tt.wantIndex(), bytes(tt.wantCtx())));
-      r.readStates = new ArrayList<>();
-    }
+    checkReads(nt, new Raft[] {a, b}, cases, () -> nextEnts(a, s));
   }
 
   /**
@@ -164,5 +162,64 @@ final class RaftReadIndexTest {
     ro.addRequest(5, Message.getDefaultInstance());
     ro.addRequest(6, Message.getDefaultInstance());
     assertThat(ro.heartbeatCtx().toByteArray()).containsExactly(2, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * A read request whose heartbeat acks are delayed past a leader change is never answered below
+   * the commit index it was issued at.
+   */
+  @Test
+  void readOnlyDuplicateRequest() {
+    Raft r1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    Raft r2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    Raft r3 = newTestRaft(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
+    Network net = Network.withConfig(null, r1, r2, r3);
+    List<Message> delayedMsgs = new ArrayList<>();
+
+    net.send(msg(1, 1, MessageType.MsgHup).build());
+
+    // Read A through r2, delaying the heartbeat responses that would confirm it.
+    Message readIndexMsgA = msg(2, 1, MessageType.MsgReadIndex).addEntries(Entry.newBuilder().setData(bytes("A"))).build();
+    long readIndexMinimumA = r1.raftLog.committed();
+    delayedMsgs.add(readIndexMsgA);
+    net.msgHook =
+        m -> {
+          if (m.getType() == MessageType.MsgHeartbeatResp) {
+            delayedMsgs.add(m);
+            return false;
+          }
+          return true;
+        };
+    net.send(readIndexMsgA);
+    net.msgHook = null;
+
+    // A heartbeat round from r1 (whose acks are not delayed).
+    r1.tick();
+    net.send(RaftTestUtil.readMessages(r1).toArray(new Message[0]));
+
+    // r2 takes over and commits an entry while r1 is cut off.
+    net.isolate(r1.id);
+    net.send(msg(2, 2, MessageType.MsgHup).build());
+    net.send(msg(2, 2, MessageType.MsgProp).addEntries(Entry.newBuilder().setData(bytes("someOp"))).build());
+
+    // Read B through r1, which is no longer the leader.
+    Message readIndexMsgB = msg(1, 1, MessageType.MsgReadIndex).addEntries(Entry.newBuilder().setData(bytes("B"))).build();
+    long readIndexMinimumB = r2.raftLog.committed();
+    net.send(readIndexMsgB);
+
+    net.recover();
+    net.send(delayedMsgs.toArray(new Message[0]));
+
+    List<ReadState> all = new ArrayList<>();
+    all.addAll(r1.readStates);
+    all.addAll(r2.readStates);
+    all.addAll(r3.readStates);
+    for (ReadState rd : all) {
+      if (rd.requestCtx().equals(bytes("A"))) {
+        assertThat(rd.index()).as("readIndex for A").isGreaterThanOrEqualTo(readIndexMinimumA);
+      } else if (rd.requestCtx().equals(bytes("B"))) {
+        assertThat(rd.index()).as("readIndex for B").isGreaterThanOrEqualTo(readIndexMinimumB);
+      }
+    }
   }
 }

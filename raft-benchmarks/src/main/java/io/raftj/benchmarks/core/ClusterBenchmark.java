@@ -68,6 +68,13 @@ public class ClusterBenchmark {
     if (leaderApplied != before + 1) {
       throw new IllegalStateException("did not apply: " + leaderApplied + " after " + before);
     }
+    // Compact now and then, as an application would, so the heap stays flat over a long run.
+    // Every member has the entry by now: the cluster is quiet after stabilize.
+    if (leaderApplied % RawNodeBenchmark.COMPACT_EVERY == 0) {
+      for (MemoryStorage s : storages) {
+        s.compact(leaderApplied);
+      }
+    }
     return leaderApplied;
   }
 

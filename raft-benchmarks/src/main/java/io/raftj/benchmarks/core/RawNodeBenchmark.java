@@ -38,6 +38,9 @@ public class RawNodeBenchmark {
   @Param({"1", "2"})
   int voters;
 
+  /** Applied entries between log compactions. */
+  static final long COMPACT_EVERY = 10_000;
+
   private static final ByteString DATA = ByteString.copyFromUtf8("foo");
 
   private MemoryStorage storage;
@@ -59,6 +62,10 @@ public class RawNodeBenchmark {
     stabilize();
     if (applied != before + 1) {
       throw new IllegalStateException("did not apply: " + applied + " after " + before);
+    }
+    // Compact now and then, as an application would, so the heap stays flat over a long run.
+    if (applied % COMPACT_EVERY == 0) {
+      storage.compact(applied);
     }
     return applied;
   }
