@@ -52,6 +52,7 @@ public class NodeBenchmark {
   private Node node;
   private ExecutorService proposer;
   private long committed;
+  private long applied;
   private long readys;
 
   @Setup
@@ -88,6 +89,8 @@ public class NodeBenchmark {
     }
     // Every proposal was committed, so none was dropped; this only surfaces a proposer failure.
     last.get().get();
+    // Compact what was applied, as an application would, so the heap stays flat over a long run.
+    storage.compact(applied);
     return committed;
   }
 
@@ -106,6 +109,10 @@ public class NodeBenchmark {
       throw new IllegalStateException("no Ready for 10s at commit " + committed);
     }
     readys++;
+    int n = rd.committedEntries().size();
+    if (n > 0) {
+      applied = rd.committedEntries().get(n - 1).getIndex();
+    }
     storage.append(rd.entries());
     if (!Util.isEmptyHardState(rd.hardState())) {
       storage.setHardState(rd.hardState());
