@@ -173,10 +173,11 @@ public final class RawNode {
         messages.add(newStorageApplyMsg(r, committed));
       }
     } else {
-      // The Ready takes over r.msgs (acceptReady replaces it); never alias an empty list that
-      // would fill up later.
+      // The Ready takes over r.msgs (acceptReady replaces it) unless acknowledgements to peers
+      // must be added; never alias an empty list that would fill up later. Self-addressed
+      // acknowledgements are stepped on advance instead.
       messages = r.msgs.isEmpty() ? List.of() : r.msgs;
-      if (!r.msgsAfterAppend.isEmpty()) {
+      if (!readyTakesMsgs(r)) {
         messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
         messages.addAll(r.msgs);
         for (Message m : r.msgsAfterAppend) {
@@ -193,8 +194,25 @@ public final class RawNode {
         entries,
         snap,
         committed,
-        Collections.unmodifiableList(messages),
+        messages.isEmpty() ? List.of() : Collections.unmodifiableList(messages),
         mustSync);
+  }
+
+  /**
+   * Whether the next Ready's message list is {@code r.msgs} itself rather than a copy: in sync
+   * mode, when no acknowledgement to a peer waits in {@code msgsAfterAppend}.
+   */
+  private boolean readyTakesMsgs(Raft r) {
+    if (asyncStorageWrites) {
+      return false;
+    }
+    List<Message> after = r.msgsAfterAppend;
+    for (int i = 0; i < after.size(); i++) {
+      if (after.get(i).getTo() != r.id) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -325,13 +343,16 @@ public final class RawNode {
         stepsOnAdvance.add(newStorageApplyRespMsg(r, rd.committedEntries()));
       }
     }
-    // The Ready owns the old lists now.
+    // A Ready that took r.msgs owns it now; the lists it copied from are reused, as their
+    // messages live on only in the Ready and in stepsOnAdvance.
     if (!r.msgs.isEmpty()) {
-      r.msgs = new ArrayList<>();
+      if (readyTakesMsgs(r)) {
+        r.msgs = new ArrayList<>();
+      } else {
+        r.msgs.clear();
+      }
     }
-    if (!r.msgsAfterAppend.isEmpty()) {
-      r.msgsAfterAppend = new ArrayList<>();
-    }
+    r.msgsAfterAppend.clear();
     r.raftLog.acceptUnstable();
     List<Entry> ents = rd.committedEntries();
     if (!ents.isEmpty()) {

@@ -1,17 +1,12 @@
 package io.raftj.benchmarks.core;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.Config;
 import io.raftj.raft.MemoryStorage;
-import io.raftj.raft.RaftLogger;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.Ready;
 import io.raftj.raft.StateType;
 import io.raftj.raft.Util;
-import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Message;
-import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,21 +49,9 @@ public class ClusterBenchmark {
   @Setup
   public void setup() {
     payload = ByteString.copyFrom(new byte[payloadBytes]);
-    ConfState cs = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
     for (int i = 0; i < SIZE; i++) {
-      storages[i] = new MemoryStorage(RaftLogger.discard());
-      storages[i].applySnapshot(
-          Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
-      nodes[i] =
-          new RawNode(
-              new Config()
-                  .setId(i + 1)
-                  .setElectionTick(10)
-                  .setHeartbeatTick(1)
-                  .setStorage(storages[i])
-                  .setMaxSizePerMsg(1024 * 1024)
-                  .setMaxInflightMsgs(256)
-                  .setLogger(RaftLogger.discard()));
+      storages[i] = Fixtures.storageWithVoters(SIZE);
+      nodes[i] = new RawNode(Fixtures.config(i + 1, storages[i]).setMaxSizePerMsg(1024 * 1024));
     }
     nodes[0].campaign();
     stabilize();

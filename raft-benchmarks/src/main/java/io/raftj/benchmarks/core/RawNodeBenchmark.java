@@ -1,17 +1,12 @@
 package io.raftj.benchmarks.core;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.Config;
 import io.raftj.raft.MemoryStorage;
-import io.raftj.raft.Raft;
-import io.raftj.raft.RaftLogger;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.Ready;
-import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One proposal through a {@link RawNode} with {@link MemoryStorage}: propose, take the Ready,
- * append its entries, acknowledge the appends of simulated followers, advance, until the entry is
- * committed and handed out to apply. The Java counterpart of etcd's {@code BenchmarkRawNode}
+ * append its entries and set its hard state, acknowledge the appends of simulated followers,
+ * advance, until the entry is committed and handed out to apply. The Java counterpart of etcd's {@code BenchmarkRawNode}
  * (rawnode_test.go): {@code voters=1} is its single-voter case, {@code voters=2} its two-voter
  * case, where the second voter's acks are forged from the leader's MsgApp.
  */
@@ -54,22 +49,8 @@ public class RawNodeBenchmark {
 
   @Setup
   public void setup() {
-    storage = new MemoryStorage(RaftLogger.discard());
-    ConfState.Builder cs = ConfState.newBuilder();
-    for (int i = 1; i <= voters; i++) {
-      cs.addVoters(i);
-    }
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
-    rn =
-        new RawNode(
-            new Config()
-                .setId(1)
-                .setElectionTick(10)
-                .setHeartbeatTick(1)
-                .setStorage(storage)
-                .setMaxSizePerMsg(Raft.NO_LIMIT)
-                .setMaxInflightMsgs(256)
-                .setLogger(RaftLogger.discard()));
+    storage = Fixtures.storageWithVoters(voters);
+    rn = new RawNode(Fixtures.config(1, storage));
     rn.campaign();
     stabilize();
   }
@@ -96,6 +77,9 @@ public class RawNodeBenchmark {
       int n = rd.committedEntries().size();
       if (n > 0) {
         applied = rd.committedEntries().get(n - 1).getIndex();
+      }
+      if (!Util.isEmptyHardState(rd.hardState())) {
+        storage.setHardState(rd.hardState());
       }
       storage.append(rd.entries());
       for (Message m : rd.messages()) {
