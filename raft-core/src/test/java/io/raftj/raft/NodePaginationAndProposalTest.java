@@ -11,7 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.raftpb.ConfChange;
+import io.raftj.raft.raftpb.ConfChangeI;
+import io.raftj.raft.raftpb.ConfChangeType;
 import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.EntryType;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import java.time.Duration;
@@ -353,6 +359,129 @@ final class NodePaginationAndProposalTest {
         for (Message resp : applyResps) {
           n.step(resp).get();
         }
+      } finally {
+        n.stop();
+      }
+    });
+  }
+
+  /**
+   * Adding the same voter twice through a Node commits both changes and does not block adding
+   * another node afterwards.
+   */
+  @Test
+  void nodeProposeAddDuplicateNode() {
+    assertTimeoutPreemptively(TIMEOUT, () -> {
+      MemoryStorage s = newTestMemoryStorage(withPeers(1));
+      Node n = Node.restart(newTestConfig(1, 10, 1, s));
+      try {
+        List<Entry> allCommitted = new ArrayList<>();
+        n.campaign().get();
+        ConfChange cc1 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(1).build();
+        ConfChange cc2 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
+        // drive the election, then each proposal, until its conf change is applied
+        driveUntilConfChangeApplied(n, s, allCommitted, null);
+        driveUntilConfChangeApplied(n, s, allCommitted, cc1);
+        driveUntilConfChangeApplied(n, s, allCommitted, cc1);
+        driveUntilConfChangeApplied(n, s, allCommitted, cc2);
+
+        assertThat(allCommitted).hasSize(4);
+        assertThat(allCommitted.get(1).getData()).isEqualTo(cc1.toByteString());
+        assertThat(allCommitted.get(2).getData()).isEqualTo(cc1.toByteString());
+        assertThat(allCommitted.get(3).getData()).isEqualTo(cc2.toByteString());
+        assertThat(n.status().get().progress().keySet()).containsExactlyInAnyOrder(1L, 2L);
+      } finally {
+        n.stop();
+      }
+    });
+  }
+
+  /**
+   * Proposes {@code cc} (if any) and handles Readies until a conf change was applied, or, without
+   * one, until the node leads and its empty entry is committed.
+   */
+  private static void driveUntilConfChangeApplied(Node n, MemoryStorage s, List<Entry> allCommitted, ConfChange cc)
+      throws Exception {
+    if (cc != null) {
+      n.proposeConfChange(ConfChangeI.of(cc)).get();
+    }
+    while (true) {
+      Ready rd = takeReady(n);
+      s.append(rd.entries());
+      boolean applied = false;
+      for (Entry e : rd.committedEntries()) {
+        allCommitted.add(e);
+        if (e.getType() == EntryType.EntryConfChange) {
+          n.applyConfChange(ConfChangeI.of(ConfChange.parseFrom(e.getData()))).get();
+          applied = true;
+        }
+      }
+      n.advance();
+      if (cc == null ? !rd.committedEntries().isEmpty() : applied) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * A restarted Node whose storage ignores the size hint never reports a commit index below the
+   * persisted one.
+   */
+  @Test
+  void nodeCommitPaginationAfterRestart() {
+    assertTimeoutPreemptively(TIMEOUT, () -> {
+      MemoryStorage ms = newTestMemoryStorage(withPeers(1));
+      HardState persisted = HardState.newBuilder().setTerm(1).setVote(1).setCommit(10).build();
+      ms.setHardState(persisted);
+      List<Entry> ents = new ArrayList<>();
+      long size = 0;
+      for (int i = 0; i < 10; i++) {
+        Entry ent = Entry.newBuilder().setTerm(1).setIndex(i + 1).setType(EntryType.EntryNormal).setData(bytes("a")).build();
+        ents.add(ent);
+        size += ent.getSerializedSize();
+      }
+      ms.append(ents);
+      Storage ignoreSizeHint =
+          new Storage() {
+            @Override
+            public InitialState initialState() {
+              return ms.initialState();
+            }
+
+            @Override
+            public List<Entry> entries(long lo, long hi, long maxSize) {
+              return ms.entries(lo, hi, Raft.NO_LIMIT);
+            }
+
+            @Override
+            public long term(long i) {
+              return ms.term(i);
+            }
+
+            @Override
+            public long lastIndex() {
+              return ms.lastIndex();
+            }
+
+            @Override
+            public long firstIndex() {
+              return ms.firstIndex();
+            }
+
+            @Override
+            public Snapshot snapshot() {
+              return ms.snapshot();
+            }
+          };
+      Config cfg = newTestConfig(1, 10, 1, ignoreSizeHint);
+      // Suggests the last committed entry does not fit the first Ready; the storage returns it anyway.
+      cfg.setMaxSizePerMsg(size - ents.get(9).getSerializedSize() - 1);
+      Node n = Node.restart(cfg);
+      try {
+        Ready rd = takeReady(n);
+        assertThat(!Util.isEmptyHardState(rd.hardState()) && rd.hardState().getCommit() < persisted.getCommit())
+            .as("HardState regressed: Commit %d -> %d", persisted.getCommit(), rd.hardState().getCommit())
+            .isFalse();
       } finally {
         n.stop();
       }
