@@ -17,7 +17,6 @@ import io.raftj.raft.raftpb.ConfChangeType;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.HardState;
-import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import java.time.Duration;
@@ -441,38 +440,7 @@ final class NodePaginationAndProposalTest {
         size += ent.getSerializedSize();
       }
       ms.append(ents);
-      Storage ignoreSizeHint =
-          new Storage() {
-            @Override
-            public InitialState initialState() {
-              return ms.initialState();
-            }
-
-            @Override
-            public List<Entry> entries(long lo, long hi, long maxSize) {
-              return ms.entries(lo, hi, Raft.NO_LIMIT);
-            }
-
-            @Override
-            public long term(long i) {
-              return ms.term(i);
-            }
-
-            @Override
-            public long lastIndex() {
-              return ms.lastIndex();
-            }
-
-            @Override
-            public long firstIndex() {
-              return ms.firstIndex();
-            }
-
-            @Override
-            public Snapshot snapshot() {
-              return ms.snapshot();
-            }
-          };
+      Storage ignoreSizeHint = new IgnoreSizeHintStorage(ms);
       Config cfg = newTestConfig(1, 10, 1, ignoreSizeHint);
       // Suggests the last committed entry does not fit the first Ready; the storage returns it anyway.
       cfg.setMaxSizePerMsg(size - ents.get(9).getSerializedSize() - 1);

@@ -472,45 +472,6 @@ final class RawNodeTest {
                 + "\"applied\":0,\"progress\":{\"1\":{\"match\":0,\"next\":1,\"state\":\"StateReplicate\"}},\"leadtransferee\":\"0\"}");
   }
 
-  /** A storage that returns entries regardless of the size limit. */
-  private static final class IgnoreSizeHintStorage implements Storage {
-    private final MemoryStorage delegate;
-
-    IgnoreSizeHintStorage(MemoryStorage delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public InitialState initialState() {
-      return delegate.initialState();
-    }
-
-    @Override
-    public List<Entry> entries(long lo, long hi, long maxSize) {
-      return delegate.entries(lo, hi, Raft.NO_LIMIT);
-    }
-
-    @Override
-    public long term(long i) {
-      return delegate.term(i);
-    }
-
-    @Override
-    public long lastIndex() {
-      return delegate.lastIndex();
-    }
-
-    @Override
-    public long firstIndex() {
-      return delegate.firstIndex();
-    }
-
-    @Override
-    public Snapshot snapshot() {
-      return delegate.snapshot();
-    }
-  }
-
   /**
    * After a restart whose storage ignores the size hint, committed entries are still applied
    * without a gap.
