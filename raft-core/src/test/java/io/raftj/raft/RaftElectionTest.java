@@ -230,6 +230,38 @@ final class RaftElectionTest {
     }
   }
 
+  /**
+   * Two pre-candidates: the one with the less up-to-date log loses its pre-vote and, unlike a
+   * real candidate, never raises its term, so the leader elected meanwhile is not disrupted.
+   */
+  @Test
+  void duelingPreCandidates() {
+    Raft a = new Raft(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Raft b = new Raft(newTestConfig(2, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Raft c = new Raft(newTestConfig(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Network nt = Network.withConfig(null, a, b, c);
+    nt.cut(1, 3);
+    nt.send(hup(1));
+    nt.send(hup(3));
+    // 1 wins with the votes of 1 and 2; 3's pre-vote is rejected and it returns to follower.
+    assertThat(a.state).isEqualTo(StateType.STATE_LEADER);
+    assertThat(c.state).isEqualTo(StateType.STATE_FOLLOWER);
+
+    nt.recover();
+    // 3 campaigns again; its log is behind, so its pre-vote fails and no term changes.
+    nt.send(hup(3));
+    record Want(Raft sm, StateType state, long term, long lastIndex) {}
+    for (Want w :
+        List.of(
+            new Want(a, StateType.STATE_LEADER, 1, 1),
+            new Want(b, StateType.STATE_FOLLOWER, 1, 1),
+            new Want(c, StateType.STATE_FOLLOWER, 1, 0))) {
+      assertThat(w.sm().state).as("node %d", w.sm().id).isEqualTo(w.state());
+      assertThat(w.sm().term).as("node %d", w.sm().id).isEqualTo(w.term());
+      assertThat(w.sm().raftLog.lastIndex()).as("node %d", w.sm().id).isEqualTo(w.lastIndex());
+    }
+  }
+
   /** An isolated candidate concedes to the leader elected meanwhile and takes its log. */
   @Test
   void candidateConcede() {
