@@ -15,6 +15,8 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Ports the leader-transfer tests of etcd's raft_test.go (thesis §3.10). */
 final class RaftLeaderTransferTest {
@@ -48,19 +50,24 @@ final class RaftLeaderTransferTest {
     assertThat(r.leadTransferee).isEqualTo(Raft.NONE);
   }
 
-  /** An up-to-date transferee gets MsgTimeoutNow at once and wins; and back again. */
-  @Test
-  void leaderTransferToUpToDateNode() {
+  /**
+   * An up-to-date transferee gets MsgTimeoutNow at once and wins, and leadership moves back
+   * after some replication; a request sent to a follower (here, the transferee itself) is
+   * forwarded to the leader. etcd's TestLeaderTransferToUpToDateNode and
+   * TestLeaderTransferToUpToDateNodeFromFollower.
+   */
+  @ParameterizedTest(name = "requested through the follower: {0}")
+  @ValueSource(booleans = {false, true})
+  void leaderTransferToUpToDateNode(boolean throughFollower) {
     Network nt = electedTrio();
     Raft lead = nt.raft(1);
     assertThat(lead.lead).isEqualTo(1);
 
-    nt.send(transfer(2, 1));
+    nt.send(transfer(2, throughFollower ? 2 : 1));
     checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
 
-    // After some log replication, transfer leadership back to 1, through the follower.
     nt.send(emptyProposal());
-    nt.send(transfer(1, 2));
+    nt.send(transfer(1, throughFollower ? 1 : 2));
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
   }
 
@@ -187,20 +194,6 @@ final class RaftLeaderTransferTest {
     for (int i = 0; i < lead.electionTimeout - lead.heartbeatTimeout; i++) {
       lead.tick();
     }
-    checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
-  }
-
-  /** A transfer requested through a follower is forwarded to the leader. */
-  @Test
-  void leaderTransferToUpToDateNodeFromFollower() {
-    Network nt = electedTrio();
-    Raft lead = nt.raft(1);
-    assertThat(lead.lead).isEqualTo(1);
-    nt.send(transfer(2, 2));
-    checkLeaderTransferState(lead, StateType.STATE_FOLLOWER, 2);
-    // After some log replication, transfer leadership back to 1.
-    nt.send(emptyProposal());
-    nt.send(transfer(1, 1));
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
   }
 
