@@ -22,6 +22,11 @@ final class Decoder {
   static final int FRAME_SIZE_BYTES = 8;
 
   private static final int READ_BUFFER = 1 << 20;
+  /**
+   * Chunk size when chunks are retained: large enough that the garbage collector allocates them
+   * outside the young generation and never copies them.
+   */
+  private static final int RETAIN_CHUNK = 8 << 20;
 
   /** One decoded record. Its data lies in the decoder's buffer until the next decode. */
   static final class Rec {
@@ -56,7 +61,14 @@ final class Decoder {
   private long lastRecordOff;
   private CRC32C crc = Castagnoli.seeded(0);
 
-  private byte[] rbuf = new byte[READ_BUFFER];
+  /**
+   * Whether records may be kept past the next decode: then no read chunk is ever written twice,
+   * and a record's bytes stay valid for as long as something refers to them.
+   */
+  private final boolean retainChunks;
+  private final WireCursor cursor = new WireCursor();
+
+  private byte[] rbuf = new byte[0];
   private int rpos;
   private int rlim;
   /** File offset of rbuf[rlim]. */
@@ -65,16 +77,26 @@ final class Decoder {
   private final Rec rec = new Rec();
 
   Decoder(List<WalFs.WalFile> files) throws IOException {
-    this(files, false);
+    this(files, false, false);
   }
 
-  /** With {@code continueOnCrcError}, a CRC mismatch still advances, for inspection tools. */
-  Decoder(List<WalFs.WalFile> files, boolean continueOnCrcError) throws IOException {
+  /**
+   * With {@code continueOnCrcError}, a CRC mismatch still advances, for inspection tools. With
+   * {@code retainChunks}, every read goes to a fresh chunk, so what a record's bytes back (an
+   * entry's data, parsed without a copy) is never overwritten: replay keeps every entry.
+   */
+  Decoder(List<WalFs.WalFile> files, boolean continueOnCrcError, boolean retainChunks) throws IOException {
     this.files = files;
     this.continueOnCrcError = continueOnCrcError;
+    this.retainChunks = retainChunks;
     if (!files.isEmpty()) {
       fileSize = files.get(0).size();
     }
+  }
+
+  /** Whether records stay valid after the next decode (see the constructor). */
+  boolean retainsChunks() {
+    return retainChunks;
   }
 
   Rec decode() throws IOException {
@@ -148,8 +170,46 @@ final class Decoder {
     lastValidOff += FRAME_SIZE_BYTES + frameLen;
   }
 
-  /** Parses a walpb.Record as protobuf would, keeping the data in place. */
-  private void unmarshal(byte[] b, int off, int len) throws IOException {
+  private static final int TYPE_TAG = 1 << 3;
+  private static final int CRC_TAG = 2 << 3;
+  private static final int DATA_TAG = (3 << 3) | 2;
+
+  /** Parses a walpb.Record as protobuf would, keeping the data in place; returns the reused record. */
+  Rec unmarshal(byte[] b, int off, int len) throws IOException {
+    WireCursor c = cursor;
+    c.reset(b, off, len);
+    long type = 0;
+    int crcValue = 0;
+    int dataOff = -1;
+    int dataLen = 0;
+    while (c.more()) {
+      int tag = c.tag();
+      if (tag == TYPE_TAG) {
+        type = c.varint();
+      } else if (tag == CRC_TAG) {
+        crcValue = (int) c.varint();
+      } else if (tag == DATA_TAG) {
+        dataLen = c.lengthDelimited();
+        dataOff = c.position() - dataLen;
+      } else {
+        c.bad = true;
+      }
+    }
+    if (c.bad) {
+      unmarshalSlowly(b, off, len);
+      return rec;
+    }
+    rec.type = type;
+    rec.crc = crcValue;
+    rec.hasData = dataOff >= 0;
+    rec.buf = b;
+    rec.dataOff = rec.hasData ? dataOff : 0;
+    rec.dataLen = dataLen;
+    return rec;
+  }
+
+  /** Any layout the fast path does not expect: protobuf's reader decides, and names the fault. */
+  private void unmarshalSlowly(byte[] b, int off, int len) throws IOException {
     rec.type = 0;
     rec.crc = 0;
     rec.hasData = false;
@@ -217,6 +277,9 @@ final class Decoder {
 
   private boolean nextFile() throws IOException {
     current++;
+    if (retainChunks) {
+      rbuf = new byte[0];
+    }
     rpos = 0;
     rlim = 0;
     readOff = 0;
@@ -230,21 +293,26 @@ final class Decoder {
 
   /** Makes up to {@code n} bytes available at rpos; returns how many are. */
   private int fill(int n) throws IOException {
-    if (rlim - rpos >= n) {
+    int avail = rlim - rpos;
+    if (avail >= n) {
       return n;
     }
-    if (rpos > 0) {
-      System.arraycopy(rbuf, rpos, rbuf, 0, rlim - rpos);
-      rlim -= rpos;
+    if (rpos + n > rbuf.length) {
+      // Sized to what the file still holds, so a small log does not cost a whole chunk.
+      long left = Math.max(0, fileSize - readOff);
+      int size = (int) Math.max(n, Math.min(retainChunks ? RETAIN_CHUNK : READ_BUFFER, avail + left));
+      if (retainChunks || size > rbuf.length) {
+        byte[] next = new byte[size];
+        System.arraycopy(rbuf, rpos, next, 0, avail);
+        rbuf = next;
+      } else {
+        System.arraycopy(rbuf, rpos, rbuf, 0, avail);
+      }
       rpos = 0;
-    }
-    if (n > rbuf.length) {
-      byte[] bigger = new byte[n];
-      System.arraycopy(rbuf, 0, bigger, 0, rlim);
-      rbuf = bigger;
+      rlim = avail;
     }
     WalFs.WalFile f = files.get(current);
-    while (rlim < n) {
+    while (rlim - rpos < n) {
       ByteBuffer bb = ByteBuffer.wrap(rbuf, rlim, rbuf.length - rlim);
       int r = f.read(bb, readOff);
       if (r <= 0) {

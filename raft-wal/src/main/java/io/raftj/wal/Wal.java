@@ -188,7 +188,7 @@ public final class Wal implements Closeable {
         files.add(write ? w.openLocked(p) : fs.open(p, false));
       }
       w.start = snap;
-      w.decoder = new Decoder(files);
+      w.decoder = new Decoder(files, false, true);
       if (write) {
         w.locks.addAll(files);
         w.fp = new FilePipeline(fs, dir, options.segmentSizeBytes(), w.holder);
@@ -239,12 +239,13 @@ public final class Wal implements Closeable {
     byte[] md = null;
     HardState st = HardState.getDefaultInstance();
     ArrayList<Entry> ents = new ArrayList<>();
+    EntryReader entryReader = new EntryReader();
     boolean match = false;
     try {
       Decoder.Rec rec;
       while ((rec = d.decode()) != null) {
         if (rec.type == ENTRY_TYPE) {
-          Entry e = parse(rec, Entry.parser(), d);
+          Entry e = parseEntry(rec, entryReader, d);
           long index = e.getIndex();
           if (Long.compareUnsigned(index, start.getIndex()) > 0) {
             long offset = index - start.getIndex() - 1;
@@ -321,12 +322,28 @@ public final class Wal implements Closeable {
     d.updateCrc(rec.crc);
   }
 
+  /** An entry whose data is a view of the decoder's chunk, which replay never reuses. */
+  private static Entry parseEntry(Decoder.Rec rec, EntryReader reader, Decoder d) throws WalCorruptionException {
+    if (!rec.hasData) {
+      return parse(rec, Entry.parser(), d);
+    }
+    try {
+      return reader.parse(rec.buf, rec.dataOff, rec.dataLen);
+    } catch (InvalidProtocolBufferException e) {
+      throw badRecordData(rec, d, e);
+    }
+  }
+
+  private static WalCorruptionException badRecordData(Decoder.Rec rec, Decoder d, InvalidProtocolBufferException e) {
+    return new WalCorruptionException("wal: bad record data of type " + rec.type + ": " + e.getMessage(),
+        d.fileName(), d.lastRecordOffset());
+  }
+
   static <T> T parse(Decoder.Rec rec, com.google.protobuf.Parser<T> parser, Decoder d) throws WalCorruptionException {
     try {
       return rec.parse(parser);
     } catch (InvalidProtocolBufferException e) {
-      throw new WalCorruptionException("wal: bad record data of type " + rec.type + ": " + e.getMessage(),
-          d.fileName(), d.lastRecordOffset());
+      throw badRecordData(rec, d, e);
     }
   }
 

@@ -95,7 +95,7 @@ public final class WalDump {
     Counts counts = new Counts();
     String verdict;
     try {
-      verdict = walk(new Decoder(files, true), counts);
+      verdict = walk(new Decoder(files, true, false), counts);
     } finally {
       Wal.closeAll(files, null);
     }

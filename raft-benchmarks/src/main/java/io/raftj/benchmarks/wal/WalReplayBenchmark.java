@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
 public class WalReplayBenchmark {
-  @Param({"256"})
+  @Param({"1024"})
   int logMB;
 
   @Param({"100", "1000"})
