@@ -222,6 +222,11 @@ public final class Wal implements Closeable {
    * append mode the log must end cleanly; the tail is then zeroed past the last valid record and
    * the WAL becomes appendable. In read mode a torn tail is tolerated.
    *
+   * <p>An entry's {@code Data} is a read-only view of the chunk the segment was read into, not a
+   * copy: replay reads each segment into fresh chunks of up to 8 MB that are never reused, so a
+   * chunk stays in memory while any entry read from it is referenced. Once the host drops (or
+   * compacts away) every entry of a chunk, the chunk is garbage too.
+   *
    * @throws SnapshotNotFoundException if no snapshot record matches the opened position (the
    *     contents read are attached, and the WAL is appendable all the same)
    * @throws SnapshotMismatchException if the matching record has another term

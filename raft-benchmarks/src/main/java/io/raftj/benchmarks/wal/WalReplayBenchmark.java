@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -30,18 +31,27 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Replay: {@code openForRead} + {@code readAll} of a log of {@code logMB} megabytes next to a raw
- * sequential read of the same segment files (both from the page cache after the first pass).
- * Score: milliseconds per full replay; MB/s = logMB * 1000 / score.
+ * sequential read of the same segment files. With {@code coldCache=false} both read from the page
+ * cache after the first pass; with {@code coldCache=true} the page cache is dropped before every
+ * invocation (Linux, as root: {@code /proc/sys/vm/drop_caches}), so both read from the disk.
+ * Score: milliseconds per full replay; MB/s = logMB * 1000 / score. The retained entries of a
+ * 1 GB log need a few GB of heap, hence the fork's heap settings.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
 public class WalReplayBenchmark {
+  private static final Path DROP_CACHES = Path.of("/proc/sys/vm/drop_caches");
+
   @Param({"1024"})
   int logMB;
 
   @Param({"100", "1000"})
   int entrySize;
+
+  @Param({"false"})
+  boolean coldCache;
 
   Path dir;
   List<Path> segments;
@@ -68,6 +78,21 @@ public class WalReplayBenchmark {
     }
     try (Stream<Path> s = Files.list(dir)) {
       segments = s.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
+    }
+  }
+
+  @Setup(Level.Invocation)
+  public void dropPageCache() throws IOException, InterruptedException {
+    if (!coldCache) {
+      return;
+    }
+    if (new ProcessBuilder("sync").inheritIO().start().waitFor() != 0) {
+      throw new IOException("sync failed");
+    }
+    try {
+      Files.writeString(DROP_CACHES, "1");
+    } catch (IOException e) {
+      throw new IOException("coldCache=true needs root on Linux to write " + DROP_CACHES, e);
     }
   }
 
