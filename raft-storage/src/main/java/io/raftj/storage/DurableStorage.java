@@ -14,7 +14,7 @@ import io.raftj.wal.Wal;
 import io.raftj.wal.WalPurger;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.raftj.wal.WalFs;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -108,17 +108,19 @@ public final class DurableStorage implements Closeable {
    * @throws io.raftj.wal.WalException and its subclasses if the WAL is damaged beyond its tail
    */
   public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
+    WalFs fs = options.fs();
     Path snapDir = dir.resolve(SNAP_DIR);
-    boolean created = !Files.isDirectory(dir);
-    Files.createDirectories(snapDir);
+    boolean created = !fs.exists(dir);
+    fs.createDirectories(dir);
+    fs.createDirectories(snapDir);
     if (created) {
-      FileUtil.fsyncDir(dir.toAbsolutePath().getParent());
+      FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
     }
-    FileUtil.fsyncDir(dir);
-    DirectoryLock lock = DirectoryLock.acquire(dir);
+    FileUtil.fsyncDir(fs, dir);
+    DirectoryLock lock = DirectoryLock.acquire(fs, dir);
     try {
       Snapshotter snapshotter =
-          new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener());
+          new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener(), fs);
       Recovery.Result r = Recovery.recover(dir.resolve(WAL_DIR), snapshotter, options);
       return new DurableStorage(dir, options, lock, snapshotter, r);
     } catch (IOException | RuntimeException e) {
@@ -306,7 +308,8 @@ public final class DurableStorage implements Closeable {
   public synchronized void purge() throws IOException {
     checkOpen();
     int snapsRemoved = snapshotter.purge(options.maxSnapshotFiles());
-    int walRemoved = WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments()).size();
+    int walRemoved =
+        WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments(), options.walOptions()).size();
     listener.purged(walRemoved, snapsRemoved, walSegmentCount(), snapshotter.count());
   }
 
@@ -391,7 +394,7 @@ public final class DurableStorage implements Closeable {
 
   private int walSegmentCount() throws IOException {
     int n = 0;
-    for (String name : FileUtil.readDir(dir.resolve(WAL_DIR))) {
+    for (String name : FileUtil.readDir(options.fs(), dir.resolve(WAL_DIR))) {
       if (name.endsWith(".wal")) {
         n++;
       }
