@@ -193,8 +193,8 @@ public final class DurableStorage implements Closeable {
   /**
    * Persists one {@code Ready}'s hard state, entries and snapshot, in the order that survives a
    * crash at any point: the snapshot file (fsynced), then the WAL's snapshot record (synced), then
-   * the entries and hard state (synced exactly when Raft requires: new entries, or a new term or
-   * vote), and only then the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
+   * the entries and hard state (synced when Raft requires: new entries, or a new term or vote; and
+   * always with a snapshot, whose record counts only once the commit reaches it), and only then the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
    * parts are skipped.
    *
    * @throws IOException if a write failed; the storage refuses further writes
@@ -209,7 +209,7 @@ public final class DurableStorage implements Closeable {
         persistSnapshot(snapshot);
       }
       if (hasState || !entries.isEmpty()) {
-        saveToWal(hardState, entries);
+        saveToWal(hardState, entries, hasSnap);
       }
       // Only now may Raft see them. A failure here leaves memory behind the disk: refuse more.
       if (hasSnap) {
@@ -349,13 +349,24 @@ public final class DurableStorage implements Closeable {
     wal.saveSnapshot(record.build());
   }
 
-  private void saveToWal(HardState hs, List<Entry> entries) throws IOException {
-    boolean sync =
+  /**
+   * Appends to the WAL, synced when Raft requires it or {@code forceSync} asks. A Ready with a
+   * snapshot forces it, as etcd's server does (etcd#10219): the snapshot's WAL record counts on
+   * restart only once a hard state commits its index, and the commit alone is not synced, so a
+   * crash could otherwise forget a snapshot that Raft has acknowledged, and, once the WAL released
+   * and purged the segments before it, leave no snapshot record to open the WAL at.
+   */
+  private void saveToWal(HardState hs, List<Entry> entries, boolean forceSync) throws IOException {
+    boolean mustSync =
         !entries.isEmpty()
             || hs.getTerm() != lastHardState.getTerm()
             || hs.getVote() != lastHardState.getVote();
+    boolean sync = mustSync || forceSync;
     long start = System.nanoTime();
     wal.save(hs, entries);
+    if (!mustSync && forceSync) {
+      wal.sync();
+    }
     long nanos = System.nanoTime() - start;
     if (!isEmptyHardState(hs)) {
       lastHardState = hs;

@@ -56,6 +56,7 @@ public final class CrashFs implements WalFs {
   private Thread owner;
   private long countdown = -1;
   private long seed;
+  private String cause;
 
   /** An empty file system with only the root directory. */
   public CrashFs() {
@@ -66,7 +67,10 @@ public final class CrashFs implements WalFs {
     this.root = root;
   }
 
-  /** Crash by itself (seeded by {@code seed}) after {@code n} more mutating calls from this thread. */
+  /**
+   * Crash by itself (seeded by {@code crashSeed}) after {@code n} more mutating calls from this
+   * thread; a negative {@code n} disarms it.
+   */
   public synchronized void crashAfter(long n, long crashSeed) {
     owner = Thread.currentThread();
     countdown = n;
@@ -76,6 +80,30 @@ public final class CrashFs implements WalFs {
   /** The image left by the self-inflicted crash, or null if it has not happened. */
   public synchronized CrashFs crashedImage() {
     return image;
+  }
+
+  /** Where the self-inflicted crash landed (the calls into this file system), or null. */
+  public synchronized String deathCause() {
+    return cause;
+  }
+
+  private static String where() {
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (StackTraceElement e : new Throwable().getStackTrace()) {
+      if (e.getClassName().startsWith(CrashFs.class.getName())) {
+        continue;
+      }
+      if (n > 0) {
+        sb.append(" < ");
+      }
+      sb.append(e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1)).append('.')
+          .append(e.getMethodName()).append(':').append(e.getLineNumber());
+      if (++n == 6) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 
   /** Whether this instance has crashed (and refuses every operation). */
@@ -171,6 +199,7 @@ public final class CrashFs implements WalFs {
     if (countdown >= 0 && Thread.currentThread() == owner) {
       if (countdown-- == 0) {
         crash(seed);
+        cause = where();
         throw new IOException("crashed");
       }
     }
