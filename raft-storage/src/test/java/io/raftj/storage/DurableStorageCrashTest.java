@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * state or a later one, and a snapshot whose data is what was saved at its term and index. Each
  * seed crashes {@link #ROUNDS} times, going on from what the previous crash left.
  *
- * <p>{@code -Dstorage.crash.seeds=N} runs N seeds (default 2000); {@code -Dstorage.crash.seed=S}
+ * <p>{@code -Dstorage.crash.seeds=N} runs N seeds (default 3000); {@code -Dstorage.crash.seed=S}
  * starts from seed S.
  */
 final class DurableStorageCrashTest {
@@ -50,7 +50,7 @@ final class DurableStorageCrashTest {
 
   @Test
   void randomWorkloads_crashedAnywhere_reopenWithEveryAcknowledgedWrite() throws Exception {
-    int seeds = Integer.getInteger("storage.crash.seeds", 2000);
+    int seeds = Integer.getInteger("storage.crash.seeds", 3000);
     long first = Long.getLong("storage.crash.seed", 1L);
     long t0 = System.nanoTime();
     for (long seed = first; seed < first + seeds; seed++) {
