@@ -194,7 +194,8 @@ public final class DurableStorage implements Closeable {
    * Persists one {@code Ready}'s hard state, entries and snapshot, in the order that survives a
    * crash at any point: the snapshot file (fsynced), then the WAL's snapshot record (synced), then
    * the entries and hard state (synced when Raft requires: new entries, or a new term or vote; and
-   * always with a snapshot, whose record counts only once the commit reaches it), and only then the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
+   * always with a snapshot, whose record counts only once the commit reaches it), and only then
+   * the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
    * parts are skipped.
    *
    * @throws IOException if a write failed; the storage refuses further writes
@@ -340,13 +341,17 @@ public final class DurableStorage implements Closeable {
   /** The file first, then the record that points at it (raftexample#12691, etcd#22340). */
   private void persistSnapshot(Snapshot snap) throws IOException {
     snapshotter.saveSnap(snap);
-    SnapshotMetadata md = snap.getMetadata();
+    wal.saveSnapshot(walRecord(snap.getMetadata()));
+  }
+
+  /** The WAL's snapshot record for a snapshot: its index, term and ConfState. */
+  static io.raftj.wal.walpb.Snapshot walRecord(SnapshotMetadata md) {
     io.raftj.wal.walpb.Snapshot.Builder record =
         io.raftj.wal.walpb.Snapshot.newBuilder().setIndex(md.getIndex()).setTerm(md.getTerm());
     if (md.hasConfState()) {
       record.setConfState(md.getConfState()); // the WAL refuses a record without one
     }
-    wal.saveSnapshot(record.build());
+    return record.build();
   }
 
   /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ final class FileUtil {
         }
       }
       byte[] b = buf.array();
-      return buf.position() == b.length ? b : java.util.Arrays.copyOf(b, buf.position());
+      return buf.position() == b.length ? b : Arrays.copyOf(b, buf.position());
     }
   }
 

@@ -3,7 +3,6 @@ package io.raftj.storage;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.raftpb.SnapshotMetadata;
 import io.raftj.wal.TornTailException;
 import io.raftj.wal.Wal;
 import io.raftj.wal.WalContents;
@@ -111,13 +110,7 @@ final class Recovery {
    * that holds its record. The renewed record moves the WAL's position to the snapshot's index.
    */
   private static void renewSnapshotRecord(Wal wal, Snapshot snap) throws IOException {
-    SnapshotMetadata md = snap.getMetadata();
-    io.raftj.wal.walpb.Snapshot.Builder record =
-        io.raftj.wal.walpb.Snapshot.newBuilder().setIndex(md.getIndex()).setTerm(md.getTerm());
-    if (md.hasConfState()) {
-      record.setConfState(md.getConfState());
-    }
-    wal.saveSnapshot(record.build());
+    wal.saveSnapshot(DurableStorage.walRecord(snap.getMetadata()));
   }
 
   private static WalContents readAllOrClose(Wal wal) throws IOException {
