@@ -1,38 +1,27 @@
 package io.raftj.storage;
 
+import io.raftj.wal.FileLockedException;
+import io.raftj.wal.WalFs;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive lock on a data directory, held through a lock file inside it, so that two
  * processes never recover and write the same directory at once. The WAL's own segment locks (etcd
  * locks segment files, not the directory) cover {@code wal/} only; this covers {@code snap/} too.
  * The operating system drops the lock when the process dies, so a crash leaves nothing to clean.
+ * The lock is {@link WalFs.WalFile#tryLock} on the directory's file system; the production one
+ * adds a JVM-wide registry, so a second open in the same process is refused too.
  */
 final class DirectoryLock implements Closeable {
 
   static final String LOCK_FILE = "LOCK";
 
-  /*
-   * POSIX record locks belong to the process, and closing any descriptor of the file drops them,
-   * so a second open of the lock file in this JVM must be refused before it opens a channel.
-   */
-  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+  private final WalFs.WalFile file;
 
-  private final Path key;
-  private final FileChannel channel;
-  private final FileLock lock;
-
-  private DirectoryLock(Path key, FileChannel channel, FileLock lock) {
-    this.key = key;
-    this.channel = channel;
-    this.lock = lock;
+  private DirectoryLock(WalFs.WalFile file) {
+    this.file = file;
   }
 
   /**
@@ -40,36 +29,40 @@ final class DirectoryLock implements Closeable {
    *
    * @throws DirectoryLockedException if another holder has it
    */
-  static DirectoryLock acquire(Path dir) throws IOException {
-    Path file = dir.resolve(LOCK_FILE);
-    Path key = dir.toRealPath();
-    if (!HELD.add(key)) {
-      throw new DirectoryLockedException(file);
+  static DirectoryLock acquire(WalFs fs, Path dir) throws IOException {
+    Path path = dir.resolve(LOCK_FILE);
+    /*
+     * POSIX record locks belong to the process, and closing any descriptor of the file drops them,
+     * so a second open of the lock file in this JVM must be refused before it opens a file.
+     */
+    if (fs.lockedHere(path)) {
+      throw new DirectoryLockedException(path);
     }
-    FileChannel ch = null;
+    WalFs.WalFile f = fs.open(path, true);
     try {
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = ch.tryLock();
-      if (lock == null) {
-        throw new DirectoryLockedException(file);
-      }
-      return new DirectoryLock(key, ch, lock);
+      f.tryLock("storage " + dir);
+      return new DirectoryLock(f);
+    } catch (FileLockedException e) {
+      closeAfter(f, e);
+      DirectoryLockedException locked = new DirectoryLockedException(path);
+      locked.initCause(e);
+      throw locked;
     } catch (IOException | RuntimeException e) {
-      HELD.remove(key);
-      if (ch != null) {
-        ch.close();
-      }
+      closeAfter(f, e);
       throw e;
+    }
+  }
+
+  private static void closeAfter(WalFs.WalFile f, Exception cause) {
+    try {
+      f.close();
+    } catch (IOException ce) {
+      cause.addSuppressed(ce);
     }
   }
 
   @Override
   public void close() throws IOException {
-    try {
-      lock.release();
-      channel.close();
-    } finally {
-      HELD.remove(key);
-    }
+    file.close();
   }
 }

@@ -14,7 +14,7 @@ import io.raftj.wal.Wal;
 import io.raftj.wal.WalPurger;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.raftj.wal.WalFs;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -108,17 +108,19 @@ public final class DurableStorage implements Closeable {
    * @throws io.raftj.wal.WalException and its subclasses if the WAL is damaged beyond its tail
    */
   public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
+    WalFs fs = options.fs();
     Path snapDir = dir.resolve(SNAP_DIR);
-    boolean created = !Files.isDirectory(dir);
-    Files.createDirectories(snapDir);
+    boolean created = !fs.exists(dir);
+    fs.createDirectories(dir);
+    fs.createDirectories(snapDir);
     if (created) {
-      FileUtil.fsyncDir(dir.toAbsolutePath().getParent());
+      FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
     }
-    FileUtil.fsyncDir(dir);
-    DirectoryLock lock = DirectoryLock.acquire(dir);
+    FileUtil.fsyncDir(fs, dir);
+    DirectoryLock lock = DirectoryLock.acquire(fs, dir);
     try {
       Snapshotter snapshotter =
-          new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener());
+          new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener(), fs);
       Recovery.Result r = Recovery.recover(dir.resolve(WAL_DIR), snapshotter, options);
       return new DurableStorage(dir, options, lock, snapshotter, r);
     } catch (IOException | RuntimeException e) {
@@ -191,8 +193,9 @@ public final class DurableStorage implements Closeable {
   /**
    * Persists one {@code Ready}'s hard state, entries and snapshot, in the order that survives a
    * crash at any point: the snapshot file (fsynced), then the WAL's snapshot record (synced), then
-   * the entries and hard state (synced exactly when Raft requires: new entries, or a new term or
-   * vote), and only then the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
+   * the entries and hard state (synced when Raft requires: new entries, or a new term or vote; and
+   * always with a snapshot, whose record counts only once the commit reaches it), and only then
+   * the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
    * parts are skipped.
    *
    * @throws IOException if a write failed; the storage refuses further writes
@@ -207,7 +210,7 @@ public final class DurableStorage implements Closeable {
         persistSnapshot(snapshot);
       }
       if (hasState || !entries.isEmpty()) {
-        saveToWal(hardState, entries);
+        saveToWal(hardState, entries, hasSnap);
       }
       // Only now may Raft see them. A failure here leaves memory behind the disk: refuse more.
       if (hasSnap) {
@@ -306,7 +309,8 @@ public final class DurableStorage implements Closeable {
   public synchronized void purge() throws IOException {
     checkOpen();
     int snapsRemoved = snapshotter.purge(options.maxSnapshotFiles());
-    int walRemoved = WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments()).size();
+    int walRemoved =
+        WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments(), options.walOptions()).size();
     listener.purged(walRemoved, snapsRemoved, walSegmentCount(), snapshotter.count());
   }
 
@@ -337,22 +341,37 @@ public final class DurableStorage implements Closeable {
   /** The file first, then the record that points at it (raftexample#12691, etcd#22340). */
   private void persistSnapshot(Snapshot snap) throws IOException {
     snapshotter.saveSnap(snap);
-    SnapshotMetadata md = snap.getMetadata();
+    wal.saveSnapshot(walRecord(snap.getMetadata()));
+  }
+
+  /** The WAL's snapshot record for a snapshot: its index, term and ConfState. */
+  static io.raftj.wal.walpb.Snapshot walRecord(SnapshotMetadata md) {
     io.raftj.wal.walpb.Snapshot.Builder record =
         io.raftj.wal.walpb.Snapshot.newBuilder().setIndex(md.getIndex()).setTerm(md.getTerm());
     if (md.hasConfState()) {
       record.setConfState(md.getConfState()); // the WAL refuses a record without one
     }
-    wal.saveSnapshot(record.build());
+    return record.build();
   }
 
-  private void saveToWal(HardState hs, List<Entry> entries) throws IOException {
-    boolean sync =
+  /**
+   * Appends to the WAL, synced when Raft requires it or {@code forceSync} asks. A Ready with a
+   * snapshot forces it, as etcd's server does (etcd#10219): the snapshot's WAL record counts on
+   * restart only once a hard state commits its index, and the commit alone is not synced, so a
+   * crash could otherwise forget a snapshot that Raft has acknowledged, and, once the WAL released
+   * and purged the segments before it, leave no snapshot record to open the WAL at.
+   */
+  private void saveToWal(HardState hs, List<Entry> entries, boolean forceSync) throws IOException {
+    boolean mustSync =
         !entries.isEmpty()
             || hs.getTerm() != lastHardState.getTerm()
             || hs.getVote() != lastHardState.getVote();
+    boolean sync = mustSync || forceSync;
     long start = System.nanoTime();
     wal.save(hs, entries);
+    if (!mustSync && forceSync) {
+      wal.sync();
+    }
     long nanos = System.nanoTime() - start;
     if (!isEmptyHardState(hs)) {
       lastHardState = hs;
@@ -391,7 +410,7 @@ public final class DurableStorage implements Closeable {
 
   private int walSegmentCount() throws IOException {
     int n = 0;
-    for (String name : FileUtil.readDir(dir.resolve(WAL_DIR))) {
+    for (String name : FileUtil.readDir(options.fs(), dir.resolve(WAL_DIR))) {
       if (name.endsWith(".wal")) {
         n++;
       }

@@ -1,6 +1,7 @@
 package io.raftj.storage;
 
 import io.raftj.raft.RaftLogger;
+import io.raftj.wal.WalFs;
 import io.raftj.wal.WalOptions;
 import java.util.Arrays;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.Objects;
  *
  * <p>The defaults follow etcd: 64 MB WAL segments, 5 WAL segments and 5 snapshot files
  * retained ({@code --max-wals}, {@code --max-snapshots}), and 5,000 entries kept behind each
- * snapshot ({@code SnapshotCatchUpEntries}).
+ * snapshot ({@code SnapshotCatchUpEntries}). Files live on the production file system
+ * ({@link WalFs#nio()}).
  */
 public final class DurableStorageOptions {
 
@@ -26,7 +28,8 @@ public final class DurableStorageOptions {
           5,
           Snapshotter.DEFAULT_MAX_BROKEN_FILES,
           StorageListener.NONE,
-          null);
+          null,
+          WalFs.nio());
 
   private final byte[] walMetadata;
   private final long walSegmentSizeBytes;
@@ -36,6 +39,7 @@ public final class DurableStorageOptions {
   private final int maxBrokenSnapshotFiles;
   private final StorageListener listener;
   private final RaftLogger logger;
+  private final WalFs fs;
 
   private DurableStorageOptions(
       byte[] walMetadata,
@@ -45,7 +49,8 @@ public final class DurableStorageOptions {
       int maxWalSegments,
       int maxBrokenSnapshotFiles,
       StorageListener listener,
-      RaftLogger logger) {
+      RaftLogger logger,
+      WalFs fs) {
     require(walSegmentSizeBytes > 0, "walSegmentSizeBytes must be positive");
     require(snapshotCatchUpEntries >= 0, "snapshotCatchUpEntries must not be negative");
     require(maxSnapshotFiles >= 1, "maxSnapshotFiles must be at least 1");
@@ -59,6 +64,7 @@ public final class DurableStorageOptions {
     this.maxBrokenSnapshotFiles = maxBrokenSnapshotFiles;
     this.listener = Objects.requireNonNull(listener, "listener");
     this.logger = logger;
+    this.fs = Objects.requireNonNull(fs, "fs");
   }
 
   private static void require(boolean condition, String message) {
@@ -113,51 +119,79 @@ public final class DurableStorageOptions {
     return logger;
   }
 
+  /** The file system the data directory lives on. */
+  public WalFs fs() {
+    return fs;
+  }
+
+  /**
+   * The WAL's options: this segment size and file system, and a sync listener that forwards each
+   * WAL fsync's duration to {@link StorageListener#walFsynced}.
+   */
+  WalOptions walOptions() {
+    StorageListener l = listener;
+    return WalOptions.DEFAULT
+        .withSegmentSizeBytes(walSegmentSizeBytes)
+        .withFs(fs)
+        .withSyncListener(l == StorageListener.NONE ? null : l::walFsynced);
+  }
+
   public DurableStorageOptions withWalMetadata(byte[] metadata) {
     return new DurableStorageOptions(
         metadata == null ? null : Arrays.copyOf(metadata, metadata.length), walSegmentSizeBytes, snapshotCatchUpEntries,
-        maxSnapshotFiles, maxWalSegments, maxBrokenSnapshotFiles, listener, logger);
+        maxSnapshotFiles, maxWalSegments, maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
   public DurableStorageOptions withWalSegmentSizeBytes(long bytes) {
     return new DurableStorageOptions(
         walMetadata, bytes, snapshotCatchUpEntries, maxSnapshotFiles, maxWalSegments,
-        maxBrokenSnapshotFiles, listener, logger);
+        maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
   public DurableStorageOptions withSnapshotCatchUpEntries(long entries) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, entries, maxSnapshotFiles, maxWalSegments,
-        maxBrokenSnapshotFiles, listener, logger);
+        maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
   public DurableStorageOptions withMaxSnapshotFiles(int files) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, files, maxWalSegments,
-        maxBrokenSnapshotFiles, listener, logger);
+        maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
   public DurableStorageOptions withMaxWalSegments(int segments) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles, segments,
-        maxBrokenSnapshotFiles, listener, logger);
+        maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
   public DurableStorageOptions withMaxBrokenSnapshotFiles(int files) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, files, listener, logger);
+        maxWalSegments, files, listener, logger, fs);
   }
 
   public DurableStorageOptions withListener(StorageListener l) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, maxBrokenSnapshotFiles, l, logger);
+        maxWalSegments, maxBrokenSnapshotFiles, l, logger, fs);
   }
 
   public DurableStorageOptions withLogger(RaftLogger l) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, maxBrokenSnapshotFiles, listener, l);
+        maxWalSegments, maxBrokenSnapshotFiles, listener, l, fs);
+  }
+
+  /**
+   * A copy whose data directory (snapshot files, WAL, lock file) lives on {@code f}: a
+   * crash-simulating file system in tests, or a host's own. Production code keeps
+   * {@link WalFs#nio()}.
+   */
+  public DurableStorageOptions withFs(WalFs f) {
+    return new DurableStorageOptions(
+        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
+        maxWalSegments, maxBrokenSnapshotFiles, listener, logger, f);
   }
 }

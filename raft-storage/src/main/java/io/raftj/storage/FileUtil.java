@@ -1,26 +1,19 @@
 package io.raftj.storage;
 
+import io.raftj.wal.WalFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The few file operations the snapshotter and durable storage need, with the fsyncs that make
- * them durable. Mirrors the parts of etcd's {@code client/pkg/fileutil} and {@code pkg/ioutil}
- * that {@code snap} uses.
+ * them durable, over the same {@link WalFs} as the WAL. Mirrors the parts of etcd's
+ * {@code client/pkg/fileutil} and {@code pkg/ioutil} that {@code snap} uses.
  */
 final class FileUtil {
-
-  private static final boolean WINDOWS =
-      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private FileUtil() {}
 
@@ -30,44 +23,54 @@ final class FileUtil {
    *
    * @return the nanoseconds spent in the fsync
    */
-  static long writeAndSyncFile(Path file, ByteBuffer data) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      while (data.hasRemaining()) {
-        ch.write(data);
-      }
+  static long writeAndSyncFile(WalFs fs, Path file, ByteBuffer data) throws IOException {
+    try (WalFs.WalFile f = fs.open(file, true)) {
+      f.truncate(0);
+      f.write(data, 0);
       long start = System.nanoTime();
-      ch.force(true);
+      f.force();
       return System.nanoTime() - start;
     }
   }
 
-  /**
-   * Fsyncs a directory, so that a create, rename or remove inside it survives a crash. Windows
-   * cannot open a directory for this and orders its metadata itself, so there it does nothing.
-   */
-  static void fsyncDir(Path dir) throws IOException {
-    if (WINDOWS) {
-      return;
-    }
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+  /** The whole content of {@code file}. */
+  static byte[] readAll(WalFs fs, Path file) throws IOException {
+    try (WalFs.WalFile f = fs.open(file, false)) {
+      long size = f.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException("file too large: " + file + " (" + size + " bytes)");
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) size);
+      while (buf.hasRemaining()) {
+        if (f.read(buf, buf.position()) < 0) {
+          break; // shrank since size(): return what is there
+        }
+      }
+      byte[] b = buf.array();
+      return buf.position() == b.length ? b : Arrays.copyOf(b, buf.position());
     }
   }
 
-  /** The names of the regular entries of {@code dir}, sorted as strings (etcd's ReadDir). */
-  static List<String> readDir(Path dir) throws IOException {
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path p : entries) {
-        names.add(p.getFileName().toString());
-      }
+  /**
+   * Fsyncs a directory, so that a create, rename or remove inside it survives a crash. (The
+   * production file system does nothing on Windows, which cannot open a directory for this.)
+   */
+  static void fsyncDir(WalFs fs, Path dir) throws IOException {
+    fs.syncDir(dir);
+  }
+
+  /** Deletes {@code file} if it exists; returns whether it did. */
+  static boolean deleteIfExists(WalFs fs, Path file) throws IOException {
+    try {
+      fs.delete(file);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
     }
-    Collections.sort(names);
-    return names;
+  }
+
+  /** The names of the entries of {@code dir}, sorted as strings (etcd's ReadDir). */
+  static List<String> readDir(WalFs fs, Path dir) throws IOException {
+    return fs.list(dir);
   }
 }

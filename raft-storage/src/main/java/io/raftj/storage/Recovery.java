@@ -8,7 +8,6 @@ import io.raftj.wal.Wal;
 import io.raftj.wal.WalContents;
 import io.raftj.wal.WalOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,10 +32,10 @@ final class Recovery {
 
   static Result recover(Path walDir, Snapshotter snapshotter, DurableStorageOptions options)
       throws IOException {
-    WalOptions walOptions = WalOptions.DEFAULT.withSegmentSizeBytes(options.walSegmentSizeBytes());
+    WalOptions walOptions = options.walOptions();
     MemoryStorage ms =
         options.logger() == null ? new MemoryStorage() : new MemoryStorage(options.logger());
-    if (!Wal.exist(walDir)) {
+    if (!Wal.exist(walDir, walOptions)) {
       if (!snapshotter.snapNames().isEmpty()) {
         // Snapshot files are only ever written after the WAL exists: the WAL was lost.
         throw new IOException(
@@ -46,7 +45,7 @@ final class Recovery {
       return new Result(wal, ms, Snapshot.getDefaultInstance(), HardState.getDefaultInstance(), false);
     }
 
-    List<io.raftj.wal.walpb.Snapshot> walSnaps = Wal.validSnapshotEntries(walDir);
+    List<io.raftj.wal.walpb.Snapshot> walSnaps = Wal.validSnapshotEntries(walDir, walOptions);
     Snapshot snap;
     try {
       snap = snapshotter.loadNewestAvailable(walSnaps);
@@ -68,7 +67,7 @@ final class Recovery {
       closeQuietly(wal, e);
       // A crash cut the last record short; it was never acknowledged. Repair once (etcd#2661).
       LOG.warn("WAL has a torn tail; repairing; dir={}, cause={}", walDir, e.getMessage());
-      if (!Wal.repair(walDir)) {
+      if (!Wal.repair(walDir, walOptions)) {
         throw e;
       }
       wal = Wal.open(walDir, at, walOptions);
@@ -79,12 +78,19 @@ final class Recovery {
     }
 
     try {
+      // Replay zeroed the tail past the last record, but did not sync it. Until it is durable, a
+      // crash could leave bytes of an older torn write beside a new record, which then reads as
+      // corruption rather than as a torn tail (torn records are told by their zero sectors).
+      wal.sync();
+      if (snap.getMetadata().getIndex() > 0 && contents.entries().isEmpty()) {
+        renewSnapshotRecord(wal, snap);
+      }
       if (snap.getMetadata().getIndex() > 0) {
         ms.applySnapshot(snap);
       }
       ms.setHardState(contents.state());
       ms.append(contents.entries());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       closeQuietly(wal, e);
       throw e;
     }
@@ -94,6 +100,17 @@ final class Recovery {
             || !contents.entries().isEmpty()
             || !contents.state().equals(HardState.getDefaultInstance());
     return new Result(wal, ms, snap, contents.state(), restart);
+  }
+
+  /**
+   * Writes the loaded snapshot's WAL record again when no entry follows it in the WAL. The WAL
+   * names its next segment after the last entry it replayed, which here may precede the snapshot
+   * (a snapshot received from a leader lies past the log it replaced); a segment so named would
+   * be the one {@link Wal#open} picks for the snapshot on the next restart, skipping the segment
+   * that holds its record. The renewed record moves the WAL's position to the snapshot's index.
+   */
+  private static void renewSnapshotRecord(Wal wal, Snapshot snap) throws IOException {
+    wal.saveSnapshot(DurableStorage.walRecord(snap.getMetadata()));
   }
 
   private static WalContents readAllOrClose(Wal wal) throws IOException {
@@ -122,12 +139,12 @@ final class Recovery {
       if (name.compareTo(keep) > 0) {
         Path p = snapshotter.dir().resolve(name);
         LOG.warn("removing a snapshot file the WAL does not confirm; path={}", p);
-        Files.deleteIfExists(p);
+        FileUtil.deleteIfExists(snapshotter.fs(), p);
         removed = true;
       }
     }
     if (removed) {
-      FileUtil.fsyncDir(snapshotter.dir());
+      FileUtil.fsyncDir(snapshotter.fs(), snapshotter.dir());
     }
   }
 

@@ -4,12 +4,12 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import io.raftj.storage.snappb.SnapProtos;
+import io.raftj.wal.WalFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code .snap} name (etcd writes in place, #20732). And the {@code .broken} files that loading
  * sets aside are bounded: only the newest {@link #maxBrokenFiles()} are kept.
  *
+ * <p>Every file operation goes through a {@link WalFs} ({@link WalFs#nio()} unless the constructor
+ * says otherwise), so a crash-simulating file system sees each write, fsync, rename and delete.
+ *
  * <p>Not thread-safe: one owner calls it at a time. The directory must exist.
  */
 public final class Snapshotter {
@@ -46,6 +49,7 @@ public final class Snapshotter {
   private final Path dir;
   private final int maxBrokenFiles;
   private final StorageListener listener;
+  private final WalFs fs;
 
   /** A snapshotter over {@code dir} keeping {@link #DEFAULT_MAX_BROKEN_FILES} broken files. */
   public Snapshotter(Path dir) {
@@ -53,18 +57,30 @@ public final class Snapshotter {
   }
 
   /**
-   * A snapshotter over {@code dir}.
+   * A snapshotter over {@code dir} on the production file system.
    *
    * @param maxBrokenFiles how many {@code .snap.broken} files to keep (0 deletes them all)
    * @param listener told about each save
    */
   public Snapshotter(Path dir, int maxBrokenFiles, StorageListener listener) {
+    this(dir, maxBrokenFiles, listener, WalFs.nio());
+  }
+
+  /**
+   * A snapshotter over {@code dir}.
+   *
+   * @param maxBrokenFiles how many {@code .snap.broken} files to keep (0 deletes them all)
+   * @param listener told about each save
+   * @param fs the file system {@code dir} lives on
+   */
+  public Snapshotter(Path dir, int maxBrokenFiles, StorageListener listener, WalFs fs) {
     if (maxBrokenFiles < 0) {
       throw new IllegalArgumentException("maxBrokenFiles must not be negative: " + maxBrokenFiles);
     }
     this.dir = dir;
     this.maxBrokenFiles = maxBrokenFiles;
-    this.listener = listener;
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.fs = Objects.requireNonNull(fs, "fs");
   }
 
   /** The snapshot directory. */
@@ -75,6 +91,11 @@ public final class Snapshotter {
   /** How many {@code .snap.broken} files are kept. */
   public int maxBrokenFiles() {
     return maxBrokenFiles;
+  }
+
+  /** The file system the directory lives on. */
+  public WalFs fs() {
+    return fs;
   }
 
   /** The file name etcd gives a snapshot at {@code (term, index)}: {@code %016x-%016x.snap}. */
@@ -124,13 +145,13 @@ public final class Snapshotter {
     Path tmp = dir.resolve(name + TMP_SUFFIX);
     long fsyncNanos;
     try {
-      fsyncNanos = FileUtil.writeAndSyncFile(tmp, ByteBuffer.wrap(envelope));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      FileUtil.fsyncDir(dir);
+      fsyncNanos = FileUtil.writeAndSyncFile(fs, tmp, ByteBuffer.wrap(envelope));
+      fs.rename(tmp, target);
+      FileUtil.fsyncDir(fs, dir);
     } catch (IOException e) {
       LOG.warn("failed to write a snap file; path={}", target, e);
       try {
-        Files.deleteIfExists(tmp);
+        FileUtil.deleteIfExists(fs, tmp);
       } catch (IOException re) {
         e.addSuppressed(re);
       }
@@ -185,16 +206,16 @@ public final class Snapshotter {
   private Snapshot loadSnap(String name) throws IOException {
     Path path = dir.resolve(name);
     try {
-      return read(path);
+      return read(path, fs);
     } catch (NoSuchFileException e) {
       return null; // removed since the listing: nothing to set aside
     } catch (IOException e) {
       LOG.warn("failed to read a snap file; path={}", path, e);
       Path broken = dir.resolve(name + BROKEN_SUFFIX);
       try {
-        Files.move(path, broken, StandardCopyOption.REPLACE_EXISTING);
+        fs.rename(path, broken);
         LOG.warn("renamed to a broken snap file; path={}, broken-path={}", path, broken);
-        FileUtil.fsyncDir(dir);
+        FileUtil.fsyncDir(fs, dir);
         cleanupBroken();
       } catch (IOException re) {
         LOG.warn(
@@ -207,14 +228,19 @@ public final class Snapshotter {
   /** Deletes the oldest {@code .snap.broken} files beyond {@link #maxBrokenFiles()}. */
   private void cleanupBroken() throws IOException {
     List<String> broken = new ArrayList<>();
-    for (String name : FileUtil.readDir(dir)) {
+    for (String name : FileUtil.readDir(fs, dir)) {
       if (name.endsWith(SNAP_SUFFIX + BROKEN_SUFFIX)) {
         broken.add(name);
       }
     }
+    boolean removed = false;
     for (int i = 0; i < broken.size() - maxBrokenFiles; i++) {
-      Files.deleteIfExists(dir.resolve(broken.get(i)));
+      FileUtil.deleteIfExists(fs, dir.resolve(broken.get(i)));
       LOG.info("removed an old broken snap file; path={}", dir.resolve(broken.get(i)));
+      removed = true;
+    }
+    if (removed) {
+      FileUtil.fsyncDir(fs, dir);
     }
   }
 
@@ -226,7 +252,12 @@ public final class Snapshotter {
    * @throws com.google.protobuf.InvalidProtocolBufferException if either message does not parse
    */
   public static Snapshot read(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
+    return read(file, WalFs.nio());
+  }
+
+  /** {@link #read(Path)} from a file on {@code fs}. */
+  public static Snapshot read(Path file, WalFs fs) throws IOException {
+    byte[] b = FileUtil.readAll(fs, file);
     if (b.length == 0) {
       throw new EmptySnapshotException();
     }
@@ -251,12 +282,12 @@ public final class Snapshotter {
    */
   List<String> snapNames() throws IOException {
     List<String> snaps = new ArrayList<>();
-    for (String name : FileUtil.readDir(dir)) {
+    for (String name : FileUtil.readDir(fs, dir)) {
       if (name.endsWith(SNAP_SUFFIX)) {
         snaps.add(name);
       } else if (name.endsWith(SNAP_SUFFIX + TMP_SUFFIX)) {
         LOG.info("found an unfinished snap file; deleting; path={}", dir.resolve(name));
-        Files.deleteIfExists(dir.resolve(name));
+        FileUtil.deleteIfExists(fs, dir.resolve(name));
       } else if (!name.endsWith(SNAP_SUFFIX + BROKEN_SUFFIX) && !name.equals("db")) {
         LOG.warn("found unexpected non-snap file; skipping; path={}", name);
       }
@@ -280,12 +311,12 @@ public final class Snapshotter {
     int removed = 0;
     for (int i = names.size() - 1; i >= retain; i--) { // oldest first
       Path p = dir.resolve(names.get(i));
-      Files.deleteIfExists(p);
+      FileUtil.deleteIfExists(fs, p);
       LOG.info("purged; path={}", p);
       removed++;
     }
     if (removed > 0) {
-      FileUtil.fsyncDir(dir);
+      FileUtil.fsyncDir(fs, dir);
     }
     return removed;
   }
@@ -293,7 +324,7 @@ public final class Snapshotter {
   /** How many {@code .snap} files the directory holds. */
   public int count() throws IOException {
     int n = 0;
-    for (String name : FileUtil.readDir(dir)) {
+    for (String name : FileUtil.readDir(fs, dir)) {
       if (name.endsWith(SNAP_SUFFIX)) {
         n++;
       }

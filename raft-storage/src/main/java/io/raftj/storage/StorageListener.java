@@ -25,6 +25,16 @@ public interface StorageListener {
   default void walSaved(int entries, long bytes, boolean synced, long nanos) {}
 
   /**
+   * The WAL fsynced: its tail after a save Raft required to be durable, a snapshot record, a
+   * segment cut or a close, or its directory after a cut. etcd's
+   * {@code etcd_disk_wal_fsync_duration_seconds}. A save that syncs reports here and, with the
+   * whole save's time, in {@link #walSaved}.
+   *
+   * @param nanos time the fsync took
+   */
+  default void walFsynced(long nanos) {}
+
+  /**
    * A snapshot file was written and made durable.
    *
    * @param index the snapshot's index

@@ -255,6 +255,43 @@ final class DurableStorageRecoveryTest {
     assertThat(names(snapDir(), ".snap")).isEmpty();
   }
 
+  /**
+   * Regression: after a restart at a received snapshot with no entries after it in the WAL, the
+   * WAL's next segment was named after the last entry replayed (before the snapshot), so the
+   * restart after it opened that segment for the snapshot and missed its record.
+   */
+  @Test
+  void restart_afterReceivedSnapshot_thenASegmentCutBeforeAnyEntry() throws IOException {
+    Snapshot received =
+        Snapshot.newBuilder()
+            .setData(ByteString.copyFromUtf8("state@50"))
+            .setMetadata(
+                io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
+                    .setIndex(50).setTerm(2).setConfState(VOTERS_1))
+            .build();
+    try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
+      saveEach(s, 1, 5);
+      s.save(hardState(2, 1, 50), List.of(), received);
+    }
+    try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
+      assertThat(s.appliedIndex()).isEqualTo(50);
+      int segments = names(walDir(), ".wal").size();
+      // hard states only, until the WAL cuts a new segment
+      for (long term = 3; names(walDir(), ".wal").size() == segments; term++) {
+        s.save(hardState(term, 1, 50), List.of(), Snapshot.getDefaultInstance());
+      }
+      for (String name : names(walDir(), ".wal")) {
+        assertThat(Long.parseUnsignedLong(name.substring(17, 33), 16))
+            .as("segment %s starts after the snapshot or holds what precedes it", name)
+            .satisfiesAnyOf(i -> assertThat(i).isLessThanOrEqualTo(6), i -> assertThat(i).isGreaterThan(50));
+      }
+    }
+    try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
+      assertThat(s.snapshotAtOpen()).isEqualTo(received);
+      assertThat(s.memoryStorage().lastIndex()).isEqualTo(50);
+    }
+  }
+
   private Path lastSegment() throws IOException {
     List<String> wals = names(walDir(), ".wal");
     return walDir().resolve(wals.get(wals.size() - 1));

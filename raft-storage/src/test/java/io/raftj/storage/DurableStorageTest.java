@@ -190,6 +190,51 @@ final class DurableStorageTest {
   }
 
   @Test
+  void save_reportsEachWalFsyncToTheListener() throws IOException {
+    List<Long> fsyncs = new ArrayList<>();
+    StorageListener listener =
+        new StorageListener() {
+          @Override
+          public void walFsynced(long nanos) {
+            fsyncs.add(nanos);
+          }
+        };
+    try (DurableStorage s = DurableStorage.open(dir, smallOptions().withListener(listener))) {
+      fsyncs.clear(); // creating the WAL syncs it
+      s.save(hardState(1, 1, 0), entries(1, 1, 2), Snapshot.getDefaultInstance());
+      assertThat(fsyncs).hasSize(1);
+      s.save(hardState(1, 1, 2), List.of(), Snapshot.getDefaultInstance()); // commit only
+      assertThat(fsyncs).hasSize(1);
+      // a received snapshot: its record, then the hard state that commits it (etcd#10219)
+      s.save(hardState(1, 1, 9), List.of(), snapshotAt(1, 9, "received"));
+      assertThat(fsyncs).hasSize(3);
+      assertThat(fsyncs).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
+    }
+  }
+
+  @Test
+  void open_onAnotherFileSystem_keepsEverythingThereAndLocksThere() throws IOException {
+    io.raftj.wal.CrashFs fs = new io.raftj.wal.CrashFs();
+    Path data = Path.of("/elsewhere/data");
+    DurableStorageOptions opts = smallOptions().withFs(fs);
+    try (DurableStorage s = DurableStorage.open(data, opts)) {
+      s.save(hardState(1, 1, 3), entries(1, 1, 3), Snapshot.getDefaultInstance());
+      s.snapshot(2, VOTERS_1, ByteString.copyFromUtf8("two"));
+      assertThatThrownBy(() -> DurableStorage.open(data, opts))
+          .isInstanceOf(DirectoryLockedException.class);
+    }
+    assertThat(fs.list(data)).containsExactly("LOCK", "snap", "wal");
+    assertThat(fs.list(data.resolve("snap"))).containsExactly(Snapshotter.snapName(1, 2));
+    assertThat(Snapshotter.read(data.resolve("snap").resolve(Snapshotter.snapName(1, 2)), fs).getData())
+        .isEqualTo(ByteString.copyFromUtf8("two"));
+    assertThat(java.nio.file.Files.exists(Path.of("/elsewhere"))).isFalse();
+    try (DurableStorage s = DurableStorage.open(data, opts)) {
+      assertThat(s.snapshotAtOpen().getMetadata().getIndex()).isEqualTo(2);
+      assertThat(allEntries(s.memoryStorage())).isEqualTo(entries(1, 3, 3));
+    }
+  }
+
+  @Test
   void save_afterAFailedWrite_isRefused() throws IOException {
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
       saveEach(s, 1, 3);

@@ -50,7 +50,19 @@ final class NioWalFs implements WalFs {
 
   @Override
   public boolean lockedHere(Path path) {
-    return LOCKED.containsKey(path.toAbsolutePath().normalize());
+    return LOCKED.containsKey(lockKey(path));
+  }
+
+  /**
+   * The registry key of {@code path}: its real path when it exists, so that two spellings of one
+   * file (a symbolic link to its directory, say) meet on one key; else the normalised absolute path.
+   */
+  private static Path lockKey(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      return path.toAbsolutePath().normalize();
+    }
   }
 
   @Override
@@ -202,7 +214,7 @@ final class NioWalFs implements WalFs {
 
     @Override
     public void tryLock(String holder) throws IOException {
-      Path key = path.toAbsolutePath().normalize();
+      Path key = lockKey(path);
       String prev = LOCKED.putIfAbsent(key, holder);
       if (prev != null) {
         throw new FileLockedException(path.toString(), prev);

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -417,11 +418,7 @@ public final class Wal implements Closeable {
     }
     long t0 = System.nanoTime();
     tail().force();
-    long took = System.nanoTime() - t0;
-    if (took > WARN_SYNC_NANOS) {
-      LOG.warn("slow fdatasync took={}ms expected-duration={}ms",
-          TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toMillis(WARN_SYNC_NANOS));
-    }
+    warnIfSlow(t0);
   }
 
   /** Skips every fdatasync from now on (etcd's --unsafe-no-fsync): data is written, not made durable. */
@@ -480,8 +477,13 @@ public final class Wal implements Closeable {
     LOG.info("created a new WAL segment path={}", fpath);
   }
 
-  private static void warnIfSlow(long t0) {
+  /** Reports an fsync that began at {@code t0} to the sync listener, and warns if it was slow. */
+  private void warnIfSlow(long t0) {
     long took = System.nanoTime() - t0;
+    LongConsumer l = options.syncListener();
+    if (l != null) {
+      l.accept(took);
+    }
     if (took > WARN_SYNC_NANOS) {
       LOG.warn("slow fdatasync took={}ms expected-duration={}ms",
           TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toMillis(WARN_SYNC_NANOS));
@@ -619,7 +621,12 @@ public final class Wal implements Closeable {
 
   /** Whether {@code dir} holds a WAL (any {@code *.wal} file). */
   public static boolean exist(Path dir) {
-    return WalNames.exist(WalOptions.DEFAULT.fs(), dir);
+    return exist(dir, WalOptions.DEFAULT);
+  }
+
+  /** Whether {@code dir} on {@code options}' file system holds a WAL; see {@link #exist(Path)}. */
+  public static boolean exist(Path dir, WalOptions options) {
+    return WalNames.exist(options.fs(), dir);
   }
 
   /**
@@ -631,7 +638,8 @@ public final class Wal implements Closeable {
     return verify(dir, snap, WalOptions.DEFAULT);
   }
 
-  static HardState verify(Path dir, Snapshot snap, WalOptions options) throws IOException {
+  /** {@link #verify(Path, Snapshot)} on {@code options}' file system. */
+  public static HardState verify(Path dir, Snapshot snap, WalOptions options) throws IOException {
     return Verifier.verify(options.fs(), dir, snap);
   }
 
@@ -643,7 +651,8 @@ public final class Wal implements Closeable {
     return validSnapshotEntries(dir, WalOptions.DEFAULT);
   }
 
-  static List<Snapshot> validSnapshotEntries(Path dir, WalOptions options) throws IOException {
+  /** {@link #validSnapshotEntries(Path)} on {@code options}' file system. */
+  public static List<Snapshot> validSnapshotEntries(Path dir, WalOptions options) throws IOException {
     return Verifier.validSnapshotEntries(options.fs(), dir);
   }
 
@@ -652,10 +661,11 @@ public final class Wal implements Closeable {
    * whether the WAL is now readable to its end; false for any damage other than a torn tail.
    */
   public static boolean repair(Path dir) {
-    return Repair.repair(WalOptions.DEFAULT.fs(), dir);
+    return repair(dir, WalOptions.DEFAULT);
   }
 
-  static boolean repair(Path dir, WalOptions options) {
+  /** {@link #repair(Path)} on {@code options}' file system. */
+  public static boolean repair(Path dir, WalOptions options) {
     return Repair.repair(options.fs(), dir);
   }
 

@@ -22,7 +22,12 @@ public final class WalPurger {
    * and fsyncs the directory. Returns the names deleted, oldest first.
    */
   public static List<String> purge(Path dir, int maxRetain) throws IOException {
-    return purge(WalOptions.DEFAULT.fs(), dir, maxRetain);
+    return purge(dir, maxRetain, WalOptions.DEFAULT);
+  }
+
+  /** {@link #purge(Path, int)} on {@code options}' file system. */
+  public static List<String> purge(Path dir, int maxRetain, WalOptions options) throws IOException {
+    return purge(options.fs(), dir, maxRetain);
   }
 
   static List<String> purge(WalFs fs, Path dir, int maxRetain) throws IOException {

@@ -22,10 +22,17 @@ import java.util.TreeMap;
  * every further operation, as a dead machine would.
  *
  * <p>Optionally it crashes by itself after a number of mutating calls from the owner thread, so
- * a crash can land inside a save, a cut or a create.
+ * a crash can land inside a save, a cut or a create. Mutating calls are creates, writes,
+ * truncations, preallocations, fsyncs, renames, deletes and directory fsyncs; reads, listings and
+ * locks are not counted.
+ *
+ * <p>Paths are absolute and live only in this object; there are no permissions. It is shipped in
+ * raft-wal's test jar so that layers above the WAL (raft-storage) can crash-test their own files.
+ * Thread-safe; the countdown counts only the thread that set it.
  */
-final class CrashFs implements WalFs {
-  static final int SECTOR = 512;
+public final class CrashFs implements WalFs {
+  /** The unit a crash tears at: a disk sector. */
+  public static final int SECTOR = 512;
 
   /** How one file's unsynced sectors fare in a crash. */
   enum Tear { VANISH, PREFIX, HALF, SCATTER, KEEP }
@@ -49,8 +56,10 @@ final class CrashFs implements WalFs {
   private Thread owner;
   private long countdown = -1;
   private long seed;
+  private String cause;
 
-  CrashFs() {
+  /** An empty file system with only the root directory. */
+  public CrashFs() {
     root = new Dir();
   }
 
@@ -58,24 +67,52 @@ final class CrashFs implements WalFs {
     this.root = root;
   }
 
-  /** Crash by itself (seeded by {@code seed}) after {@code n} more mutating calls from this thread. */
-  synchronized void crashAfter(long n, long crashSeed) {
+  /**
+   * Crash by itself (seeded by {@code crashSeed}) after {@code n} more mutating calls from this
+   * thread; a negative {@code n} disarms it.
+   */
+  public synchronized void crashAfter(long n, long crashSeed) {
     owner = Thread.currentThread();
     countdown = n;
     seed = crashSeed;
   }
 
   /** The image left by the self-inflicted crash, or null if it has not happened. */
-  synchronized CrashFs crashedImage() {
+  public synchronized CrashFs crashedImage() {
     return image;
   }
 
-  synchronized boolean isDead() {
+  /** Where the self-inflicted crash landed (the calls into this file system), or null. */
+  public synchronized String deathCause() {
+    return cause;
+  }
+
+  private static String where() {
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (StackTraceElement e : new Throwable().getStackTrace()) {
+      if (e.getClassName().startsWith(CrashFs.class.getName())) {
+        continue;
+      }
+      if (n > 0) {
+        sb.append(" < ");
+      }
+      sb.append(e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1)).append('.')
+          .append(e.getMethodName()).append(':').append(e.getLineNumber());
+      if (++n == 6) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Whether this instance has crashed (and refuses every operation). */
+  public synchronized boolean isDead() {
     return dead;
   }
 
   /** Crashes now: this instance dies, and the returned one holds what survived. */
-  synchronized CrashFs crash(long crashSeed) {
+  public synchronized CrashFs crash(long crashSeed) {
     if (dead) {
       return image;
     }
@@ -162,6 +199,7 @@ final class CrashFs implements WalFs {
     if (countdown >= 0 && Thread.currentThread() == owner) {
       if (countdown-- == 0) {
         crash(seed);
+        cause = where();
         throw new IOException("crashed");
       }
     }
@@ -286,8 +324,8 @@ final class CrashFs implements WalFs {
     d.durable = new TreeMap<>(d.entries);
   }
 
-  /** The durable bytes of a file, for assertions. */
-  synchronized byte[] contents(Path path) throws IOException {
+  /** The current bytes of a file (what a read sees), for assertions. */
+  public synchronized byte[] contents(Path path) throws IOException {
     Object n = parentOf(path).entries.get(name(path));
     Inode f = (Inode) n;
     return Arrays.copyOf(f.cur, f.curLen);

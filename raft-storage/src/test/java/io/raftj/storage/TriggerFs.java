@@ -1,0 +1,160 @@
+package io.raftj.storage;
+
+import io.raftj.wal.CrashFs;
+import io.raftj.wal.WalFs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A {@link WalFs} over a {@link CrashFs} that crashes it at a chosen call instead of making the
+ * call: the first one matching {@link #crashAt}, named by operation ({@code "write"},
+ * {@code "force"}, {@code "rename"}, {@code "syncDir"}, {@code "delete"}, {@code "create"}) and
+ * path. {@link #image()} then holds what survived.
+ */
+final class TriggerFs implements WalFs {
+
+  /** Which call to crash at. */
+  interface Trigger {
+    boolean test(String op, Path path);
+  }
+
+  private final CrashFs fs;
+  private final long crashSeed;
+  private Trigger trigger;
+  private CrashFs image;
+
+  TriggerFs(CrashFs fs, long crashSeed) {
+    this.fs = fs;
+    this.crashSeed = crashSeed;
+  }
+
+  /** Arms the trigger: the next matching call crashes the file system. */
+  synchronized void crashAt(Trigger t) {
+    trigger = t;
+  }
+
+  /** The surviving image, or null if the trigger has not fired. */
+  synchronized CrashFs image() {
+    return image;
+  }
+
+  /** Crashes now, disarming the trigger; returns what survived. */
+  synchronized CrashFs crash() {
+    trigger = null;
+    image = fs.crash(crashSeed);
+    return image;
+  }
+
+  private synchronized void check(String op, Path path) throws IOException {
+    if (trigger != null && trigger.test(op, path)) {
+      trigger = null;
+      image = fs.crash(crashSeed);
+      throw new IOException("crashed at " + op + " " + path);
+    }
+  }
+
+  @Override
+  public List<String> list(Path dir) throws IOException {
+    return fs.list(dir);
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return fs.exists(path);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    check("create", dir);
+    fs.createDirectories(dir);
+  }
+
+  @Override
+  public void deleteRecursively(Path path) throws IOException {
+    check("delete", path);
+    fs.deleteRecursively(path);
+  }
+
+  @Override
+  public WalFile open(Path path, boolean write) throws IOException {
+    if (write && !fs.exists(path)) {
+      check("create", path);
+    }
+    WalFile f = fs.open(path, write);
+    return new WalFile() {
+      @Override
+      public Path path() {
+        return f.path();
+      }
+
+      @Override
+      public int read(ByteBuffer dst, long pos) throws IOException {
+        return f.read(dst, pos);
+      }
+
+      @Override
+      public void write(ByteBuffer src, long pos) throws IOException {
+        check("write", path);
+        f.write(src, pos);
+      }
+
+      @Override
+      public long size() throws IOException {
+        return f.size();
+      }
+
+      @Override
+      public void truncate(long size) throws IOException {
+        check("truncate", path);
+        f.truncate(size);
+      }
+
+      @Override
+      public void preallocate(long size) throws IOException {
+        check("preallocate", path);
+        f.preallocate(size);
+      }
+
+      @Override
+      public void force() throws IOException {
+        check("force", path);
+        f.force();
+      }
+
+      @Override
+      public void tryLock(String holder) throws IOException {
+        f.tryLock(holder);
+      }
+
+      @Override
+      public void close() throws IOException {
+        f.close();
+      }
+    };
+  }
+
+  @Override
+  public void rename(Path from, Path to) throws IOException {
+    check("rename", from);
+    fs.rename(from, to);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    check("delete", path);
+    fs.delete(path);
+  }
+
+  @Override
+  public void syncDir(Path dir) throws IOException {
+    check("syncDir", dir);
+    fs.syncDir(dir);
+  }
+
+  @Override
+  public boolean lockedHere(Path path) {
+    return fs.lockedHere(path);
+  }
+}
