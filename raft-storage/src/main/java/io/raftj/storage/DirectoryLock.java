@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * processes never recover and write the same directory at once. The WAL's own segment locks (etcd
  * locks segment files, not the directory) cover {@code wal/} only; this covers {@code snap/} too.
  * The operating system drops the lock when the process dies, so a crash leaves nothing to clean.
- * The lock is {@link WalFs.WalFile#tryLock} on the directory's file system; the production one
- * adds a JVM-wide registry, so a second open in the same process is refused too.
+ * The lock is {@link WalFs#openLocked} on the directory's file system; the production one adds a
+ * JVM-wide registry, so a second open in the same process is refused too.
  */
 final class DirectoryLock implements Closeable {
 
@@ -31,33 +31,12 @@ final class DirectoryLock implements Closeable {
    */
   static DirectoryLock acquire(WalFs fs, Path dir) throws IOException {
     Path path = dir.resolve(LOCK_FILE);
-    /*
-     * POSIX record locks belong to the process, and closing any descriptor of the file drops them,
-     * so a second open of the lock file in this JVM must be refused before it opens a file.
-     */
-    if (fs.lockedHere(path)) {
-      throw new DirectoryLockedException(path);
-    }
-    WalFs.WalFile f = fs.open(path, true);
     try {
-      f.tryLock("storage " + dir);
-      return new DirectoryLock(f);
+      return new DirectoryLock(fs.openLocked(path, "storage " + dir));
     } catch (FileLockedException e) {
-      closeAfter(f, e);
       DirectoryLockedException locked = new DirectoryLockedException(path);
       locked.initCause(e);
       throw locked;
-    } catch (IOException | RuntimeException e) {
-      closeAfter(f, e);
-      throw e;
-    }
-  }
-
-  private static void closeAfter(WalFs.WalFile f, Exception cause) {
-    try {
-      f.close();
-    } catch (IOException ce) {
-      cause.addSuppressed(ce);
     }
   }
 

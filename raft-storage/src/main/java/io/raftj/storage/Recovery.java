@@ -78,19 +78,12 @@ final class Recovery {
     }
 
     try {
-      // Replay zeroed the tail past the last record, but did not sync it. Until it is durable, a
-      // crash could leave bytes of an older torn write beside a new record, which then reads as
-      // corruption rather than as a torn tail (torn records are told by their zero sectors).
-      wal.sync();
-      if (snap.getMetadata().getIndex() > 0 && contents.entries().isEmpty()) {
-        renewSnapshotRecord(wal, snap);
-      }
       if (snap.getMetadata().getIndex() > 0) {
         ms.applySnapshot(snap);
       }
       ms.setHardState(contents.state());
       ms.append(contents.entries());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       closeQuietly(wal, e);
       throw e;
     }
@@ -100,17 +93,6 @@ final class Recovery {
             || !contents.entries().isEmpty()
             || !contents.state().equals(HardState.getDefaultInstance());
     return new Result(wal, ms, snap, contents.state(), restart);
-  }
-
-  /**
-   * Writes the loaded snapshot's WAL record again when no entry follows it in the WAL. The WAL
-   * names its next segment after the last entry it replayed, which here may precede the snapshot
-   * (a snapshot received from a leader lies past the log it replaced); a segment so named would
-   * be the one {@link Wal#open} picks for the snapshot on the next restart, skipping the segment
-   * that holds its record. The renewed record moves the WAL's position to the snapshot's index.
-   */
-  private static void renewSnapshotRecord(Wal wal, Snapshot snap) throws IOException {
-    wal.saveSnapshot(DurableStorage.walRecord(snap.getMetadata()));
   }
 
   private static WalContents readAllOrClose(Wal wal) throws IOException {

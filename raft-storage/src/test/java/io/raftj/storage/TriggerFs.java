@@ -82,7 +82,18 @@ final class TriggerFs implements WalFs {
     if (write && !fs.exists(path)) {
       check("create", path);
     }
-    WalFile f = fs.open(path, write);
+    return triggering(fs.open(path, write), path);
+  }
+
+  @Override
+  public WalFile openLocked(Path path, String holder) throws IOException {
+    if (!fs.exists(path)) {
+      check("create", path);
+    }
+    return triggering(fs.openLocked(path, holder), path);
+  }
+
+  private WalFile triggering(WalFile f, Path path) {
     return new WalFile() {
       @Override
       public Path path() {
@@ -121,11 +132,6 @@ final class TriggerFs implements WalFs {
       public void force() throws IOException {
         check("force", path);
         f.force();
-      }
-
-      @Override
-      public void tryLock(String holder) throws IOException {
-        f.tryLock(holder);
       }
 
       @Override

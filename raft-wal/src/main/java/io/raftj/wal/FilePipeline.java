@@ -66,8 +66,7 @@ final class FilePipeline {
     Path p = dir.resolve((count % 2) + ".tmp");
     WalFs.WalFile f = null;
     try {
-      f = fs.open(p, true);
-      f.tryLock(holder);
+      f = fs.openLocked(p, holder);
       // A crash inside a cut can leave a tmp file with a header in it; start from nothing so
       // no stale frame lies past what the next cut writes.
       f.truncate(0);

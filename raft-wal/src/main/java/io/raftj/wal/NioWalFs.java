@@ -25,14 +25,17 @@ import java.util.concurrent.ConcurrentMap;
  * directory. Mirrors the parts of etcd's {@code client/pkg/fileutil} the WAL uses.
  *
  * <p>Locks are {@link FileChannel#tryLock()} (POSIX record locks, which exclude other processes,
- * including etcd's own OFD locks) plus a JVM-wide registry of locked paths, because the OS does
- * not stop a second channel in the same process.
+ * including etcd's own OFD locks) plus a JVM-wide registry of locked files, because the OS does
+ * not stop a second channel in the same process. Closing any channel on a file drops every POSIX
+ * lock the process holds on it, so a file this JVM holds locked is never opened a second time:
+ * {@link #openLocked} refuses it, and {@link #open} returns a view over the locking channel
+ * whose close leaves that channel open.
  */
 final class NioWalFs implements WalFs {
   static final NioWalFs INSTANCE = new NioWalFs();
 
-  /** Locked paths in this JVM and a description of their holder. */
-  private static final ConcurrentMap<Path, String> LOCKED = new ConcurrentHashMap<>();
+  /** The files this JVM holds locked, by {@link #lockKey}. */
+  private static final ConcurrentMap<Path, NioFile> LOCKED = new ConcurrentHashMap<>();
 
   private NioWalFs() {}
 
@@ -97,8 +100,16 @@ final class NioWalFs implements WalFs {
 
   @Override
   public WalFile open(Path path, boolean write) throws IOException {
+    NioFile locker = LOCKED.get(lockKey(path));
+    if (locker != null) {
+      return locker.view(path);
+    }
+    return openChannel(path, write);
+  }
+
+  private static NioFile openChannel(Path path, boolean write) throws IOException {
     if (!write) {
-      return new NioFile(path, FileChannel.open(path, StandardOpenOption.READ));
+      return new NioFile(path, FileChannel.open(path, StandardOpenOption.READ), null);
     }
     Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     FileChannel ch;
@@ -107,7 +118,43 @@ final class NioWalFs implements WalFs {
     } catch (UnsupportedOperationException e) {
       ch = FileChannel.open(path, opts);
     }
-    return new NioFile(path, ch);
+    return new NioFile(path, ch, null);
+  }
+
+  @Override
+  public WalFile openLocked(Path path, String holder) throws IOException {
+    synchronized (LOCKED) {
+      NioFile locker = LOCKED.get(lockKey(path));
+      if (locker != null) {
+        throw new FileLockedException(path.toString(), locker.holder);
+      }
+      // No channel of this JVM holds a lock on the file, so closing this one on failure is safe.
+      NioFile f = openChannel(path, true);
+      FileLock l;
+      try {
+        l = f.ch.tryLock();
+      } catch (IOException | RuntimeException e) {
+        closeAfter(f.ch, e);
+        throw e;
+      }
+      if (l == null) {
+        FileLockedException e = new FileLockedException(path.toString(), externalHolder(path));
+        closeAfter(f.ch, e);
+        throw e;
+      }
+      NioFile locked = new NioFile(path, f.ch, holder);
+      locked.lockKey = lockKey(path);
+      LOCKED.put(locked.lockKey, locked);
+      return locked;
+    }
+  }
+
+  private static void closeAfter(FileChannel ch, Exception cause) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   @Override
@@ -160,12 +207,26 @@ final class NioWalFs implements WalFs {
   private static final class NioFile implements WalFile {
     private final Path path;
     private final FileChannel ch;
+    /** Who holds the lock, for a file from {@link #openLocked}; null otherwise. */
+    private final String holder;
+    /** Whether the channel belongs to a locked file this one is only a view of. */
+    private final boolean view;
     private Path lockKey;
-    private FileLock lock;
 
-    NioFile(Path path, FileChannel ch) {
+    NioFile(Path path, FileChannel ch, String holder) {
+      this(path, ch, holder, false);
+    }
+
+    private NioFile(Path path, FileChannel ch, String holder, boolean view) {
       this.path = path;
       this.ch = ch;
+      this.holder = holder;
+      this.view = view;
+    }
+
+    /** Another handle on this locked file's channel: its close leaves the channel, and the lock, alone. */
+    NioFile view(Path at) {
+      return new NioFile(at, ch, null, true);
     }
 
     @Override
@@ -213,36 +274,20 @@ final class NioWalFs implements WalFs {
     }
 
     @Override
-    public void tryLock(String holder) throws IOException {
-      Path key = lockKey(path);
-      String prev = LOCKED.putIfAbsent(key, holder);
-      if (prev != null) {
-        throw new FileLockedException(path.toString(), prev);
-      }
-      FileLock l;
-      try {
-        l = ch.tryLock();
-      } catch (IOException | RuntimeException e) {
-        LOCKED.remove(key, holder);
-        throw e;
-      }
-      if (l == null) {
-        LOCKED.remove(key, holder);
-        throw new FileLockedException(path.toString(), externalHolder(path));
-      }
-      lock = l;
-      lockKey = key;
-    }
-
-    @Override
     public void close() throws IOException {
-      try {
+      if (view) {
+        return;
+      }
+      if (lockKey == null) {
         ch.close();
-      } finally {
-        if (lockKey != null) {
-          LOCKED.remove(lockKey);
+        return;
+      }
+      synchronized (LOCKED) {
+        try {
+          ch.close();
+        } finally {
+          LOCKED.remove(lockKey, this);
           lockKey = null;
-          lock = null;
         }
       }
     }

@@ -21,13 +21,12 @@ final class Repair {
     WalFs.WalFile f;
     try {
       List<String> names = WalNames.readWalNames(fs, dir);
-      f = fs.open(dir.resolve(names.get(names.size() - 1)), true);
+      f = fs.openLocked(dir.resolve(names.get(names.size() - 1)), "WAL repair of " + dir);
     } catch (IOException e) {
       LOG.warn("failed to repair path={}", dir, e);
       return false;
     }
     try (WalFs.WalFile file = f) {
-      file.tryLock("WAL repair of " + dir);
       LOG.info("repairing path={}", file.path());
       Decoder d = new Decoder(List.of(file));
       while (true) {

@@ -204,14 +204,7 @@ public final class Wal implements Closeable {
   }
 
   private WalFs.WalFile openLocked(Path p) throws IOException {
-    WalFs.WalFile f = fs.open(p, true);
-    try {
-      f.tryLock(holder);
-    } catch (IOException e) {
-      closeAll(List.of(f), e);
-      throw e;
-    }
-    return f;
+    return fs.openLocked(p, holder);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -296,10 +289,20 @@ public final class Wal implements Closeable {
       }
     }
 
+    if (Long.compareUnsigned(enti, start.getIndex()) < 0) {
+      // Nothing after the snapshot was replayed: the log's position is the snapshot, and the next
+      // segment must be named past it, or a restart at this snapshot would open that segment and
+      // skip the one holding the snapshot's record.
+      enti = start.getIndex();
+    }
     WalFs.WalFile tail = tail();
     if (tail != null) {
       long off = d.lastOffset();
       zeroToEnd(tail, off);
+      // Made durable before anything is appended: otherwise a crash could bring back the bytes of
+      // an older torn write beside a new record, which would then read as corruption instead of
+      // a torn tail (a torn record is told by its zero sectors).
+      tail.force();
       encoder = new Encoder(tail, off, d.lastCrc());
     } else {
       closeAll(readFiles, null);

@@ -63,9 +63,18 @@ public interface WalFs {
   void syncDir(Path dir) throws IOException;
 
   /**
+   * Opens {@code path} for reading and writing (creating it when absent) and takes an exclusive
+   * lock on it without waiting, held until the file is closed. Checking and locking are one step,
+   * and a path this process already holds locked is refused before anything is opened: with POSIX
+   * record locks, closing any descriptor of a file drops every lock the process holds on it.
+   *
+   * @throws FileLockedException naming the holder, if another file object has the lock
+   */
+  WalFile openLocked(Path path, String holder) throws IOException;
+
+  /**
    * Whether a file object of this process holds the lock on {@code path}. A caller that only
-   * wants to know must ask here rather than open the file and try: with POSIX record locks,
-   * closing any channel on a file drops every lock the process holds on it.
+   * wants to know must ask here rather than open the file and try.
    */
   default boolean lockedHere(Path path) {
     return false;
@@ -95,12 +104,5 @@ public interface WalFs {
 
     /** Makes written data (and the file's size) durable: fdatasync. */
     void force() throws IOException;
-
-    /**
-     * Takes an exclusive lock without waiting, held until {@link #close}.
-     *
-     * @throws FileLockedException naming the holder, if another file object has it
-     */
-    void tryLock(String holder) throws IOException;
   }
 }

@@ -40,18 +40,14 @@ public final class WalPurger {
     List<String> purged = new ArrayList<>();
     for (int i = 0; i < names.size() - maxRetain; i++) {
       Path p = dir.resolve(names.get(i));
-      if (fs.lockedHere(p)) {
-        // Opening it only to find the lock taken would, on close, drop this process's lock.
-        LOG.debug("stopped purging at a file locked by this process path={}", p);
+      WalFs.WalFile f;
+      try {
+        f = fs.openLocked(p, "WAL purger of " + dir);
+      } catch (FileLockedException e) {
+        LOG.debug("stopped purging at a locked file path={}", p);
         break;
       }
-      try (WalFs.WalFile f = fs.open(p, true)) {
-        try {
-          f.tryLock("WAL purger of " + dir);
-        } catch (FileLockedException e) {
-          LOG.debug("stopped purging at a locked file path={}", p);
-          break;
-        }
+      try (f) {
         fs.delete(p);
       }
       LOG.info("purged path={}", p);

@@ -292,6 +292,25 @@ public final class CrashFs implements WalFs {
   }
 
   @Override
+  public synchronized boolean lockedHere(Path path) {
+    return locks.containsKey(path.toAbsolutePath().normalize());
+  }
+
+  @Override
+  public synchronized WalFile openLocked(Path path, String holder) throws IOException {
+    alive();
+    Path key = path.toAbsolutePath().normalize();
+    String prev = locks.get(key);
+    if (prev != null) {
+      throw new FileLockedException(path.toString(), prev);
+    }
+    MemFile f = (MemFile) open(path, true);
+    locks.put(key, holder);
+    f.lockKey = key;
+    return f;
+  }
+
+  @Override
   public synchronized void rename(Path from, Path to) throws IOException {
     mutate();
     Dir fp = parentOf(from);
@@ -414,19 +433,6 @@ public final class CrashFs implements WalFs {
         mutate();
         inode.dur = Arrays.copyOf(inode.cur, inode.curLen);
         inode.durLen = inode.curLen;
-      }
-    }
-
-    @Override
-    public void tryLock(String holder) throws IOException {
-      synchronized (CrashFs.this) {
-        alive();
-        Path key = path.toAbsolutePath().normalize();
-        String prev = locks.putIfAbsent(key, holder);
-        if (prev != null) {
-          throw new FileLockedException(path.toString(), prev);
-        }
-        lockKey = key;
       }
     }
 

@@ -41,7 +41,15 @@ final class CreateFailureTest {
 
     @Override
     public WalFile open(Path path, boolean write) throws IOException {
-      WalFile f = fs.open(path, write);
+      return failing(fs.open(path, write));
+    }
+
+    @Override
+    public WalFile openLocked(Path path, String holder) throws IOException {
+      return failing(fs.openLocked(path, holder));
+    }
+
+    private WalFile failing(WalFile f) {
       return new WalFile() {
         @Override public Path path() { return f.path(); }
         @Override public int read(ByteBuffer dst, long pos) throws IOException { return f.read(dst, pos); }
@@ -49,7 +57,6 @@ final class CreateFailureTest {
         @Override public long size() throws IOException { return f.size(); }
         @Override public void truncate(long size) throws IOException { f.truncate(size); }
         @Override public void force() throws IOException { f.force(); }
-        @Override public void tryLock(String holder) throws IOException { f.tryLock(holder); }
         @Override public void close() throws IOException { f.close(); }
 
         @Override

@@ -29,7 +29,6 @@ final class PageWriterTest {
     @Override public void truncate(long size) {}
     @Override public void preallocate(long size) {}
     @Override public void force() {}
-    @Override public void tryLock(String holder) {}
     @Override public void close() {}
   }
 

@@ -367,6 +367,46 @@ final class WalTest {
     Wal.open(dir, START, SMALL).close();
   }
 
+  /**
+   * Closing any descriptor of a file drops every POSIX lock the process holds on it, so neither a
+   * refused second open nor a reader in the same JVM may open a locked segment anew: the kernel's
+   * lock table must still show this process holding every segment the writer locked.
+   */
+  @Test
+  void segmentLocks_surviveARefusedOpenAndReadersInTheSameJvm() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/locks")), "needs Linux /proc/locks");
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null, SMALL)) {
+      w.save(hs(1, 1, 1), List.of(entry(1, 1, 10)));
+      Path seg = lastWal(dir);
+      assertThat(posixLockPids(seg)).contains(ProcessHandle.current().pid());
+
+      assertThatThrownBy(() -> Wal.open(dir, START, SMALL)).isInstanceOf(FileLockedException.class);
+      try (Wal r = Wal.openForRead(dir, START, SMALL)) {
+        assertThat(r.readAll().entries()).hasSize(1);
+      }
+      assertThat(Wal.verify(dir, START)).isEqualTo(hs(1, 1, 1));
+      assertThat(Wal.repair(dir)).isFalse();
+
+      assertThat(posixLockPids(seg)).contains(ProcessHandle.current().pid());
+      w.save(hs(1, 1, 2), List.of(entry(2, 1, 10)));
+    }
+    assertThat(posixLockPids(lastWal(dir))).doesNotContain(ProcessHandle.current().pid());
+  }
+
+  /** The pids holding POSIX locks on {@code file}, from /proc/locks. */
+  private static List<Long> posixLockPids(Path file) throws IOException {
+    String inode = ":" + Files.getAttribute(file, "unix:ino");
+    List<Long> pids = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 6 && f[1].equals("POSIX") && f[5].endsWith(inode)) {
+        pids.add(Long.parseLong(f[4]));
+      }
+    }
+    return pids;
+  }
+
   @Test
   void verify() throws IOException {
     Path dir = tmp.resolve("wal");
