@@ -162,12 +162,7 @@ final class DurableStorageRecoveryTest {
     }
     // A crash between writing the snapshot file and its WAL record.
     Snapshot orphan =
-        Snapshot.newBuilder()
-            .setData(ByteString.copyFromUtf8("state@25"))
-            .setMetadata(
-                io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
-                    .setIndex(25).setTerm(1).setConfState(VOTERS_1))
-            .build();
+        StorageTestSupport.snapshot(25, 1, "state@25");
     new Snapshotter(snapDir()).saveSnap(orphan);
 
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
@@ -240,12 +235,7 @@ final class DurableStorageRecoveryTest {
     // but before the hard state that commits it, so the WAL does not confirm it yet.
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
       Snapshot received =
-          Snapshot.newBuilder()
-              .setData(ByteString.copyFromUtf8("state@50"))
-              .setMetadata(
-                  io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
-                      .setIndex(50).setTerm(2).setConfState(VOTERS_1))
-              .build();
+          StorageTestSupport.snapshot(50, 2, "state@50");
       s.save(io.raftj.raft.raftpb.HardState.getDefaultInstance(), List.of(), received);
     }
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
@@ -263,12 +253,7 @@ final class DurableStorageRecoveryTest {
   @Test
   void restart_afterReceivedSnapshot_thenASegmentCutBeforeAnyEntry() throws IOException {
     Snapshot received =
-        Snapshot.newBuilder()
-            .setData(ByteString.copyFromUtf8("state@50"))
-            .setMetadata(
-                io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
-                    .setIndex(50).setTerm(2).setConfState(VOTERS_1))
-            .build();
+        StorageTestSupport.snapshot(50, 2, "state@50");
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
       saveEach(s, 1, 5);
       s.save(hardState(2, 1, 50), List.of(), received);

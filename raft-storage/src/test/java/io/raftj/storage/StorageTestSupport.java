@@ -50,6 +50,15 @@ final class StorageTestSupport {
     return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(commit).build();
   }
 
+  /** A snapshot of the voters {@code VOTERS_1} at {@code index}/{@code term} holding {@code data}. */
+  static Snapshot snapshot(long index, long term, String data) {
+    return Snapshot.newBuilder()
+        .setData(ByteString.copyFromUtf8(data))
+        .setMetadata(io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
+            .setIndex(index).setTerm(term).setConfState(VOTERS_1))
+        .build();
+  }
+
   /** Saves entries {@code from..to} at term 1 with commit {@code to}, one Ready each. */
   static void saveEach(DurableStorage s, long from, long to) throws IOException {
     for (long i = from; i <= to; i++) {

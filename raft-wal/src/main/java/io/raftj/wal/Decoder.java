@@ -65,7 +65,7 @@ final class Decoder {
    * Whether records may be kept past the next decode: then no read chunk is ever written twice,
    * and a record's bytes stay valid for as long as something refers to them.
    */
-  private final boolean retainChunks;
+  private boolean retainChunks;
   private final WireCursor cursor = new WireCursor();
 
   private byte[] rbuf = new byte[0];
@@ -97,6 +97,14 @@ final class Decoder {
   /** Whether records stay valid after the next decode (see the constructor). */
   boolean retainsChunks() {
     return retainChunks;
+  }
+
+  /** Chooses, before the first decode, whether read chunks are kept (see the constructor). */
+  void retainChunks(boolean retain) {
+    if (readOff != 0 || current != 0) {
+      throw new IllegalStateException("decoding has begun");
+    }
+    retainChunks = retain;
   }
 
   Rec decode() throws IOException {

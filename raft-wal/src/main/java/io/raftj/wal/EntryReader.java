@@ -1,5 +1,6 @@
 package io.raftj.wal;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
@@ -7,10 +8,10 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
 
 /**
- * Parses the {@code raftpb.Entry} in an entry record without copying its data: the entry's
- * {@code Data} is a view of the bytes read from the segment. The caller guarantees those bytes
- * are never overwritten, which is why only replay's decoder, whose read chunks are never reused,
- * hands records here. Fields are set exactly when they are on the wire, so the result equals what
+ * Parses the {@code raftpb.Entry} in an entry record, optionally without copying its data: the
+ * entry's {@code Data} is then a view of the bytes read from the segment, and the caller
+ * guarantees those bytes are never overwritten (a decoder whose read chunks are never reused).
+ * Fields are set exactly when they are on the wire, so the result equals what
  * {@link Entry#parseFrom(byte[])} returns; any layout the fast path does not expect (unknown
  * fields, an unknown entry type, a malformed varint) is parsed by protobuf itself.
  */
@@ -21,6 +22,12 @@ final class EntryReader {
   private static final int DATA = (4 << 3) | 2;
 
   private final WireCursor cur = new WireCursor();
+  /** Whether data is a view of the caller's bytes; otherwise it is copied. */
+  private final boolean alias;
+
+  EntryReader(boolean alias) {
+    this.alias = alias;
+  }
 
   Entry parse(byte[] b, int off, int len) throws InvalidProtocolBufferException {
     cur.reset(b, off, len);
@@ -34,7 +41,8 @@ final class EntryReader {
       } else if (tag == DATA) {
         int n = cur.lengthDelimited();
         if (!cur.bad) {
-          e.setData(UnsafeByteOperations.unsafeWrap(b, cur.position() - n, n));
+          int at = cur.position() - n;
+          e.setData(alias ? UnsafeByteOperations.unsafeWrap(b, at, n) : ByteString.copyFrom(b, at, n));
         }
       } else if (tag == TYPE) {
         EntryType t = EntryType.forNumber((int) cur.varint());
@@ -50,9 +58,9 @@ final class EntryReader {
     return cur.bad ? parseSlowly(b, off, len) : e.build();
   }
 
-  private static Entry parseSlowly(byte[] b, int off, int len) throws InvalidProtocolBufferException {
+  private Entry parseSlowly(byte[] b, int off, int len) throws InvalidProtocolBufferException {
     CodedInputStream in = CodedInputStream.newInstance(b, off, len);
-    in.enableAliasing(true);
+    in.enableAliasing(alias);
     try {
       return Entry.parseFrom(in);
     } catch (InvalidProtocolBufferException e) {

@@ -231,64 +231,55 @@ public final class Wal implements Closeable {
    * @throws IllegalStateException if called twice, or on a WAL from {@link #create}
    */
   public synchronized WalContents readAll() throws IOException {
+    Decoder d = replayDecoder();
+    ArrayList<Entry> ents = new ArrayList<>();
+    EntryVisitor keep = new EntryVisitor() {
+      @Override
+      public void append(Entry entry) {
+        ents.add(entry);
+      }
+
+      @Override
+      public void truncate(long index) {
+        ents.subList((int) (index - start.getIndex() - 1), ents.size()).clear();
+      }
+    };
+    Replay r = new Replay(d, start, keep, ents, d.retainsChunks()).run();
+    return finishReplay(d, r, Collections.unmodifiableList(ents));
+  }
+
+  /**
+   * Replays the log like {@link #readAll}, handing the entries to {@code visitor} instead of
+   * keeping them: for a host that rebuilds its own state from the log, in memory bounded by the
+   * largest record rather than by the log. The returned contents hold the metadata and the last
+   * hard state, and no entries. Can be called once, instead of {@link #readAll}, with the same
+   * checks, exceptions and effect on an appendable WAL; an exception thrown by the visitor ends
+   * the replay and leaves the WAL unusable (close it).
+   *
+   * @throws SnapshotNotFoundException if no snapshot record matches the opened position
+   * @throws IllegalStateException if called twice, or on a WAL from {@link #create}
+   */
+  public synchronized WalContents replay(EntryVisitor visitor) throws IOException {
+    Decoder d = replayDecoder();
+    d.retainChunks(false);
+    Replay r = new Replay(d, start, visitor, List.of(), false).run();
+    return finishReplay(d, r, List.of());
+  }
+
+  private Decoder replayDecoder() {
     if (decoder == null) {
       throw new IllegalStateException("wal: decoder not found");
     }
-    Decoder d = decoder;
-    byte[] md = null;
-    HardState st = HardState.getDefaultInstance();
-    ArrayList<Entry> ents = new ArrayList<>();
-    EntryReader entryReader = new EntryReader();
-    boolean match = false;
-    try {
-      Decoder.Rec rec;
-      while ((rec = d.decode()) != null) {
-        if (rec.type == ENTRY_TYPE) {
-          Entry e = parseEntry(rec, entryReader, d);
-          long index = e.getIndex();
-          if (Long.compareUnsigned(index, start.getIndex()) > 0) {
-            long offset = index - start.getIndex() - 1;
-            if (offset > ents.size()) {
-              throw new EntryGapException(String.format(
-                  "snapshot[Index: %d, Term: %d], current entry[Index: %d, Term: %d], len(ents): %d",
-                  start.getIndex(), start.getTerm(), index, e.getTerm(), ents.size()), ents);
-            }
-            ents.subList((int) offset, ents.size()).clear();
-            ents.add(e);
-          } else {
-            // An entry at or before the snapshot still truncates the log after it: entries read so
-            // far are all past the snapshot, so they were a conflicting suffix. (etcd keeps them.)
-            ents.clear();
-          }
-          enti = index;
-        } else if (rec.type == STATE_TYPE) {
-          st = parse(rec, HardState.parser(), d);
-        } else if (rec.type == METADATA_TYPE) {
-          byte[] data = rec.data();
-          if (md != null && !Arrays.equals(md, data)) {
-            throw new MetadataConflictException(d.fileName());
-          }
-          md = data;
-        } else if (rec.type == CRC_TYPE) {
-          checkCrcRecord(d, rec);
-        } else if (rec.type == SNAPSHOT_TYPE) {
-          Snapshot snap = parse(rec, Snapshot.parser(), d);
-          if (snap.getIndex() == start.getIndex()) {
-            if (snap.getTerm() != start.getTerm()) {
-              throw new SnapshotMismatchException(snap.getIndex(), start.getTerm(), snap.getTerm());
-            }
-            match = true;
-          }
-        } else {
-          throw new WalCorruptionException("unexpected block type " + rec.type, d.fileName(), d.lastRecordOffset());
-        }
-      }
-    } catch (TornTailException e) {
-      if (tail() != null) {
-        throw e; // appending after a torn record would bury it; repair first
-      }
-    }
+    return decoder;
+  }
 
+  /** Makes the WAL appendable (or releases a reader's files) once a replay has read the log. */
+  private WalContents finishReplay(Decoder d, Replay r, List<Entry> ents) throws IOException {
+    decoder = null;
+    if (r.torn != null && tail() != null) {
+      throw r.torn; // appending after a torn record would bury it; repair first
+    }
+    enti = r.lastIndex;
     if (Long.compareUnsigned(enti, start.getIndex()) < 0) {
       // Nothing after the snapshot was replayed: the log's position is the snapshot, and the next
       // segment must be named past it, or a restart at this snapshot would open that segment and
@@ -309,11 +300,10 @@ public final class Wal implements Closeable {
       readFiles = List.of();
     }
     start = EMPTY_SNAPSHOT;
-    metadata = md;
-    state = st;
-    decoder = null;
-    WalContents contents = new WalContents(md, st, Collections.unmodifiableList(ents));
-    if (!match) {
+    metadata = r.metadata;
+    state = r.state;
+    WalContents contents = new WalContents(r.metadata, r.state, ents);
+    if (!r.snapshotFound) {
       throw new SnapshotNotFoundException(contents);
     }
     return contents;
@@ -331,8 +321,8 @@ public final class Wal implements Closeable {
     d.updateCrc(rec.crc);
   }
 
-  /** An entry whose data is a view of the decoder's chunk, which replay never reuses. */
-  private static Entry parseEntry(Decoder.Rec rec, EntryReader reader, Decoder d) throws WalCorruptionException {
+  /** The entry in an entry record, its data a view of the decoder's chunk if the reader aliases. */
+  static Entry parseEntry(Decoder.Rec rec, EntryReader reader, Decoder d) throws WalCorruptionException {
     if (!rec.hasData) {
       return parse(rec, Entry.parser(), d);
     }

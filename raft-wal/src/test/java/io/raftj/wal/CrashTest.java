@@ -103,7 +103,7 @@ final class CrashTest {
     w.close();
   }
 
-  private static void closeDead(Wal w) {
+  static void closeDead(Wal w) {
     if (w == null) {
       return;
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * protobuf accepts, and random damage.
  */
 final class FastParseTest {
-  private final EntryReader reader = new EntryReader();
+  private final EntryReader reader = new EntryReader(true);
 
   @Test
   void canonicalEntriesParseAsProtobufDoes() throws IOException {

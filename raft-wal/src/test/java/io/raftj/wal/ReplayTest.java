@@ -4,6 +4,7 @@ import static io.raftj.wal.WalTestSupport.START;
 import static io.raftj.wal.WalTestSupport.entry;
 import static io.raftj.wal.WalTestSupport.hs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftj.raft.raftpb.Entry;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Replay reads segments in large chunks and hands out entries whose data are views of them:
  * records straddling chunk and segment boundaries, and entries larger than a chunk, come back
- * whole, and stay intact while the WAL goes on appending over its tail.
+ * whole, and stay intact while the WAL goes on appending over its tail. A streamed replay
+ * describes, as appends and truncations, the same log that {@code readAll} returns.
  */
 final class ReplayTest {
   @TempDir Path tmp;
@@ -68,6 +70,102 @@ final class ReplayTest {
     }
     try (Wal w = Wal.openForRead(dir, START)) {
       assertThat(w.readAll().entries()).containsExactly(entry(1, 1, "a"), entry(2, 2, "B"));
+    }
+  }
+
+  /** A host-side log built from the visitor's calls, checking the order they promise. */
+  private static final class ListVisitor implements EntryVisitor {
+    final long snapshotIndex;
+    final List<Entry> log = new ArrayList<>();
+
+    ListVisitor(long snapshotIndex) {
+      this.snapshotIndex = snapshotIndex;
+    }
+
+    @Override
+    public void append(Entry e) {
+      assertThat(e.getIndex()).as("append follows the log").isEqualTo(snapshotIndex + log.size() + 1);
+      log.add(e);
+    }
+
+    @Override
+    public void truncate(long index) {
+      assertThat(index).isBetween(snapshotIndex + 1, snapshotIndex + log.size());
+      log.subList((int) (index - snapshotIndex - 1), log.size()).clear();
+    }
+  }
+
+  @Test
+  void streamedReplay_describesTheLogReadAllReturns() throws IOException {
+    Path dir = tmp.resolve("wal");
+    WalOptions small = WalTestSupport.SMALL;
+    try (Wal w = Wal.create(dir, new byte[] {7}, small)) {
+      w.save(hs(1, 1, 2), List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
+      w.saveSnapshot(WalTestSupport.snap(2, 1));
+      w.save(hs(2, 2, 2), List.of(entry(4, 2, "D"), entry(5, 2, "E"), entry(6, 2, 3000)));
+      // an entry at the snapshot index: everything after the snapshot read so far is void
+      w.save(hs(3, 3, 2), List.of(entry(2, 1, "b")));
+      w.save(hs(3, 3, 3), List.of(entry(3, 3, "x"), entry(4, 3, 900), entry(5, 3, "z")));
+      w.save(hs(4, 4, 4), List.of(entry(5, 4, "Z"), entry(6, 4, "w")));
+    }
+    assertThat(WalTestSupport.walFiles(dir)).hasSizeGreaterThan(1);
+    WalContents all;
+    try (Wal w = Wal.openForRead(dir, WalTestSupport.snap(2, 1), small)) {
+      all = w.readAll();
+    }
+    assertThat(all.entries()).extracting(Entry::getIndex).containsExactly(3L, 4L, 5L, 6L);
+
+    ListVisitor v = new ListVisitor(2);
+    try (Wal w = Wal.open(dir, WalTestSupport.snap(2, 1), small)) {
+      WalContents streamed = w.replay(v);
+      assertThat(streamed.entries()).isEmpty();
+      assertThat(streamed.state()).isEqualTo(all.state()).isEqualTo(hs(4, 4, 4));
+      assertThat(streamed.metadata()).containsExactly(7);
+      assertThat(v.log).isEqualTo(all.entries());
+      // appendable afterwards, like after readAll
+      w.save(hs(4, 4, 7), List.of(entry(7, 4, "v")));
+    }
+    try (Wal w = Wal.openForRead(dir, WalTestSupport.snap(2, 1), small)) {
+      assertThat(w.readAll().entries()).extracting(Entry::getIndex).containsExactly(3L, 4L, 5L, 6L, 7L);
+    }
+  }
+
+  @Test
+  void streamedReplay_reportsAGapAndAMissingSnapshotLikeReadAll() throws IOException {
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null)) {
+      w.save(hs(1, 1, 1), List.of(entry(1, 1, "a"), entry(3, 1, "c")));
+    }
+    try (Wal w = Wal.openForRead(dir, START)) {
+      assertThatThrownBy(() -> w.replay(new ListVisitor(0))).isInstanceOf(EntryGapException.class);
+    }
+    Path other = tmp.resolve("other");
+    try (Wal w = Wal.create(other, null)) {
+      w.save(hs(1, 1, 1), List.of(entry(1, 1, "a")));
+    }
+    ListVisitor v = new ListVisitor(0);
+    try (Wal w = Wal.openForRead(other, WalTestSupport.snap(9, 1))) {
+      assertThatThrownBy(() -> w.replay(v)).isInstanceOf(SnapshotNotFoundException.class);
+    }
+  }
+
+  @Test
+  void streamedReplay_stopsAtTheVisitorsException() throws IOException {
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null)) {
+      w.save(hs(1, 1, 1), List.of(entry(1, 1, "a"), entry(2, 1, "b")));
+    }
+    try (Wal w = Wal.openForRead(dir, START)) {
+      EntryVisitor failing = new EntryVisitor() {
+        @Override
+        public void append(Entry e) throws IOException {
+          throw new IOException("host store full at " + e.getIndex());
+        }
+
+        @Override
+        public void truncate(long index) {}
+      };
+      assertThatThrownBy(() -> w.replay(failing)).isInstanceOf(IOException.class).hasMessage("host store full at 1");
     }
   }
 }
