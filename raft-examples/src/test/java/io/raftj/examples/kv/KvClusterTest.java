@@ -160,7 +160,17 @@ final class KvClusterTest {
     Result add = cluster.call(leader, "POST",
         "/members?id=4&learner=true&url=" + cluster.member(4).peerUrl(), null);
     assertThat(add.code()).as(add.body()).isEqualTo(201);
-    assertThat(cluster.get(1, "/members").body()).contains("\"id\":4", "\"role\":\"learner\"");
+    assertThat(cluster.get(leader, "/members").body()).contains("\"id\":4", "\"role\":\"learner\"");
+    // A follower lists it once it has applied the change, which may come after the reply.
+    cluster.await("every voter to list the learner", WAIT, () -> {
+      for (long id = 1; id <= 3; id++) {
+        String body = cluster.get(id, "/members").body();
+        if (!body.contains("\"id\":4") || !body.contains("\"role\":\"learner\"")) {
+          return null;
+        }
+      }
+      return Boolean.TRUE;
+    });
 
     cluster.start(4, "--join");
     cluster.await("the learner to catch up", WAIT, () -> {
