@@ -1,9 +1,7 @@
 package io.raftj.wal;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
-import io.raftj.raft.raftpb.Entry;
 import java.io.IOException;
 import java.util.zip.CRC32C;
 
@@ -14,8 +12,8 @@ import java.util.zip.CRC32C;
  * Not thread-safe: the owning {@link Wal} serialises calls.
  *
  * <p>The Record is written by hand, field 1, 2, 3 as protobuf would (type and crc always, data
- * when present), straight into a reusable frame buffer: the data is serialised in place first
- * (an entry by hand too), then the header is laid down in front of it once the CRC is known.
+ * when present), straight into a reusable frame buffer: the data is serialised in place first,
+ * then the header is laid down in front of it once the CRC is known.
  */
 final class Encoder {
   /** Alignment for flushing records, a multiple of the sector size: etcd's walPageBytes. */
@@ -58,63 +56,6 @@ final class Encoder {
     finish(type, true, size);
   }
 
-  /**
-   * Encodes an entry record, writing the {@code raftpb.Entry} by hand (fields 1 to 4 in order,
-   * each when set, as protobuf writes them) instead of through a {@link CodedOutputStream}: this
-   * is the per-entry cost of every save. An entry carrying unknown fields goes through protobuf.
-   */
-  void encodeEntry(Entry e) throws IOException {
-    if (e.getUnknownFields().getSerializedSize() != 0) {
-      encode(Wal.ENTRY_TYPE, e);
-      return;
-    }
-    boolean hasType = e.hasType();
-    boolean hasTerm = e.hasTerm();
-    boolean hasIndex = e.hasIndex();
-    boolean hasData = e.hasData();
-    int type = hasType ? e.getType().getNumber() : 0;
-    ByteString data = hasData ? e.getData() : ByteString.EMPTY;
-    int size = (hasType ? 1 + CodedOutputStream.computeEnumSizeNoTag(type) : 0)
-        + (hasTerm ? 1 + CodedOutputStream.computeUInt64SizeNoTag(e.getTerm()) : 0)
-        + (hasIndex ? 1 + CodedOutputStream.computeUInt64SizeNoTag(e.getIndex()) : 0)
-        + (hasData ? 1 + CodedOutputStream.computeUInt32SizeNoTag(data.size()) + data.size() : 0);
-    ensure(size);
-    byte[] f = frame;
-    int p = MAX_HEADER;
-    if (hasType) {
-      f[p++] = 1 << 3;
-      p = putVarint(f, p, type); // an int32: a negative one sign-extends to ten bytes, as protobuf's
-    }
-    if (hasTerm) {
-      f[p++] = 2 << 3;
-      p = putVarint(f, p, e.getTerm());
-    }
-    if (hasIndex) {
-      f[p++] = 3 << 3;
-      p = putVarint(f, p, e.getIndex());
-    }
-    if (hasData) {
-      f[p++] = (4 << 3) | 2;
-      p = putVarint(f, p, data.size());
-      data.copyTo(f, p);
-      p += data.size();
-    }
-    if (p != MAX_HEADER + size) {
-      throw new IllegalStateException("entry encoded to " + (p - MAX_HEADER) + " bytes, expected " + size);
-    }
-    finish(Wal.ENTRY_TYPE, true, size);
-  }
-
-  /** Writes {@code v} as a protobuf varint at {@code p}; returns the position after it. */
-  private static int putVarint(byte[] b, int p, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b[p++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[p++] = (byte) v;
-    return p;
-  }
-
   /** Encodes a record with {@code data} (null: no data field) folded into the chain. */
   void encode(long type, byte[] data) throws IOException {
     int size = data == null ? 0 : data.length;
@@ -148,18 +89,14 @@ final class Encoder {
         + 1 + CodedOutputStream.computeUInt32SizeNoTag(crcValue)
         + (hasData ? 1 + CodedOutputStream.computeUInt32SizeNoTag(size) : 0);
     int start = MAX_HEADER - headerLen;
-    int p = start;
-    frame[p++] = 1 << 3;
-    p = putVarint(frame, p, type);
-    frame[p++] = 2 << 3;
-    p = putVarint(frame, p, crcValue & 0xFFFFFFFFL);
+    CodedOutputStream h = CodedOutputStream.newInstance(frame, start, headerLen);
+    h.writeInt64(1, type);
+    h.writeUInt32(2, crcValue);
     if (hasData) {
-      frame[p++] = (3 << 3) | 2;
-      p = putVarint(frame, p, size);
+      h.writeTag(3, 2);
+      h.writeUInt32NoTag(size);
     }
-    if (p != MAX_HEADER) {
-      throw new IllegalStateException("record header encoded to " + (p - start) + " bytes, expected " + headerLen);
-    }
+    h.checkNoSpaceLeft();
     int recBytes = headerLen + size;
     int pad = (8 - (recBytes % 8)) % 8;
     long lenField = recBytes;

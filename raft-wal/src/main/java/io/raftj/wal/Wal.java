@@ -369,7 +369,7 @@ public final class Wal implements Closeable {
     boolean mustSync = mustSync(st, state, entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
-      encoder.encodeEntry(e);
+      encoder.encode(ENTRY_TYPE, e);
       enti = e.getIndex();
     }
     saveState(st);
