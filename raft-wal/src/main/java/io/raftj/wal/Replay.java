@@ -31,6 +31,8 @@ final class Replay {
   private long count;
 
   /**
+   * @param visitor receives the entries; null skips them unparsed (verification wants only the
+   *     chain, the metadata, the snapshot record and the hard state)
    * @param aliasData whether entry data may be a view of the decoder's chunks (only when the
    *     decoder never reuses them)
    */
@@ -48,7 +50,9 @@ final class Replay {
       Decoder.Rec rec;
       while ((rec = d.decode()) != null) {
         if (rec.type == Wal.ENTRY_TYPE) {
-          entry(Wal.parseEntry(rec, entryReader, d));
+          if (visitor != null) {
+            entry(Wal.parseEntry(rec, entryReader, d));
+          }
         } else if (rec.type == Wal.STATE_TYPE) {
           state = Wal.parse(rec, HardState.parser(), d);
         } else if (rec.type == Wal.METADATA_TYPE) {

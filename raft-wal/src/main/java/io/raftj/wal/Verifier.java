@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,42 +22,12 @@ final class Verifier {
     List<String> names = WalNames.selectWalFiles(fs, dir, snap.getIndex());
     List<WalFs.WalFile> files = openAll(fs, dir, names);
     try {
-      Decoder d = new Decoder(files);
-      byte[] metadata = null;
-      boolean match = false;
-      HardState state = HardState.getDefaultInstance();
-      try {
-        Decoder.Rec rec;
-        while ((rec = d.decode()) != null) {
-          if (rec.type == Wal.METADATA_TYPE) {
-            byte[] data = rec.data();
-            if (metadata != null && !Arrays.equals(metadata, data)) {
-              throw new MetadataConflictException(d.fileName());
-            }
-            metadata = data;
-          } else if (rec.type == Wal.CRC_TYPE) {
-            Wal.checkCrcRecord(d, rec);
-          } else if (rec.type == Wal.SNAPSHOT_TYPE) {
-            Snapshot s = Wal.parse(rec, Snapshot.parser(), d);
-            if (s.getIndex() == snap.getIndex()) {
-              if (s.getTerm() != snap.getTerm()) {
-                throw new SnapshotMismatchException(s.getIndex(), snap.getTerm(), s.getTerm());
-              }
-              match = true;
-            }
-          } else if (rec.type == Wal.STATE_TYPE) {
-            state = Wal.parse(rec, HardState.parser(), d);
-          } else if (rec.type != Wal.ENTRY_TYPE) {
-            throw new WalCorruptionException("unexpected block type " + rec.type, d.fileName(), d.lastRecordOffset());
-          }
-        }
-      } catch (TornTailException tolerated) {
-        // a torn tail is what a crash leaves; the writer's next open repairs it
-      }
-      if (!match) {
+      // a torn tail is tolerated: it is what a crash leaves, and the writer's next open repairs it
+      Replay r = new Replay(new Decoder(files), snap, null, List.of(), false).run();
+      if (!r.snapshotFound) {
         throw new SnapshotNotFoundException(null);
       }
-      return state;
+      return r.state;
     } finally {
       Wal.closeAll(files, null);
     }
