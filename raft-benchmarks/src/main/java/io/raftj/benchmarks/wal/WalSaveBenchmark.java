@@ -105,6 +105,10 @@ public class WalSaveBenchmark {
   public void rawWriteForce() throws IOException {
     rawBytes.clear();
     if (rawPos + rawBytes.remaining() > WalOptions.SEGMENT_SIZE_BYTES) {
+      // Start over on a fresh preallocated file, as the WAL starts each segment: overwriting
+      // blocks written before would spare the file system the allocation the WAL pays for.
+      raw.truncate(0);
+      raw.write(ByteBuffer.allocate(1), WalOptions.SEGMENT_SIZE_BYTES - 1);
       rawPos = 0;
     }
     while (rawBytes.hasRemaining()) {
