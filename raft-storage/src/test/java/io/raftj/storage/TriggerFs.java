@@ -158,9 +158,4 @@ final class TriggerFs implements WalFs {
     check("syncDir", dir);
     fs.syncDir(dir);
   }
-
-  @Override
-  public boolean lockedHere(Path path) {
-    return fs.lockedHere(path);
-  }
 }

@@ -51,11 +51,6 @@ final class NioWalFs implements WalFs {
     return names;
   }
 
-  @Override
-  public boolean lockedHere(Path path) {
-    return LOCKED.containsKey(lockKey(path));
-  }
-
   /**
    * The registry key of {@code path}: its real path when it exists, so that two spellings of one
    * file (a symbolic link to its directory, say) meet on one key; else the normalised absolute path.

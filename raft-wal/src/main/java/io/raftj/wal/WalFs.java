@@ -72,14 +72,6 @@ public interface WalFs {
    */
   WalFile openLocked(Path path, String holder) throws IOException;
 
-  /**
-   * Whether a file object of this process holds the lock on {@code path}. A caller that only
-   * wants to know must ask here rather than open the file and try.
-   */
-  default boolean lockedHere(Path path) {
-    return false;
-  }
-
   /** One open file. Reads and writes are positional; callers keep their own offsets. */
   interface WalFile extends Closeable {
     /** The path the file was opened at. */

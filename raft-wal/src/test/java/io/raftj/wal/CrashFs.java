@@ -292,11 +292,6 @@ public final class CrashFs implements WalFs {
   }
 
   @Override
-  public synchronized boolean lockedHere(Path path) {
-    return locks.containsKey(path.toAbsolutePath().normalize());
-  }
-
-  @Override
   public synchronized WalFile openLocked(Path path, String holder) throws IOException {
     alive();
     Path key = path.toAbsolutePath().normalize();
