@@ -8,6 +8,11 @@ import java.nio.ByteBuffer;
  * offsets, so a crash tears the log at page (and so sector) boundaries. Mirrors {@code PageWriter}
  * in etcd's {@code pkg/ioutil/pagewriter.go}. Not thread-safe.
  *
+ * <p>Besides copying through {@link #write}, a caller can lay bytes straight into the buffer:
+ * {@link #reserve} makes room for a frame of known maximum size and {@link #commit} hands over
+ * what was written there. Committed bytes may take the buffer past its watermark by less than
+ * the reserved room; the page-aligned part is then flushed at once.
+ *
  * <p>Invariant: {@code fileOffset} is where the next flushed byte lands; buffered bytes follow it.
  */
 final class PageWriter {
@@ -19,14 +24,49 @@ final class PageWriter {
   private long fileOffset;
 
   PageWriter(WalFs.WalFile file, long fileOffset, int pageBytes, int watermarkBytes) {
+    this(file, fileOffset, pageBytes, watermarkBytes, 0);
+  }
+
+  /** {@code reserveBytes}: the largest room {@link #reserve} grants past the watermark. */
+  PageWriter(WalFs.WalFile file, long fileOffset, int pageBytes, int watermarkBytes, int reserveBytes) {
     if (pageBytes <= 0) {
       throw new IllegalArgumentException("pageBytes must be positive: " + pageBytes);
+    }
+    if (watermarkBytes < pageBytes) {
+      throw new IllegalArgumentException("watermark " + watermarkBytes + " is below a page: " + pageBytes);
     }
     this.file = file;
     this.fileOffset = fileOffset;
     this.pageBytes = pageBytes;
     this.watermarkBytes = watermarkBytes;
-    this.buf = new byte[watermarkBytes + pageBytes];
+    this.buf = new byte[watermarkBytes + pageBytes + reserveBytes];
+  }
+
+  /** The buffer {@link #reserve} offsets point into. */
+  byte[] buffer() {
+    return buf;
+  }
+
+  /**
+   * Where up to {@code n} bytes can be written into {@link #buffer()} before a {@link #commit},
+   * or -1 if the room is larger than this writer reserves (use {@link #write} then).
+   */
+  int reserve(int n) {
+    return buffered + n <= buf.length ? buffered : -1;
+  }
+
+  /** Takes the {@code n} bytes written at the offset {@link #reserve} returned. */
+  void commit(int n) throws IOException {
+    buffered += n;
+    if (buffered <= watermarkBytes) {
+      return;
+    }
+    long end = fileOffset + buffered;
+    int aligned = (int) (end - end % pageBytes - fileOffset);
+    file.write(ByteBuffer.wrap(buf, 0, aligned), fileOffset);
+    fileOffset += aligned;
+    buffered -= aligned;
+    System.arraycopy(buf, aligned, buf, 0, buffered);
   }
 
   /** The offset up to which bytes have been handed to the file (Go: the file's seek offset). */

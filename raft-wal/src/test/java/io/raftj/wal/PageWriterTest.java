@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Ports the intent of etcd's pkg/ioutil/pagewriter_test.go. */
 final class PageWriterTest {
   /** Records where each write to the file started and ended. */
-  static final class RecordingFile implements WalFs.WalFile {
+  static class RecordingFile implements WalFs.WalFile {
     final List<long[]> writes = new ArrayList<>();
     long bytes;
 
@@ -88,6 +88,54 @@ final class PageWriterTest {
   @Test
   void pageBytes_mustBePositive() {
     assertThatThrownBy(() -> new PageWriter(new RecordingFile(), 0, 0, 128))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Frames laid straight into the buffer and frames copied in may be mixed: the file receives the
+   * same bytes in the same order, and every flush but the last ends on a page boundary.
+   */
+  @Test
+  void reserveAndCommit_mixWithWrites_keepOrderAndAlignment() throws IOException {
+    int pageBytes = 64;
+    int reserve = 300;
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    RecordingFile f = new RecordingFile() {
+      @Override public void write(ByteBuffer src, long pos) {
+        assertThat(pos).isEqualTo(37 + got.size());
+        byte[] b = new byte[src.remaining()];
+        src.duplicate().get(b);
+        got.writeBytes(b);
+        super.write(src, pos);
+      }
+    };
+    PageWriter pw = new PageWriter(f, 37, pageBytes, 4 * pageBytes, reserve);
+    java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+    Random r = new Random(5);
+    for (int i = 0; i < 2000; i++) {
+      byte[] b = new byte[r.nextInt(2 * reserve)];
+      r.nextBytes(b);
+      int at = pw.reserve(b.length);
+      if (at >= 0) {
+        System.arraycopy(b, 0, pw.buffer(), at, b.length);
+        pw.commit(b.length);
+      } else {
+        assertThat(b.length).isGreaterThan(reserve);
+        pw.write(b, 0, b.length);
+      }
+      want.writeBytes(b);
+    }
+    for (long[] w : f.writes) {
+      assertThat(w[1] % pageBytes).as("write ending at %d", w[1]).isZero();
+    }
+    pw.flush();
+    assertThat(got.toByteArray()).isEqualTo(want.toByteArray());
+    assertThat(pw.fileOffset()).isEqualTo(37 + want.size());
+  }
+
+  @Test
+  void watermark_mustHoldAPage() {
+    assertThatThrownBy(() -> new PageWriter(new RecordingFile(), 0, 128, 64))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

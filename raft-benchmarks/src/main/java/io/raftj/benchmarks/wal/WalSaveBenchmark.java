@@ -43,6 +43,10 @@ public class WalSaveBenchmark {
   @Param({"1", "10", "100", "1000"})
   int batch;
 
+  /** false: no fdatasync on either side, which leaves the CPU cost of framing next to a bare write. */
+  @Param({"true"})
+  boolean sync;
+
   Path dir;
   Wal wal;
   List<Entry> entries;
@@ -57,6 +61,9 @@ public class WalSaveBenchmark {
   public void setup() throws IOException {
     dir = Files.createTempDirectory("walbench");
     wal = Wal.create(dir.resolve("wal"), null);
+    if (!sync) {
+      wal.setUnsafeNoFsync();
+    }
     byte[] data = new byte[entrySize];
     new Random(1).nextBytes(data);
     entries = new ArrayList<>();
@@ -114,6 +121,8 @@ public class WalSaveBenchmark {
     while (rawBytes.hasRemaining()) {
       rawPos += raw.write(rawBytes, rawPos);
     }
-    raw.force(false);
+    if (sync) {
+      raw.force(false);
+    }
   }
 }
