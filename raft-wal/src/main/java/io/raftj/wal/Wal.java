@@ -218,7 +218,8 @@ public final class Wal implements Closeable {
    * <p>An entry's {@code Data} is a read-only view of the chunk the segment was read into, not a
    * copy: replay reads each segment into fresh chunks of up to 8 MB that are never reused, so a
    * chunk stays in memory while any entry read from it is referenced. Once the host drops (or
-   * compacts away) every entry of a chunk, the chunk is garbage too.
+   * compacts away) every entry of a chunk, the chunk is garbage too. The chunk after the one
+   * being parsed is read on another thread.
    *
    * @throws SnapshotNotFoundException if no snapshot record matches the opened position (the
    *     contents read are attached, and the WAL is appendable all the same)
@@ -250,7 +251,8 @@ public final class Wal implements Closeable {
   /**
    * Replays the log like {@link #readAll}, handing the entries to {@code visitor} instead of
    * keeping them: for a host that rebuilds its own state from the log, in memory bounded by the
-   * largest record rather than by the log. The returned contents hold the metadata and the last
+   * largest record rather than by the log (two 8 MB read buffers, one filled on another thread
+   * while the other is parsed). The returned contents hold the metadata and the last
    * hard state, and no entries. Can be called once, instead of {@link #readAll}, with the same
    * checks, exceptions and effect on an appendable WAL; an exception thrown by the visitor ends
    * the replay and leaves the WAL unusable (close it).
