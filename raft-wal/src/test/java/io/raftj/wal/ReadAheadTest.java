@@ -87,9 +87,14 @@ final class ReadAheadTest {
       }
       List<String> recs = new ArrayList<>();
       Decoder.Rec rec;
-      while ((rec = d.decode()) != null) {
-        recs.add(rec.type + ":" + rec.crc + ":" + Arrays.hashCode(rec.data()) + ":" + rec.dataLen);
-        assertThat(inFlight.get()).isLessThanOrEqualTo(1);
+      try {
+        while ((rec = d.decode()) != null) {
+          recs.add(rec.type + ":" + rec.crc + ":" + Arrays.hashCode(rec.data()) + ":" + rec.dataLen);
+          assertThat(inFlight.get()).isLessThanOrEqualTo(1);
+        }
+      } catch (IOException e) {
+        assertThat(inFlight.get()).as("reads running after a failure").isZero();
+        throw e;
       }
       assertThat(inFlight.get()).as("reads running after the end").isZero();
       return new Decoded(recs, d.lastOffset(), d.lastCrc());
