@@ -1,6 +1,5 @@
 package io.raftj.benchmarks.wal;
 
-import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.wal.Wal;
@@ -10,9 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,20 +47,13 @@ public class WalEncodeBenchmark {
   public void setup() throws IOException {
     dir = Files.createTempDirectory("walencode");
     wal = Wal.create(dir.resolve("wal"), null, WalOptions.DEFAULT.withFs(new DiscardingFs(WalFs.nio())));
-    byte[] data = new byte[entrySize];
-    new Random(1).nextBytes(data);
-    entries = new ArrayList<>();
-    for (int i = 0; i < batch; i++) {
-      entries.add(Entry.newBuilder().setTerm(1).setIndex(i + 1).setData(ByteString.copyFrom(data)).build());
-    }
+    entries = WalBench.batch(batch, entrySize);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     wal.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    WalBench.deleteTree(dir);
   }
 
   @Benchmark

@@ -100,9 +100,7 @@ public class WalReplayBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    try (var files = Files.walk(dir.getParent())) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    WalBench.deleteTree(dir.getParent());
   }
 
   @Benchmark

@@ -1,6 +1,5 @@
 package io.raftj.benchmarks.wal;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
@@ -12,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -64,12 +62,7 @@ public class WalSaveBenchmark {
     if (!sync) {
       wal.setUnsafeNoFsync();
     }
-    byte[] data = new byte[entrySize];
-    new Random(1).nextBytes(data);
-    entries = new ArrayList<>();
-    for (int i = 0; i < batch; i++) {
-      entries.add(Entry.newBuilder().setTerm(1).setIndex(i + 1).setData(ByteString.copyFrom(data)).build());
-    }
+    entries = WalBench.batch(batch, entrySize);
     raw = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     raw.write(ByteBuffer.allocate(1), WalOptions.SEGMENT_SIZE_BYTES - 1);
@@ -97,9 +90,7 @@ public class WalSaveBenchmark {
   public void tearDown() throws IOException {
     wal.close();
     raw.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    WalBench.deleteTree(dir);
   }
 
   @Benchmark
