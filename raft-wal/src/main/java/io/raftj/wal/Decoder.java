@@ -417,16 +417,16 @@ final class Decoder {
       size = files.get(file).size();
     }
     int len = (int) Math.min(chunkBytes(), size - pos);
-    if (len <= 0) {
-      return;
+    if (len < chunkBytes() / 8) {
+      return; // a read this small costs less in place than handed to another thread and back
     }
     byte[] buf;
-    if (retainChunks) {
-      buf = new byte[CARRY + len];
+    if (!retainChunks && spare != null && spare.length >= CARRY + len) {
+      buf = spare;
     } else {
-      buf = spare != null ? spare : new byte[CARRY + chunkBytes()];
-      spare = null;
+      buf = new byte[CARRY + len];
     }
+    spare = null;
     readAhead.request(files.get(file), file, pos, buf, CARRY);
   }
 
