@@ -46,7 +46,7 @@ final class SimCluster {
         .loopThreads(2)
         .applyThreads(1);
     if (dataDir != null) {
-      b.dataDir(dataDir.resolve("s" + id));
+      b.dataDir(dataDir.resolve("s" + id)).walSegmentBytes(1 << 20);
     }
     RaftServer s = tweak.apply(b).build();
     servers.put(id, s);
