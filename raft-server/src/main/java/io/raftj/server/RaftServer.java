@@ -249,11 +249,19 @@ public final class RaftServer implements AutoCloseable {
     });
   }
 
-  /** {@link #closeAsync()} and waits up to 30 seconds; not for a {@link ManualScheduler}. */
+  /**
+   * {@link #closeAsync()} and waits up to 30 seconds for it; on a {@link ManualScheduler}, runs
+   * the scheduler until then instead.
+   */
   @Override
   public void close() {
+    CompletableFuture<Void> f = closeAsync();
+    if (scheduler instanceof ManualScheduler m) {
+      m.runUntil(f::isDone, tickNanos, 300 * tickNanos);
+      return;
+    }
     try {
-      closeAsync().get(30, TimeUnit.SECONDS);
+      f.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

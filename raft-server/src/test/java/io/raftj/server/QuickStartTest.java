@@ -46,7 +46,7 @@ final class QuickStartTest {
   @Test
   void quickStart() throws Exception {
     // Three servers in one process on an in-memory network; a real one uses a network transport.
-    LocalNetwork network = new LocalNetwork(new ManualScheduler(), 1);
+    LocalNetwork network = new LocalNetwork();
     List<RaftServer> servers = new ArrayList<>();
     CompletableFuture<RaftGroup> elected = new CompletableFuture<>();
     for (long id = 1; id <= 3; id++) {

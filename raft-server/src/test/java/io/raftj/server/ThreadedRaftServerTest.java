@@ -16,8 +16,7 @@ final class ThreadedRaftServerTest {
 
   @Test
   void threeServersOnRealThreads_commitConcurrentProposalsFromManyThreads() throws Exception {
-    ManualScheduler netClock = new ManualScheduler(); // the network needs no delays here
-    LocalNetwork net = new LocalNetwork(netClock, 1);
+    LocalNetwork net = new LocalNetwork();
     List<RaftServer> servers = new ArrayList<>();
     CountDownLatch elected = new CountDownLatch(1);
     try {
