@@ -106,6 +106,11 @@ public final class GrpcTransport implements Transport {
     return new Builder(localId, listen);
   }
 
+  /** This server's ID. */
+  public long localId() {
+    return localId;
+  }
+
   /** The bound listening address (with the actual port when 0 was asked for). */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) server.getListenSockets().get(0);

@@ -1,12 +1,16 @@
 package io.raftj.transport.grpc;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +47,39 @@ final class TestCerts {
 
   /** Material for a server whose certificate names {@code certifiedId}. */
   TlsConfig server(long certifiedId) throws Exception {
+    Issued issued = issue(certifiedId);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    char[] pw = "test".toCharArray();
+    ks.setKeyEntry("server", issued.keys().getPrivate(), pw,
+        new X509Certificate[] {issued.cert(), ca});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, pw);
+    return TlsConfig.of(kmf.getKeyManagers()[0], List.of(ca));
+  }
+
+  /** The same material through PEM files in {@code dir}, read back by {@link TlsConfig#fromPem}. */
+  TlsConfig pem(long certifiedId, Path dir) throws Exception {
+    Issued issued = issue(certifiedId);
+    Path cert = dir.resolve("server-" + certifiedId + ".crt");
+    Path key = dir.resolve("server-" + certifiedId + ".key");
+    Path trusted = dir.resolve("ca.crt");
+    Files.writeString(cert, pem("CERTIFICATE", issued.cert().getEncoded())
+        + pem("CERTIFICATE", ca.getEncoded()));
+    Files.writeString(key, pem("PRIVATE KEY", issued.keys().getPrivate().getEncoded()));
+    Files.writeString(trusted, pem("CERTIFICATE", ca.getEncoded()));
+    return TlsConfig.fromPem(cert, key, trusted);
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  record Issued(KeyPair keys, X509Certificate cert) {}
+
+  Issued issue(long certifiedId) throws Exception {
     KeyPair keys = keyPair();
     JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
         new X500Name("CN=" + ca.getSubjectX500Principal().getName().substring(3)), serial(),
@@ -52,14 +89,7 @@ final class TestCerts {
         GeneralName.uniformResourceIdentifier, PeerIdentity.uri(certifiedId))));
     b.addExtension(Extension.keyUsage, true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-    X509Certificate cert = sign(b, caKeys);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    char[] pw = "test".toCharArray();
-    ks.setKeyEntry("server", keys.getPrivate(), pw, new X509Certificate[] {cert, ca});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, pw);
-    return TlsConfig.of(kmf.getKeyManagers()[0], List.of(ca));
+    return new Issued(keys, sign(b, caKeys));
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {
