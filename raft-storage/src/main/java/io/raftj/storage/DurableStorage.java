@@ -26,25 +26,26 @@ import java.util.List;
  * the fixes etcd's issues taught: the snapshot file is durable before its WAL record, a torn WAL
  * tail is repaired once, and old WAL segments and snapshot files are purged.
  *
- * <p>A host needs a few lines:
+ * <p>A host needs a few lines (from the README's quick start, which runs as a test):
  *
+ * <!-- snippet: raft-storage/src/test/java/io/raftj/storage/quickstart/QuickStart.java -->
  * <pre>{@code
- * DurableStorage storage = DurableStorage.open(dataDir);
- * stateMachine.restore(storage.snapshotAtOpen());            // empty on a fresh node
- * RawNode node = new RawNode(new Config().setId(id).setElectionTick(10).setHeartbeatTick(1)
+ * DurableStorage storage = DurableStorage.open(dir.resolve("member-" + id));
+ * RawNode node = new RawNode(Config.defaults(id) // etcd's server settings
  *     .setStorage(storage.memoryStorage()).setApplied(storage.appliedIndex()));
  * if (!storage.isRestart()) {
- *   node.bootstrap(peers);
+ *   node.bootstrap(PEERS); // a new group; a restarted member finds its peers in its log
  * }
- * // the Ready loop:
- * Ready rd = node.ready();
- * storage.save(rd.hardState(), rd.entries(), rd.snapshot());  // durable when it returns
- * send(rd.messages());
- * applied = stateMachine.apply(rd.committedEntries());
- * node.advance(rd);
- * // now and then, once the state machine has applied `applied`:
- * storage.snapshot(applied, confState, stateMachine.serialize());  // compacts and purges
+ * // ...
+ * Ready rd = m.node().ready();
+ * m.storage().save(rd.hardState(), rd.entries(), rd.snapshot()); // durable on return
  * }</pre>
+ *
+ * then send {@code rd.messages()}, apply {@code rd.committedEntries()} and call
+ * {@code advance(rd)}. Before a restarted node serves, restore the state machine from
+ * {@link #snapshotAtOpen()}; now and then, once it has applied an index, call
+ * {@link #snapshot(long, ConfState, ByteString)} with its serialized state, which compacts the
+ * log and purges old files.
  *
  * With asynchronous storage writes, the append thread calls {@link #saveStorageAppend} with each
  * {@code MsgStorageAppend} and then delivers the message's responses itself.

@@ -40,6 +40,7 @@ import java.util.function.LongFunction;
  * delay is a whole number of ticks, zero by default. All randomness (drops, delays, election
  * jitter) comes from the seed, so a run replays exactly.
  *
+ * <!-- snippet: raft-core/src/test/java/io/raftj/raft/rafttest/NetworkExampleTest.java -->
  * <pre>{@code
  * Network net = Network.builder().peers(1, 2, 3).seed(42).build();
  * net.runUntil(() -> net.leader() != Raft.NONE, 100);
