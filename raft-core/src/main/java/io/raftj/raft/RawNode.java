@@ -455,6 +455,7 @@ public final class RawNode {
   /** Receives each peer's progress from {@link #withProgress}. */
   @FunctionalInterface
   public interface ProgressVisitor {
+    /** Called once per peer, in ascending ID order; {@code pr} must not be kept or changed. */
     void visit(long id, ProgressType type, Progress pr);
   }
 

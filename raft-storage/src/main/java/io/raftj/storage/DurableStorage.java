@@ -12,6 +12,7 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import io.raftj.wal.Wal;
 import io.raftj.wal.WalPurger;
+import io.raftj.wal.WalSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
 import io.raftj.wal.WalFs;
@@ -342,17 +343,7 @@ public final class DurableStorage implements Closeable {
   /** The file first, then the record that points at it (raftexample#12691, etcd#22340). */
   private void persistSnapshot(Snapshot snap) throws IOException {
     snapshotter.saveSnap(snap);
-    wal.saveSnapshot(walRecord(snap.getMetadata()));
-  }
-
-  /** The WAL's snapshot record for a snapshot: its index, term and ConfState. */
-  static io.raftj.wal.walpb.Snapshot walRecord(SnapshotMetadata md) {
-    io.raftj.wal.walpb.Snapshot.Builder record =
-        io.raftj.wal.walpb.Snapshot.newBuilder().setIndex(md.getIndex()).setTerm(md.getTerm());
-    if (md.hasConfState()) {
-      record.setConfState(md.getConfState()); // the WAL refuses a record without one
-    }
-    return record.build();
+    wal.saveSnapshot(WalSnapshots.marker(snap.getMetadata()));
   }
 
   /**

@@ -447,6 +447,14 @@ final class Decoder {
     return v;
   }
 
+  /**
+   * The record the last decode parsed, also when it then failed its CRC check (with
+   * {@code continueOnCrcError}): valid until the next decode.
+   */
+  Rec lastParsed() {
+    return rec;
+  }
+
   /** The current file's name, for error messages. */
   String fileName() {
     return current < files.size() ? files.get(current).path().getFileName().toString() : "";

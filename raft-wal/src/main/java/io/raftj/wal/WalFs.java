@@ -83,6 +83,7 @@ public interface WalFs {
     /** Writes all of {@code src} at {@code pos}, extending the file as needed. */
     void write(ByteBuffer src, long pos) throws IOException;
 
+    /** The file's size in bytes. */
     long size() throws IOException;
 
     /** Cuts the file to {@code size} bytes; nothing happens if it is not longer. */

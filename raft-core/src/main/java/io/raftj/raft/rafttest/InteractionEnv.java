@@ -38,10 +38,12 @@ public final class InteractionEnv {
   List<Message> messages = new ArrayList<>();
   final RedirectLogger output = new RedirectLogger();
 
+  /** An empty environment with the given options. */
   public InteractionEnv(InteractionOpts options) {
     this.options = options == null ? InteractionOpts.defaults() : options;
   }
 
+  /** An empty environment with default options. */
   public InteractionEnv() {
     this(null);
   }
@@ -51,6 +53,7 @@ public final class InteractionEnv {
     return Collections.unmodifiableList(nodes);
   }
 
+  /** The node at position {@code idx} (node ID {@code idx + 1}). */
   public InteractionNode node(int idx) {
     return nodes.get(idx);
   }

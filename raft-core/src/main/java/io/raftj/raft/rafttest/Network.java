@@ -95,6 +95,7 @@ public final class Network {
     }
   }
 
+  /** A builder for a network; set at least the peers. */
   public static Builder builder() {
     return new Builder();
   }
@@ -136,6 +137,7 @@ public final class Network {
       return this;
     }
 
+    /** The network, its members bootstrapped and started. */
     public Network build() {
       return new Network(this);
     }
@@ -295,6 +297,7 @@ public final class Network {
     return sent;
   }
 
+  /** How many messages the faults dropped. */
   public long droppedCount() {
     return dropped;
   }
