@@ -173,6 +173,8 @@ public final class WalDump {
     /** Records read after the first fault, and how many of them check out. */
     int afterFault;
     int cleanAfterFault;
+    /** Records after an unreadable frame, whose CRC cannot be checked (see WalRecord.Check). */
+    int unverifiedAfterFault;
     /** Records read in the segment being read. */
     int inSegment;
     String segment;
@@ -203,24 +205,30 @@ public final class WalDump {
       }
       w.inSegment++;
       w.records++;
-      boolean clean = rec.crcValid();
       String where = rec.segment() + "@" + rec.offset();
-      String problem = clean ? null
-          : "crc mismatch (" + rec.typeName() + " record stores " + String.format("%08x", rec.crc()) + ")";
+      String problem = null;
+      if (rec.check() == WalRecord.Check.UNREADABLE) {
+        problem = "unreadable frame (not a walpb.Record)";
+      } else if (rec.check() == WalRecord.Check.CRC_MISMATCH) {
+        problem = "crc mismatch (" + rec.typeName() + " record stores " + String.format("%08x", rec.crc()) + ")";
+      }
       try {
-        show(rec, where, w);
+        if (rec.check() != WalRecord.Check.UNREADABLE) {
+          show(rec, where, w);
+        }
       } catch (InvalidProtocolBufferException e) {
         String undecodable = "undecodable " + rec.typeName() + " record: " + e.getMessage();
-        problem = clean ? undecodable : problem + ", " + undecodable;
-        clean = false;
+        problem = problem == null ? undecodable : problem + ", " + undecodable;
       }
       if (w.firstFault != null) {
         w.afterFault++;
-        if (clean) {
+        if (problem == null && rec.check() == WalRecord.Check.OK) {
           w.cleanAfterFault++;
+        } else if (problem == null) {
+          w.unverifiedAfterFault++;
         }
       }
-      if (!clean) {
+      if (problem != null) {
         fault(w, where, problem);
       }
     }
@@ -252,7 +260,7 @@ public final class WalDump {
           + ", but it is not the last segment");
     }
     if (w.firstFault != null) {
-      return corrupt(w, null);
+      return corrupt(w, "no record can be framed from " + e.file() + "@" + e.offset() + " on");
     }
     return "TORN TAIL (repairable: the last record, at " + e.file() + "@" + e.offset()
         + ", was cut short by a crash; the next open truncates it)";
@@ -263,6 +271,9 @@ public final class WalDump {
     if (w.firstFault != null) {
       b.append(w.firstFault).append("; after it ").append(w.afterFault).append(" records, ")
           .append(w.cleanAfterFault).append(" of them intact");
+      if (w.unverifiedAfterFault > 0) {
+        b.append(", ").append(w.unverifiedAfterFault).append(" unverifiable (the chain restarts there)");
+      }
       if (w.faults > 1) {
         b.append(", ").append(w.faults).append(" faults in all");
       }

@@ -13,12 +13,14 @@ import java.util.List;
  * else (no lock, no repair, no rename, no permission change), so it can run beside a live
  * writer, on a copy, or on a directory written by etcd 3.4+. Not thread-safe.
  *
- * <p>A CRC mismatch does not stop the reader: the record comes back with
- * {@link WalRecord#crcValid()} false and the chain continues from the CRC the record stores, so
- * the records after a damaged one are checked on their own merits. A record that cannot be
- * framed at all ends the reading: {@link #next()} throws {@link TornTailException} (the bytes
- * end inside a record, as a crash mid-write leaves them) or {@link WalCorruptionException}, and
- * returns null afterwards.
+ * <p>Damage inside a frame does not stop the reader: a record whose CRC does not continue the
+ * chain comes back as {@link WalRecord.Check#CRC_MISMATCH}, and the chain continues from the CRC
+ * it stores; a frame that holds no record comes back as {@link WalRecord.Check#UNREADABLE}, and
+ * the record after it as {@link WalRecord.Check#UNVERIFIED}. So the records after a damaged one
+ * are checked on their own merits. Damage to the framing itself (a length that runs past the
+ * data) ends the reading: {@link #next()} throws {@link TornTailException} (the bytes end
+ * inside a record, as a crash mid-write leaves them, or as garbage does) and returns null
+ * afterwards.
  *
  * <!-- snippet: raft-wal/src/test/java/io/raftj/wal/WalReaderTest.java -->
  * <pre>{@code
@@ -34,6 +36,8 @@ public final class WalReader implements Closeable {
   private final List<WalFs.WalFile> files;
   private final Decoder decoder;
   private boolean ended;
+  /** Whether the last frame was unreadable, so the chain is unknown. */
+  private boolean chainLost;
 
   private WalReader(List<WalSegment> segments, List<WalFs.WalFile> files) throws IOException {
     this.segments = segments;
@@ -123,8 +127,7 @@ public final class WalReader implements Closeable {
    * The next record.
    *
    * @return the record, or null at the end of the log (and after a framing error was thrown)
-   * @throws TornTailException if the log ends inside a record
-   * @throws WalCorruptionException if a record cannot be framed or parsed
+   * @throws TornTailException if the log ends inside a record (a length runs past the data)
    * @throws IOException if reading fails
    */
   public WalRecord next() throws IOException {
@@ -137,7 +140,16 @@ public final class WalReader implements Closeable {
     } catch (CrcMismatchException e) {
       // the decoder has moved past the record; continue the chain from what it stores
       decoder.updateCrc(e.expected());
-      return record(e.file(), e.offset(), decoder.lastParsed(), false);
+      WalRecord.Check check = chainLost ? WalRecord.Check.UNVERIFIED : WalRecord.Check.CRC_MISMATCH;
+      chainLost = false;
+      return record(e.file(), e.offset(), decoder.lastParsed(), check);
+    } catch (TornTailException e) {
+      ended = true;
+      throw e;
+    } catch (WalCorruptionException e) {
+      // the frame held no record; the decoder has moved past it
+      chainLost = true;
+      return new WalRecord(e.file(), e.offset(), 0, 0, WalRecord.Check.UNREADABLE, ByteString.EMPTY);
     } catch (IOException | RuntimeException e) {
       ended = true;
       throw e;
@@ -146,19 +158,22 @@ public final class WalReader implements Closeable {
       ended = true;
       return null;
     }
-    boolean crcValid = true;
+    WalRecord.Check check = WalRecord.Check.OK;
     if (rec.type == Wal.CRC_TYPE) {
       // a segment's first record carries the chain over from the segment before
       int chain = decoder.lastCrc();
-      crcValid = chain == 0 || chain == rec.crc;
+      if (chain != 0 && chain != rec.crc) {
+        check = chainLost ? WalRecord.Check.UNVERIFIED : WalRecord.Check.CRC_MISMATCH;
+      }
       decoder.updateCrc(rec.crc);
     }
-    return record(decoder.fileName(), decoder.lastRecordOffset(), rec, crcValid);
+    chainLost = false;
+    return record(decoder.fileName(), decoder.lastRecordOffset(), rec, check);
   }
 
-  private static WalRecord record(String file, long offset, Decoder.Rec rec, boolean crcValid) {
+  private static WalRecord record(String file, long offset, Decoder.Rec rec, WalRecord.Check check) {
     ByteString data = rec.hasData ? ByteString.copyFrom(rec.buf, rec.dataOff, rec.dataLen) : ByteString.EMPTY;
-    return new WalRecord(file, offset, rec.type, rec.crc, crcValid, data);
+    return new WalRecord(file, offset, rec.type, rec.crc, check, data);
   }
 
   /** Closes the segment files. */

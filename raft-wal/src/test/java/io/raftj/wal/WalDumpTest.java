@@ -155,4 +155,26 @@ final class WalDumpTest {
         + " from offset 0: not a WAL segment, or overwritten from its start");
     assertThat(r.out()).doesNotContain("TORN TAIL");
   }
+
+  /** A frame whose bytes are no record: one fault, the chain restarts at the record after it. */
+  @Test
+  void unreadableFrame_isOneFaultAndTheReadingGoesOn() throws IOException {
+    Path dir = logOf(10);
+    long at = -1;
+    try (WalReader r = WalReader.open(dir)) {
+      for (WalRecord rec = r.next(); rec != null; rec = r.next()) {
+        if (rec.type() == Wal.ENTRY_TYPE && rec.entry().getIndex() == 5) {
+          at = rec.offset();
+        }
+      }
+    }
+    writeAt(lastWal(dir), at + 8, new byte[] {(byte) 0xff}); // the record's first tag
+    Run r = run(dir.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out().lines().filter(l -> l.contains("error:")))
+        .containsExactly("  error: unreadable frame (not a walpb.Record) at 0000000000000000-0000000000000000.wal@" + at);
+    // after it: the state of 5, then entries and states 6..10
+    assertThat(r.out()).contains("after it 11 records, 10 of them intact, 1 unverifiable (the chain restarts there))");
+    assertThat(r.out()).contains("entry     index=10 term=1");
+  }
 }
