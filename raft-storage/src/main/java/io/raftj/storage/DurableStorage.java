@@ -16,6 +16,11 @@ import io.raftj.wal.WalSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
 import io.raftj.wal.WalFs;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -108,18 +113,25 @@ public final class DurableStorage implements Closeable {
    *
    * @throws DirectoryLockedException if another process or object has the directory open
    * @throws io.raftj.wal.WalException and its subclasses if the WAL is damaged beyond its tail
+   * @throws IOException naming the path and the reason (permission denied, not a directory, a
+   *     full disk while repairing a torn tail, ...) if the directory cannot be used
    */
   public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
     WalFs fs = options.fs();
     Path snapDir = dir.resolve(SNAP_DIR);
-    boolean created = !fs.exists(dir);
-    fs.createDirectories(dir);
-    fs.createDirectories(snapDir);
-    if (created) {
-      FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
+    DirectoryLock lock;
+    try {
+      boolean created = !fs.exists(dir);
+      fs.createDirectories(dir);
+      fs.createDirectories(snapDir);
+      if (created) {
+        FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
+      }
+      FileUtil.fsyncDir(fs, dir);
+      lock = DirectoryLock.acquire(fs, dir);
+    } catch (FileSystemException e) {
+      throw unusable(dir, e);
     }
-    FileUtil.fsyncDir(fs, dir);
-    DirectoryLock lock = DirectoryLock.acquire(fs, dir);
     try {
       Snapshotter snapshotter =
           new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener(), fs);
@@ -133,6 +145,25 @@ public final class DurableStorage implements Closeable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The error for a data directory that cannot be created, written or locked: what is wrong with
+   * which path, in words, rather than an exception whose message is the bare path.
+   */
+  static IOException unusable(Path dir, FileSystemException e) {
+    String file = e.getFile() == null ? dir.toString() : e.getFile();
+    String why;
+    if (e instanceof AccessDeniedException) {
+      why = "permission denied on " + file + " (the directory must be writable by this process)";
+    } else if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
+      why = file + " is not a directory";
+    } else if (e instanceof NoSuchFileException) {
+      why = "no such file or directory: " + file;
+    } else {
+      why = (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ": " + file;
+    }
+    return new IOException("storage: cannot use data directory " + dir + ": " + why, e);
   }
 
   // ---------------------------------------------------------------------------------------------

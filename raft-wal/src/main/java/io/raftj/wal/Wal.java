@@ -675,6 +675,20 @@ public final class Wal implements Closeable {
     return Repair.repair(options.fs(), dir);
   }
 
+  /**
+   * {@link #repair(Path, WalOptions)} that reports why a repair failed instead of logging it and
+   * returning false: on a full disk, for example, writing the {@code .broken} copy fails with
+   * {@code No space left on device}, which is what an operator needs to read.
+   *
+   * @param dir the WAL directory
+   * @param options the file system to use
+   * @return true if the WAL now reads to its end; false if its damage is not a torn tail
+   * @throws IOException if opening, copying or truncating the last segment failed
+   */
+  public static boolean repairChecked(Path dir, WalOptions options) throws IOException {
+    return Repair.repairOrThrow(options.fs(), dir);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // raft helpers (etcd's raft.IsEmptyHardState and raft.MustSync)
 
