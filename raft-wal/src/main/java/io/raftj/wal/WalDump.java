@@ -175,8 +175,7 @@ public final class WalDump {
     int cleanAfterFault;
     /** Records after an unreadable frame, whose CRC cannot be checked (see WalRecord.Check). */
     int unverifiedAfterFault;
-    /** Records read in the segment being read. */
-    int inSegment;
+    /** The segment of the last record read. */
     String segment;
 
     Walk(String lastSegment) {
@@ -191,19 +190,13 @@ public final class WalDump {
         rec = r.next();
       } catch (TornTailException e) {
         return endsInside(w, e);
-      } catch (WalCorruptionException e) {
-        return corrupt(w, e.getMessage());
       } catch (IOException e) {
         return corrupt(w, "read failed: " + e);
       }
       if (rec == null) {
         return w.firstFault == null ? "OK" : corrupt(w, null);
       }
-      if (!rec.segment().equals(w.segment)) {
-        w.segment = rec.segment();
-        w.inSegment = 0;
-      }
-      w.inSegment++;
+      w.segment = rec.segment();
       w.records++;
       String where = rec.segment() + "@" + rec.offset();
       String problem = null;
