@@ -73,6 +73,8 @@ final class GroupRunner {
   private long applied;
   private boolean quiesced;
   private boolean ticked;
+  /** The index of the newest snapshot in Raft's storage. */
+  private long lastSnapshotIndex;
   /** Whether this server has been in the group's configuration since the group started here. */
   private boolean member;
   private int idleTicks;
@@ -109,6 +111,7 @@ final class GroupRunner {
       node.bootstrap(peers);
     }
     this.applied = snapIndex;
+    this.lastSnapshotIndex = snapIndex;
     this.commit = log.memoryStorage().initialState().hardState().getCommit();
     this.term = log.memoryStorage().initialState().hardState().getTerm();
     for (long m : membership.members()) {
@@ -267,6 +270,7 @@ final class GroupRunner {
     } else if (e instanceof GroupEvent.SnapshotWritten w) {
       log.snapshot(w.index(), membership.at(w.index()), Applier.MARKER, options.snapshotCatchUpEntries());
       membership.forgetBefore(w.index());
+      snapshotRecorded(w.index());
     } else if (e instanceof GroupEvent.SnapshotSent s) {
       node.reportSnapshot(s.to(), s.delivered() ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
     } else if (e instanceof GroupEvent.TransferLeader t) {
@@ -538,6 +542,28 @@ final class GroupRunner {
     }
     membership.reset(snap.getMetadata().getConfState(), index);
     applier.restore(snap);
+    snapshotRecorded(index);
+  }
+
+  /**
+   * Raft's storage now holds a snapshot at {@code index}: once that is durable, the state
+   * machine snapshots before the previous one can go. The previous one stays as the fallback the
+   * storage keeps too, in case the newest snapshot file is unreadable after a crash.
+   */
+  private void snapshotRecorded(long index) {
+    long keepFrom = lastSnapshotIndex;
+    lastSnapshotIndex = index;
+    if (keepFrom == 0) {
+      return;
+    }
+    log.afterWrites(() -> {
+      try {
+        store.deleteBefore(keepFrom);
+      } catch (IOException e) {
+        LOG.warn("group {}: could not delete old snapshots; retried after the next one",
+            hex(groupId), e);
+      }
+    });
   }
 
   private void applied(GroupEvent.Applied a) {
