@@ -422,6 +422,30 @@ public final class Raft {
     }
   }
 
+  /**
+   * Handles a MsgStorageAppendResp of the current term: entries up to {@code (logTerm, index)}
+   * are stable ({@code index} 0: none), and so is {@code snap} if not null. {@link RawNode} calls
+   * it directly for the acknowledgement a synchronous Ready implies.
+   */
+  void storageAppended(long index, long logTerm, Snapshot snap) {
+    if (index != 0) {
+      raftLog.stableTo(logTerm, index);
+    }
+    if (snap != null) {
+      appliedSnap(snap);
+    }
+  }
+
+  /**
+   * Handles a MsgStorageApplyResp: committed entries up to {@code index} are applied, of
+   * {@code size} encoded and {@code payloadSize} payload bytes. {@link RawNode} calls it directly
+   * for the acknowledgement a synchronous Ready implies.
+   */
+  void storageApplied(long index, long size, long payloadSize) {
+    appliedTo(index, size);
+    reduceUncommittedSize(payloadSize);
+  }
+
   void appliedSnap(Snapshot snap) {
     long index = snap.getMetadata().getIndex();
     raftLog.stableSnapTo(index);
@@ -435,7 +459,7 @@ public final class Raft {
    * @return true if the commit index moved
    */
   boolean maybeCommit() {
-    boolean moved = raftLog.maybeCommit(new EntryId(term, trk.committed()));
+    boolean moved = raftLog.maybeCommit(term, trk.committed());
     traceNodeEvent("Commit");
     return moved;
   }
@@ -481,11 +505,7 @@ public final class Raft {
    * @return false if the entries were dropped
    */
   boolean appendEntry(List<Entry> es) {
-    long li = raftLog.lastIndex();
-    List<Entry> stamped = new ArrayList<>(es.size());
-    for (int i = 0; i < es.size(); i++) {
-      stamped.add(es.get(i).toBuilder().setTerm(term).setIndex(li + 1 + i).build());
-    }
+    List<Entry> stamped = stamp(es, term, raftLog.lastIndex() + 1);
     if (!increaseUncommittedSize(stamped)) {
       logger.warningf(
           "%x appending new entries to log would exceed uncommitted entry size limit; dropping proposal",
@@ -499,10 +519,30 @@ public final class Raft {
         }
       }
     }
-    li = raftLog.append(stamped);
+    long li = raftLog.append(stamped);
     // The leader acknowledges its own entries only once they are durable, like any follower.
     send(Message.newBuilder().setTo(id).setType(MessageType.MsgAppResp).setIndex(li));
     return true;
+  }
+
+  /**
+   * Returns {@code es} with entry {@code i} at term {@code term} and index {@code first + i}. Entries
+   * that already carry exactly that term and index (as {@link ApiMessages#propose} builds them on
+   * a leader) are kept, so a proposal's entries are built once; the list itself is returned when
+   * none needs stamping.
+   */
+  static List<Entry> stamp(List<Entry> es, long term, long first) {
+    List<Entry> stamped = null;
+    for (int i = 0, n = es.size(); i < n; i++) {
+      Entry e = es.get(i);
+      if (e.getTerm() != term || e.getIndex() != first + i) {
+        if (stamped == null) {
+          stamped = new ArrayList<>(es);
+        }
+        stamped.set(i, e.toBuilder().setTerm(term).setIndex(first + i).build());
+      }
+    }
+    return stamped == null ? es : stamped;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -811,20 +851,13 @@ public final class Raft {
         break;
 
       case MsgStorageAppendResp:
-        if (m.getIndex() != 0) {
-          raftLog.stableTo(new EntryId(m.getLogTerm(), m.getIndex()));
-        }
-        if (m.hasSnapshot()) {
-          appliedSnap(m.getSnapshot());
-        }
+        storageAppended(m.getIndex(), m.getLogTerm(), m.hasSnapshot() ? m.getSnapshot() : null);
         break;
 
       case MsgStorageApplyResp:
         if (m.getEntriesCount() > 0) {
           List<Entry> ents = m.getEntriesList();
-          long index = ents.get(ents.size() - 1).getIndex();
-          appliedTo(index, Util.entsSize(ents));
-          reduceUncommittedSize(Util.payloadsSize(ents));
+          storageApplied(ents.get(ents.size() - 1).getIndex(), Util.entsSize(ents), Util.payloadsSize(ents));
         }
         break;
 
