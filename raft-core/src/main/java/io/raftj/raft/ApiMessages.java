@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,27 +45,17 @@ final class ApiMessages {
     return Message.newBuilder().setType(MessageType.MsgReadIndex).addEntries(e).build();
   }
 
-  /** MsgProp from {@code r}'s node with one entry holding {@code data} (none if null). */
-  static Message propose(Raft r, ByteString data) {
-    return Message.newBuilder()
-        .setType(MessageType.MsgProp)
-        .setFrom(r.id)
-        .addEntries(entry(r, data, 0))
-        .build();
+  /** MsgProp from {@code r}'s node carrying {@code entries}. */
+  static Message propose(Raft r, List<Entry> entries) {
+    return r.reusableMessage().setType(MessageType.MsgProp).setFrom(r.id).addAllEntries(entries).build();
   }
 
-  /** MsgProp from {@code r}'s node with one entry per element of {@code batch}, in order. */
-  static Message propose(Raft r, List<ByteString> batch) {
-    Message.Builder m = Message.newBuilder().setType(MessageType.MsgProp).setFrom(r.id);
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      m.addEntries(entry(r, batch.get(i), i));
-    }
-    return m.build();
-  }
-
-  /** The {@code i}-th entry of a proposal: stamped as {@link Raft#stamp} would on a leader. */
-  private static Entry entry(Raft r, ByteString data, int i) {
-    Entry.Builder e = Entry.newBuilder();
+  /**
+   * The entry proposing {@code data} (none if null) as the {@code i}-th of a proposal: on a leader
+   * stamped with the term and index {@link Raft#stamp} would give it.
+   */
+  static Entry proposedEntry(Raft r, ByteString data, int i) {
+    Entry.Builder e = r.reusableEntry();
     if (data != null) {
       e.setData(data);
     }
@@ -72,5 +63,14 @@ final class ApiMessages {
       e.setTerm(r.term).setIndex(r.raftLog.lastIndex() + 1 + i);
     }
     return e.build();
+  }
+
+  /** The entries proposing {@code batch}, in order; see {@link #proposedEntry}. */
+  static List<Entry> proposedEntries(Raft r, List<ByteString> batch) {
+    Entry[] ents = new Entry[batch.size()];
+    for (int i = 0; i < ents.length; i++) {
+      ents[i] = proposedEntry(r, batch.get(i), i);
+    }
+    return Arrays.asList(ents);
   }
 }

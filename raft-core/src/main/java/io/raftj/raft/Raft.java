@@ -82,6 +82,14 @@ public final class Raft {
   /** Messages to send now. */
   List<Message> msgs = new ArrayList<>();
 
+  /*
+   * Builders reused for the messages and hard states built on the replication path, each of
+   * which is built at once and then immutable: a builder keeps nothing of what it built.
+   */
+  private final Message.Builder messageBuilder = Message.newBuilder();
+  private final Entry.Builder entryBuilder = Entry.newBuilder();
+  private final HardState.Builder hardStateBuilder = HardState.newBuilder();
+
   /**
    * Messages to send only once the log is durable: MsgAppResp, MsgVoteResp and MsgPreVoteResp,
    * which promise that the sender has persisted what they acknowledge. Some are addressed to this
@@ -221,12 +229,25 @@ public final class Raft {
   }
 
   HardState hardState() {
-    return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
+    return hardStateBuilder.setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
   }
 
   /** True when the hard state equals {@code hs}, without building one. */
   boolean hardStateEquals(HardState hs) {
     return hs.getTerm() == term && hs.getVote() == vote && hs.getCommit() == raftLog.committed();
+  }
+
+  /**
+   * A cleared message builder, shared by this node's hot paths: build or {@link #send} the
+   * message before asking for the builder again.
+   */
+  Message.Builder reusableMessage() {
+    return messageBuilder.clear();
+  }
+
+  /** A cleared entry builder, shared like {@link #reusableMessage()}. */
+  Entry.Builder reusableEntry() {
+    return entryBuilder.clear();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -315,7 +336,7 @@ public final class Raft {
     }
     long committed = raftLog.committed();
     send(
-        Message.newBuilder()
+        reusableMessage()
             .setTo(to)
             .setType(MessageType.MsgApp)
             .setIndex(prevIndex)
@@ -521,7 +542,7 @@ public final class Raft {
     }
     long li = raftLog.append(stamped);
     // The leader acknowledges its own entries only once they are durable, like any follower.
-    send(Message.newBuilder().setTo(id).setType(MessageType.MsgAppResp).setIndex(li));
+    send(reusableMessage().setTo(id).setType(MessageType.MsgAppResp).setIndex(li));
     return true;
   }
 
@@ -1028,7 +1049,17 @@ public final class Raft {
 
   /** The leader's handling of a proposal: checks, conf-change validation, append, broadcast. */
   private void stepLeaderProp(Message m) {
-    if (m.getEntriesCount() == 0) {
+    stepLeaderProp(m.getEntriesList());
+  }
+
+  /**
+   * The leader's handling of a MsgProp carrying {@code entries}; {@link RawNode} calls it
+   * directly on a leader, where stepping the message would do nothing else.
+   *
+   * @throws ProposalDroppedException if the proposal was dropped
+   */
+  void stepLeaderProp(List<Entry> entries) {
+    if (entries.isEmpty()) {
       logger.panicf("%x stepped empty MsgProp", id);
     }
     if (trk.progress().get(id) == null) {
@@ -1041,7 +1072,6 @@ public final class Raft {
       throw ProposalDroppedException.INSTANCE;
     }
 
-    List<Entry> entries = m.getEntriesList();
     List<Entry> replaced = null;
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
@@ -1326,12 +1356,12 @@ public final class Raft {
     LogSlice a = new LogSlice(m.getTerm(), new EntryId(m.getLogTerm(), m.getIndex()), m.getEntriesList());
     if (a.prev().index() < raftLog.committed()) {
       // Everything up to our commit index is known to match; say so.
-      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.committed()));
+      send(reusableMessage().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.committed()));
       return;
     }
     long mlastIndex = raftLog.maybeAppend(a, m.getCommit());
     if (mlastIndex != RaftLog.NOT_APPENDED) {
-      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(mlastIndex));
+      send(reusableMessage().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(mlastIndex));
       return;
     }
     logger.debugf(

@@ -101,7 +101,7 @@ public final class RawNode {
    * @throws ProposalDroppedException if the proposal was dropped
    */
   public void propose(ByteString data) {
-    raft.step(ApiMessages.propose(raft, data));
+    stepProposal(List.of(ApiMessages.proposedEntry(raft, data, 0)));
   }
 
   /**
@@ -116,7 +116,20 @@ public final class RawNode {
    */
   public void propose(List<ByteString> batch) {
     if (!batch.isEmpty()) {
-      raft.step(ApiMessages.propose(raft, batch));
+      stepProposal(ApiMessages.proposedEntries(raft, batch));
+    }
+  }
+
+  /**
+   * Steps a MsgProp from this node carrying {@code entries}. On a leader, where stepping it would
+   * only hand its entries to {@code stepLeaderProp} (a MsgProp has no term and no trace event),
+   * the entries go there directly and the message is never built.
+   */
+  private void stepProposal(List<Entry> entries) {
+    if (raft.state == StateType.STATE_LEADER) {
+      raft.stepLeaderProp(entries);
+    } else {
+      raft.step(ApiMessages.propose(raft, entries));
     }
   }
 
