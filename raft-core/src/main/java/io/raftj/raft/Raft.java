@@ -547,10 +547,10 @@ public final class Raft {
   }
 
   /**
-   * Returns {@code es} with entry {@code i} at term {@code term} and index {@code first + i}. Entries
-   * that already carry exactly that term and index (as {@link ApiMessages#propose} builds them on
-   * a leader) are kept, so a proposal's entries are built once; the list itself is returned when
-   * none needs stamping.
+   * Returns {@code es} with entry {@code i} at term {@code term} and index {@code first + i}.
+   * Entries that already carry exactly that term and index (as
+   * {@link ApiMessages#proposedEntry} builds them on a leader) are kept, so a proposal's entries
+   * are built once; the list itself is returned when none needs stamping.
    */
   static List<Entry> stamp(List<Entry> es, long term, long first) {
     List<Entry> stamped = null;

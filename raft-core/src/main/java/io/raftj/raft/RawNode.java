@@ -109,10 +109,9 @@ public final class RawNode {
    * whole batch is accepted or dropped together, exactly as a multi-entry proposal is in etcd
    * (no leader, a leader transfer in progress, or the batch would exceed the uncommitted-size
    * budget). A null element proposes an entry without data; an empty batch proposes nothing and
-   * is not dropped.
+   * is not dropped. When to batch: docs/ready-loop.md, "Batched proposals".
    *
    * @throws ProposalDroppedException if the batch was dropped
-   * @see <a href="../../../../../../docs/ready-loop.md">ready-loop.md, "Batched proposals"</a>
    */
   public void propose(List<ByteString> batch) {
     if (!batch.isEmpty()) {
