@@ -4,11 +4,9 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +16,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A thread-safe Raft node: a {@link RawNode} driven by a loop that takes events from a bounded
@@ -43,18 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Node {
 
-  /* The inputs of the loop, handled in order. Besides these records the inbox carries, without
-   * a wrapper: TICK, ADVANCE and STOP; a ByteString (proposeAndForget of one payload); a Message
-   * (stepAndForget). */
-
-  /** A proposal of a batch, with no future. */
-  private record ProposeBatch(List<ByteString> batch) {}
-
-  /** A proposal of {@code data} (or of {@code batch} if not null) whose outcome completes {@code result}. */
-  private record Propose(ByteString data, List<ByteString> batch, CompletableFuture<Void> result) {}
+  /* The inputs of the loop, handled in order. Besides these records the inbox carries TICK,
+   * ADVANCE and STOP, the proposals of NodeProposals, and Messages (stepAndForget). */
 
   /** A message to step; proposals wait for a leader. */
-  private record StepEvent(Message m, CompletableFuture<Void> result) {}
+  record StepEvent(Message m, CompletableFuture<Void> result) {}
 
   private record ConfChangeEvent(ConfChangeV2 cc, CompletableFuture<ConfState> result) {}
 
@@ -90,20 +80,16 @@ public final class Node {
   private final RawNode rn;
   private final Raft r;
   private final NodeInbox inbox;
-  private final int capacity;
   private final Executor executor;
   private final LoopThread ownThread;
   private final Runnable drainTask = this::drain;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
-  private final AtomicLong dropped = new AtomicLong();
-  private volatile ProposalDropListener dropListener;
+  private final NodeProposals proposals;
 
   /* Loop state. */
-  private final ArrayDeque<Object> waitingProposals = new ArrayDeque<>();
   private final ArrayDeque<CompletableFuture<Ready>> readyWaiters = new ArrayDeque<>();
-  private boolean proposalsAllowed;
   private boolean awaitingAdvance;
   private boolean finished;
   private long lead = Raft.NONE;
@@ -111,8 +97,8 @@ public final class Node {
   private Node(RawNode rn, Executor executor, int capacity) {
     this.rn = rn;
     this.r = rn.raft();
-    this.capacity = capacity;
     this.inbox = new NodeInbox(capacity);
+    this.proposals = new NodeProposals(rn, capacity);
     this.ownThread = executor == null ? new LoopThread("raft-node") : null;
     this.executor = executor == null ? ownThread : executor;
   }
@@ -182,7 +168,7 @@ public final class Node {
    */
   public CompletableFuture<Void> propose(ByteString data) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    if (!enqueue(new Propose(data, null, f))) {
+    if (!enqueue(new NodeProposals.WithResult(data, null, f))) {
       f.completeExceptionally(StoppedException.INSTANCE);
     }
     return f;
@@ -195,7 +181,7 @@ public final class Node {
    */
   public CompletableFuture<Void> propose(List<ByteString> batch) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    if (!enqueue(new Propose(null, batch, f))) {
+    if (!enqueue(new NodeProposals.WithResult(null, batch, f))) {
       f.completeExceptionally(StoppedException.INSTANCE);
     }
     return f;
@@ -208,12 +194,12 @@ public final class Node {
    */
   public void proposeAndForget(ByteString data) {
     // A null payload cannot travel bare through the inbox; it proposes an entry without data.
-    forget(data != null ? data : new ProposeBatch(Collections.singletonList(null)));
+    forget(data != null ? data : new NodeProposals.Batch(Collections.singletonList(null)));
   }
 
   /** Proposes {@code batch} like {@link #propose(List)}, without a future (see {@link #proposeAndForget(ByteString)}). */
   public void proposeAndForget(List<ByteString> batch) {
-    forget(new ProposeBatch(batch));
+    forget(new NodeProposals.Batch(batch));
   }
 
   /** Proposes a configuration change; like {@link #propose(ByteString)}. */
@@ -246,12 +232,12 @@ public final class Node {
 
   /** The number of proposals made without a future that were dropped (batches count once). */
   public long droppedProposals() {
-    return dropped.get();
+    return proposals.dropped();
   }
 
   /** Sets (or, with null, removes) the listener for dropped proposals made without a future. */
   public void setProposalDropListener(ProposalDropListener listener) {
-    this.dropListener = listener;
+    proposals.setListener(listener);
   }
 
   /**
@@ -394,10 +380,10 @@ public final class Node {
     return f;
   }
 
-  /** Enqueues a proposal or step without a future; on a stopped node it is reported dropped. */
+  /** Enqueues a proposal or step without a future; on a stopped node a proposal is reported dropped. */
   private void forget(Object e) {
-    if (!enqueue(e)) {
-      reportDropped(e, StoppedException.INSTANCE);
+    if (!enqueue(e) && NodeProposals.isProposal(e)) {
+      proposals.reportDropped(e, StoppedException.INSTANCE);
     }
   }
 
@@ -480,10 +466,7 @@ public final class Node {
     }
     finished = true;
     stopped.set(true);
-    for (Object p : waitingProposals) {
-      reportDropped(p, StoppedException.INSTANCE);
-    }
-    waitingProposals.clear();
+    proposals.dropWaiting(StoppedException.INSTANCE);
     for (CompletableFuture<Ready> f : readyWaiters) {
       f.completeExceptionally(StoppedException.INSTANCE);
     }
@@ -519,32 +502,22 @@ public final class Node {
         } else {
           r.logger.infof("raft.node: %x changed leader from %x to %x at term %d", r.id, lead, r.lead, r.term);
         }
-        proposalsAllowed = true;
+        proposals.setAllowed(true);
       } else {
         r.logger.infof("raft.node: %x lost leader %x at term %d", r.id, lead, r.term);
-        proposalsAllowed = false;
+        proposals.setAllowed(false);
       }
       lead = r.lead;
     }
-    while (proposalsAllowed && !waitingProposals.isEmpty()) {
-      stepProposal(waitingProposals.poll());
-    }
+    proposals.stepWaiting();
   }
 
   private void handle(Object e) {
-    if (e instanceof ByteString || e instanceof ProposeBatch || e instanceof Propose) {
-      propose(e);
+    if (NodeProposals.isProposal(e)) {
+      proposals.offer(e);
     } else if (e instanceof Message m) {
-      if (m.getType() == MessageType.MsgProp) {
-        propose(m);
-      } else {
-        stepReceived(m);
-      }
+      stepReceived(m);
     } else if (e instanceof StepEvent s) {
-      if (s.m().getType() == MessageType.MsgProp) {
-        propose(s);
-        return;
-      }
       stepReceived(s.m());
       s.result().complete(null);
     } else if (e == TICK) {
@@ -562,17 +535,6 @@ public final class Node {
       if (!rd.result().isDone()) {
         readyWaiters.add(rd.result());
       }
-    }
-  }
-
-  /** Steps a proposal now if there is a leader and none waits before it; otherwise it waits. */
-  private void propose(Object p) {
-    if (proposalsAllowed && waitingProposals.isEmpty()) {
-      stepProposal(p);
-    } else if (waitingProposals.size() < capacity) {
-      waitingProposals.add(p);
-    } else {
-      reportDropped(p, ProposalDroppedException.INSTANCE);
     }
   }
 
@@ -602,84 +564,9 @@ public final class Node {
     if (before && r.trk.progress().get(r.id) == null && !contains(cs.getVotersList(), r.id)
         && !contains(cs.getVotersOutgoingList(), r.id)) {
       // Removed from the group: block proposals.
-      proposalsAllowed = false;
+      proposals.setAllowed(false);
     }
     c.result().complete(cs);
-  }
-
-  /** Steps proposal {@code p}, as from this node (etcd's loop sets From on every proposal). */
-  private void stepProposal(Object p) {
-    CompletableFuture<Void> result = resultOf(p);
-    if (result != null && result.isDone()) {
-      return; // the caller gave up waiting
-    }
-    try {
-      if (p instanceof ByteString d) {
-        rn.propose(d);
-      } else if (p instanceof ProposeBatch b) {
-        rn.propose(b.batch());
-      } else if (p instanceof Propose pr) {
-        if (pr.batch() != null) {
-          rn.propose(pr.batch());
-        } else {
-          rn.propose(pr.data());
-        }
-      } else {
-        Message m = p instanceof StepEvent s ? s.m() : (Message) p;
-        r.step(m.getFrom() == r.id ? m : m.toBuilder().setFrom(r.id).build());
-      }
-    } catch (ProposalDroppedException ex) {
-      reportDropped(p, ex);
-      return;
-    }
-    if (result != null) {
-      result.complete(null);
-    }
-  }
-
-  private static CompletableFuture<Void> resultOf(Object p) {
-    if (p instanceof Propose pr) {
-      return pr.result();
-    } else if (p instanceof StepEvent s) {
-      return s.result();
-    }
-    return null;
-  }
-
-  /** Fails the future of proposal {@code p}, or counts and reports it if it has none. */
-  private void reportDropped(Object p, RuntimeException cause) {
-    CompletableFuture<Void> result = resultOf(p);
-    if (result != null) {
-      result.completeExceptionally(cause);
-      return;
-    }
-    if (p instanceof Message m && m.getType() != MessageType.MsgProp) {
-      return; // a message that is not a proposal is not a dropped proposal
-    }
-    dropped.incrementAndGet();
-    ProposalDropListener l = dropListener;
-    if (l != null) {
-      try {
-        l.dropped(payloads(p), cause);
-      } catch (RuntimeException ex) {
-        // The loop must go on; the listener's failure is the host's to fix.
-        r.logger.errorf("raft.node: %x proposal drop listener failed: %v", r.id, ex);
-      }
-    }
-  }
-
-  private static List<ByteString> payloads(Object p) {
-    if (p instanceof ByteString d) {
-      return Collections.singletonList(d);
-    } else if (p instanceof ProposeBatch b) {
-      return b.batch();
-    }
-    List<Entry> ents = ((Message) p).getEntriesList();
-    List<ByteString> out = new ArrayList<>(ents.size());
-    for (int i = 0; i < ents.size(); i++) {
-      out.add(ents.get(i).hasData() ? ents.get(i).getData() : null);
-    }
-    return out;
   }
 
   private static boolean contains(List<Long> ids, long id) {
@@ -701,10 +588,10 @@ public final class Node {
         st.result().completeExceptionally(StoppedException.INSTANCE);
       } else if (e instanceof ReadyEvent rd) {
         rd.result().completeExceptionally(StoppedException.INSTANCE);
-      } else if (e instanceof StepEvent s && s.m().getType() != MessageType.MsgProp) {
+      } else if (NodeProposals.isProposal(e)) {
+        proposals.reportDropped(e, StoppedException.INSTANCE);
+      } else if (e instanceof StepEvent s) {
         s.result().completeExceptionally(StoppedException.INSTANCE);
-      } else if (e != TICK && e != ADVANCE && e != STOP) {
-        reportDropped(e, StoppedException.INSTANCE);
       }
     }
   }

@@ -37,23 +37,8 @@ public final class RawNode {
   /* Mutable fields: the state reported by the last accepted Ready. */
   private SoftState prevSoftSt;
   private HardState prevHardSt;
-  /** Local messages to step on advance (sync mode): acks of what the Ready persists. */
-  private final List<Message> stepsOnAdvance = new ArrayList<>();
-
-  /*
-   * The storage acknowledgements the accepted Ready implies (sync mode), stepped on advance after
-   * stepsOnAdvance, in etcd's order. They are kept as fields rather than built as
-   * MsgStorageAppendResp and MsgStorageApplyResp messages: no one but advance reads them.
-   */
-  private boolean appendAckPending;
-  private long appendAckTerm;
-  private long appendAckIndex;
-  private long appendAckLogTerm;
-  private Snapshot appendAckSnap;
-  private boolean applyAckPending;
-  private long applyAckIndex;
-  private long applyAckSize;
-  private long applyAckPayloadSize;
+  /** What advance steps (sync mode): the acks of what the accepted Ready persists. */
+  private final AdvanceAcks acksOnAdvance = new AdvanceAcks();
 
   /**
    * Creates a node from {@code config}, restoring its state from the config's storage.
@@ -337,7 +322,7 @@ public final class RawNode {
   }
 
   /** The MsgStorageAppendResp to {@code to}; {@code index} 0 acknowledges no entries. */
-  private static Message storageAppendResp(long to, long term, long index, long logTerm, Snapshot snap) {
+  static Message storageAppendResp(long to, long term, long index, long logTerm, Snapshot snap) {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppendResp)
@@ -393,31 +378,28 @@ public final class RawNode {
     List<Entry> ents = rd.committedEntries();
     long entsSize = ents.isEmpty() ? 0 : Util.entsSize(ents);
     if (!asyncStorageWrites) {
-      if (!stepsOnAdvance.isEmpty() || appendAckPending || applyAckPending) {
+      if (!acksOnAdvance.isEmpty()) {
         r.logger.panicf("two accepted Ready structs without call to Advance");
       }
       List<Message> after = r.msgsAfterAppend;
       for (int i = 0; i < after.size(); i++) {
         if (after.get(i).getTo() == r.id) {
-          stepsOnAdvance.add(after.get(i));
+          acksOnAdvance.addSelfMessage(after.get(i));
         }
       }
       Snapshot snap = rd.snapshot();
       if (needStorageAppendRespMsg(r, snap)) {
-        // The fields of newStorageAppendRespMsg.
-        appendAckPending = true;
-        appendAckTerm = r.term;
+        // What newStorageAppendRespMsg would carry.
         boolean hasEnts = r.raftLog.hasNextOrInProgressUnstableEnts();
-        appendAckIndex = hasEnts ? r.raftLog.lastIndex() : 0;
-        appendAckLogTerm = hasEnts ? r.raftLog.lastTerm() : 0;
-        appendAckSnap = Util.isEmptySnap(snap) ? null : snap;
+        acksOnAdvance.expectAppended(
+            r.term,
+            hasEnts ? r.raftLog.lastIndex() : 0,
+            hasEnts ? r.raftLog.lastTerm() : 0,
+            Util.isEmptySnap(snap) ? null : snap);
       }
       if (!ents.isEmpty()) {
-        // The fields of newStorageApplyRespMsg.
-        applyAckPending = true;
-        applyAckIndex = ents.get(ents.size() - 1).getIndex();
-        applyAckSize = entsSize;
-        applyAckPayloadSize = Util.payloadsSize(ents);
+        // What newStorageApplyRespMsg would carry.
+        acksOnAdvance.expectApplied(ents.get(ents.size() - 1).getIndex(), entsSize, Util.payloadsSize(ents));
       }
     }
     // The Ready copied the messages; the lists are reused.
@@ -470,42 +452,8 @@ public final class RawNode {
     if (asyncStorageWrites) {
       raft.logger.panicf("Advance must not be called when using AsyncStorageWrites");
     }
-    for (int i = 0; i < stepsOnAdvance.size(); i++) {
-      try {
-        raft.step(stepsOnAdvance.get(i));
-      } catch (ProposalDroppedException e) {
-        // Acks never carry proposals; nothing to report.
-      }
-    }
-    stepsOnAdvance.clear();
-    if (appendAckPending) {
-      appendAckPending = false;
-      Snapshot snap = appendAckSnap;
-      appendAckSnap = null;
-      if (appendAckTerm == raft.term || appendAckTerm == 0) {
-        // What step does with a MsgStorageAppendResp of the current term (or a local one).
-        raft.storageAppended(appendAckIndex, appendAckLogTerm, snap);
-      } else {
-        // The term moved since the Ready was accepted: step the message, whose older term
-        // keeps the entries from being marked stable.
-        stepStorageAppendResp(snap);
-      }
-    }
-    if (applyAckPending) {
-      applyAckPending = false;
-      // What step does with a MsgStorageApplyResp, which carries no term.
-      raft.storageApplied(applyAckIndex, applyAckSize, applyAckPayloadSize);
-    }
+    acksOnAdvance.stepAll(raft);
   }
-
-  private void stepStorageAppendResp(Snapshot snap) {
-    try {
-      raft.step(storageAppendResp(raft.id, appendAckTerm, appendAckIndex, appendAckLogTerm, snap));
-    } catch (ProposalDroppedException e) {
-      // Acks never carry proposals; nothing to report.
-    }
-  }
-
 
   /** The node's full status, with progress when it is the leader. */
   public Status status() {
