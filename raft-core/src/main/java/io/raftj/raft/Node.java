@@ -71,6 +71,8 @@ public final class Node {
   @FunctionalInterface
   public interface ProposalDropListener {
     /**
+     * Called once per dropped proposal (a batch once).
+     *
      * @param payloads the payloads of the dropped proposal, in order
      * @param cause {@link ProposalDroppedException} or {@link StoppedException}
      */
