@@ -189,7 +189,7 @@ final class Applier {
     appliedTerm = last.getTerm();
     serveReads();
     group.enqueue(new GroupEvent.Applied(
-        applied, changes == null ? List.of() : changes, m.getResponsesList()));
+        applied, appliedTerm, changes == null ? List.of() : changes, m.getResponsesList()));
     maybeSnapshot();
   }
 

@@ -37,10 +37,10 @@ sealed interface GroupEvent {
   record Stored(List<Message> responses, Snapshot snapshot) implements GroupEvent {}
 
   /**
-   * The apply executor applied entries up to {@code index}; membership changes among them wait
-   * here to be applied to Raft's configuration.
+   * The apply executor applied entries up to {@code index} (of {@code term}); membership changes
+   * among them wait here to be applied to Raft's configuration.
    */
-  record Applied(long index, List<AppliedChange> changes, List<Message> responses)
+  record Applied(long index, long term, List<AppliedChange> changes, List<Message> responses)
       implements GroupEvent {}
 
   /** A committed membership change and the proposal that awaits it, if this member made it. */

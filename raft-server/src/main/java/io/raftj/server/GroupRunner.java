@@ -20,7 +20,6 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +61,7 @@ final class GroupRunner {
 
   /* Confined to the loop thread. */
   private final List<GroupEvent.Propose> proposals = new ArrayList<>();
-  private final ArrayDeque<PendingProposal> inLog = new ArrayDeque<>();
+  private final PendingProposals inLog = new PendingProposals();
   private final List<GroupEvent.Read> readsToIssue = new ArrayList<>();
   private final List<Message> localSteps = new ArrayList<>();
   private long nextReadContext;
@@ -510,13 +509,9 @@ final class GroupRunner {
   private void dispatchApply(Message m) {
     List<Entry> ents = m.getEntriesList();
     long last = ents.get(ents.size() - 1).getIndex();
-    List<PendingProposal> resolved = List.of();
-    if (!inLog.isEmpty() && inLog.peekFirst().index() <= last) {
-      resolved = new ArrayList<>();
-      while (!inLog.isEmpty() && inLog.peekFirst().index() <= last) {
-        resolved.add(inLog.pollFirst());
-        release();
-      }
+    List<PendingProposal> resolved = inLog.takeUpTo(last);
+    for (int i = 0; i < resolved.size(); i++) {
+      release();
     }
     applier.apply(m, resolved);
   }
@@ -524,8 +519,7 @@ final class GroupRunner {
   /** A snapshot from the leader is durable: restore the state machine before later entries. */
   private void snapshotApplied(Snapshot snap) {
     long index = snap.getMetadata().getIndex();
-    while (!inLog.isEmpty() && inLog.peekFirst().index() <= index) {
-      PendingProposal p = inLog.pollFirst();
+    for (PendingProposal p : inLog.takeUpTo(index)) {
       release();
       fail(p.future(), new OutcomeUnknownException(
           "a snapshot at index " + index + " replaced the log where proposal " + p.index() + " was"));
@@ -536,6 +530,7 @@ final class GroupRunner {
 
   private void applied(GroupEvent.Applied a) {
     applied = a.index();
+    failOlderProposals(a.term());
     for (GroupEvent.AppliedChange c : a.changes()) {
       ConfState cs = node.applyConfChange(decode(c.entry()));
       membership.changed(cs, c.entry().getIndex());
@@ -552,6 +547,18 @@ final class GroupRunner {
     route(a.responses());
     if (!a.changes().isEmpty() && !membership.contains(self) && membership.hasMembers()) {
       stop("removed from the group", null);
+    }
+  }
+
+  /**
+   * An entry of term {@code committedTerm} is committed: a log holds terms in ascending order,
+   * so no later index can hold a proposal of an older term. Those still waiting are lost now,
+   * not at their deadline.
+   */
+  private void failOlderProposals(long committedTerm) {
+    for (PendingProposal p : inLog.takeOlderThan(committedTerm)) {
+      release();
+      fail(p.future(), new ProposalLostException(p.index(), p.term(), committedTerm));
     }
   }
 
@@ -625,18 +632,10 @@ final class GroupRunner {
 
   private void expireDeadlines() {
     long now = server.scheduler().nanoTime();
-    if (!inLog.isEmpty()) {
-      int n = inLog.size();
-      for (int i = 0; i < n; i++) {
-        PendingProposal p = inLog.pollFirst();
-        if (p.deadline() - now <= 0) {
-          release();
-          fail(p.future(), new DeadlineExceededException(
-              "no outcome for the proposal at index " + p.index() + " before its deadline"));
-        } else {
-          inLog.addLast(p);
-        }
-      }
+    for (PendingProposal p : inLog.takeExpired(now)) {
+      release();
+      fail(p.future(), new DeadlineExceededException(
+          "no outcome for the proposal at index " + p.index() + " before its deadline"));
     }
     if (!readsByContext.isEmpty()) {
       var it = readsByContext.values().iterator();
@@ -728,11 +727,10 @@ final class GroupRunner {
       resolveFailed(p.future(), ex);
     }
     proposals.clear();
-    for (PendingProposal p : inLog) {
+    inLog.drain(p -> {
       release();
       fail(p.future(), ex);
-    }
-    inLog.clear();
+    });
     for (GroupEvent.Read r : readsToIssue) {
       fail(r.future(), ex);
     }

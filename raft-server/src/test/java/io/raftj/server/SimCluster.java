@@ -90,11 +90,21 @@ final class SimCluster {
     for (Map.Entry<Long, Integer> e : votes.entrySet()) {
       RaftServer s = servers.get(e.getKey());
       if (s != null && s.group(group) != null && s.group(group).status().isLeader()
-          && e.getValue() * 2 > servers.size()) {
+          && e.getValue() * 2 > members(group)) {
         return e.getKey();
       }
     }
     return 0;
+  }
+
+  private int members(long group) {
+    for (RaftServer s : servers.values()) {
+      RaftGroup g = s.group(group);
+      if (g != null && !g.status().voters().isEmpty()) {
+        return g.status().voters().size();
+      }
+    }
+    return servers.size();
   }
 
   long awaitLeader(long group) {
@@ -104,15 +114,27 @@ final class SimCluster {
     return leader(group);
   }
 
+  long awaitLeaderOtherThan(long group, long old) {
+    if (!runUntil(() -> leader(group) != 0 && leader(group) != old, 200)) {
+      throw new AssertionError("no new leader for group " + group + " after 200 ticks");
+    }
+    return leader(group);
+  }
+
   static ByteString cmd(String s) {
     return ByteString.copyFromUtf8(s);
   }
 
-  /** Waits for every future in {@code fs}; fails if one is still pending after {@code ticks}. */
-  <T> List<T> await(List<CompletableFuture<T>> fs, int ticks) {
+  /** Runs until every future in {@code fs} is done; fails if one is still pending after {@code ticks}. */
+  void awaitDone(List<? extends CompletableFuture<?>> fs, int ticks) {
     if (!runUntil(() -> fs.stream().allMatch(CompletableFuture::isDone), ticks)) {
       throw new AssertionError("futures still pending after " + ticks + " ticks");
     }
+  }
+
+  /** Waits for every future in {@code fs} and returns their values (a failed one throws). */
+  <T> List<T> await(List<CompletableFuture<T>> fs, int ticks) {
+    awaitDone(fs, ticks);
     List<T> out = new ArrayList<>();
     for (CompletableFuture<T> f : fs) {
       out.add(f.getNow(null));
