@@ -1,5 +1,6 @@
 package io.raftj.benchmarks.server;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -11,7 +12,7 @@ import java.util.Map;
 /**
  * CPU used by this process between {@link #start()} and {@link #stop()}: in total (the
  * operating system's process CPU time, so JIT and GC threads count) and per live thread, to show
- * where it goes.
+ * where it goes; and the time the garbage collectors report for the same window.
  */
 final class CpuMeter {
 
@@ -21,8 +22,10 @@ final class CpuMeter {
   private Map<Long, Long> threadsAtStart;
   private long cpuAtStart;
   private long wallAtStart;
+  private long gcAtStart;
 
   void start() {
+    gcAtStart = gcMillis();
     threadsAtStart = threadCpu();
     cpuAtStart = os.getProcessCpuTime();
     wallAtStart = System.nanoTime();
@@ -41,7 +44,15 @@ final class CpuMeter {
       }
     }
     top.sort((a, b) -> Long.compare(b.cpuNanos, a.cpuNanos));
-    return new Usage(cpu, wall, top.subList(0, Math.min(8, top.size())));
+    return new Usage(cpu, wall, gcMillis() - gcAtStart, top.subList(0, Math.min(8, top.size())));
+  }
+
+  private static long gcMillis() {
+    long ms = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
   }
 
   private Map<Long, Long> threadCpu() {
@@ -58,8 +69,11 @@ final class CpuMeter {
   /** CPU time of one thread in the window. */
   record ThreadUse(String name, long cpuNanos) {}
 
-  /** Process CPU and wall time of the window, and its busiest threads. */
-  record Usage(long cpuNanos, long wallNanos, List<ThreadUse> top) {
+  /**
+   * Process CPU and wall time of the window, the collectors' time in it (G1's young collections
+   * are pauses, so this is about the time the application stood still) and its busiest threads.
+   */
+  record Usage(long cpuNanos, long wallNanos, long gcMillis, List<ThreadUse> top) {
 
     /** Process CPU as a percentage of one core. */
     double percentOfCore() {

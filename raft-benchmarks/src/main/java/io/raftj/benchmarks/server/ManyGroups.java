@@ -91,8 +91,10 @@ public final class ManyGroups {
     meter.start();
     double tput = loop.throughput(args.integer("inflight") * n, args.seconds("warmup"), args.seconds("measure"));
     CpuMeter.Usage u = meter.stop();
-    say("%s: %.1f commands/s, %d failed; process CPU %.0f%% of one core; busiest threads: %s",
-        label, tput, loop.failed.sum(), u.percentOfCore(), u.describeTop());
+    say("%s: %.1f commands/s, %d failed; process CPU %.0f%% of one core; GC %.1f s of %.1f s;"
+            + " busiest threads: %s",
+        label, tput, loop.failed.sum(), u.percentOfCore(), u.gcMillis() / 1e3, u.wallNanos() / 1e9,
+        u.describeTop());
     return tput;
   }
 
