@@ -72,6 +72,7 @@ final class GroupRunner {
   private long commit;
   private long applied;
   private boolean quiesced;
+  private boolean ticked;
   private int idleTicks;
   private volatile boolean stopped;
   private volatile GroupStatus status;
@@ -199,7 +200,7 @@ final class GroupRunner {
     }
     node.tick();
     expireDeadlines();
-    maybeQuiesce();
+    ticked = true;
     worker.wake(this);
   }
 
@@ -223,6 +224,11 @@ final class GroupRunner {
         issueReads();
       }
       processReadys();
+      if (ticked) {
+        // After the tick's heartbeats are queued, so a follower hears them before the notice.
+        ticked = false;
+        maybeQuiesce();
+      }
       publishStatus();
     } catch (RuntimeException | IOException e) {
       LOG.error("group {} on server {}: loop failed", hex(groupId), hex(self), e);
@@ -232,7 +238,10 @@ final class GroupRunner {
 
   private void handle(Object e) throws IOException {
     if (e instanceof Message m) {
-      wakeUp();
+      // The answers to the heartbeats a leader sent just before it went quiet must not wake it.
+      if (m.getType() != MessageType.MsgHeartbeatResp) {
+        wakeUp();
+      }
       step(m);
     } else if (e instanceof GroupEvent.Propose p) {
       if (p.op() != null) {

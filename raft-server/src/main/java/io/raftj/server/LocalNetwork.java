@@ -43,7 +43,18 @@ public final class LocalNetwork {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
 
-  /** A network on {@code scheduler} (for delays and snapshot streams), faults seeded by {@code seed}. */
+  /**
+   * A network for servers on real threads: delays and snapshot streams run on a daemon
+   * {@link ThreadScheduler} of its own.
+   */
+  public LocalNetwork() {
+    this(new ThreadScheduler("local-network"), System.nanoTime());
+  }
+
+  /**
+   * A network on {@code scheduler} (for delays and snapshot streams), faults seeded by
+   * {@code seed}: with a {@link ManualScheduler}, a whole cluster replays from its seeds.
+   */
   public LocalNetwork(Scheduler scheduler, long seed) {
     this.scheduler = scheduler;
     this.random = new SplittableRandom(seed);

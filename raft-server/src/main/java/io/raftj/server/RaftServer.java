@@ -54,6 +54,7 @@ public final class RaftServer implements AutoCloseable {
   private final SplittableRandom random;
   private final long tickNanos;
   private final boolean quiesce;
+  private final long walSegmentBytes;
   private final LoopWorker[] workers;
   private final Executor[] applyExecutors;
   private final StorageStage[] storageStages;
@@ -82,6 +83,7 @@ public final class RaftServer implements AutoCloseable {
     this.random = new SplittableRandom(b.seed);
     this.tickNanos = b.tickInterval.toNanos();
     this.quiesce = b.quiesce;
+    this.walSegmentBytes = b.walSegmentBytes;
     this.liveness = new PeerLiveness(scheduler);
     this.workers = new LoopWorker[b.loopThreads];
     for (int i = 0; i < workers.length; i++) {
@@ -153,7 +155,7 @@ public final class RaftServer implements AutoCloseable {
       } else {
         Path dir = groupDir(options.groupId());
         DurableStorage ds = DurableStorage.open(dir.resolve("raft"),
-            DurableStorageOptions.DEFAULT.withFs(fs)
+            DurableStorageOptions.DEFAULT.withFs(fs).withWalSegmentSizeBytes(walSegmentBytes)
                 .withSnapshotCatchUpEntries(options.snapshotCatchUpEntries()));
         StorageStage stage = storageStages[(int) Long.remainderUnsigned(
             options.groupId(), storageStages.length)];
@@ -247,11 +249,19 @@ public final class RaftServer implements AutoCloseable {
     });
   }
 
-  /** {@link #closeAsync()} and waits up to 30 seconds; not for a {@link ManualScheduler}. */
+  /**
+   * {@link #closeAsync()} and waits up to 30 seconds for it; on a {@link ManualScheduler}, runs
+   * the scheduler until then instead.
+   */
   @Override
   public void close() {
+    CompletableFuture<Void> f = closeAsync();
+    if (scheduler instanceof ManualScheduler m) {
+      m.runUntil(f::isDone, tickNanos, 300 * tickNanos);
+      return;
+    }
     try {
-      closeAsync().get(30, TimeUnit.SECONDS);
+      f.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -463,6 +473,7 @@ public final class RaftServer implements AutoCloseable {
     private int applyThreads = Runtime.getRuntime().availableProcessors();
     private int storageThreads = 1;
     private long spinNanos;
+    private long walSegmentBytes = DurableStorageOptions.DEFAULT.walSegmentSizeBytes();
 
     private Builder(long serverId, Transport transport) {
       if (serverId == 0) {
@@ -541,6 +552,15 @@ public final class RaftServer implements AutoCloseable {
         throw new IllegalArgumentException("spin must not be negative");
       }
       this.spinNanos = nanos;
+      return this;
+    }
+
+    /** The size of each group's WAL segment files (default 64 MiB, etcd's). */
+    public Builder walSegmentBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("WAL segments must be at least 1 KiB: " + bytes);
+      }
+      this.walSegmentBytes = bytes;
       return this;
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A state machine that keeps every command it applied, in order: members agree exactly when
  * their lists are equal. Results are the command's position in the list. Queries: "size" gives
- * the number of commands, an Integer gives the command at that position.
+ * the number of commands, "all" a copy of them, an Integer gives the command at that position.
  */
 final class LogStateMachine implements StateMachine {
 
@@ -59,6 +59,9 @@ final class LogStateMachine implements StateMachine {
   public Object query(Object query) {
     if ("size".equals(query)) {
       return commands.size();
+    }
+    if ("all".equals(query)) {
+      return List.copyOf(commands);
     }
     return commands.get((Integer) query);
   }

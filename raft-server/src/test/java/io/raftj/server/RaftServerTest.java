@@ -116,6 +116,44 @@ final class RaftServerTest {
   }
 
   @Test
+  void leaderServerStoppedMidFlight_everyFutureCompletes_andEverySuccessIsInTheNewLog()
+      throws Exception {
+    for (long seed = 30; seed < 36; seed++) {
+      SimCluster c = threeMembers(seed, GroupOptions.of(7, 1, 2, 3));
+      long leader = c.awaitLeader(7);
+      RaftGroup g = c.servers.get(leader).group(7);
+      List<CompletableFuture<Applied>> fs = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        fs.add(g.propose(cmd("k" + i)));
+        if (i == 50) {
+          c.scheduler.runUntilIdle();
+        }
+      }
+      // Stop it part-way: some proposals are committed, some only appended, some only queued.
+      for (int i = 0; i < (int) (seed % 5) * 3; i++) {
+        if (!c.scheduler.hasReadyTasks()) {
+          break;
+        }
+        c.scheduler.runUntilIdle();
+      }
+      c.stop(leader);
+      assertThat(fs).as("seed %d", seed).allMatch(CompletableFuture::isDone);
+      long next = c.awaitLeader(7);
+      CompletableFuture<Object> all = c.servers.get(next).group(7).read("all", ReadPolicy.LINEARIZABLE);
+      c.await(List.of(all), 50);
+      @SuppressWarnings("unchecked")
+      List<com.google.protobuf.ByteString> log = (List<com.google.protobuf.ByteString>) all.join();
+      for (int i = 0; i < fs.size(); i++) {
+        if (failure(fs.get(i)) == null) {
+          assertThat(log.get((Integer) fs.get(i).join().result())).isEqualTo(cmd("k" + i));
+        } else {
+          assertThat(failure(fs.get(i))).isInstanceOf(GroupStoppedException.class);
+        }
+      }
+    }
+  }
+
+  @Test
   void proposalsOverwrittenByANewLeader_areReportedLost() throws Exception {
     SimCluster c = threeMembers(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);

@@ -20,6 +20,7 @@ final class SimCluster {
   static final long TICK = Duration.ofMillis(100).toNanos();
 
   final ManualScheduler scheduler;
+  private final Scheduler serverScheduler;
   final LocalNetwork network;
   final Map<Long, RaftServer> servers = new HashMap<>();
   final Map<Long, Map<Long, LogStateMachine>> machines = new HashMap<>();
@@ -31,9 +32,20 @@ final class SimCluster {
     this(seed, dataDir, b -> b);
   }
 
+  /** A cluster whose servers run on {@code scheduler}, which wraps a {@link ManualScheduler}. */
+  SimCluster(StallTest.StallingScheduler scheduler, Path dataDir) {
+    this.seed = 7;
+    this.scheduler = scheduler.inner;
+    this.serverScheduler = scheduler;
+    this.network = new LocalNetwork(this.scheduler, seed);
+    this.dataDir = dataDir;
+    this.tweak = b -> b;
+  }
+
   SimCluster(long seed, Path dataDir, Function<RaftServer.Builder, RaftServer.Builder> tweak) {
     this.seed = seed;
     this.scheduler = new ManualScheduler(seed);
+    this.serverScheduler = scheduler;
     this.network = new LocalNetwork(scheduler, seed);
     this.dataDir = dataDir;
     this.tweak = tweak;
@@ -41,12 +53,12 @@ final class SimCluster {
 
   RaftServer start(long id) {
     RaftServer.Builder b = RaftServer.builder(id, network.transport(id))
-        .scheduler(scheduler)
+        .scheduler(serverScheduler)
         .seed(seed * 31 + id)
         .loopThreads(2)
         .applyThreads(1);
     if (dataDir != null) {
-      b.dataDir(dataDir.resolve("s" + id));
+      b.dataDir(dataDir.resolve("s" + id)).walSegmentBytes(1 << 20);
     }
     RaftServer s = tweak.apply(b).build();
     servers.put(id, s);
