@@ -23,9 +23,11 @@ final class CpuMeter {
   private long cpuAtStart;
   private long wallAtStart;
   private long gcAtStart;
+  private long allocatedAtStart;
 
   void start() {
     gcAtStart = gcMillis();
+    allocatedAtStart = allocated();
     threadsAtStart = threadCpu();
     cpuAtStart = os.getProcessCpuTime();
     wallAtStart = System.nanoTime();
@@ -44,7 +46,18 @@ final class CpuMeter {
       }
     }
     top.sort((a, b) -> Long.compare(b.cpuNanos, a.cpuNanos));
-    return new Usage(cpu, wall, gcMillis() - gcAtStart, top.subList(0, Math.min(8, top.size())));
+    return new Usage(cpu, wall, gcMillis() - gcAtStart, allocated() - allocatedAtStart,
+        top.subList(0, Math.min(8, top.size())));
+  }
+
+  /** Bytes allocated so far by the live threads (threads that ended meanwhile are not counted). */
+  private long allocated() {
+    com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) threads;
+    long sum = 0;
+    for (long b : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
+      sum += Math.max(0, b);
+    }
+    return sum;
   }
 
   private static long gcMillis() {
@@ -71,9 +84,10 @@ final class CpuMeter {
 
   /**
    * Process CPU and wall time of the window, the collectors' time in it (G1's young collections
-   * are pauses, so this is about the time the application stood still) and its busiest threads.
+   * are pauses, so this is about the time the application stood still), the bytes the live
+   * threads allocated, and the busiest threads.
    */
-  record Usage(long cpuNanos, long wallNanos, long gcMillis, List<ThreadUse> top) {
+  record Usage(long cpuNanos, long wallNanos, long gcMillis, long allocatedBytes, List<ThreadUse> top) {
 
     /** Process CPU as a percentage of one core. */
     double percentOfCore() {

@@ -92,9 +92,9 @@ public final class ManyGroups {
     double tput = loop.throughput(args.integer("inflight") * n, args.seconds("warmup"), args.seconds("measure"));
     CpuMeter.Usage u = meter.stop();
     say("%s: %.1f commands/s, %d failed; process CPU %.0f%% of one core; GC %.1f s of %.1f s;"
-            + " busiest threads: %s",
+            + " %.0f bytes allocated per command; busiest threads: %s",
         label, tput, loop.failed.sum(), u.percentOfCore(), u.gcMillis() / 1e3, u.wallNanos() / 1e9,
-        u.describeTop());
+        (double) u.allocatedBytes() / Math.max(1, loop.acked.sum()), u.describeTop());
     return tput;
   }
 

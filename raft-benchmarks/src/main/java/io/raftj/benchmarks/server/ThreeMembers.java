@@ -59,8 +59,8 @@ public final class ThreeMembers {
         args.seconds("latency"));
     say("setup: %s", setup(nodes));
     say("%s", Args.jvm());
+    long t0 = System.nanoTime();
     try (LocalCluster cluster = new LocalCluster(nodes, null, b -> b)) {
-      long t0 = System.nanoTime();
       cluster.createGroups(GROUP, 1, o -> o);
       cluster.awaitLeaders(GROUP, 1, TimeUnit.SECONDS.toNanos(30));
       double startMs = (System.nanoTime() - t0) / 1e6;
