@@ -1,5 +1,6 @@
 package io.raftj.benchmarks.server;
 
+import com.google.protobuf.UnsafeByteOperations;
 import io.raftj.server.GroupOptions;
 import io.raftj.server.GroupStatus;
 import io.raftj.server.LocalNetwork;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -94,6 +96,23 @@ final class LocalCluster implements AutoCloseable {
       leaders.put(group, l);
     }
     return l;
+  }
+
+  /**
+   * Proposes each command on the leader of the next of groups {@code first .. first+n-1}, round
+   * robin; a command for a group without a leader fails at once. For one driver thread.
+   */
+  ClosedLoop.Target proposer(long first, int n) {
+    long[] next = {0};
+    return cmd -> {
+      long g = first + next[0]++ % n;
+      RaftGroup l = leader(g);
+      if (l == null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("group " + g + " has no leader"));
+      }
+      // The driver allocates each command afresh and never touches it again: wrap, don't copy.
+      return l.propose(UnsafeByteOperations.unsafeWrap(cmd));
+    };
   }
 
   /** Every member's state machine of {@code group}, in server order. */

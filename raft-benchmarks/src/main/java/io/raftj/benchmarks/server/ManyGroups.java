@@ -2,11 +2,8 @@ package io.raftj.benchmarks.server;
 
 import static io.raftj.benchmarks.server.ClosedLoop.say;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.raftj.server.GroupStatus;
-import io.raftj.server.RaftGroup;
 import io.raftj.server.RaftServer;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,15 +74,7 @@ public final class ManyGroups {
   /** The closed loop over groups 1..n, round robin; returns their commands/s in all. */
   private static double busy(LocalCluster cluster, int n, Args args, String label)
       throws InterruptedException {
-    long[] next = {0};
-    ClosedLoop loop = new ClosedLoop(cmd -> {
-      long g = 1 + next[0]++ % n;
-      RaftGroup l = cluster.leader(g);
-      if (l == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("group " + g + " has no leader"));
-      }
-      return l.propose(UnsafeByteOperations.unsafeWrap(cmd));
-    }, args.integer("payload"));
+    ClosedLoop loop = new ClosedLoop(cluster.proposer(1, n), args.integer("payload"));
     say("%s, %d in flight each:", label, args.integer("inflight"));
     CpuMeter meter = new CpuMeter();
     meter.start();

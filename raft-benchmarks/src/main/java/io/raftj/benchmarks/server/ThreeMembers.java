@@ -2,11 +2,9 @@ package io.raftj.benchmarks.server;
 
 import static io.raftj.benchmarks.server.ClosedLoop.say;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.raftj.server.RaftGroup;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,7 +71,7 @@ public final class ThreeMembers {
     String leader0 = leaderId(cluster);
     int members = memberCount(cluster);
     say("started in %.0f ms: leader=%s members=%d", startMs, leader0, members);
-    ClosedLoop loop = new ClosedLoop(cmd -> propose(cluster, cmd), args.integer("payload"));
+    ClosedLoop loop = new ClosedLoop(cluster.proposer(GROUP, 1), args.integer("payload"));
     double tput = loop.throughput(inflight, args.seconds("warmup"), args.seconds("measure"));
     long[] lat = loop.latency(args.seconds("latency"));
     long p50 = ClosedLoop.percentile(lat, 0.50);
@@ -113,16 +111,6 @@ public final class ThreeMembers {
         LIB, tput, p50 / 1000.0, p99 / 1000.0, lat.length, ackedTotal, loop.failed.sum(), applied,
         members, leader0, leader1, startMs, ok, ok ? "-" : String.join("; ", problems), setup(nodes));
     return ok ? 0 : 1;
-  }
-
-  /** Proposes on the current leader of the group; fails at once if there is none. */
-  static CompletableFuture<?> propose(LocalCluster cluster, byte[] cmd) {
-    RaftGroup l = cluster.leader(GROUP);
-    if (l == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no leader"));
-    }
-    // The driver allocates each command afresh and never touches it again: wrap, don't copy.
-    return l.propose(UnsafeByteOperations.unsafeWrap(cmd));
   }
 
   /** Polls the group's members until they agree on at least {@code atLeast} commands, or the timeout. */
