@@ -145,7 +145,9 @@ public final class RaftServer implements AutoCloseable {
           worker = w;
         }
       }
-      Executor applyExecutor = applyExecutors[nextApply++ % applyExecutors.length];
+      Executor applyExecutor = options.applyOnLoopThread()
+          ? worker.executor()
+          : applyExecutors[nextApply++ % applyExecutors.length];
       GroupRunner runner = new GroupRunner(this, options, worker);
       GroupLog log;
       SnapshotStore store;
