@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * leader's {@link RaftGroup} and counted when applied there. Throughput with {@code inflight}
  * outstanding, then p50/p99 with one outstanding, then every member's (count, checksum) compared.
  * Prints peers-bench's tab-separated {@code RESULT} line with {@code lib=raftj-server}.
+ * {@code applyOnLoopThread=true} runs the state machine on the loop thread
+ * ({@code GroupOptions.withApplyOnLoopThread}) instead of the apply executor.
  *
  * <pre>java -cp raft-benchmarks/target/benchmarks.jar io.raftj.benchmarks.server.ThreeMembers \
  *     warmup=5 measure=10 latency=5 payload=256 inflight=64</pre>
@@ -28,7 +30,7 @@ public final class ThreeMembers {
     int rc;
     try {
       Args args = Args.parse(argv, "nodes", "3", "payload", "256", "inflight", "64", "warmup", "5",
-          "measure", "10", "latency", "5", "verifyTimeout", "60");
+          "measure", "10", "latency", "5", "verifyTimeout", "60", "applyOnLoopThread", "false");
       rc = run(args);
     } catch (Throwable t) {
       System.out.println("FATAL " + t);
@@ -40,12 +42,13 @@ public final class ThreeMembers {
   }
 
   /** One line on how the group is wired, as peers-bench prints it. */
-  static String setup(int nodes) {
+  static String setup(int nodes, boolean applyOnLoopThread) {
     return "raftj 0.1.0-SNAPSHOT raft-server; " + nodes + " RaftServers (default threads) on one"
         + " LocalNetwork (MessageBatch objects handed over, no serialisation); MemoryStorage (no"
         + " dataDir, no fsync); GroupOptions defaults (tick 100 ms, election 10, heartbeat 1,"
-        + " maxSizePerMsg 1 MiB, maxInflightMsgs 512, snapshot every 10000 entries keeping 5000);"
-        + " RaftGroup.propose per command";
+        + " maxSizePerMsg 1 MiB, maxInflightMsgs 512, snapshot every 10000 entries keeping 5000)"
+        + (applyOnLoopThread ? " with applyOnLoopThread" : ", state machine on the apply executor")
+        + "; RaftGroup.propose per command";
   }
 
   static int run(Args args) throws Exception {
@@ -55,19 +58,20 @@ public final class ThreeMembers {
     say("lib=%s nodes=%d payload=%dB inflight=%d warmup=%.0fs measure=%.0fs latency=%.0fs", LIB,
         nodes, payload, inflight, args.seconds("warmup"), args.seconds("measure"),
         args.seconds("latency"));
-    say("setup: %s", setup(nodes));
+    boolean onLoop = Boolean.parseBoolean(args.string("applyOnLoopThread"));
+    say("setup: %s", setup(nodes, onLoop));
     say("%s", Args.jvm());
     long t0 = System.nanoTime();
     try (LocalCluster cluster = new LocalCluster(nodes, null, b -> b)) {
-      cluster.createGroups(GROUP, 1, o -> o);
+      cluster.createGroups(GROUP, 1, o -> o.withApplyOnLoopThread(onLoop));
       cluster.awaitLeaders(GROUP, 1, TimeUnit.SECONDS.toNanos(30));
       double startMs = (System.nanoTime() - t0) / 1e6;
-      return measure(cluster, args, nodes, inflight, startMs);
+      return measure(cluster, args, nodes, inflight, startMs, setup(nodes, onLoop));
     }
   }
 
   private static int measure(LocalCluster cluster, Args args, int nodes, int inflight,
-      double startMs) throws Exception {
+      double startMs, String setup) throws Exception {
     String leader0 = leaderId(cluster);
     int members = memberCount(cluster);
     say("started in %.0f ms: leader=%s members=%d", startMs, leader0, members);
@@ -109,7 +113,7 @@ public final class ThreeMembers {
     say("RESULT\tlib=%s\ttput=%.1f\tp50us=%.1f\tp99us=%.1f\tlatN=%d\tacked=%d\tfailed=%d\tapplied=%s"
             + "\tmembers=%d\tleader=%s\tleaderEnd=%s\tstartMs=%.0f\tok=%s\tproblems=%s\tsetup=%s",
         LIB, tput, p50 / 1000.0, p99 / 1000.0, lat.length, ackedTotal, loop.failed.sum(), applied,
-        members, leader0, leader1, startMs, ok, ok ? "-" : String.join("; ", problems), setup(nodes));
+        members, leader0, leader1, startMs, ok, ok ? "-" : String.join("; ", problems), setup);
     return ok ? 0 : 1;
   }
 
