@@ -73,6 +73,8 @@ final class GroupRunner {
   private long applied;
   private boolean quiesced;
   private boolean ticked;
+  /** Whether this server has been in the group's configuration since the group started here. */
+  private boolean member;
   private int idleTicks;
   private volatile boolean stopped;
   private volatile GroupStatus status;
@@ -98,6 +100,7 @@ final class GroupRunner {
     this.applier = applierFactory.create(this, snap);
     this.node = new RawNode(server.raftConfig(options, log.memoryStorage(), snapIndex));
     this.membership = new MembershipView(snap.getMetadata().getConfState(), snapIndex);
+    this.member = membership.contains(self);
     if (!log.restart() && !options.join()) {
       List<io.raftj.raft.Peer> peers = new ArrayList<>();
       for (long m : options.members()) {
@@ -451,12 +454,12 @@ final class GroupRunner {
   }
 
   private void handleReady(Ready rd) throws IOException {
-    if (rd.softState() != null) {
-      softStateChanged(rd.softState());
-    }
     if (!rd.hardState().equals(io.raftj.raft.raftpb.HardState.getDefaultInstance())) {
       term = rd.hardState().getTerm();
       commit = rd.hardState().getCommit();
+    }
+    if (rd.softState() != null) {
+      softStateChanged(rd.softState()); // after the term, which listeners are told
     }
     if (!rd.readStates().isEmpty()) {
       readStates(rd.readStates());
@@ -554,8 +557,13 @@ final class GroupRunner {
       }
     }
     route(a.responses());
-    if (!a.changes().isEmpty() && !membership.contains(self) && membership.hasMembers()) {
-      stop("removed from the group", null);
+    if (!a.changes().isEmpty()) {
+      if (membership.contains(self)) {
+        member = true;
+      } else if (member) {
+        // Only a member can be removed: a joining server replays changes from before it joined.
+        stop("removed from the group", null);
+      }
     }
   }
 
