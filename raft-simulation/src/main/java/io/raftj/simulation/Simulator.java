@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   raft-sim --seed S --shrink                       the fewest fault kinds that still fail it
  *   --lease-drift D                                  make every world a lease-read one whose clocks
  *                                                    jump up to D ticks at once
+ *   --first-failure                                  stop at the first failing seed (the smallest)
  * </pre>
  */
 public final class Simulator {
@@ -58,11 +59,17 @@ public final class Simulator {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         done.add(pool.submit(() -> {
-          for (long s = next.getAndIncrement(); s < from + count; s = next.getAndIncrement()) {
+          while (true) {
+            // Check before taking a seed: every seed taken runs, so once seed s fails every seed
+            // below s still completes and the smallest failure reported is the first overall.
             synchronized (failures) {
               if (failures.size() >= maxFailures) {
                 return;
               }
+            }
+            long s = next.getAndIncrement();
+            if (s >= from + count) {
+              return;
             }
             try {
               new World(s, scenario(s, leaseDrift)).run();
@@ -138,6 +145,7 @@ public final class Simulator {
     boolean messages = false;
     boolean shrink = false;
     int leaseDrift = 0;
+    int maxFailures = 10;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seeds": count = Long.parseLong(args[++i]); break;
@@ -148,9 +156,10 @@ public final class Simulator {
         case "--messages": trace = true; messages = true; break;
         case "--shrink": shrink = true; break;
         case "--lease-drift": leaseDrift = Integer.parseInt(args[++i]); break;
+        case "--first-failure": maxFailures = 1; break;
         default:
           System.err.println("usage: raft-sim [--seeds N] [--from S] [--threads T] | --seed S [--trace] [--messages] [--shrink]"
-              + " [--lease-drift D]");
+              + " [--lease-drift D] [--first-failure]");
           System.exit(2);
       }
     }
@@ -175,14 +184,15 @@ public final class Simulator {
       }
     }
     long t0 = System.nanoTime();
-    List<SimulationFailure> failures = runMany(from, count, threads, 10, leaseDrift);
+    List<SimulationFailure> failures = runMany(from, count, threads, maxFailures, leaseDrift);
     double secs = (System.nanoTime() - t0) / 1e9;
     for (SimulationFailure f : failures) {
       out.println(f.getMessage());
       out.println();
     }
+    long ran = failures.isEmpty() || maxFailures > 1 ? count : failures.get(0).seed() - from + 1;
     out.println(String.format(Locale.ROOT, "%d seeds from %d on %d threads in %.1f s: %.1f seeds/s, %d failed%s",
-        count, from, threads, secs, count / secs, failures.size(),
+        ran, from, threads, secs, ran / secs, failures.size(),
         failures.isEmpty() ? "" : " (first seeds: " + seedsOf(failures) + ")"));
     System.exit(failures.isEmpty() ? 0 : 1);
   }
