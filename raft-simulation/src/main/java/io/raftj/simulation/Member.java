@@ -76,4 +76,7 @@ public interface Member {
 
   /** Starts it again from what its disk kept. */
   void restart();
+
+  /** Releases what it holds (threads, files) at the end of a run; nothing is called after. */
+  void close();
 }

@@ -363,6 +363,18 @@ public final class RawNodeMember implements Member {
   }
 
   @Override
+  public void close() {
+    if (up) {
+      try {
+        storage.close(); // stops the WAL's file pipeline thread
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      up = false;
+    }
+  }
+
+  @Override
   public void restart() {
     if (up) {
       throw new IllegalStateException("member " + Long.toHexString(id) + " is up");

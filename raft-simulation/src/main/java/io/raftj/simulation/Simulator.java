@@ -48,6 +48,12 @@ public final class Simulator {
 
   /** As {@link #runMany(long, long, int, int)}, every world a lease-read one if {@code leaseDrift} > 0. */
   public static List<SimulationFailure> runMany(long from, long count, int threads, int maxFailures, int leaseDrift) {
+    return runMany(from, count, threads, maxFailures, leaseDrift, s -> { });
+  }
+
+  /** As above, handing each passing world's counts to {@code passed} (called from many threads). */
+  public static List<SimulationFailure> runMany(long from, long count, int threads, int maxFailures,
+      int leaseDrift, java.util.function.Consumer<World.Stats> passed) {
     List<SimulationFailure> failures = new ArrayList<>();
     AtomicLong next = new AtomicLong(from);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -72,7 +78,7 @@ public final class Simulator {
               return;
             }
             try {
-              new World(s, scenario(s, leaseDrift)).run();
+              passed.accept(new World(s, scenario(s, leaseDrift)).run());
             } catch (SimulationFailure f) {
               synchronized (failures) {
                 failures.add(f);
@@ -184,7 +190,8 @@ public final class Simulator {
       }
     }
     long t0 = System.nanoTime();
-    List<SimulationFailure> failures = runMany(from, count, threads, maxFailures, leaseDrift);
+    Totals totals = new Totals();
+    List<SimulationFailure> failures = runMany(from, count, threads, maxFailures, leaseDrift, totals::add);
     double secs = (System.nanoTime() - t0) / 1e9;
     for (SimulationFailure f : failures) {
       out.println(f.getMessage());
@@ -194,7 +201,39 @@ public final class Simulator {
     out.println(String.format(Locale.ROOT, "%d seeds from %d on %d threads in %.1f s: %.1f seeds/s, %d failed%s",
         ran, from, threads, secs, ran / secs, failures.size(),
         failures.isEmpty() ? "" : " (first seeds: " + seedsOf(failures) + ")"));
+    out.println(totals);
     System.exit(failures.isEmpty() ? 0 : 1);
+  }
+
+  /** What the passing worlds of a run did, in sum. */
+  private static final class Totals {
+    private final World.Stats sum = new World.Stats();
+    private int worlds;
+    private int maxHeal;
+
+    synchronized void add(World.Stats s) {
+      worlds++;
+      maxHeal = Math.max(maxHeal, s.healSteps);
+      sum.steps += s.steps;
+      sum.crashes += s.crashes;
+      sum.midWriteCrashes += s.midWriteCrashes;
+      sum.restarts += s.restarts;
+      sum.partitions += s.partitions;
+      sum.clockJumps += s.clockJumps;
+      sum.confChanges += s.confChanges;
+      sum.transfers += s.transfers;
+      sum.snapshots += s.snapshots;
+      sum.writesAcked += s.writesAcked;
+      sum.readsServed += s.readsServed;
+      sum.dropped += s.dropped;
+      sum.duplicated += s.duplicated;
+    }
+
+    @Override
+    public synchronized String toString() {
+      return String.format(Locale.ROOT, "%d passing worlds in all: %s; slowest recovery after healing: %d steps",
+          worlds, describe(sum).replaceFirst(" \\(served again [0-9]+ steps after healing\\)", ""), maxHeal);
+    }
   }
 
   private static String seedsOf(List<SimulationFailure> fs) {
@@ -206,9 +245,9 @@ public final class Simulator {
   }
 
   static String describe(World.Stats s) {
-    return String.format(Locale.ROOT, "%d steps, %d crashes (%d inside a write), %d restarts, %d partitions, "
+    return String.format(Locale.ROOT, "%d steps (served again %d steps after healing), %d crashes (%d inside a write), %d restarts, %d partitions, "
         + "%d clock jumps, %d membership changes, %d leader transfers, %d snapshots, %d writes and %d reads "
-        + "answered, %d messages lost, %d duplicated", s.steps, s.crashes + s.midWriteCrashes, s.midWriteCrashes,
+        + "answered, %d messages lost, %d duplicated", s.steps, s.healSteps, s.crashes + s.midWriteCrashes, s.midWriteCrashes,
         s.restarts, s.partitions, s.clockJumps, s.confChanges, s.transfers, s.snapshots, s.writesAcked,
         s.readsServed, s.dropped, s.duplicated);
   }

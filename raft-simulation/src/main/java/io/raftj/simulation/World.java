@@ -62,6 +62,8 @@ public final class World implements MemberListener {
   /** Counts of what a run did. */
   public static final class Stats {
     public int steps;
+    /** Steps from the healing of all faults until the cluster served again. */
+    public int healSteps;
     public int crashes;
     public int midWriteCrashes;
     public int restarts;
@@ -171,6 +173,7 @@ public final class World implements MemberListener {
         }
       }
       stats.steps = (int) Math.min(now, end);
+      stats.healSteps = stats.steps - sc.chaosSteps();
       if (now > end) {
         throw new SafetyViolation("liveness", "no write and read completed within " + HEAL_BOUND
             + " steps after the faults healed (probe write " + history.op(probeWrite) + ", read "
@@ -184,6 +187,14 @@ public final class World implements MemberListener {
       throw new SimulationFailure(seed, sc, now, v.property(), v, trace.lastLines());
     } catch (RuntimeException e) {
       throw new SimulationFailure(seed, sc, now, "crash", e, trace.lastLines());
+    } finally {
+      for (Member m : members) {
+        try {
+          m.close();
+        } catch (RuntimeException ignored) {
+          // the run's outcome is decided; a member that cannot close changes nothing
+        }
+      }
     }
   }
 
