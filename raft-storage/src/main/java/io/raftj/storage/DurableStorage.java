@@ -110,11 +110,20 @@ public final class DurableStorage implements Closeable {
   public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
     WalFs fs = options.fs();
     Path snapDir = dir.resolve(SNAP_DIR);
-    boolean created = !fs.exists(dir);
+    Path abs = dir.toAbsolutePath().normalize();
+    Path highestCreated = null; // the outermost directory this call creates
+    for (Path p = abs; p.getParent() != null && !fs.exists(p); p = p.getParent()) {
+      highestCreated = p;
+    }
     fs.createDirectories(dir);
     fs.createDirectories(snapDir);
-    if (created) {
-      FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
+    // Each directory created is durable only once its parent is fsynced: a new data directory
+    // under new parents would otherwise vanish in a crash, with every save acknowledged in it.
+    for (Path p = abs; highestCreated != null; p = p.getParent()) {
+      FileUtil.fsyncDir(fs, p.getParent());
+      if (p.equals(highestCreated)) {
+        break;
+      }
     }
     FileUtil.fsyncDir(fs, dir);
     DirectoryLock lock = DirectoryLock.acquire(fs, dir);
