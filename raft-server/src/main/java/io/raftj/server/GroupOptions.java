@@ -32,6 +32,9 @@ import java.util.List;
  * @param snapshotBytes applied payload bytes after which a snapshot is taken (0: never by size)
  * @param snapshotCatchUpEntries entries kept in the log behind a snapshot
  * @param operationTimeout the default deadline of proposals, reads and membership changes
+ * @param applyOnLoopThread run the state machine on the group's loop thread instead of an apply
+ *     executor: one thread hand-off less per command, for state machines that never take long
+ *     (a slow one then delays this loop thread's groups: their ticks, heartbeats and replication)
  */
 public record GroupOptions(
     long groupId,
@@ -46,7 +49,8 @@ public record GroupOptions(
     long snapshotEntries,
     long snapshotBytes,
     long snapshotCatchUpEntries,
-    Duration operationTimeout) {
+    Duration operationTimeout,
+    boolean applyOnLoopThread) {
 
   /** Validates every field. */
   public GroupOptions {
@@ -85,7 +89,7 @@ public record GroupOptions(
     }
     return new GroupOptions(
         groupId, list, false, 10, 1, 1 << 20, 512, 65_536, false, 10_000, 64L << 20, 5_000,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), false);
   }
 
   /** A member that joins the existing group {@code groupId}, with the defaults. */
@@ -97,48 +101,55 @@ public record GroupOptions(
   public GroupOptions withJoin(boolean join) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout);
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 
   /** A copy with the election and heartbeat timeouts, in ticks. */
   public GroupOptions withTicks(int electionTicks, int heartbeatTicks) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout);
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 
   /** A copy with the append flow control. */
   public GroupOptions withFlowControl(long maxSizePerMsg, int maxInflightMsgs) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout);
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 
   /** A copy with {@link #maxPendingProposals()} set. */
   public GroupOptions withMaxPendingProposals(int maxPendingProposals) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout);
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 
   /** A copy with {@link #leaseReads()} set. */
   public GroupOptions withLeaseReads(boolean leaseReads) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout);
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 
   /** A copy with the snapshot policy. */
   public GroupOptions withSnapshots(long entries, long bytes, long catchUpEntries) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, entries, bytes, catchUpEntries,
-        operationTimeout);
+        operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with {@link #applyOnLoopThread()} set. */
+  public GroupOptions withApplyOnLoopThread(boolean applyOnLoopThread) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 
   /** A copy with {@link #operationTimeout()} set. */
   public GroupOptions withOperationTimeout(Duration operationTimeout) {
     return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
         maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout);
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
   }
 }

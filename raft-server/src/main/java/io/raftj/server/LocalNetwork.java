@@ -27,6 +27,7 @@ public final class LocalNetwork {
   /** Decides the fate of one batch: return false to drop it. */
   @FunctionalInterface
   public interface Filter {
+    /** Whether {@code batch} reaches its receiver. */
     boolean deliver(MessageBatch batch);
   }
 

@@ -46,6 +46,11 @@ final class LoopWorker {
     return size.get();
   }
 
+  /** The serial executor the worker runs on; other work queued here runs between its runs. */
+  Executor executor() {
+    return executor;
+  }
+
   Outbox outbox() {
     return outbox;
   }

@@ -116,6 +116,11 @@ public final class ManualScheduler implements Scheduler {
     return true;
   }
 
+  /** Runs one task waiting at the current time (the seed picks which); false if none is. */
+  public boolean runNext() {
+    return runOne();
+  }
+
   /** Whether any task is waiting to run at the current time. */
   public synchronized boolean hasReadyTasks() {
     return !ready.isEmpty();

@@ -17,6 +17,7 @@ import java.util.List;
 public record MessageBatch(
     long from, long to, long[] groupIds, List<Message> messages, List<Transport.Heartbeat> heartbeats) {
 
+  /** Checks that every message has its group ID. */
   public MessageBatch {
     if (groupIds.length != messages.size()) {
       throw new IllegalArgumentException(

@@ -4,9 +4,7 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The messages a loop worker's groups produced in one turn, batched per destination server and
@@ -17,8 +15,10 @@ import java.util.Map;
 final class Outbox {
 
   private final long self;
-  private final Map<Long, Pending> byDest = new HashMap<>();
+  /** One entry per destination ever used: few (the servers this one shares groups with). */
+  private Pending[] byDest = new Pending[0];
   private final List<Pending> dirty = new ArrayList<>();
+  private Pending last;
 
   Outbox(long self) {
     this.self = self;
@@ -41,15 +41,24 @@ final class Outbox {
   }
 
   private Pending pending(long to) {
-    Pending p = byDest.get(to);
-    if (p == null) {
-      p = new Pending(to);
-      byDest.put(to, p);
-    }
+    Pending p = last != null && last.to == to ? last : find(to);
+    last = p;
     if (!p.dirty) {
       p.dirty = true;
       dirty.add(p);
     }
+    return p;
+  }
+
+  private Pending find(long to) {
+    for (Pending p : byDest) {
+      if (p.to == to) {
+        return p;
+      }
+    }
+    Pending p = new Pending(to);
+    byDest = Arrays.copyOf(byDest, byDest.length + 1);
+    byDest[byDest.length - 1] = p;
     return p;
   }
 

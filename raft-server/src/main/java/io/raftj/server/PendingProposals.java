@@ -38,7 +38,7 @@ final class PendingProposals {
     if (queue.isEmpty() || ordered && queue.peekFirst().index() > index) {
       return List.of();
     }
-    List<PendingProposal> out = new ArrayList<>();
+    List<PendingProposal> out = new ArrayList<>(Math.min(queue.size(), 256));
     if (ordered) {
       while (!queue.isEmpty() && queue.peekFirst().index() <= index) {
         out.add(queue.pollFirst());

@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * batches, one {@link Transport} carries all their traffic, a storage executor group-commits
  * their writes and apply executors drive their {@link StateMachine}s. Thread-safe.
  *
+ * <!-- snippet: raft-server/src/test/java/io/raftj/server/QuickStartTest.java -->
  * <pre>{@code
- * RaftServer server = RaftServer.builder(1, transport).dataDir(dir).build();
- * RaftGroup group = server.createGroup(GroupOptions.of(7, 1, 2, 3), new MyStateMachine());
- * group.propose(command).thenAccept(applied -> ...);
+ * RaftServer server = RaftServer.builder(id, network.transport(id)).build();
+ * RaftGroup group = server.createGroup(GroupOptions.of(42, 1, 2, 3), new Counter());
+ * // ...
+ * Applied applied = leader.propose(ByteString.copyFromUtf8("5")).get();
  * }</pre>
  *
  * <p>The server's ID is its members' Raft node ID in every group it hosts, and the address the
@@ -145,7 +147,9 @@ public final class RaftServer implements AutoCloseable {
           worker = w;
         }
       }
-      Executor applyExecutor = applyExecutors[nextApply++ % applyExecutors.length];
+      Executor applyExecutor = options.applyOnLoopThread()
+          ? worker.executor()
+          : applyExecutors[nextApply++ % applyExecutors.length];
       GroupRunner runner = new GroupRunner(this, options, worker);
       GroupLog log;
       SnapshotStore store;
@@ -154,6 +158,7 @@ public final class RaftServer implements AutoCloseable {
         store = new MemorySnapshotStore();
       } else {
         Path dir = groupDir(options.groupId());
+        DurableDirs.create(fs, dir.resolve("sm"));
         DurableStorage ds = DurableStorage.open(dir.resolve("raft"),
             DurableStorageOptions.DEFAULT.withFs(fs).withWalSegmentSizeBytes(walSegmentBytes)
                 .withSnapshotCatchUpEntries(options.snapshotCatchUpEntries()));

@@ -57,6 +57,29 @@ final class RaftServerTest {
   }
 
   @Test
+  void applyOnLoopThread_givesTheSameResults_andSnapshotsStillCatchUpAFollower() throws Exception {
+    SimCluster c = threeMembers(15, GroupOptions.of(7, 1, 2, 3).withApplyOnLoopThread(true)
+        .withSnapshots(20, 0, 5));
+    long leader = c.awaitLeader(7);
+    long lagging = leader == 3 ? 2 : 3;
+    c.network.isolate(lagging);
+    RaftGroup g = c.servers.get(leader).group(7);
+    List<CompletableFuture<Applied>> fs = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      fs.add(g.propose(cmd("c" + i)));
+    }
+    List<Applied> out = c.await(fs, 50);
+    for (int i = 0; i < out.size(); i++) {
+      assertThat(out.get(i).result()).isEqualTo(i);
+    }
+    c.network.heal();
+    assertThat(c.runUntil(() -> c.machine(lagging, 7).commands.size() == 100, 100)).isTrue();
+    assertThat(c.machine(lagging, 7).restores).isPositive();
+    CompletableFuture<Object> all = c.servers.get(lagging).group(7).read("all", ReadPolicy.LOCAL);
+    assertThat(c.await(List.of(all), 5).get(0)).isEqualTo(c.machine(leader, 7).commands);
+  }
+
+  @Test
   void proposalOnFollower_failsWithTheLeaderAsHint() throws Exception {
     SimCluster c = threeMembers(2, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);

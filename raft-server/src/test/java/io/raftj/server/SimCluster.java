@@ -23,6 +23,8 @@ final class SimCluster {
   private final Scheduler serverScheduler;
   final LocalNetwork network;
   final Map<Long, RaftServer> servers = new HashMap<>();
+  /** The file system each server's data directory is on, when not the real one. */
+  final Map<Long, io.raftj.wal.WalFs> fs = new HashMap<>();
   final Map<Long, Map<Long, LogStateMachine>> machines = new HashMap<>();
   private final long seed;
   private final Path dataDir;
@@ -59,6 +61,9 @@ final class SimCluster {
         .applyThreads(1);
     if (dataDir != null) {
       b.dataDir(dataDir.resolve("s" + id)).walSegmentBytes(1 << 20);
+      if (fs.containsKey(id)) {
+        b.fs(fs.get(id));
+      }
     }
     RaftServer s = tweak.apply(b).build();
     servers.put(id, s);

@@ -42,6 +42,7 @@ public final class ProgressMap {
     return size;
   }
 
+  /** Whether no peer is tracked. */
   public boolean isEmpty() {
     return size == 0;
   }
