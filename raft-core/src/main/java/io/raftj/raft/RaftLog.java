@@ -404,7 +404,12 @@ final class RaftLog {
 
   /** See {@link Unstable#stableTo}. */
   void stableTo(EntryId id) {
-    unstable.stableTo(id);
+    unstable.stableTo(id.term(), id.index());
+  }
+
+  /** See {@link Unstable#stableTo}; the entry is given as its term and index. */
+  void stableTo(long term, long index) {
+    unstable.stableTo(term, index);
   }
 
   /** See {@link Unstable#stableSnapTo}. */
@@ -422,13 +427,18 @@ final class RaftLog {
 
   /** The ID of the last entry of the log. */
   EntryId lastEntryID() {
+    return new EntryId(lastTerm(), lastIndex());
+  }
+
+  /** The term of the last entry of the log: {@link #lastEntryID()} without the record. */
+  long lastTerm() {
     long index = lastIndex();
     long t = termOrError(index);
     if (t < 0) {
       logger.panicf(
           "unexpected error when getting the last term at %d: %v", index, termError(t));
     }
-    return new EntryId(t, index);
+    return t;
   }
 
   /**
@@ -514,8 +524,12 @@ final class RaftLog {
 
   /** True if this log has the entry {@code id}. */
   boolean matchTerm(EntryId id) {
-    long t = termOrError(id.index());
-    return t >= 0 && t == id.term();
+    return matchTerm(id.term(), id.index());
+  }
+
+  private boolean matchTerm(long term, long index) {
+    long t = termOrError(index);
+    return t >= 0 && t == term;
   }
 
   /**
@@ -525,8 +539,13 @@ final class RaftLog {
    * @return true if the commit index moved
    */
   boolean maybeCommit(EntryId at) {
-    if (at.term() != 0 && at.index() > committed && matchTerm(at)) {
-      commitTo(at.index());
+    return maybeCommit(at.term(), at.index());
+  }
+
+  /** {@link #maybeCommit(EntryId)} without the record, for the leader's commit path. */
+  boolean maybeCommit(long term, long index) {
+    if (term != 0 && index > committed && matchTerm(term, index)) {
+      commitTo(index);
       return true;
     }
     return false;
