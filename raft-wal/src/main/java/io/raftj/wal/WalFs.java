@@ -12,8 +12,8 @@ import java.util.List;
  * etcd's {@code client/pkg/fileutil}.
  *
  * <p>Production code uses {@link #nio()}, which {@link WalOptions#DEFAULT} holds. The interface
- * is public so that tests can substitute a layer that simulates crashes (the raft-wal test jar
- * ships {@code CrashFs}, which forgets unsynced writes and tears the last one), and so that a host
+ * is public so that tests can substitute a layer that simulates crashes ({@link CrashFs}, which
+ * forgets unsynced writes and tears the last one), and so that a host
  * can put the log on a file system of its own (an in-memory one, or one that injects faults or
  * counts I/O). An implementation must honour the durability contract the WAL relies on: data
  * written to a file is durable once {@link WalFile#force} returns, and a directory's entries
