@@ -121,8 +121,8 @@ public final class DurableStorage implements Closeable {
     Path snapDir = dir.resolve(SNAP_DIR);
     DirectoryLock lock;
     try {
-      FileUtil.createDirsDurably(fs, dir); // first: a file in its place is named as such
-      FileUtil.createDirsDurably(fs, snapDir);
+      fs.createDirectoriesDurably(dir); // first: a file in its place is named as such
+      fs.createDirectoriesDurably(snapDir);
       FileUtil.fsyncDir(fs, dir);
       lock = DirectoryLock.acquire(fs, dir);
     } catch (FileSystemException e) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 
@@ -58,23 +57,6 @@ final class FileUtil {
    */
   static void fsyncDir(WalFs fs, Path dir) throws IOException {
     fs.syncDir(dir);
-  }
-
-  /**
-   * Creates {@code dir} and its missing ancestors and fsyncs the parent of each one created, top
-   * down: a directory entry is durable only once its parent is synced, so a new data directory
-   * under new parents would otherwise vanish in a crash with every save acknowledged in it.
-   */
-  static void createDirsDurably(WalFs fs, Path dir) throws IOException {
-    ArrayDeque<Path> missing = new ArrayDeque<>();
-    Path p = dir.toAbsolutePath().normalize();
-    for (; p.getParent() != null && !fs.exists(p); p = p.getParent()) {
-      missing.push(p);
-    }
-    fs.createDirectories(dir);
-    for (Path created : missing) {
-      fsyncDir(fs, created.getParent());
-    }
   }
 
   /** Deletes {@code file} if it exists; returns whether it did. */

@@ -40,6 +40,23 @@ public interface WalFs {
    */
   void createDirectories(Path dir) throws IOException;
 
+  /**
+   * Creates {@code dir} and its missing ancestors and fsyncs the parent of each one created, top
+   * down: a directory entry is durable only once its parent is synced, so a new data directory
+   * under new parents would otherwise vanish in a crash with every save acknowledged in it.
+   */
+  default void createDirectoriesDurably(Path dir) throws IOException {
+    java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath().normalize(); p.getParent() != null && !exists(p);
+        p = p.getParent()) {
+      missing.push(p);
+    }
+    createDirectories(dir);
+    for (Path created : missing) {
+      syncDir(created.getParent());
+    }
+  }
+
   /** Removes {@code path} and everything below it; nothing happens if it does not exist. */
   void deleteRecursively(Path path) throws IOException;
 
