@@ -1,6 +1,7 @@
 package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageOrBuilder;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -15,7 +16,8 @@ import java.util.Iterator;
  * {@code +}, {@code #} and a width. Go's {@code uint64} is Java's {@code long}, so a {@link Long}
  * prints unsigned under {@code %d}, {@code %v} and {@code %x}; {@code Integer} prints signed as Go's
  * {@code int} does. Collections and arrays print as Go slices ({@code [1 2 3]}); byte strings
- * print as text under {@code %s}, as hex under {@code %x}, and quoted under {@code %q}.
+ * print as text under {@code %s}, as hex under {@code %x}, and quoted under {@code %q}; protobuf
+ * messages print in Go's compact one-line text form ({@code voters:1 voters:2 auto_leave:false}).
  */
 public final class GoFormat {
 
@@ -192,6 +194,10 @@ public final class GoFormat {
       }
       return sb.append(']').toString();
     }
+    if (arg instanceof MessageOrBuilder) {
+      // Go prints a protobuf message under %v in its compact one-line text form.
+      return ProtoText.compact((MessageOrBuilder) arg);
+    }
     if (arg instanceof Throwable) {
       String message = ((Throwable) arg).getMessage();
       return message != null ? message : arg.toString();
@@ -211,7 +217,7 @@ public final class GoFormat {
         cp = b;
         len = 1;
       } else {
-        len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+        len = utf8Length(b);
         cp = decode(bytes, i, len);
         if (cp < 0) {
           sb.append("\\x").append(hexByte(b));
@@ -225,7 +231,16 @@ public final class GoFormat {
     return sb.append('"').toString();
   }
 
-  private static int decode(byte[] bytes, int at, int len) {
+  /** The length a UTF-8 sequence led by byte {@code b} (at least 0x80) claims, or 0. */
+  static int utf8Length(int b) {
+    return b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+  }
+
+  /**
+   * The code point of the {@code len}-byte UTF-8 sequence at {@code at}, or -1 when it is not
+   * valid UTF-8 (truncated, overlong, a surrogate or beyond U+10FFFF).
+   */
+  static int decode(byte[] bytes, int at, int len) {
     if (len == 0 || at + len > bytes.length) {
       return -1;
     }

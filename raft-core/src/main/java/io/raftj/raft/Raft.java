@@ -17,6 +17,7 @@ import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.tracker.Inflights;
 import io.raftj.raft.tracker.Progress;
@@ -208,7 +209,7 @@ public final class Raft {
   private void assertConfStatesEquivalent(ConfState cs1, ConfState cs2) {
     String err = ConfStates.equivalenceError(cs1, cs2);
     if (err != null) {
-      logger.panicf("%s", err);
+      throw Invariants.panic(logger, "%s", err);
     }
   }
 
@@ -248,11 +249,11 @@ public final class Raft {
         || t == MessageType.MsgPreVoteResp) {
       if (m.getTerm() == 0) {
         // Vote messages carry the term of the (future) election, which may differ from ours.
-        logger.panicf("term should be set when sending %s", t);
+        throw Invariants.panic(logger, "term should be set when sending %s", t);
       }
     } else {
       if (m.getTerm() != 0) {
-        logger.panicf("term should not be set when sending %s (was %d)", t, m.getTerm());
+        throw Invariants.panic(logger, "term should not be set when sending %s (was %d)", t, m.getTerm());
       }
       // Proposals and read-index requests are forwarded as local messages, without a term.
       if (t != MessageType.MsgProp && t != MessageType.MsgReadIndex) {
@@ -265,7 +266,7 @@ public final class Raft {
       msgsAfterAppend.add(msg);
     } else {
       if (msg.getTo() == id) {
-        logger.panicf("message should not be self-addressed when sending %s", t);
+        throw Invariants.panic(logger, "message should not be self-addressed when sending %s", t);
       }
       msgs.add(msg);
     }
@@ -613,7 +614,7 @@ public final class Raft {
     traceNodeEvent("BecomeLeader");
     // The empty entry commits everything from earlier terms once it commits (Raft §5.4.2).
     if (!appendEntry(List.of(Entry.getDefaultInstance()))) {
-      logger.panicf("empty entry was dropped");
+      throw Invariants.panic(logger, "empty entry was dropped");
     }
     logger.infof("%x became leader at term %d", id, term);
   }
@@ -663,7 +664,7 @@ public final class Raft {
             return true;
           });
     } catch (StorageException e) {
-      logger.panicf("error scanning unapplied entries [%d, %d): %v", lo, hi, e);
+      throw Invariants.panic(logger, "error scanning unapplied entries [%d, %d): %v", lo, hi, e);
     }
     return found[0];
   }
@@ -996,7 +997,7 @@ public final class Raft {
   /** The leader's handling of a proposal: checks, conf-change validation, append, broadcast. */
   private void stepLeaderProp(Message m) {
     if (m.getEntriesCount() == 0) {
-      logger.panicf("%x stepped empty MsgProp", id);
+      throw Invariants.panic(logger, "%x stepped empty MsgProp", id);
     }
     if (trk.progress().get(id) == null) {
       // Removed from the configuration while leader (without stepDownOnRemoval).
@@ -1330,7 +1331,8 @@ public final class Raft {
   }
 
   void handleSnapshot(Message m) {
-    Snapshot s = m.getSnapshot();
+    // etcd completes the snapshot's metadata first; its presence shows in the lines below.
+    Snapshot s = Presence.ensure(m.getSnapshot());
     long sindex = s.getMetadata().getIndex();
     long sterm = s.getMetadata().getTerm();
     if (restore(s)) {
@@ -1361,7 +1363,7 @@ public final class Raft {
     }
 
     // A snapshot without us in its configuration would leave us in limbo.
-    ConfState cs = s.getMetadata().getConfState();
+    ConfState cs = Presence.ensure(s.getMetadata().getConfState());
     boolean found =
         contains(cs.getVotersList(), id) || contains(cs.getLearnersList(), id) || contains(cs.getVotersOutgoingList(), id);
     if (!found) {
@@ -1501,8 +1503,7 @@ public final class Raft {
   /** Loads a persisted hard state. */
   void loadState(HardState hs) {
     if (hs.getCommit() < raftLog.committed() || hs.getCommit() > raftLog.lastIndex()) {
-      logger.panicf(
-          "%x state.commit %d is out of range [%d, %d]", id, hs.getCommit(), raftLog.committed(), raftLog.lastIndex());
+      throw Invariants.panic(logger, "%x state.commit %d is out of range [%d, %d]", id, hs.getCommit(), raftLog.committed(), raftLog.lastIndex());
     }
     raftLog.setCommitted(hs.getCommit());
     term = hs.getTerm();

@@ -158,12 +158,11 @@ final class RaftLog {
     long ci = findConflict(ents);
     if (ci != 0) {
       if (ci <= this.committed) {
-        logger.panicf(
-            "entry %d conflict with committed entry [committed(%d)]", ci, this.committed);
+        throw Invariants.panic(logger, "entry %d conflict with committed entry [committed(%d)]", ci, this.committed);
       }
       long offset = a.prev().index() + 1;
       if (ci - offset > ents.size()) {
-        logger.panicf("index, %d, is out of range [%d]", ci - offset, ents.size());
+        throw Invariants.panic(logger, "index, %d, is out of range [%d]", ci - offset, ents.size());
       }
       append(ents.subList((int) (ci - offset), ents.size()));
     }
@@ -183,7 +182,7 @@ final class RaftLog {
     }
     long after = ents.get(0).getIndex() - 1;
     if (Long.compareUnsigned(after, committed) < 0) {
-      logger.panicf("after(%d) is out of range [committed(%d)]", after, committed);
+      throw Invariants.panic(logger, "after(%d) is out of range [committed(%d)]", after, committed);
     }
     unstable.truncateAndAppend(ents);
     return lastIndex();
@@ -270,15 +269,13 @@ final class RaftLog {
     }
     long maxSize = maxApplyingEntsSize - applyingEntsSize;
     if (maxSize == 0) {
-      logger.panicf(
-          "applying entry size (%d-%d)=%d not positive",
+      throw Invariants.panic(logger, "applying entry size (%d-%d)=%d not positive",
           maxApplyingEntsSize, applyingEntsSize, maxSize);
     }
     try {
       return slice(lo, hi, maxSize);
     } catch (CompactedException e) {
-      logger.panicf("unexpected error when getting unapplied entries (%v)", e);
-      throw e;
+      throw Invariants.panic(logger, "unexpected error when getting unapplied entries (%v)", e);
     }
   }
 
@@ -351,8 +348,7 @@ final class RaftLog {
     // Unsigned, as in Go: tocommit may come straight from a message.
     if (Long.compareUnsigned(committed, tocommit) < 0) {
       if (Long.compareUnsigned(lastIndex(), tocommit) < 0) {
-        logger.panicf(
-            "tocommit(%d) is out of range [lastIndex(%d)]. "
+        throw Invariants.panic(logger, "tocommit(%d) is out of range [lastIndex(%d)]. "
                 + "Was the raft log corrupted, truncated, or lost?",
             tocommit, lastIndex());
       }
@@ -368,8 +364,7 @@ final class RaftLog {
    */
   void appliedTo(long i, long size) {
     if (committed < i || i < applied) {
-      logger.panicf(
-          "applied(%d) is out of range [prevApplied(%d), committed(%d)]", i, applied, committed);
+      throw Invariants.panic(logger, "applied(%d) is out of range [prevApplied(%d), committed(%d)]", i, applied, committed);
     }
     applied = i;
     applying = Math.max(applying, i);
@@ -390,8 +385,7 @@ final class RaftLog {
    */
   void acceptApplying(long i, long size, boolean allowUnstable) {
     if (committed < i) {
-      logger.panicf(
-          "applying(%d) is out of range [prevApplying(%d), committed(%d)]", i, applying, committed);
+      throw Invariants.panic(logger, "applying(%d) is out of range [prevApplying(%d), committed(%d)]", i, applying, committed);
     }
     applying = i;
     applyingEntsSize += size;
@@ -425,8 +419,7 @@ final class RaftLog {
     long index = lastIndex();
     long t = termOrError(index);
     if (t < 0) {
-      logger.panicf(
-          "unexpected error when getting the last term at %d: %v", index, termError(t));
+      throw Invariants.panic(logger, "unexpected error when getting the last term at %d: %v", index, termError(t));
     }
     return new EntryId(t, index);
   }
@@ -583,8 +576,7 @@ final class RaftLog {
     try {
       ents = storage.entries(lo, cut, maxSize);
     } catch (UnavailableException e) {
-      logger.panicf("entries[%d:%d) is unavailable from storage", lo, cut);
-      throw e;
+      throw Invariants.panic(logger, "entries[%d:%d) is unavailable from storage", lo, cut);
     }
     if (hi <= unstableOffset) {
       return ents;
@@ -616,7 +608,7 @@ final class RaftLog {
    */
   void mustCheckOutOfBounds(long lo, long hi) {
     if (lo > hi) {
-      logger.panicf("invalid slice %d > %d", lo, hi);
+      throw Invariants.panic(logger, "invalid slice %d > %d", lo, hi);
     }
     long fi = firstIndex();
     if (lo < fi) {
@@ -624,7 +616,7 @@ final class RaftLog {
     }
     long length = lastIndex() + 1 - fi;
     if (hi > fi + length) {
-      logger.panicf("slice[%d,%d) out of bound [%d,%d]", lo, hi, fi, lastIndex());
+      throw Invariants.panic(logger, "slice[%d,%d) out of bound [%d,%d]", lo, hi, fi, lastIndex());
     }
   }
 }

@@ -329,7 +329,7 @@ public final class RawNode {
     }
     if (!asyncStorageWrites) {
       if (!stepsOnAdvance.isEmpty()) {
-        r.logger.panicf("two accepted Ready structs without call to Advance");
+        throw Invariants.panic(r.logger, "two accepted Ready structs without call to Advance");
       }
       for (Message m : r.msgsAfterAppend) {
         if (m.getTo() == r.id) {
@@ -399,7 +399,7 @@ public final class RawNode {
    */
   public void advance(Ready rd) {
     if (asyncStorageWrites) {
-      raft.logger.panicf("Advance must not be called when using AsyncStorageWrites");
+      throw Invariants.panic(raft.logger, "Advance must not be called when using AsyncStorageWrites");
     }
     for (int i = 0; i < stepsOnAdvance.size(); i++) {
       try {

@@ -315,11 +315,11 @@ final class Unstable {
   /** Checks {@code offset <= lo <= hi <= offset + len}. */
   private void mustCheckOutOfBounds(long lo, long hi) {
     if (lo > hi) {
-      logger.panicf("invalid unstable.slice %d > %d", lo, hi);
+      throw Invariants.panic(logger, "invalid unstable.slice %d > %d", lo, hi);
     }
     long upper = offset + len;
     if (lo < offset || hi > upper) {
-      logger.panicf("unstable.slice[%d,%d) out of bound [%d,%d]", lo, hi, offset, upper);
+      throw Invariants.panic(logger, "unstable.slice[%d,%d) out of bound [%d,%d]", lo, hi, offset, upper);
     }
   }
 }

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
@@ -150,7 +151,9 @@ final class MemoryStorageTest {
     ConfState cs = ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).build();
     Snapshot snap = s.createSnapshot(c.i(), cs, ByteString.copyFromUtf8("data"));
     assertThat(snap).isEqualTo(c.want());
-    assertThat(s.snapshot()).isEqualTo(c.want());
+    // As etcd's Snapshot(), the stored snapshot comes back with auto_leave present.
+    assertThat(s.snapshot()).isEqualTo(Presence.ensure(c.want()));
+    assertThat(s.snapshot().getMetadata().getConfState().hasAutoLeave()).isTrue();
   }
 
   @Test

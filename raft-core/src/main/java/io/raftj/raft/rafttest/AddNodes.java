@@ -7,6 +7,7 @@ import io.raftj.raft.Raft;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.ReadOnlyOption;
 import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.ArrayList;
@@ -152,6 +153,7 @@ final class AddNodes {
    * unless it is empty.
    */
   static void addNodes(InteractionEnv env, int n, Consumer<Config> configure, Snapshot snap) {
+    snap = Presence.ensure(snap);
     ConfState cs = snap.getMetadata().getConfState();
     boolean bootstrap = snap.getMetadata().getIndex() != 0
         || cs.getVotersCount() > 0
