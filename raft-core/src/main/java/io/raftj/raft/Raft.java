@@ -262,7 +262,16 @@ public final class Raft {
     }
     Message msg = m.build();
     if (t == MessageType.MsgAppResp || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVoteResp) {
-      // These acknowledge state that must be durable first; they may be addressed to self.
+      // Acknowledgements wait for the disk. Each one promises something about this node's durable
+      // state: "I hold entries up to Index" (MsgAppResp), "I voted for you in this term"
+      // (MsgVoteResp; a pre-vote response is held back with it, as etcd does). Sent before the
+      // entries or the vote are fsynced, a crash would break the promise: the leader may count a
+      // copy of an entry that no longer exists towards a quorum and commit it on too few disks,
+      // or this node may vote twice in one term after a restart and elect two leaders. So they
+      // leave only once the Ready that holds the state is persisted (Ready.messages, or the
+      // responses of MsgStorageAppend with async writes). They may be addressed to self: the
+      // leader's own append and a candidate's own vote count only once durable, too.
+      // See docs/messages.md ("Which messages wait for the disk") and docs/ready-loop.md.
       msgsAfterAppend.add(msg);
     } else {
       if (msg.getTo() == id) {
@@ -733,8 +742,10 @@ public final class Raft {
    * acknowledgements here, the rest in the role's step function.
    *
    * @throws ProposalDroppedException if {@code m} is a proposal that was dropped
+   * @throws IllegalArgumentException if {@code m} carries a negative term or index
    */
   void step(Message m) {
+    TermsAndIndexes.check(m);
     traceReceiveMessage(m);
     long mterm = m.getTerm();
     MessageType type = m.getType();
@@ -1073,9 +1084,23 @@ public final class Raft {
     pr.setRecentActive(true);
 
     if (m.getReject()) {
-      // The follower's log does not match at m.Index. Its hint (index, term) names the last entry
-      // at or below m.Index whose term is <= m.LogTerm on its side; we look for the same on ours,
-      // skipping whole divergent terms at once (fast log rejection).
+      // The follower's log does not match at m.Index. Its hint is (RejectHint, LogTerm): the last
+      // entry at or below m.Index whose term is at most the term we sent, and that term, on its
+      // side. Probing one index at a time from there would cost a round trip per divergent entry,
+      // which after a long partition means hours. Instead, the leader skips every index where it
+      // already knows a probe must fail (fast log rejection):
+      //
+      //   index        1 2 3 4 5 6 7 8
+      //   term (L)     1 2 2 4 4 4 4 4        leader probes at (8, 4)
+      //   term (F)     1 2 2 3 3 3            follower rejects with hint (6, 3)
+      //
+      // At indexes 6, 5 and 4 the leader's term is 4 > 3. A probe there could succeed only if the
+      // follower had term 4 at that index, but the follower has term 3 at index 6, and terms never
+      // decrease along a log, so it has at most 3 at 4..6. findConflictByTerm(6, 3) on the leader
+      // returns the last index whose term is <= 3: index 3, where the next probe succeeds. At
+      // most one probe per term in the leader's log. The follower does the mirror-image search
+      // before it answers (handleAppendEntries), which helps when its divergent tail has the
+      // higher terms. See docs/raft-log.md ("Finding where two logs match").
       logger.debugf(
           "%x received MsgAppResp(rejected, hint: (index %d, term %d)) from %x for index %d",
           id, m.getRejectHint(), m.getLogTerm(), from, m.getIndex());

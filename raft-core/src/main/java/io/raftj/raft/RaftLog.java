@@ -34,9 +34,6 @@ final class RaftLog {
     boolean visit(List<Entry> ents);
   }
 
-  /* Outcomes of termOrError besides a term; terms are never negative. */
-  private static final long TERM_COMPACTED = -1L;
-  private static final long TERM_UNAVAILABLE = -2L;
 
   /** All stable entries since the last snapshot. */
   private final Storage storage;
@@ -181,7 +178,7 @@ final class RaftLog {
       return lastIndex();
     }
     long after = ents.get(0).getIndex() - 1;
-    if (Long.compareUnsigned(after, committed) < 0) {
+    if (after < committed) {
       throw Invariants.panic(logger, "after(%d) is out of range [committed(%d)]", after, committed);
     }
     unstable.truncateAndAppend(ents);
@@ -198,12 +195,12 @@ final class RaftLog {
     for (int i = 0, n = ents.size(); i < n; i++) {
       Entry e = ents.get(i);
       long index = e.getIndex();
-      long ourTerm = termOrError(index);
-      if (ourTerm < 0 || ourTerm != e.getTerm()) {
+      long ourTerm = knownTerm(index);
+      if (ourTerm == Unstable.NOT_FOUND || ourTerm != e.getTerm()) {
         if (index <= lastIndex()) {
           logger.infof(
               "found conflict at index %d [existing term: %d, conflicting term: %d]",
-              index, Math.max(ourTerm, 0), e.getTerm());
+              index, ourTerm == Unstable.NOT_FOUND ? 0 : ourTerm, e.getTerm());
         }
         return index;
       }
@@ -221,12 +218,12 @@ final class RaftLog {
    */
   EntryId findConflictByTerm(long index, long term) {
     for (; index != 0; index--) {
-      long ourTerm = termOrError(index);
-      if (ourTerm < 0) {
+      long ourTerm = knownTerm(index);
+      if (ourTerm == Unstable.NOT_FOUND) {
         // Compacted or unavailable: it may match, so stop here with an unknown term.
         return new EntryId(0, index);
       }
-      if (Long.compareUnsigned(ourTerm, term) <= 0) {
+      if (ourTerm <= term) {
         return new EntryId(ourTerm, index);
       }
     }
@@ -346,8 +343,8 @@ final class RaftLog {
    */
   void commitTo(long tocommit) {
     // Unsigned, as in Go: tocommit may come straight from a message.
-    if (Long.compareUnsigned(committed, tocommit) < 0) {
-      if (Long.compareUnsigned(lastIndex(), tocommit) < 0) {
+    if (committed < tocommit) {
+      if (lastIndex() < tocommit) {
         throw Invariants.panic(logger, "tocommit(%d) is out of range [lastIndex(%d)]. "
                 + "Was the raft log corrupted, truncated, or lost?",
             tocommit, lastIndex());
@@ -417,9 +414,9 @@ final class RaftLog {
   /** The ID of the last entry of the log. */
   EntryId lastEntryID() {
     long index = lastIndex();
-    long t = termOrError(index);
-    if (t < 0) {
-      throw Invariants.panic(logger, "unexpected error when getting the last term at %d: %v", index, termError(t));
+    long t = knownTerm(index);
+    if (t == Unstable.NOT_FOUND) {
+      throw Invariants.panic(logger, "unexpected error when getting the last term at %d: %v", index, missingTerm(index));
     }
     return new EntryId(t, index);
   }
@@ -432,42 +429,47 @@ final class RaftLog {
    * @throws UnavailableException if {@code i} is after it
    */
   long term(long i) {
-    long t = termOrError(i);
-    if (t < 0) {
-      throw termError(t);
+    long t = knownTerm(i);
+    if (t == Unstable.NOT_FOUND) {
+      throw missingTerm(i);
     }
     return t;
   }
 
   /** {@link #term}, with 0 for a compacted or unavailable entry. */
   long zeroTermOnOutOfBounds(long i) {
-    return Math.max(termOrError(i), 0);
+    long t = knownTerm(i);
+    return t == Unstable.NOT_FOUND ? 0 : t;
   }
 
-  /* term(i) without exceptions for the expected misses, for the per-entry paths. */
-  private long termOrError(long i) {
+  /**
+   * {@link #term} for the per-entry paths, which only ask whether the term is known: the term, or
+   * {@link Unstable#NOT_FOUND} (Go's {@code ok == false}) when entry {@code i} is compacted or
+   * beyond the end. {@link #missingTerm} tells which, when a caller needs to.
+   */
+  private long knownTerm(long i) {
     // The unstable log first, before computing the valid range, which may reach into Storage.
     long t = unstable.maybeTerm(i);
     if (t != Unstable.NOT_FOUND) {
       return t;
     }
-    if (Long.compareUnsigned(i + 1, firstIndex()) < 0) {
-      return TERM_COMPACTED;
-    }
-    if (Long.compareUnsigned(i, lastIndex()) > 0) {
-      return TERM_UNAVAILABLE;
+    // The entry before the first is compacted, but its term is kept for matching.
+    if (i < firstIndex() - 1 || i > lastIndex()) {
+      return Unstable.NOT_FOUND;
     }
     try {
       return storage.term(i);
-    } catch (CompactedException e) {
-      return TERM_COMPACTED;
-    } catch (UnavailableException e) {
-      return TERM_UNAVAILABLE;
+    } catch (CompactedException | UnavailableException e) {
+      return Unstable.NOT_FOUND;
     }
   }
 
-  private static StorageException termError(long t) {
-    return t == TERM_COMPACTED ? CompactedException.INSTANCE : UnavailableException.INSTANCE;
+  /**
+   * Why {@link #knownTerm} found no term for {@code i}: compacted if it is before the valid range
+   * now (a compaction that raced with the lookup shows here too), otherwise unavailable.
+   */
+  private StorageException missingTerm(long i) {
+    return i < firstIndex() - 1 ? CompactedException.INSTANCE : UnavailableException.INSTANCE;
   }
 
   /**
@@ -501,14 +503,13 @@ final class RaftLog {
    */
   boolean isUpToDate(EntryId their) {
     EntryId our = lastEntryID();
-    int byTerm = Long.compareUnsigned(their.term(), our.term());
-    return byTerm > 0 || byTerm == 0 && Long.compareUnsigned(their.index(), our.index()) >= 0;
+    return their.term() > our.term() || their.term() == our.term() && their.index() >= our.index();
   }
 
   /** True if this log has the entry {@code id}. */
   boolean matchTerm(EntryId id) {
-    long t = termOrError(id.index());
-    return t >= 0 && t == id.term();
+    long t = knownTerm(id.index());
+    return t != Unstable.NOT_FOUND && t == id.term();
   }
 
   /**

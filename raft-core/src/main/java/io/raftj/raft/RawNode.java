@@ -66,10 +66,13 @@ public final class RawNode {
   }
 
   /**
-   * Advances only the election timer, for quiesced groups whose leader skips heartbeats.
-   * Deprecated in etcd: prefer {@link #tick()}; a quiesced follower must still be woken with
-   * ticks before its election timeout.
+   * Advances only the election timer, for quiesced groups whose leader skips heartbeats. It
+   * bypasses the state machine's own tick handling (no heartbeats, no elections, no check-quorum),
+   * so a quiesced follower must still be woken with {@link #tick()} before its election timeout.
+   *
+   * @deprecated etcd deprecates {@code TickQuiesced} and will remove it; use {@link #tick()}.
    */
+  @Deprecated
   public void tickQuiesced() {
     raft.electionElapsed++;
   }
@@ -110,7 +113,8 @@ public final class RawNode {
   /**
    * Steps a message received from a peer (or from the local storage threads).
    *
-   * @throws IllegalArgumentException if {@code m} is a local message from outside
+   * @throws IllegalArgumentException if {@code m} is a local message from outside, or carries a
+   *     term or index above 2^63-1 (terms and indexes are never negative here)
    * @throws StepPeerNotFoundException if {@code m} is a response from an unknown peer
    * @throws ProposalDroppedException if {@code m} is a proposal that was dropped
    */
@@ -217,9 +221,15 @@ public final class RawNode {
 
   /**
    * True if the hard state must be synced to disk before the Ready's messages are sent: there
-   * are entries, or the term or vote changed. A commit-index change alone need not be.
+   * are entries, or the term or vote changed. A commit-index change alone need not be (a lost
+   * commit index is learned again from the leader). The rule storage layers apply to each
+   * {@code Ready}; mirrors {@code MustSync} in etcd's {@code rawnode.go}.
+   *
+   * @param st the hard state about to be persisted
+   * @param prevst the hard state persisted last
+   * @param entsnum how many entries are persisted with it
    */
-  static boolean mustSync(HardState st, HardState prevst, int entsnum) {
+  public static boolean mustSync(HardState st, HardState prevst, int entsnum) {
     return mustSync(st.getTerm(), st.getVote(), prevst, entsnum);
   }
 

@@ -49,7 +49,8 @@ final class ReadOnly implements AckedIndexer {
     if (ctx != null && ctx.size() >= Long.BYTES) {
       long count = ctx.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong();
       Long prev = acks.get(from);
-      if (prev == null || Long.compareUnsigned(count, prev) > 0) {
+      // The count comes off the wire: a negative one is malformed and ignored.
+      if (count >= 0 && (prev == null || count > prev)) {
         acks.put(from, count);
       }
     }
@@ -67,7 +68,7 @@ final class ReadOnly implements AckedIndexer {
    */
   List<ReadIndexRequest> maybeAdvance(JointConfig c) {
     long newConfirmedReads = c.committedIndex(this);
-    if (Long.compareUnsigned(newConfirmedReads, confirmedReads) <= 0) {
+    if (newConfirmedReads <= confirmedReads) {
       return List.of();
     }
     int n = (int) (newConfirmedReads - confirmedReads);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.RawNode;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.wal.walpb.Snapshot;
@@ -197,7 +199,7 @@ final class CrashTest {
     }
 
     private void save(Wal w, HardState next, List<Entry> batch) throws IOException {
-      boolean mustSync = Wal.mustSync(next, savedHs, batch.size());
+      boolean mustSync = RawNode.mustSync(next, savedHs, batch.size());
       int segmentsBefore = w.lockedIndexes().size();
       String tailBefore = w.tailName();
       // record the states each record leads to before writing: a crash may land midway
@@ -208,12 +210,12 @@ final class CrashTest {
         ents = es;
         states.add(new State(List.copyOf(ents), hs));
       }
-      if (!Wal.isEmptyHardState(next)) {
+      if (!Util.isEmptyHardState(next)) {
         hs = next;
         states.add(new State(List.copyOf(ents), hs));
       }
       w.save(next, batch);
-      if (!Wal.isEmptyHardState(next)) {
+      if (!Util.isEmptyHardState(next)) {
         savedHs = next;
       }
       if (mustSync || !w.tailName().equals(tailBefore) || w.lockedIndexes().size() != segmentsBefore) {

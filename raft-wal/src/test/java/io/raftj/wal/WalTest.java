@@ -606,15 +606,6 @@ final class WalTest {
     }
   }
 
-  @Test
-  void mustSync() {
-    HardState prev = hs(1, 1, 1);
-    assertThat(Wal.mustSync(hs(1, 1, 5), prev, 0)).isFalse();
-    assertThat(Wal.mustSync(hs(1, 1, 5), prev, 1)).isTrue();
-    assertThat(Wal.mustSync(hs(2, 1, 1), prev, 0)).isTrue();
-    assertThat(Wal.mustSync(hs(1, 2, 1), prev, 0)).isTrue();
-  }
-
   static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {

@@ -160,7 +160,7 @@ final class AddNodes {
         || cs.getLearnersCount() > 0
         || !snap.getData().isEmpty();
     if (bootstrap) {
-      if (Long.compareUnsigned(snap.getMetadata().getIndex(), 1) <= 0) {
+      if (snap.getMetadata().getIndex() <= 1) {
         throw new InteractionException("index must be specified as > 1 due to bootstrap");
       }
       snap = snap.toBuilder().setMetadata(snap.getMetadata().toBuilder().setTerm(1)).build();
