@@ -135,7 +135,12 @@ final class MemoryStorageTest {
     assertThat(ents).hasSize(c.wantLen());
   }
 
-  record CreateSnapshotCase(long i, Snapshot want) {}
+  record CreateSnapshotCase(long i, Snapshot want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<CreateSnapshotCase> createSnapshotCases() {
     ConfState cs = ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).build();
