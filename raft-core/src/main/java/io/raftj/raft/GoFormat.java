@@ -6,6 +6,7 @@ import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Iterator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders Go {@code fmt.Sprintf} templates, so that log lines and panic texts read exactly as
@@ -24,7 +25,7 @@ public final class GoFormat {
   private GoFormat() {}
 
   /** Formats {@code format} with {@code args} the way Go's {@code fmt.Sprintf} does. */
-  public static String format(String format, Object... args) {
+  public static String format(String format, @Nullable Object... args) {
     StringBuilder out = new StringBuilder(format.length() + 16 * args.length);
     int argIndex = 0;
     int n = format.length();
@@ -103,7 +104,7 @@ public final class GoFormat {
     }
   }
 
-  private static String render(char verb, boolean sharp, Object arg) {
+  private static String render(char verb, boolean sharp, @Nullable Object arg) {
     switch (verb) {
       case 'd':
         return integer(arg);
@@ -125,14 +126,14 @@ public final class GoFormat {
     }
   }
 
-  private static String integer(Object arg) {
+  private static String integer(@Nullable Object arg) {
     if (arg instanceof Long) {
       return Long.toUnsignedString((Long) arg);
     }
     return value(arg);
   }
 
-  private static String hex(Object arg) {
+  private static String hex(@Nullable Object arg) {
     if (arg instanceof Long) {
       return Long.toHexString((Long) arg);
     }
@@ -148,7 +149,7 @@ public final class GoFormat {
     return sb.toString();
   }
 
-  private static byte[] bytesOf(Object arg) {
+  private static byte[] bytesOf(@Nullable Object arg) {
     if (arg instanceof ByteString) {
       return ((ByteString) arg).toByteArray();
     }
@@ -159,7 +160,7 @@ public final class GoFormat {
   }
 
   /** Renders {@code arg} as Go's {@code %v} does for the types the core logs. */
-  static String value(Object arg) {
+  static String value(@Nullable Object arg) {
     if (arg == null) {
       return "<nil>";
     }

@@ -2,6 +2,7 @@ package io.raftj.raft;
 
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A contiguous piece of a leader's log: the entries that follow {@code prev}, as the leader at
@@ -38,7 +39,7 @@ record LogSlice(long term, EntryId prev, List<Entry> entries) {
    *
    * @return null if it is, otherwise etcd's error text
    */
-  String valid() {
+  @Nullable String valid() {
     long prevTerm = prev.term();
     long prevIndex = prev.index();
     for (int i = 0, n = entries.size(); i < n; i++) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread-safe Raft node: a {@link RawNode} owned by one loop thread that takes events from a
@@ -215,7 +216,7 @@ public final class Node {
    * @return the Ready, or null if none came in time
    * @throws StoppedException if the node is stopped
    */
-  public Ready pollReady(long timeout, TimeUnit unit) throws InterruptedException {
+  public @Nullable Ready pollReady(long timeout, TimeUnit unit) throws InterruptedException {
     CompletableFuture<Ready> f = readyAsync();
     try {
       return f.get(timeout, unit);

@@ -27,8 +27,10 @@ import io.raftj.raft.tracker.ProgressTracker;
 import io.raftj.raft.tracker.TrackerConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Raft state machine: a pure, deterministic function of the messages stepped into it and
@@ -139,8 +141,8 @@ public final class Raft {
    */
   List<Message> pendingReadIndexMessages = new ArrayList<>();
 
-  private final TraceLogger traceLogger;
-  private final RandomGenerator random;
+  private final @Nullable TraceLogger traceLogger;
+  private final @Nullable RandomGenerator random;
 
   /**
    * Creates a node from {@code c} and the state in its storage, as a follower.
@@ -150,8 +152,11 @@ public final class Raft {
    */
   Raft(Config c) {
     c.validate();
-    this.raftLog = RaftLog.newLogWithSize(c.storage(), c.logger(), c.maxCommittedSizePerReady());
-    InitialState is = c.storage().initialState();
+    // validate() has checked the storage and filled in the default logger.
+    Storage storage = Objects.requireNonNull(c.storage());
+    RaftLogger raftLogger = Objects.requireNonNull(c.logger());
+    this.raftLog = RaftLog.newLogWithSize(storage, raftLogger, c.maxCommittedSizePerReady());
+    InitialState is = storage.initialState();
     HardState hs = is.hardState();
     ConfState cs = is.confState();
 
@@ -163,7 +168,7 @@ public final class Raft {
     this.trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
     this.electionTimeout = c.electionTick();
     this.heartbeatTimeout = c.heartbeatTick();
-    this.logger = c.logger();
+    this.logger = raftLogger;
     this.checkQuorum = c.checkQuorum();
     this.preVote = c.preVote();
     this.readOnly = new ReadOnly(c.readOnlyOption());
@@ -295,7 +300,7 @@ public final class Raft {
    * @return true if a message was sent
    */
   boolean maybeSendAppend(long to, boolean sendIfEmpty) {
-    Progress pr = trk.progress().get(to);
+    Progress pr = Objects.requireNonNull(trk.progress().get(to)); // callers iterate tracked peers
     if (pr.isPaused()) {
       return false;
     }
@@ -372,8 +377,8 @@ public final class Raft {
    * Sends a heartbeat to {@code to} carrying the commit index up to what the follower is known
    * to have (a follower must never commit beyond its log), and {@code ctx} if non-null.
    */
-  void sendHeartbeat(long to, ByteString ctx) {
-    Progress pr = trk.progress().get(to);
+  void sendHeartbeat(long to, @Nullable ByteString ctx) {
+    Progress pr = Objects.requireNonNull(trk.progress().get(to)); // callers iterate tracked peers
     long commit = Math.min(pr.match(), raftLog.committed());
     Message.Builder m = Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
     if (ctx != null) {
@@ -399,7 +404,7 @@ public final class Raft {
     bcastHeartbeatWithCtx(readOnly.heartbeatCtx());
   }
 
-  private void bcastHeartbeatWithCtx(ByteString ctx) {
+  private void bcastHeartbeatWithCtx(@Nullable ByteString ctx) {
     ProgressMap prs = trk.progress();
     for (int i = 0; i < prs.size(); i++) {
       long to = prs.idAt(i);
@@ -612,7 +617,7 @@ public final class Raft {
     lead = id;
     state = StateType.STATE_LEADER;
     // The leader's own progress is always replicating, and always active.
-    Progress pr = trk.progress().get(id);
+    Progress pr = Objects.requireNonNull(trk.progress().get(id)); // a leader tracks itself
     pr.becomeReplicate();
     pr.setRecentActive(true);
 
@@ -1064,7 +1069,7 @@ public final class Raft {
   }
 
   /** The conf change carried by {@code e}, or null for a normal entry. */
-  private static ConfChangeI decodeConfChange(Entry e) {
+  private static @Nullable ConfChangeI decodeConfChange(Entry e) {
     try {
       if (e.getType() == EntryType.EntryConfChange) {
         return ConfChangeI.of(ConfChange.parseFrom(e.getData()));
@@ -1568,7 +1573,7 @@ public final class Raft {
    * Answers a read-index request at {@code readIndex}: locally as a ReadState if it is this
    * node's own (returns null), otherwise with a MsgReadIndexResp to return.
    */
-  private Message responseToReadIndexReq(Message req, long readIndex) {
+  private @Nullable Message responseToReadIndexReq(Message req, long readIndex) {
     if (req.getFrom() == NONE || req.getFrom() == id) {
       readStates.add(new ReadState(readIndex, req.getEntries(0).getData()));
       return null;
@@ -1644,7 +1649,7 @@ public final class Raft {
    * The proposal message for a conf change: one entry of the right type carrying its encoding; a
    * null change proposes leaving a joint configuration (an empty ConfChangeV2 without data).
    */
-  static Message confChangeToMsg(ConfChangeI cc) {
+  static Message confChangeToMsg(@Nullable ConfChangeI cc) {
     Entry.Builder e = Entry.newBuilder();
     if (cc == null) {
       e.setType(EntryType.EntryConfChangeV2);
@@ -1663,8 +1668,12 @@ public final class Raft {
     }
   }
 
-  private void traceEvent(String name, Message m) {
-    traceLogger.traceEvent(
+  private void traceEvent(String name, @Nullable Message m) {
+    TraceLogger t = traceLogger;
+    if (t == null) {
+      return;
+    }
+    t.traceEvent(
         new TracingEvent(name, id, hardState(), state, raftLog.lastIndex(), String.valueOf(trk.config()), m));
   }
 
@@ -1698,7 +1707,7 @@ public final class Raft {
     }
   }
 
-  private static String traceMessageName(MessageType t, boolean send) {
+  private static @Nullable String traceMessageName(MessageType t, boolean send) {
     switch (t) {
       case MsgApp:
         return send ? "SendAppendEntriesRequest" : "ReceiveAppendEntriesRequest";

@@ -3,6 +3,7 @@ package io.raftj.raft;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Raft log as the state machine sees it: the stable entries in {@link Storage} followed by the
@@ -302,7 +303,7 @@ final class RaftLog {
   }
 
   /** The unstable snapshot if it is not already being written to storage; otherwise null. */
-  Snapshot nextUnstableSnapshot() {
+  @Nullable Snapshot nextUnstableSnapshot() {
     return unstable.nextSnapshot();
   }
 

@@ -16,6 +16,7 @@ import io.raftj.raft.tracker.ProgressMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single-threaded API of a Raft node: feed it ticks, messages and proposals, take
@@ -237,7 +238,8 @@ public final class RawNode {
     return entsnum != 0 || vote != prevst.getVote() || term != prevst.getTerm();
   }
 
-  private static boolean needStorageAppendMsg(Raft r, List<Entry> entries, HardState hs, Snapshot snap) {
+  private static boolean needStorageAppendMsg(
+      Raft r, List<Entry> entries, HardState hs, @Nullable Snapshot snap) {
     // Even with nothing to persist, pending acks must make the round trip through the append
     // thread, as they may be sent only once earlier writes are durable.
     return !entries.isEmpty()
@@ -246,7 +248,7 @@ public final class RawNode {
         || !r.msgsAfterAppend.isEmpty();
   }
 
-  private static boolean needStorageAppendRespMsg(Raft r, Snapshot snap) {
+  private static boolean needStorageAppendRespMsg(Raft r, @Nullable Snapshot snap) {
     // The response reports what became durable; entries already in flight count too, so that
     // a later write acknowledges them if this one carries none.
     return r.raftLog.hasNextOrInProgressUnstableEnts() || !Util.isEmptySnap(snap);
@@ -256,7 +258,8 @@ public final class RawNode {
    * The MsgStorageAppend for the local append thread: entries, hard state (only when changed)
    * and snapshot to persist, and the responses to deliver once they are durable.
    */
-  private static Message newStorageAppendMsg(Raft r, List<Entry> entries, HardState hs, Snapshot snap) {
+  private static Message newStorageAppendMsg(
+      Raft r, List<Entry> entries, HardState hs, @Nullable Snapshot snap) {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppend)
@@ -267,7 +270,7 @@ public final class RawNode {
       // The hard state is written as a whole; zero fields are set too.
       m.setTerm(hs.getTerm()).setVote(hs.getVote()).setCommit(hs.getCommit());
     }
-    if (!Util.isEmptySnap(snap)) {
+    if (snap != null && !Util.isEmptySnap(snap)) {
       m.setSnapshot(snap);
     }
     // Messages to send (or step, if self-addressed) once the write is durable.
@@ -283,7 +286,7 @@ public final class RawNode {
    * there are unstable entries) and the snapshot (if any). It carries the current term, so a
    * response from an older term cannot mark entries of a newer one stable.
    */
-  private static Message newStorageAppendRespMsg(Raft r, Snapshot snap) {
+  private static Message newStorageAppendRespMsg(Raft r, @Nullable Snapshot snap) {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppendResp)
@@ -294,7 +297,7 @@ public final class RawNode {
       EntryId last = r.raftLog.lastEntryID();
       m.setIndex(last.index()).setLogTerm(last.term());
     }
-    if (!Util.isEmptySnap(snap)) {
+    if (snap != null && !Util.isEmptySnap(snap)) {
       m.setSnapshot(snap);
     }
     return m.build();
@@ -407,7 +410,7 @@ public final class RawNode {
    *
    * @throws IllegalStateException with asynchronous storage writes
    */
-  public void advance(Ready rd) {
+  public void advance(@Nullable Ready rd) {
     if (asyncStorageWrites) {
       throw Invariants.panic(raft.logger, "Advance must not be called when using AsyncStorageWrites");
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The leader's bookkeeping of read-index requests awaiting a quorum's heartbeat acknowledgement.
@@ -45,7 +46,7 @@ final class ReadOnly implements AckedIndexer {
   }
 
   /** Records a heartbeat acknowledgement carrying {@code ctx} from {@code from}. */
-  void recvAck(long from, ByteString ctx) {
+  void recvAck(long from, @Nullable ByteString ctx) {
     if (ctx != null && ctx.size() >= Long.BYTES) {
       long count = ctx.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong();
       Long prev = acks.get(from);
@@ -79,7 +80,7 @@ final class ReadOnly implements AckedIndexer {
   }
 
   /** The heartbeat context confirming every request so far, or null when none is waiting. */
-  ByteString heartbeatCtx() {
+  @Nullable ByteString heartbeatCtx() {
     if (unconfirmedReads.isEmpty()) {
       return null;
     }

@@ -29,5 +29,13 @@
  *       ok)} on a per-entry path, a named sentinel ({@code NOT_FOUND = -1}) stands for {@code ok
  *       == false}, is only ever tested for equality, and cannot be a term or an index.
  * </ul>
+ *
+ * <p>Null: nothing here is null unless marked {@link org.jspecify.annotations.Nullable} (the
+ * package is {@link org.jspecify.annotations.NullMarked}, and NullAway checks it at build time).
+ * Where etcd uses a nil pointer to mean "unchanged" ({@code Ready.softState}), the Java value is
+ * null and the accessor says so.
  */
+@NullMarked
 package io.raftj.raft;
+
+import org.jspecify.annotations.NullMarked;

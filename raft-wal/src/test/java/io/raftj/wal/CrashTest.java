@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dwal.crash.seeds=N} runs N seeds (default 3000); {@code -Dwal.crash.seed=S} starts
  * from seed S.
  */
+@Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 final class CrashTest {
   static final Path DIR = Path.of("/crash/wal");
   static final int ROUNDS = 3;

@@ -356,6 +356,7 @@ final class WalTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the WAL is held open, and locked, only for the block
   void open_lockedByAnotherWal_namesHolder() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
@@ -492,6 +493,7 @@ final class WalTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the WAL inside the block, to damage its file before the next open
   void tailWriteNoSlackSpace() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
@@ -516,6 +518,7 @@ final class WalTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the WAL inside the block, to damage its file before the next open
   void lastRecordLengthExceedFileEnd() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
@@ -569,6 +572,7 @@ final class WalTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the WAL is held open, and locked, only for the block
   void purge_lockedByThisProcess_keepsTheOsLock() throws IOException {
     Path procLocks = Path.of("/proc/locks");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(procLocks), "needs /proc/locks");
