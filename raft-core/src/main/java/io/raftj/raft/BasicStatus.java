@@ -39,6 +39,15 @@ public record BasicStatus(long id, HardState hardState, SoftState softState, lon
     return softState.raftState();
   }
 
+  /**
+   * Whether this node was the leader when the status was taken.
+   *
+   * @return true if {@link #raftState()} is {@link StateType#STATE_LEADER}
+   */
+  public boolean isLeader() {
+    return softState.raftState() == StateType.STATE_LEADER;
+  }
+
   static BasicStatus of(Raft r) {
     return new BasicStatus(r.id, r.hardState(), r.softState(), r.raftLog.applied(), r.leadTransferee);
   }

@@ -38,8 +38,47 @@ public final class Config {
   private @Nullable TraceLogger traceLogger;
   private @Nullable RandomGenerator random;
 
-  /** An empty configuration; set at least id, ticks, storage and maxInflightMsgs. */
+  /** The election timeout of {@link #defaults}, in ticks: etcd's 1000 ms over 100 ms ticks. */
+  public static final int DEFAULT_ELECTION_TICK = 10;
+
+  /** The heartbeat interval of {@link #defaults}, in ticks: one tick, as etcd's server uses. */
+  public static final int DEFAULT_HEARTBEAT_TICK = 1;
+
+  /** The MsgApp size budget of {@link #defaults}: 1 MiB of encoded entries, etcd's server value. */
+  public static final long DEFAULT_MAX_SIZE_PER_MSG = 1024 * 1024;
+
+  /** The in-flight MsgApp limit of {@link #defaults}: 512, etcd's server value (4096 / 8). */
+  public static final int DEFAULT_MAX_INFLIGHT_MSGS = 4096 / 8;
+
+  /**
+   * An empty configuration, with etcd's zero values: set at least id, ticks, storage and
+   * maxInflightMsgs, or start from {@link #defaults(long)}.
+   */
   public Config() {}
+
+  /**
+   * A configuration with the values etcd's server runs raft with ({@code raftConfig} in
+   * {@code server/etcdserver/bootstrap.go}): {@link #DEFAULT_ELECTION_TICK} and
+   * {@link #DEFAULT_HEARTBEAT_TICK} (drive {@link RawNode#tick()} every 100 ms to get etcd's
+   * one-second election timeout), {@link #DEFAULT_MAX_SIZE_PER_MSG},
+   * {@link #DEFAULT_MAX_INFLIGHT_MSGS}, check-quorum and pre-vote on (etcd's
+   * {@code --pre-vote} default). Everything else keeps etcd's zero value: unlimited uncommitted
+   * size and inflight bytes, safe read-index reads, proposal forwarding on, synchronous storage
+   * writes. Only the storage remains to be set.
+   *
+   * @param id the local node's ID, neither 0 nor a local thread target
+   * @return a new, mutable configuration
+   */
+  public static Config defaults(long id) {
+    return new Config()
+        .setId(id)
+        .setElectionTick(DEFAULT_ELECTION_TICK)
+        .setHeartbeatTick(DEFAULT_HEARTBEAT_TICK)
+        .setMaxSizePerMsg(DEFAULT_MAX_SIZE_PER_MSG)
+        .setMaxInflightMsgs(DEFAULT_MAX_INFLIGHT_MSGS)
+        .setCheckQuorum(true)
+        .setPreVote(true);
+  }
 
   /**
    * Checks the configuration and fills in defaults: an unlimited uncommitted size and inflight
@@ -91,6 +130,12 @@ public final class Config {
     return id;
   }
 
+  /**
+   * Sets {@link #id()}.
+   *
+   * @param id the new value
+   * @return this configuration
+   */
   public Config setId(long id) {
     this.id = id;
     return this;
@@ -104,6 +149,12 @@ public final class Config {
     return electionTick;
   }
 
+  /**
+   * Sets {@link #electionTick()}.
+   *
+   * @param electionTick the new value
+   * @return this configuration
+   */
   public Config setElectionTick(int electionTick) {
     this.electionTick = electionTick;
     return this;
@@ -114,6 +165,12 @@ public final class Config {
     return heartbeatTick;
   }
 
+  /**
+   * Sets {@link #heartbeatTick()}.
+   *
+   * @param heartbeatTick the new value
+   * @return this configuration
+   */
   public Config setHeartbeatTick(int heartbeatTick) {
     this.heartbeatTick = heartbeatTick;
     return this;
@@ -124,6 +181,12 @@ public final class Config {
     return storage;
   }
 
+  /**
+   * Sets {@link #storage()}.
+   *
+   * @param storage the new value
+   * @return this configuration
+   */
   public Config setStorage(Storage storage) {
     this.storage = storage;
     return this;
@@ -137,6 +200,12 @@ public final class Config {
     return applied;
   }
 
+  /**
+   * Sets {@link #applied()}.
+   *
+   * @param applied the new value
+   * @return this configuration
+   */
   public Config setApplied(long applied) {
     this.applied = applied;
     return this;
@@ -150,6 +219,12 @@ public final class Config {
     return asyncStorageWrites;
   }
 
+  /**
+   * Sets {@link #asyncStorageWrites()}.
+   *
+   * @param asyncStorageWrites the new value
+   * @return this configuration
+   */
   public Config setAsyncStorageWrites(boolean asyncStorageWrites) {
     this.asyncStorageWrites = asyncStorageWrites;
     return this;
@@ -163,6 +238,12 @@ public final class Config {
     return maxSizePerMsg;
   }
 
+  /**
+   * Sets {@link #maxSizePerMsg()}.
+   *
+   * @param maxSizePerMsg the new value
+   * @return this configuration
+   */
   public Config setMaxSizePerMsg(long maxSizePerMsg) {
     this.maxSizePerMsg = maxSizePerMsg;
     return this;
@@ -176,6 +257,12 @@ public final class Config {
     return maxCommittedSizePerReady;
   }
 
+  /**
+   * Sets {@link #maxCommittedSizePerReady()}.
+   *
+   * @param maxCommittedSizePerReady the new value
+   * @return this configuration
+   */
   public Config setMaxCommittedSizePerReady(long maxCommittedSizePerReady) {
     this.maxCommittedSizePerReady = maxCommittedSizePerReady;
     return this;
@@ -189,6 +276,12 @@ public final class Config {
     return maxUncommittedEntriesSize;
   }
 
+  /**
+   * Sets {@link #maxUncommittedEntriesSize()}.
+   *
+   * @param maxUncommittedEntriesSize the new value
+   * @return this configuration
+   */
   public Config setMaxUncommittedEntriesSize(long maxUncommittedEntriesSize) {
     this.maxUncommittedEntriesSize = maxUncommittedEntriesSize;
     return this;
@@ -199,6 +292,12 @@ public final class Config {
     return maxInflightMsgs;
   }
 
+  /**
+   * Sets {@link #maxInflightMsgs()}.
+   *
+   * @param maxInflightMsgs the new value
+   * @return this configuration
+   */
   public Config setMaxInflightMsgs(int maxInflightMsgs) {
     this.maxInflightMsgs = maxInflightMsgs;
     return this;
@@ -212,6 +311,12 @@ public final class Config {
     return maxInflightBytes;
   }
 
+  /**
+   * Sets {@link #maxInflightBytes()}.
+   *
+   * @param maxInflightBytes the new value
+   * @return this configuration
+   */
   public Config setMaxInflightBytes(long maxInflightBytes) {
     this.maxInflightBytes = maxInflightBytes;
     return this;
@@ -225,6 +330,12 @@ public final class Config {
     return checkQuorum;
   }
 
+  /**
+   * Sets {@link #checkQuorum()}.
+   *
+   * @param checkQuorum the new value
+   * @return this configuration
+   */
   public Config setCheckQuorum(boolean checkQuorum) {
     this.checkQuorum = checkQuorum;
     return this;
@@ -235,6 +346,12 @@ public final class Config {
     return preVote;
   }
 
+  /**
+   * Sets {@link #preVote()}.
+   *
+   * @param preVote the new value
+   * @return this configuration
+   */
   public Config setPreVote(boolean preVote) {
     this.preVote = preVote;
     return this;
@@ -245,6 +362,12 @@ public final class Config {
     return readOnlyOption;
   }
 
+  /**
+   * Sets {@link #readOnlyOption()}.
+   *
+   * @param readOnlyOption the new value
+   * @return this configuration
+   */
   public Config setReadOnlyOption(ReadOnlyOption readOnlyOption) {
     this.readOnlyOption = readOnlyOption;
     return this;
@@ -255,6 +378,12 @@ public final class Config {
     return logger;
   }
 
+  /**
+   * Sets {@link #logger()}.
+   *
+   * @param logger the new value
+   * @return this configuration
+   */
   public Config setLogger(RaftLogger logger) {
     this.logger = logger;
     return this;
@@ -265,6 +394,12 @@ public final class Config {
     return disableProposalForwarding;
   }
 
+  /**
+   * Sets {@link #disableProposalForwarding()}.
+   *
+   * @param disableProposalForwarding the new value
+   * @return this configuration
+   */
   public Config setDisableProposalForwarding(boolean disableProposalForwarding) {
     this.disableProposalForwarding = disableProposalForwarding;
     return this;
@@ -278,6 +413,12 @@ public final class Config {
     return disableConfChangeValidation;
   }
 
+  /**
+   * Sets {@link #disableConfChangeValidation()}.
+   *
+   * @param disableConfChangeValidation the new value
+   * @return this configuration
+   */
   public Config setDisableConfChangeValidation(boolean disableConfChangeValidation) {
     this.disableConfChangeValidation = disableConfChangeValidation;
     return this;
@@ -288,6 +429,12 @@ public final class Config {
     return stepDownOnRemoval;
   }
 
+  /**
+   * Sets {@link #stepDownOnRemoval()}.
+   *
+   * @param stepDownOnRemoval the new value
+   * @return this configuration
+   */
   public Config setStepDownOnRemoval(boolean stepDownOnRemoval) {
     this.stepDownOnRemoval = stepDownOnRemoval;
     return this;
@@ -298,6 +445,12 @@ public final class Config {
     return traceLogger;
   }
 
+  /**
+   * Sets {@link #traceLogger()}.
+   *
+   * @param traceLogger the new value
+   * @return this configuration
+   */
   public Config setTraceLogger(TraceLogger traceLogger) {
     this.traceLogger = traceLogger;
     return this;
@@ -311,6 +464,12 @@ public final class Config {
     return random;
   }
 
+  /**
+   * Sets {@link #random()}.
+   *
+   * @param random the new value
+   * @return this configuration
+   */
   public Config setRandom(RandomGenerator random) {
     this.random = random;
     return this;

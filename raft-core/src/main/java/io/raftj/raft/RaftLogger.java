@@ -16,12 +16,16 @@ public interface RaftLogger {
   /** True when debug lines are written; guard expensive arguments with it. */
   boolean isDebugEnabled();
 
+  /** Writes a debug line; {@code format} is Go-printf compatible ({@code %x}, {@code %d}, {@code %v}). */
   void debugf(String format, Object... args);
 
+  /** Writes an info line. */
   void infof(String format, Object... args);
 
+  /** Writes a warning line. */
   void warningf(String format, Object... args);
 
+  /** Writes an error line. */
   void errorf(String format, Object... args);
 
   /**

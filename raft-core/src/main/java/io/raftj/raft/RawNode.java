@@ -429,6 +429,24 @@ public final class RawNode {
     return Status.of(raft);
   }
 
+  /**
+   * Whether this node is the leader of its current term. Cheap: reads the state machine's role.
+   *
+   * @return true while the node is in {@link StateType#STATE_LEADER}
+   */
+  public boolean isLeader() {
+    return raft.state == StateType.STATE_LEADER;
+  }
+
+  /**
+   * The leader this node knows of for its current term (itself when it leads).
+   *
+   * @return the leader's ID, or {@link Raft#NONE} while there is none
+   */
+  public long leaderId() {
+    return raft.lead;
+  }
+
   /** The node's status without the configuration and progress (no allocation of copies). */
   public BasicStatus basicStatus() {
     return BasicStatus.of(raft);
@@ -450,6 +468,7 @@ public final class RawNode {
   /** Receives each peer's progress from {@link #withProgress}. */
   @FunctionalInterface
   public interface ProgressVisitor {
+    /** Called once per peer, in ascending ID order; {@code pr} must not be kept or changed. */
     void visit(long id, ProgressType type, Progress pr);
   }
 

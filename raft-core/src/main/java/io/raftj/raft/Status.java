@@ -49,6 +49,15 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.softState().raftState();
   }
 
+  /**
+   * Whether this node was the leader when the status was taken.
+   *
+   * @return true if {@link #raftState()} is {@link StateType#STATE_LEADER}
+   */
+  public boolean isLeader() {
+    return basic.isLeader();
+  }
+
   /** The applied index. */
   public long applied() {
     return basic.applied();

@@ -65,6 +65,43 @@ final class ConfigTest {
     assertThat(c.logger()).isSameAs(RaftLogger.defaultLogger());
   }
 
+  /** etcd's server values (server/etcdserver/bootstrap.go raftConfig, raft.go constants). */
+  @Test
+  void defaults_areEtcdServersChoicesAndValidate() {
+    Config c = Config.defaults(7).setStorage(new MemoryStorage(RaftLogger.discard()));
+    c.validate();
+    assertThat(c.id()).isEqualTo(7);
+    assertThat(c.electionTick()).isEqualTo(10);
+    assertThat(c.heartbeatTick()).isEqualTo(1);
+    assertThat(c.maxSizePerMsg()).isEqualTo(1 << 20);
+    assertThat(c.maxCommittedSizePerReady()).isEqualTo(1 << 20);
+    assertThat(c.maxInflightMsgs()).isEqualTo(512);
+    assertThat(c.checkQuorum()).isTrue();
+    assertThat(c.preVote()).isTrue();
+    assertThat(c.readOnlyOption()).isEqualTo(ReadOnlyOption.READ_ONLY_SAFE);
+    assertThat(c.asyncStorageWrites()).isFalse();
+    assertThat(c.disableProposalForwarding()).isFalse();
+  }
+
+  /** isLeader and leaderId answer without going through Status and SoftState. */
+  @Test
+  void rawNode_reportsLeadershipDirectly() {
+    MemoryStorage s = RaftTestUtil.newTestMemoryStorage(RaftTestUtil.withPeers(1));
+    RawNode rn = new RawNode(Config.defaults(1).setStorage(s).setLogger(RaftLogger.discard()));
+    assertThat(rn.isLeader()).isFalse();
+    assertThat(rn.leaderId()).isEqualTo(Raft.NONE);
+    rn.campaign();
+    while (rn.hasReady()) { // the self-votes arrive once the Ready is persisted
+      Ready rd = rn.ready();
+      s.append(rd.entries());
+      rn.advance(rd);
+    }
+    assertThat(rn.isLeader()).isTrue();
+    assertThat(rn.leaderId()).isEqualTo(1);
+    assertThat(rn.status().isLeader()).isTrue();
+    assertThat(rn.basicStatus().isLeader()).isTrue();
+  }
+
   @Test
   void rawNode_refusesInvalidConfig() {
     assertThatThrownBy(() -> new RawNode(valid().setId(0))).hasMessage("cannot use none as id");

@@ -13,12 +13,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the Java in {@code docs/*.md} honest: every {@code ```java} block must be preceded by a
- * marker line {@code <!-- snippet: path/to/Source.java -->} naming a source file (relative to the
- * repository root) that contains the block's lines verbatim, ignoring leading indentation. The
- * build compiles those sources, so a snippet that stops compiling, or drifts from the code it was
- * taken from, fails this test. A line {@code // ...} inside a block skips any number of source
- * lines.
+ * Keeps the Java in {@code README.md}, {@code docs/*.md} and Javadoc honest: every {@code ```java}
+ * block, and every {@code <pre>{@code ...}</pre>} block in a main source's comments, must be
+ * preceded by a marker line {@code <!-- snippet: path/to/Source.java -->} naming a source file
+ * (relative to the repository root) that contains the block's lines verbatim, ignoring leading
+ * indentation. The build compiles those sources and a test runs them, so a snippet that stops
+ * compiling, or drifts from the code it was taken from, fails this test. A line {@code // ...}
+ * inside a block skips any number of source lines.
  */
 final class DocSnippetsTest {
 
@@ -48,10 +49,13 @@ final class DocSnippetsTest {
     Path root = repoRoot();
     List<String> problems = new ArrayList<>();
     int checked = 0;
-    for (Block b : blocks(root.resolve("docs"))) {
+    List<Block> all = new ArrayList<>(blocks(root.resolve("docs")));
+    all.addAll(blocks(List.of(root.resolve("README.md"))));
+    all.addAll(javadocBlocks(root));
+    for (Block b : all) {
       if (b.source() == null) {
         if (!KNOWN_UNMARKED_BLOCKS.contains(b.key())) {
-          problems.add(b.where() + ": ```java block without a preceding " + MARKER_PREFIX + " ... --> line");
+          problems.add(b.where() + ": Java block without a preceding " + MARKER_PREFIX + " ... --> line");
         }
         continue;
       }
@@ -153,11 +157,90 @@ final class DocSnippetsTest {
     return -1;
   }
 
+  @Test
+  void javadocBlocksAreFoundWithTheirMarkers() throws IOException {
+    Path root = Files.createTempDirectory("docsnippets");
+    Path src = root.resolve("m/src/main/java/p/A.java");
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, String.join("\n",
+        "/**",
+        " * Text.",
+        " * <!-- snippet: m/src/test/java/p/ATest.java -->",
+        " * <pre>{@code",
+        " * A a = new A();",
+        " *   a.run();",
+        " * }</pre>",
+        " * <pre>{@code",
+        " * unmarked();",
+        " * }</pre>",
+        " */",
+        "class A {}",
+        ""));
+    List<Block> bs = javadocBlocks(root);
+    assertThat(bs).extracting(Block::source).containsExactly("m/src/test/java/p/ATest.java", null);
+    assertThat(bs).extracting(Block::lines)
+        .containsExactly(List.of("A a = new A();", "  a.run();"), List.of("unmarked();"));
+  }
+
+  /** The {@code <pre>{@code ...}</pre>} blocks in the comments of every module's main sources. */
+  static List<Block> javadocBlocks(Path root) throws IOException {
+    List<Path> sources = new ArrayList<>();
+    List<Path> modules;
+    try (Stream<Path> s = Files.list(root)) {
+      modules = s.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path m : modules) {
+      try (Stream<Path> s = Files.walk(m)) {
+        s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(sources::add);
+      }
+    }
+    List<Block> out = new ArrayList<>();
+    for (Path src : sources) {
+      List<String> lines = Files.readAllLines(src, StandardCharsets.UTF_8);
+      String lastText = "";
+      for (int i = 0; i < lines.size(); i++) {
+        String text = commentText(lines.get(i));
+        if (text.strip().equals("<pre>{@code")) {
+          List<String> body = new ArrayList<>();
+          int j = i + 1;
+          while (j < lines.size() && !commentText(lines.get(j)).strip().equals("}</pre>")) {
+            body.add(commentText(lines.get(j)));
+            j++;
+          }
+          String m = lastText.strip();
+          String source = m.startsWith(MARKER_PREFIX) && m.endsWith(MARKER_SUFFIX)
+              ? m.substring(MARKER_PREFIX.length(), m.length() - MARKER_SUFFIX.length()).strip()
+              : null;
+          out.add(new Block(src, i + 1, source, List.copyOf(body)));
+          i = j;
+          lastText = "";
+        } else if (!text.isBlank()) {
+          lastText = text;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A comment line without its leading {@code *} and the one space after it. */
+  private static String commentText(String line) {
+    String t = line.stripLeading();
+    if (!t.startsWith("*")) {
+      return line;
+    }
+    t = t.substring(1);
+    return t.startsWith(" ") ? t.substring(1) : t;
+  }
+
   static List<Block> blocks(Path docs) throws IOException {
     List<Path> pages;
     try (Stream<Path> s = Files.list(docs)) {
       pages = s.filter(p -> p.toString().endsWith(".md")).sorted().toList();
     }
+    return blocks(pages);
+  }
+
+  static List<Block> blocks(List<Path> pages) throws IOException {
     List<Block> out = new ArrayList<>();
     for (Path page : pages) {
       List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ public final class DirectoryLockedException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The directory's lock file is held by another process or storage object. */
   public DirectoryLockedException(Path lockFile) {
     super("storage: data directory is in use; lock held on " + lockFile);
   }

@@ -14,9 +14,15 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import io.raftj.wal.Wal;
 import io.raftj.wal.WalPurger;
+import io.raftj.wal.WalSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
 import io.raftj.wal.WalFs;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,25 +34,26 @@ import java.util.List;
  * the fixes etcd's issues taught: the snapshot file is durable before its WAL record, a torn WAL
  * tail is repaired once, and old WAL segments and snapshot files are purged.
  *
- * <p>A host needs a few lines:
+ * <p>A host needs a few lines (from the README's quick start, which runs as a test):
  *
+ * <!-- snippet: raft-storage/src/test/java/io/raftj/storage/quickstart/QuickStart.java -->
  * <pre>{@code
- * DurableStorage storage = DurableStorage.open(dataDir);
- * stateMachine.restore(storage.snapshotAtOpen());            // empty on a fresh node
- * RawNode node = new RawNode(new Config().setId(id).setElectionTick(10).setHeartbeatTick(1)
+ * DurableStorage storage = DurableStorage.open(dir.resolve("member-" + id));
+ * RawNode node = new RawNode(Config.defaults(id) // etcd's server settings
  *     .setStorage(storage.memoryStorage()).setApplied(storage.appliedIndex()));
  * if (!storage.isRestart()) {
- *   node.bootstrap(peers);
+ *   node.bootstrap(PEERS); // a new group; a restarted member finds its peers in its log
  * }
- * // the Ready loop:
- * Ready rd = node.ready();
- * storage.save(rd.hardState(), rd.entries(), rd.snapshot());  // durable when it returns
- * send(rd.messages());
- * applied = stateMachine.apply(rd.committedEntries());
- * node.advance(rd);
- * // now and then, once the state machine has applied `applied`:
- * storage.snapshot(applied, confState, stateMachine.serialize());  // compacts and purges
+ * // ...
+ * Ready rd = m.node().ready();
+ * m.storage().save(rd.hardState(), rd.entries(), rd.snapshot()); // durable on return
  * }</pre>
+ *
+ * then send {@code rd.messages()}, apply {@code rd.committedEntries()} and call
+ * {@code advance(rd)}. Before a restarted node serves, restore the state machine from
+ * {@link #snapshotAtOpen()}; now and then, once it has applied an index, call
+ * {@link #snapshot(long, ConfState, ByteString)} with its serialized state, which compacts the
+ * log and purges old files.
  *
  * With asynchronous storage writes, the append thread calls {@link #saveStorageAppend} with each
  * {@code MsgStorageAppend} and then delivers the message's responses itself.
@@ -108,18 +115,25 @@ public final class DurableStorage implements Closeable {
    *
    * @throws DirectoryLockedException if another process or object has the directory open
    * @throws io.raftj.wal.WalException and its subclasses if the WAL is damaged beyond its tail
+   * @throws IOException naming the path and the reason (permission denied, not a directory, a
+   *     full disk while repairing a torn tail, ...) if the directory cannot be used
    */
   public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
     WalFs fs = options.fs();
     Path snapDir = dir.resolve(SNAP_DIR);
-    boolean created = !fs.exists(dir);
-    fs.createDirectories(dir);
-    fs.createDirectories(snapDir);
-    if (created) {
-      FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
+    DirectoryLock lock;
+    try {
+      boolean created = !fs.exists(dir);
+      fs.createDirectories(dir);
+      fs.createDirectories(snapDir);
+      if (created) {
+        FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
+      }
+      FileUtil.fsyncDir(fs, dir);
+      lock = DirectoryLock.acquire(fs, dir);
+    } catch (FileSystemException e) {
+      throw unusable(dir, e);
     }
-    FileUtil.fsyncDir(fs, dir);
-    DirectoryLock lock = DirectoryLock.acquire(fs, dir);
     try {
       Snapshotter snapshotter =
           new Snapshotter(snapDir, options.maxBrokenSnapshotFiles(), options.listener(), fs);
@@ -133,6 +147,25 @@ public final class DurableStorage implements Closeable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The error for a data directory that cannot be created, written or locked: what is wrong with
+   * which path, in words, rather than an exception whose message is the bare path.
+   */
+  static IOException unusable(Path dir, FileSystemException e) {
+    String file = e.getFile() == null ? dir.toString() : e.getFile();
+    String why;
+    if (e instanceof AccessDeniedException) {
+      why = "permission denied on " + file + " (the directory must be writable by this process)";
+    } else if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
+      why = file + " is not a directory";
+    } else if (e instanceof NoSuchFileException) {
+      why = "no such file or directory: " + file;
+    } else {
+      why = (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ": " + file;
+    }
+    return new IOException("storage: cannot use data directory " + dir + ": " + why, e);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -343,17 +376,7 @@ public final class DurableStorage implements Closeable {
   /** The file first, then the record that points at it (raftexample#12691, etcd#22340). */
   private void persistSnapshot(Snapshot snap) throws IOException {
     snapshotter.saveSnap(snap);
-    wal.saveSnapshot(walRecord(snap.getMetadata()));
-  }
-
-  /** The WAL's snapshot record for a snapshot: its index, term and ConfState. */
-  static io.raftj.wal.walpb.Snapshot walRecord(SnapshotMetadata md) {
-    io.raftj.wal.walpb.Snapshot.Builder record =
-        io.raftj.wal.walpb.Snapshot.newBuilder().setIndex(md.getIndex()).setTerm(md.getTerm());
-    if (md.hasConfState()) {
-      record.setConfState(md.getConfState()); // the WAL refuses a record without one
-    }
-    return record.build();
+    wal.saveSnapshot(WalSnapshots.marker(snap.getMetadata()));
   }
 
   /**

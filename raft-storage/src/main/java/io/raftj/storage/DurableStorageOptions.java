@@ -136,48 +136,56 @@ public final class DurableStorageOptions {
         .withSyncListener(l == StorageListener.NONE ? null : l::walFsynced);
   }
 
+  /** A copy with the metadata written into a new WAL (etcd writes the member and cluster IDs). */
   public DurableStorageOptions withWalMetadata(byte[] metadata) {
     return new DurableStorageOptions(
         metadata == null ? null : Arrays.copyOf(metadata, metadata.length), walSegmentSizeBytes, snapshotCatchUpEntries,
         maxSnapshotFiles, maxWalSegments, maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
+  /** A copy with another WAL segment size. */
   public DurableStorageOptions withWalSegmentSizeBytes(long bytes) {
     return new DurableStorageOptions(
         walMetadata, bytes, snapshotCatchUpEntries, maxSnapshotFiles, maxWalSegments,
         maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
+  /** A copy that keeps this many entries in memory behind each snapshot, for slow followers. */
   public DurableStorageOptions withSnapshotCatchUpEntries(long entries) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, entries, maxSnapshotFiles, maxWalSegments,
         maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
+  /** A copy that keeps this many snapshot files (at least 1). */
   public DurableStorageOptions withMaxSnapshotFiles(int files) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, files, maxWalSegments,
         maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
+  /** A copy that keeps this many WAL segments once snapshots let older ones go. */
   public DurableStorageOptions withMaxWalSegments(int segments) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles, segments,
         maxBrokenSnapshotFiles, listener, logger, fs);
   }
 
+  /** A copy that keeps this many {@code .snap.broken} files. */
   public DurableStorageOptions withMaxBrokenSnapshotFiles(int files) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
         maxWalSegments, files, listener, logger, fs);
   }
 
+  /** A copy that reports saves, snapshots and purges to {@code l}. */
   public DurableStorageOptions withListener(StorageListener l) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
         maxWalSegments, maxBrokenSnapshotFiles, l, logger, fs);
   }
 
+  /** A copy that gives the recovered {@code MemoryStorage} the logger {@code l}. */
   public DurableStorageOptions withLogger(RaftLogger l) {
     return new DurableStorageOptions(
         walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,

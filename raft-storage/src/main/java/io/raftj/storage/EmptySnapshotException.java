@@ -10,6 +10,7 @@ public final class EmptySnapshotException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The file, its data or its CRC is empty. */
   public EmptySnapshotException() {
     super("snap: empty snapshot");
   }

@@ -11,6 +11,7 @@ public final class NoSnapshotException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
+  /** No snapshot file is there, or none that reads correctly. */
   public NoSnapshotException() {
     super("snap: no available snapshot");
   }

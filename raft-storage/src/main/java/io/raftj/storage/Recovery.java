@@ -67,7 +67,13 @@ final class Recovery {
       closeQuietly(wal, e);
       // A crash cut the last record short; it was never acknowledged. Repair once (etcd#2661).
       LOG.warn("WAL has a torn tail; repairing; dir={}, cause={}", walDir, e.getMessage());
-      if (!Wal.repair(walDir, walOptions)) {
+      boolean repaired;
+      try {
+        repaired = Wal.repairChecked(walDir, walOptions);
+      } catch (IOException re) {
+        throw repairFailed(walDir, e, re);
+      }
+      if (!repaired) {
         throw e;
       }
       wal = Wal.open(walDir, at, walOptions);
@@ -93,6 +99,23 @@ final class Recovery {
             || !contents.entries().isEmpty()
             || !contents.state().equals(HardState.getDefaultInstance());
     return new Result(wal, ms, snap, contents.state(), restart);
+  }
+
+  /**
+   * The error for a torn tail that could not be cut off: it names why (the repair's own failure,
+   * typically a full disk), not just the torn record, which is only the symptom.
+   */
+  static IOException repairFailed(Path walDir, TornTailException torn, IOException cause) {
+    String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    if (cause instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      why = fse.getReason() + " (" + fse.getFile() + ")";
+    }
+    String hint = why.contains("No space left on device")
+        ? "; free disk space on that file system and open the directory again" : "";
+    IOException e = new IOException("storage: the WAL in " + walDir + " ends in a torn record (" + torn.file()
+        + " at offset " + torn.offset() + ") and cutting it off failed: " + why + hint, cause);
+    e.addSuppressed(torn);
+    return e;
   }
 
   private static WalContents readAllOrClose(Wal wal) throws IOException {

@@ -13,6 +13,7 @@ public final class SnapshotCrcMismatchException extends IOException {
   private final int storedCrc;
   private final int computedCrc;
 
+  /** The data's CRC is not the one stored beside it. */
   public SnapshotCrcMismatchException(int storedCrc, int computedCrc) {
     super("snap: crc mismatch");
     this.storedCrc = storedCrc;

@@ -91,7 +91,8 @@ final class Decoder {
   }
 
   /**
-   * With {@code continueOnCrcError}, a CRC mismatch still advances, for inspection tools. With
+   * With {@code continueOnCrcError}, a CRC mismatch or a frame that holds no valid record still
+   * advances, for inspection tools. With
    * {@code retainChunks}, every read goes to a fresh chunk, so what a record's bytes back (an
    * entry's data, parsed without a copy) is never overwritten: replay keeps every entry.
    */
@@ -177,7 +178,11 @@ final class Decoder {
       if (isTornEntry(start, frameLen)) {
         throw new TornTailException("torn record", fileName(), lastValidOff);
       }
-      throw new WalCorruptionException("walpb: bad record: " + e.getMessage(), fileName(), lastValidOff);
+      long at = lastValidOff;
+      if (continueOnCrcError) {
+        advance(frameLen); // inspection: the frame's length is sound, so the next one can be read
+      }
+      throw new WalCorruptionException("walpb: bad record: " + e.getMessage(), fileName(), at);
     }
     if (rec.type != Wal.CRC_TYPE) {
       if (rec.hasData) {
@@ -445,6 +450,14 @@ final class Decoder {
       v = (v << 8) | (rbuf[rpos + i] & 0xff);
     }
     return v;
+  }
+
+  /**
+   * The record the last decode parsed, also when it then failed its CRC check (with
+   * {@code continueOnCrcError}): valid until the next decode.
+   */
+  Rec lastParsed() {
+    return rec;
   }
 
   /** The current file's name, for error messages. */

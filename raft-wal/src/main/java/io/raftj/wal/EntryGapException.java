@@ -11,6 +11,7 @@ public final class EntryGapException extends WalException {
   private static final long serialVersionUID = 1L;
   private final transient List<Entry> entries;
 
+  /** An entry skips ahead of the one before it; {@code entries} are those read up to the gap. */
   public EntryGapException(String message, List<Entry> entries) {
     super("wal: slice bounds out of range, " + message);
     this.entries = List.copyOf(entries);

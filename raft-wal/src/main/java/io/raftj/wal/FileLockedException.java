@@ -7,6 +7,7 @@ package io.raftj.wal;
 public final class FileLockedException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code path} is locked by {@code holder}. */
   public FileLockedException(String path, String holder) {
     super("fileutil: file already locked: " + path + " (held by " + holder + ")");
   }

@@ -68,13 +68,32 @@ final class NioWalFs implements WalFs {
     return Files.exists(path);
   }
 
+  /**
+   * Creates the missing directories of {@code dir}, each 0700 where permissions exist (as etcd's
+   * {@code TouchDirAll}); a directory that exists keeps the permissions its owner gave it.
+   */
   @Override
   public void createDirectories(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    try {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system; keep the default
+    Path abs = dir.toAbsolutePath();
+    List<Path> missing = new ArrayList<>();
+    for (Path p = abs; p != null && !Files.exists(p); p = p.getParent()) {
+      missing.add(p);
+    }
+    for (int i = missing.size() - 1; i >= 0; i--) {
+      Path p = missing.get(i);
+      try {
+        Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectory(p); // not a POSIX file system; keep the default
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (!Files.isDirectory(p)) {
+          throw e;
+        }
+        // created meanwhile by someone else: theirs to keep as it is
+      }
+    }
+    if (!Files.isDirectory(abs)) {
+      throw new java.nio.file.NotDirectoryException(dir.toString());
     }
   }
 

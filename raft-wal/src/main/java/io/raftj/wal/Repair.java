@@ -18,14 +18,24 @@ final class Repair {
   private Repair() {}
 
   static boolean repair(WalFs fs, Path dir) {
-    WalFs.WalFile f;
     try {
-      List<String> names = WalNames.readWalNames(fs, dir);
-      f = fs.openLocked(dir.resolve(names.get(names.size() - 1)), "WAL repair of " + dir);
+      return repairOrThrow(fs, dir);
     } catch (IOException e) {
       LOG.warn("failed to repair path={}", dir, e);
       return false;
     }
+  }
+
+  /**
+   * {@link #repair} that throws when the repair itself fails (a full disk while the
+   * {@code .broken} copy is written, say) instead of logging it.
+   *
+   * @return true if the WAL now reads to its end; false if the damage is not a torn tail
+   * @throws IOException if opening, copying or truncating the segment failed
+   */
+  static boolean repairOrThrow(WalFs fs, Path dir) throws IOException {
+    List<String> names = WalNames.readWalNames(fs, dir);
+    WalFs.WalFile f = fs.openLocked(dir.resolve(names.get(names.size() - 1)), "WAL repair of " + dir);
     try (WalFs.WalFile file = f) {
       LOG.info("repairing path={}", file.path());
       Decoder d = new Decoder(List.of(file));
@@ -46,11 +56,11 @@ final class Repair {
           file.force();
           LOG.info("repaired path={} error={}", file.path(), e.getMessage());
           return true;
+        } catch (WalCorruptionException e) {
+          LOG.warn("failed to repair path={}", file.path(), e); // not a torn tail
+          return false;
         }
       }
-    } catch (IOException e) {
-      LOG.warn("failed to repair path={}", f.path(), e);
-      return false;
     }
   }
 

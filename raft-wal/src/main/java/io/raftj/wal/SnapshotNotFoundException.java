@@ -9,6 +9,7 @@ public final class SnapshotNotFoundException extends WalException {
   private static final long serialVersionUID = 1L;
   private final transient WalContents contents;
 
+  /** No snapshot record matches; {@code contents} is what was read (null if nothing). */
   public SnapshotNotFoundException(WalContents contents) {
     super("wal: snapshot not found");
     this.contents = contents;

@@ -11,6 +11,7 @@ public final class TornTailException extends EOFException {
   private final String file;
   private final long offset;
 
+  /** The log ends inside a record of {@code file}, whose frame starts at {@code offset}. */
   public TornTailException(String detail, String file, long offset) {
     super(String.format("unexpected EOF: %s: in file '%s' at position: %d", detail, file, offset));
     this.file = file;

@@ -37,15 +37,19 @@ import org.slf4j.LoggerFactory;
 public final class Wal implements Closeable {
   /** Record types (etcd's MetadataType, EntryType, StateType, CrcType, SnapshotType). */
   public static final long METADATA_TYPE = 1;
+  /** An entry record. */
   public static final long ENTRY_TYPE = 2;
+  /** A hard state record. */
   public static final long STATE_TYPE = 3;
+  /** A CRC record: the chain carried into a segment. */
   public static final long CRC_TYPE = 4;
+  /** A snapshot marker record. */
   public static final long SNAPSHOT_TYPE = 5;
 
   static final long WARN_SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
-  private static final Snapshot EMPTY_SNAPSHOT = Snapshot.newBuilder().setIndex(0).setTerm(0).build();
+  static final Snapshot EMPTY_SNAPSHOT = Snapshot.newBuilder().setIndex(0).setTerm(0).build();
 
   private final WalFs fs;
   private final WalOptions options;
@@ -175,6 +179,7 @@ public final class Wal implements Closeable {
     return openForRead(dir, snap, WalOptions.DEFAULT);
   }
 
+  /** {@link #openForRead(Path, Snapshot)} with options. */
   public static Wal openForRead(Path dir, Snapshot snap, WalOptions options) throws IOException {
     return openAtIndex(dir, snap, false, options);
   }
@@ -440,9 +445,16 @@ public final class Wal implements Closeable {
   /**
    * Closes the tail at its data and continues in a new segment named for the next entry: the
    * prepared tmp file gets a CRC record carrying the chain, the metadata and the last hard state,
-   * is synced, renamed into place and the directory fsynced.
+   * is synced, renamed into place and the directory fsynced. {@link #save} cuts by itself once
+   * the tail reaches the segment size; call this to end a segment earlier, for example so that a
+   * backup or {@link #releaseLockTo} can take whole segments, or in a test of several segments.
+   *
+   * @throws IllegalStateException if the WAL is not appendable (opened for read, closed, or
+   *     {@link #readAll} not yet called)
+   * @throws IOException if a write, sync or rename fails
    */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() throws IOException {
+    checkAppendable();
     long off = encoder.fileOffset();
     tail().truncate(off);
     sync();
@@ -663,6 +675,20 @@ public final class Wal implements Closeable {
   /** {@link #repair(Path)} on {@code options}' file system. */
   public static boolean repair(Path dir, WalOptions options) {
     return Repair.repair(options.fs(), dir);
+  }
+
+  /**
+   * {@link #repair(Path, WalOptions)} that reports why a repair failed instead of logging it and
+   * returning false: on a full disk, for example, writing the {@code .broken} copy fails with
+   * {@code No space left on device}, which is what an operator needs to read.
+   *
+   * @param dir the WAL directory
+   * @param options the file system to use
+   * @return true if the WAL now reads to its end; false if its damage is not a torn tail
+   * @throws IOException if opening, copying or truncating the last segment failed
+   */
+  public static boolean repairChecked(Path dir, WalOptions options) throws IOException {
+    return Repair.repairOrThrow(options.fs(), dir);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ public class WalCorruptionException extends WalException {
   private final String file;
   private final long offset;
 
+  /** Corruption in {@code file} (null if not tied to one record) at the frame at {@code offset}. */
   public WalCorruptionException(String message, String file, long offset) {
     super(file == null ? message : String.format("%s: in file '%s' at position: %d", message, file, offset));
     this.file = file;

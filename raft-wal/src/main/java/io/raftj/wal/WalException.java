@@ -6,10 +6,12 @@ import java.io.IOException;
 public class WalException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** A WAL failure. */
   public WalException(String message) {
     super(message);
   }
 
+  /** A WAL failure with its cause. */
   public WalException(String message, Throwable cause) {
     super(message, cause);
   }

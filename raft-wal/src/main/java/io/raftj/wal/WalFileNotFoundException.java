@@ -8,6 +8,7 @@ package io.raftj.wal;
 public final class WalFileNotFoundException extends WalException {
   private static final long serialVersionUID = 1L;
 
+  /** No segment where one is needed. */
   public WalFileNotFoundException(String message) {
     super(message);
   }

@@ -34,7 +34,10 @@ public interface WalFs {
   /** Whether a file or directory exists at {@code path}. */
   boolean exists(Path path);
 
-  /** Creates {@code dir} and any missing parents (0700 where permissions exist); nothing if it exists. */
+  /**
+   * Creates {@code dir} and any missing parents, each 0700 where permissions exist; nothing if it
+   * exists. Directories that exist keep their permissions.
+   */
   void createDirectories(Path dir) throws IOException;
 
   /** Removes {@code path} and everything below it; nothing happens if it does not exist. */
@@ -83,6 +86,7 @@ public interface WalFs {
     /** Writes all of {@code src} at {@code pos}, extending the file as needed. */
     void write(ByteBuffer src, long pos) throws IOException;
 
+    /** The file's size in bytes. */
     long size() throws IOException;
 
     /** Cuts the file to {@code size} bytes; nothing happens if it is not longer. */

@@ -11,6 +11,7 @@ public final class WalOptions {
   /** etcd's SegmentSizeBytes: 64 MB (decimal), the size segments are preallocated to and cut at. */
   public static final long SEGMENT_SIZE_BYTES = 64L * 1000 * 1000;
 
+  /** 64 MB segments on the production file system, no sync listener. */
   public static final WalOptions DEFAULT = new WalOptions(SEGMENT_SIZE_BYTES, NioWalFs.INSTANCE, null);
 
   private final long segmentSizeBytes;
@@ -26,6 +27,7 @@ public final class WalOptions {
     this.syncListener = syncListener;
   }
 
+  /** The size segments are preallocated to and cut at. */
   public long segmentSizeBytes() {
     return segmentSizeBytes;
   }

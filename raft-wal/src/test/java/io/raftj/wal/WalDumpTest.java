@@ -61,6 +61,121 @@ final class WalDumpTest {
 
     writeAt(lastWal(dir), 50, new byte[] {0x7f}); // inside the snapshot record's data
     String out = dump(dir, false, 0, false);
-    assertThat(out).contains("error: walpb: crc mismatch", "verdict: CORRUPT");
+    assertThat(out).contains("error: crc mismatch (snapshot record stores", "verdict: CORRUPT");
+  }
+
+  /** Runs the command line as bin/wal-dump does; returns exit status, stdout and stderr. */
+  record Run(int status, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = WalDump.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path logOf(int entries) throws IOException {
+    Path dir = tmp.resolve("data").resolve("wal");
+    try (Wal w = Wal.create(dir, null)) {
+      for (int i = 1; i <= entries; i++) {
+        w.save(hs(1, 1, i), List.of(entry(i, 1, "command-" + i)));
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void help_printsUsageAndExitsZero() {
+    Run r = run("--help");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).startsWith("usage: wal-dump").contains("member/wal", "--entries-only", "Exit status");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void badArguments_areUsageErrorsNotStackTraces() {
+    for (String[] args : List.of(new String[] {"--from", "abc", "x"}, new String[] {"--from"},
+        new String[] {"--bogus"}, new String[] {}, new String[] {"a", "b"})) {
+      Run r = run(args);
+      assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).startsWith("wal-dump: ").contains("usage: wal-dump").doesNotContain("Exception", "\tat ");
+    }
+    assertThat(run("--from", "abc", "x").err()).contains("--from needs an index (a non-negative integer), not \"abc\"");
+  }
+
+  @Test
+  void missingOrWrongDirectory_isNamedWithAHint() throws IOException {
+    Run missing = run(tmp.resolve("nope").toString());
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).isEqualTo("wal-dump: no such directory: " + tmp.resolve("nope") + "\n");
+
+    Path wal = logOf(2);
+    Run parent = run(wal.getParent().toString());
+    assertThat(parent.status()).isEqualTo(2);
+    assertThat(parent.err()).contains("no .wal files in " + wal.getParent(), "looks like a data directory: try " + wal);
+
+    Path etcd = tmp.resolve("etcd-data");
+    Files.createDirectories(etcd.resolve("member"));
+    Files.move(wal.getParent().resolve("wal"), etcd.resolve("member").resolve("wal"));
+    assertThat(run(etcd.toString()).err())
+        .contains("looks like an etcd data directory: try " + etcd.resolve("member").resolve("wal"));
+    assertThat(run(etcd.resolve("member").resolve("wal").toString()).status()).isZero();
+  }
+
+  /** A flipped byte in one entry is one fault: the chain picks up again after it. */
+  @Test
+  void oneFlippedByte_isOneErrorLineAndTheRestChecksOut() throws IOException {
+    Path dir = logOf(300);
+    byte[] b = read(lastWal(dir));
+    String text = new String(b, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("command-150");
+    writeAt(lastWal(dir), at + 3, new byte[] {'X'});
+
+    Run r = run(dir.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out().lines().filter(l -> l.contains("error:"))).hasSize(1)
+        .allMatch(l -> l.contains("crc mismatch (entry record stores"));
+    String verdict = r.out().lines().filter(l -> l.startsWith("verdict:")).findFirst().orElseThrow();
+    // 300 entries and 300 states; the fault is the entry 150, after it 150 states and 150 entries
+    assertThat(verdict).startsWith("verdict: CORRUPT (crc mismatch (entry record stores")
+        .contains("after it 301 records, 301 of them intact)");
+  }
+
+  /** Bytes that were never a WAL are corruption, not a torn tail that a repair would "fix". */
+  @Test
+  void garbageFromOffsetZero_isCorruptNotTorn() throws IOException {
+    Path dir = tmp.resolve("wal");
+    Files.createDirectories(dir);
+    byte[] junk = new byte[4096];
+    new java.util.Random(7).nextBytes(junk);
+    Files.write(dir.resolve("0000000000000000-0000000000000000.wal"), junk);
+    Run r = run(dir.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out()).contains("verdict: CORRUPT (no readable record in 0000000000000000-0000000000000000.wal"
+        + " from offset 0: not a WAL segment, or overwritten from its start");
+    assertThat(r.out()).doesNotContain("TORN TAIL");
+  }
+
+  /** A frame whose bytes are no record: one fault, the chain restarts at the record after it. */
+  @Test
+  void unreadableFrame_isOneFaultAndTheReadingGoesOn() throws IOException {
+    Path dir = logOf(10);
+    long at = -1;
+    try (WalReader r = WalReader.open(dir)) {
+      for (WalRecord rec = r.next(); rec != null; rec = r.next()) {
+        if (rec.type() == Wal.ENTRY_TYPE && rec.entry().getIndex() == 5) {
+          at = rec.offset();
+        }
+      }
+    }
+    writeAt(lastWal(dir), at + 8, new byte[] {(byte) 0xff}); // the record's first tag
+    Run r = run(dir.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out().lines().filter(l -> l.contains("error:")))
+        .containsExactly("  error: unreadable frame (not a walpb.Record) at 0000000000000000-0000000000000000.wal@" + at);
+    // after it: the state of 5, then entries and states 6..10
+    assertThat(r.out()).contains("after it 11 records, 10 of them intact, 1 unverifiable (the chain restarts there))");
+    assertThat(r.out()).contains("entry     index=10 term=1");
   }
 }

@@ -41,10 +41,12 @@ public final class Changer {
     this.lastIndex = lastIndex;
   }
 
+  /** The tracker whose configuration the changes start from. */
   public ProgressTracker tracker() {
     return tracker;
   }
 
+  /** The index of the last entry in the log, which new progress starts after. */
   public long lastIndex() {
     return lastIndex;
   }

@@ -9,6 +9,7 @@ public final class ConfChangeException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** A refused change, with etcd's text. */
   public ConfChangeException(String message) {
     super(message);
   }

@@ -33,15 +33,20 @@ public final class InteractionEnv {
   static final EntryFormatter ENTRY_FORMATTER = EntryFormatter.DEFAULT;
 
   final InteractionOpts options;
+  /** The error a command this environment does not know gets, as in etcd's harness. */
+  static final String UNKNOWN_COMMAND = "unknown command";
+
   final List<InteractionNode> nodes = new ArrayList<>();
   /** The in-flight messages, in the order they were sent. */
   List<Message> messages = new ArrayList<>();
   final RedirectLogger output = new RedirectLogger();
 
+  /** An empty environment with the given options. */
   public InteractionEnv(InteractionOpts options) {
     this.options = options == null ? InteractionOpts.defaults() : options;
   }
 
+  /** An empty environment with default options. */
   public InteractionEnv() {
     this(null);
   }
@@ -51,6 +56,7 @@ public final class InteractionEnv {
     return Collections.unmodifiableList(nodes);
   }
 
+  /** The node at position {@code idx} (node ID {@code idx + 1}). */
   public InteractionNode node(int idx) {
     return nodes.get(idx);
   }
@@ -117,15 +123,15 @@ public final class InteractionEnv {
       case "process-append-thread" -> ProcessAppendThread.handle(this, d);
       case "process-apply-thread" -> ProcessApplyThread.handle(this, d);
       case "log-level" -> output.setLevel(d.cmdArgs().get(0).key());
-      case "raft-log" -> raftLog(firstAsNodeIdx(d));
+      case "raft-log" -> raftLog(firstNodeIdx(d));
       case "raft-state" -> StatusCommands.raftState(this);
       case "set-randomized-election-timeout" -> NodeCommands.setRandomizedElectionTimeout(this, d);
       case "stabilize" -> Stabilize.handle(this, d);
-      case "status" -> status(firstAsNodeIdx(d));
+      case "status" -> status(firstNodeIdx(d));
       case "tick-election" -> NodeCommands.tickElection(this, d);
       case "tick-heartbeat" -> NodeCommands.tickHeartbeat(this, d);
       case "transfer-leadership" -> NodeCommands.transferLeadership(this, d);
-      case "forget-leader" -> forgetLeader(firstAsNodeIdx(d));
+      case "forget-leader" -> forgetLeader(firstNodeIdx(d));
       case "send-snapshot" -> SendSnapshot.handle(this, d);
       case "propose" -> ProposeCommands.propose(this, d);
       case "propose-conf-change" -> ProposeCommands.proposeConfChange(this, d);
@@ -134,7 +140,7 @@ public final class InteractionEnv {
       case "read-index" -> ProposeCommands.readIndex(this, d);
       case "tick" -> NodeCommands.tick(this, d);
       case "report-snapshot" -> NodeCommands.reportSnapshot(this, d);
-      default -> throw new InteractionException("unknown command");
+      default -> throw new InteractionException(UNKNOWN_COMMAND);
     }
   }
 
@@ -243,7 +249,7 @@ public final class InteractionEnv {
    * each block gets a {@code > <id> <header>} line and is indented; with one, neither.
    */
   void forEachNode(TestData d, String header, IntConsumer action) {
-    int[] idxs = nodeIdxs(d);
+    int[] idxs = nodeIdxsOf(d);
     for (int idx : idxs) {
       if (idxs.length > 1) {
         output.writef("> %d %s\n", idx + 1, header);
@@ -289,6 +295,34 @@ public final class InteractionEnv {
   /** The first argument, a node ID, as a node index. */
   static int firstAsNodeIdx(TestData d) {
     return firstAsInt(d) - 1;
+  }
+
+  /** The first argument, a node ID, as the index of a node that exists. */
+  int firstNodeIdx(TestData d) {
+    return checkNode(d, firstAsNodeIdx(d));
+  }
+
+  /** The bare-integer arguments (node IDs) as indexes of nodes that exist, in order. */
+  int[] nodeIdxsOf(TestData d) {
+    int[] idxs = nodeIdxs(d);
+    for (int idx : idxs) {
+      checkNode(d, idx);
+    }
+    return idxs;
+  }
+
+  /**
+   * {@code idx} if node {@code idx + 1} exists; otherwise the script is malformed, and the error
+   * says so (etcd's harness would index past its node slice and panic).
+   */
+  int checkNode(TestData d, int idx) {
+    if (idx < 0 || idx >= nodes.size()) {
+      String have = nodes.isEmpty() ? "there are no nodes yet (add them with add-nodes)"
+          : nodes.size() == 1 ? "there is 1 node (ID 1)"
+          : "there are " + nodes.size() + " nodes (IDs 1 to " + nodes.size() + ")";
+      throw new DataDrivenException("no node " + (idx + 1) + ": " + have); // the runner adds where
+    }
+    return idx;
   }
 
   /** The bare-integer arguments (node IDs) as node indexes, in order. */

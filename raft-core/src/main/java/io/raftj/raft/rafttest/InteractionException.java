@@ -8,6 +8,7 @@ public final class InteractionException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** A command that cannot run, in the harness's words. */
   public InteractionException(String message) {
     super(message, null, false, false);
   }

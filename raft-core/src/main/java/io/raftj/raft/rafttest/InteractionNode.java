@@ -35,6 +35,7 @@ public final class InteractionNode {
     this.history.add(initial);
   }
 
+  /** The node's RawNode. */
   public RawNode rawNode() {
     return rawNode;
   }
@@ -44,10 +45,12 @@ public final class InteractionNode {
     return storage.memory();
   }
 
+  /** The configuration the node was created with. */
   public Config config() {
     return config;
   }
 
+  /** The node's ID. */
   public long id() {
     return config.id();
   }

@@ -40,6 +40,7 @@ import java.util.function.LongFunction;
  * delay is a whole number of ticks, zero by default. All randomness (drops, delays, election
  * jitter) comes from the seed, so a run replays exactly.
  *
+ * <!-- snippet: raft-core/src/test/java/io/raftj/raft/rafttest/NetworkExampleTest.java -->
  * <pre>{@code
  * Network net = Network.builder().peers(1, 2, 3).seed(42).build();
  * net.runUntil(() -> net.leader() != Raft.NONE, 100);
@@ -94,6 +95,7 @@ public final class Network {
     }
   }
 
+  /** A builder for a network; set at least the peers. */
   public static Builder builder() {
     return new Builder();
   }
@@ -135,6 +137,7 @@ public final class Network {
       return this;
     }
 
+    /** The network, its members bootstrapped and started. */
     public Network build() {
       return new Network(this);
     }
@@ -294,6 +297,7 @@ public final class Network {
     return sent;
   }
 
+  /** How many messages the faults dropped. */
   public long droppedCount() {
     return dropped;
   }

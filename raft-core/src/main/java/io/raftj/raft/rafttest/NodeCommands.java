@@ -27,28 +27,28 @@ final class NodeCommands {
   private NodeCommands() {}
 
   static void campaign(InteractionEnv env, TestData d) {
-    env.campaign(InteractionEnv.firstAsNodeIdx(d));
+    env.campaign(env.firstNodeIdx(d));
   }
 
   static void tickElection(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     env.tick(idx, env.nodes.get(idx).config().electionTick());
   }
 
   static void tickHeartbeat(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     env.tick(idx, env.nodes.get(idx).config().heartbeatTick());
   }
 
   static void tick(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     List<CmdArg> args = d.cmdArgs();
     int num = args.size() > 1 ? InteractionEnv.parseInt(d, args.get(1).key()) : 1;
     env.tick(idx, num);
   }
 
   static void setRandomizedElectionTimeout(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     int timeout = d.scanInt("timeout");
     if (timeout == 0) {
       throw InteractionEnv.fatal(d, "timeout must not be zero");
@@ -73,7 +73,7 @@ final class NodeCommands {
   }
 
   static void reportUnreachable(InteractionEnv env, TestData d) {
-    int[] idxs = InteractionEnv.nodeIdxs(d);
+    int[] idxs = env.nodeIdxsOf(d);
     if (idxs.length != 2) {
       throw new InteractionException(
           "must specify exactly two node indexes: node on which to report, and reported node");
@@ -82,7 +82,7 @@ final class NodeCommands {
   }
 
   static void reportSnapshot(InteractionEnv env, TestData d) {
-    int[] idxs = InteractionEnv.nodeIdxs(d);
+    int[] idxs = env.nodeIdxsOf(d);
     if (idxs.length != 2) {
       throw new InteractionException(
           "must specify exactly two node indexes: node on which to report, and reported node");

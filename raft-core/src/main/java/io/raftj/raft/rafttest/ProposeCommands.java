@@ -28,7 +28,7 @@ final class ProposeCommands {
   private ProposeCommands() {}
 
   static void propose(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     if (d.cmdArgs().size() != 2 || !d.cmdArgs().get(1).vals().isEmpty()) {
       throw InteractionEnv.fatal(d, "expected exactly one key with no vals: "
           + d.cmdArgs().subList(1, d.cmdArgs().size()));
@@ -37,7 +37,7 @@ final class ProposeCommands {
   }
 
   static void readIndex(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     ByteString ctx = d.cmdArgs().size() > 1
         ? ByteString.copyFromUtf8(d.cmdArgs().get(1).key())
         : ByteString.EMPTY;
@@ -45,7 +45,7 @@ final class ProposeCommands {
   }
 
   static void proposeConfChange(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     boolean v1 = false;
     ConfChangeTransition transition = ConfChangeTransition.ConfChangeTransitionAuto;
     List<CmdArg> args = d.cmdArgs();

@@ -20,7 +20,7 @@ final class RaftLogCommands {
   private RaftLogCommands() {}
 
   static void handleCompact(InteractionEnv env, TestData d) {
-    int idx = InteractionEnv.firstAsNodeIdx(d);
+    int idx = env.firstNodeIdx(d);
     String arg = d.cmdArgs().get(1).key();
     long newFirstIndex;
     try {

@@ -38,6 +38,7 @@ public final class RedirectLogger implements RaftLogger {
     return level;
   }
 
+  /** Sets the lowest level written. */
   public void setLevel(int level) {
     if (level < DEBUG || level > NONE) {
       throw new IllegalArgumentException("no such log level: " + level);

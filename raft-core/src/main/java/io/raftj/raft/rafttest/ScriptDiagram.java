@@ -34,7 +34,8 @@ public final class ScriptDiagram {
   /**
    * Runs {@code script} and returns its diagram, starting with {@code sequenceDiagram}.
    *
-   * @throws IllegalStateException when the script stops on an error
+   * @throws IllegalStateException when the script stops on an error, or holds a command that is
+   *     not an interaction command (a quorum or confchange script, say)
    */
   public static String render(Path script) {
     List<String[]> outputs = new ArrayList<>();
@@ -42,6 +43,9 @@ public final class ScriptDiagram {
     RunResult r = DataDriven.run(script, d -> {
       boolean quiet = env.output().quiet();
       String out = env.handle(d);
+      if (out.equals(InteractionEnv.UNKNOWN_COMMAND) || out.endsWith("\n" + InteractionEnv.UNKNOWN_COMMAND)) {
+        throw new IllegalStateException("not an interaction command; --diagram draws interaction scripts only");
+      }
       if (!quiet) {
         outputs.add(new String[] {d.cmd(), d.directive(), out});
       }

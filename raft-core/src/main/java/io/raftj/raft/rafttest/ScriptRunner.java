@@ -23,7 +23,8 @@ import java.util.List;
  * is written back into the files ({@code REWROTE name}) instead of being compared. The exit
  * status is 0 when every file passed, 1 when any failed and 2 for bad usage. {@code --diagram}
  * prints an interaction script's message flow as a Mermaid sequence diagram instead (see
- * {@link ScriptDiagram}); it exits 1 when the script stops on an error.
+ * {@link ScriptDiagram}); it exits 1 when the script stops on an error, and refuses (status 2)
+ * a script of another kind.
  */
 public final class ScriptRunner {
 
@@ -92,6 +93,11 @@ public final class ScriptRunner {
     if (!Files.isRegularFile(file)) {
       out.println("no such file " + file);
       return 1;
+    }
+    String kind = ScriptKinds.kindOf(file);
+    if (kind != null && !kind.equals(ScriptKinds.INTERACTION)) {
+      out.println("cannot draw " + file + ": a " + kind + " script; --diagram draws interaction scripts only");
+      return 2;
     }
     try {
       out.print(ScriptDiagram.render(file));

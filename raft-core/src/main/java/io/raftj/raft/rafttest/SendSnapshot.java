@@ -17,7 +17,7 @@ final class SendSnapshot {
   private SendSnapshot() {}
 
   static void handle(InteractionEnv env, TestData d) {
-    int[] idxs = InteractionEnv.nodeIdxs(d);
+    int[] idxs = env.nodeIdxsOf(d);
     if (idxs.length != 2) {
       throw InteractionEnv.fatal(d, "expected exactly two node IDs");
     }

@@ -57,18 +57,22 @@ public final class SimulatedNode {
     rawNode = new RawNode(configTemplate.get().setId(id).setStorage(storage).setApplied(applied));
   }
 
+  /** The member's ID. */
   public long id() {
     return id;
   }
 
+  /** The member's RawNode; replaced on restart. */
   public RawNode rawNode() {
     return rawNode;
   }
 
+  /** The member's storage, which survives a restart. */
   public MemoryStorage storage() {
     return storage;
   }
 
+  /** The member's state machine; a fresh one after each restart. */
   public StateMachine stateMachine() {
     return stateMachine;
   }
@@ -83,6 +87,7 @@ public final class SimulatedNode {
     return Collections.unmodifiableList(appliedEntries);
   }
 
+  /** Whether the member runs (false after {@code stop}, until {@code restart}). */
   public boolean isRunning() {
     return running;
   }

@@ -18,7 +18,7 @@ final class Stabilize {
   private Stabilize() {}
 
   static void handle(InteractionEnv env, TestData d) {
-    int[] idxs = InteractionEnv.nodeIdxs(d);
+    int[] idxs = env.nodeIdxsOf(d);
     int oldLevel = env.output.level();
     boolean restore = false;
     try {

@@ -57,6 +57,7 @@ public final class Progress {
     return match;
   }
 
+  /** Sets {@link #match()}. */
   public void setMatch(long match) {
     this.match = match;
   }
@@ -69,6 +70,7 @@ public final class Progress {
     return next;
   }
 
+  /** Sets {@link #next()}. */
   public void setNext(long next) {
     this.next = next;
   }
@@ -98,6 +100,7 @@ public final class Progress {
     return pendingSnapshot;
   }
 
+  /** Sets {@link #pendingSnapshot()}. */
   public void setPendingSnapshot(long pendingSnapshot) {
     this.pendingSnapshot = pendingSnapshot;
   }
@@ -110,6 +113,7 @@ public final class Progress {
     return recentActive;
   }
 
+  /** Sets {@link #recentActive()}. */
   public void setRecentActive(boolean recentActive) {
     this.recentActive = recentActive;
   }
@@ -123,6 +127,7 @@ public final class Progress {
     return msgAppFlowPaused;
   }
 
+  /** Sets {@link #msgAppFlowPaused()}. */
   public void setMsgAppFlowPaused(boolean msgAppFlowPaused) {
     this.msgAppFlowPaused = msgAppFlowPaused;
   }
@@ -132,6 +137,7 @@ public final class Progress {
     return inflights;
   }
 
+  /** Sets {@link #inflights()}. */
   public void setInflights(Inflights inflights) {
     this.inflights = inflights;
   }
@@ -141,6 +147,7 @@ public final class Progress {
     return isLearner;
   }
 
+  /** Sets {@link #isLearner()}. */
   public void setIsLearner(boolean isLearner) {
     this.isLearner = isLearner;
   }

@@ -43,6 +43,7 @@ public final class ProgressMap {
     return size;
   }
 
+  /** Whether no peer is tracked. */
   public boolean isEmpty() {
     return size == 0;
   }

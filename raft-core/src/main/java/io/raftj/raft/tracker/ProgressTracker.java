@@ -50,10 +50,12 @@ public final class ProgressTracker {
     this.maxInflightBytes = maxInflightBytes;
   }
 
+  /** The current configuration: voters, learners and the joint state. */
   public TrackerConfig config() {
     return config;
   }
 
+  /** Replaces the configuration; the progress map must match it. */
   public void setConfig(TrackerConfig config) {
     this.config = config;
   }
@@ -63,6 +65,7 @@ public final class ProgressTracker {
     return progress;
   }
 
+  /** Replaces the progress map; it must match the configuration. */
   public void setProgress(ProgressMap progress) {
     this.progress = progress;
   }

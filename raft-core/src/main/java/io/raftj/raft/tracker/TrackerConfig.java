@@ -19,7 +19,7 @@ import io.raftj.raft.quorum.MajorityConfig;
  * <p>Invariant: {@code learnersNext} is empty unless the configuration is joint. Demoting a voter
  * while entering a joint configuration would make it a voter (in the outgoing half) and a learner
  * at once; instead it stays a voter and is staged in {@code learnersNext}. For example, demoting 3
- * from voters {1 2 3} gives voters {1 2}&&{1 2 3}, learners {}, learnersNext {3}; leaving the joint
+ * from voters {1 2 3} gives voters {1 2}&amp;&amp;{1 2 3}, learners {}, learnersNext {3}; leaving the joint
  * configuration then gives voters {1 2}, learners {3}. A learner that is not an outgoing voter is
  * added to {@code learners} right away, so that it catches up as soon as possible.
  *

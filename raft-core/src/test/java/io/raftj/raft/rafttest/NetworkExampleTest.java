@@ -51,4 +51,17 @@ final class NetworkExampleTest {
     net.tick(10);
     assertThat(stores.get(first).data).isEqualTo(stores.get(second).data);
   }
+
+  /** The class Javadoc's example, line for line (DocSnippetsTest holds the two together). */
+  @Test
+  void javadocExample_runs() {
+    Network net = Network.builder().peers(1, 2, 3).seed(42).build();
+    net.runUntil(() -> net.leader() != Raft.NONE, 100);
+    net.propose(net.leader(), ByteString.copyFromUtf8("x=1"));
+    net.isolate(net.leader());
+    // what the example leaves to the reader: the two others elect a leader of a later term
+    long first = net.leader();
+    assertThat(first).isNotEqualTo(Raft.NONE);
+    assertThat(net.runUntil(() -> net.leader() != first && net.leader() != Raft.NONE, 100)).isTrue();
+  }
 }

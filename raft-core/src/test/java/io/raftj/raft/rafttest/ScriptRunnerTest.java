@@ -79,6 +79,37 @@ final class ScriptRunnerTest {
     assertThat(ScriptRunner.run(new String[] {"--frobnicate", "x"}, out)).isEqualTo(2);
   }
 
+  /** A node ID the environment does not have is named, not an index out of bounds. */
+  @Test
+  void run_unknownNode_saysWhichNodesThereAre(@TempDir Path dir) throws Exception {
+    Path interaction = Files.createDirectories(dir.resolve("interaction"));
+    Path empty = interaction.resolve("empty.txt");
+    Files.writeString(empty, "campaign 7\n----\nok\n");
+    Path two = interaction.resolve("two.txt");
+    Files.writeString(two, "add-nodes 2\n----\nok\n\nstabilize 1 3\n----\nok\n");
+    assertThat(ScriptRunner.run(new String[] {empty.toString(), two.toString()}, out)).isEqualTo(1);
+    assertThat(output()).contains(
+        "  " + empty + ":1: campaign 7: no node 7: there are no nodes yet (add them with add-nodes)\n",
+        ":5: stabilize 1 3: no node 3: there are 2 nodes (IDs 1 to 2)\n");
+    assertThat(output()).doesNotContain("out of bounds");
+  }
+
+  /** --diagram draws interaction scripts only, and says so for the others. */
+  @Test
+  void diagram_refusesOtherKinds(@TempDir Path dir) throws Exception {
+    Path quorum = Files.createDirectories(dir.resolve("quorum")).resolve("q.txt");
+    Files.writeString(quorum, GOOD);
+    assertThat(ScriptRunner.run(new String[] {"--diagram", quorum.toString()}, out)).isEqualTo(2);
+    assertThat(output()).isEqualTo(
+        "cannot draw " + quorum + ": a quorum script; --diagram draws interaction scripts only\n");
+    bytes.reset();
+    Path unplaced = dir.resolve("q.txt");
+    Files.writeString(unplaced, GOOD);
+    assertThat(ScriptRunner.run(new String[] {"--diagram", unplaced.toString()}, out)).isEqualTo(1);
+    assertThat(output()).isEqualTo("cannot draw " + unplaced + ": " + unplaced
+        + ":1: vote cfg=1 votes=y: not an interaction command; --diagram draws interaction scripts only\n");
+  }
+
   private String output() {
     return bytes.toString(StandardCharsets.UTF_8);
   }

@@ -1,0 +1,380 @@
+package io.raftj.server;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.EntryType;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.Snapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One group's apply side: committed entries into the {@link StateMachine}, proposals' futures
+ * completed with their results, reads answered once applied far enough, snapshots taken by
+ * policy and restored from the leader's. Every method only queues work on the group's apply
+ * executor; the state below is confined to it.
+ */
+final class Applier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+  /** Raft's snapshot data for a snapshot whose bytes are in the group's {@link SnapshotStore}. */
+  static final ByteString MARKER = ByteString.copyFromUtf8("raftj-server-snapshot/1");
+
+  private final GroupRunner group;
+  private final StateMachine sm;
+  private final Executor executor;
+  private final Executor snapshotExecutor;
+  private final SnapshotStore store;
+  private final GroupOptions options;
+  private final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+
+  /* Confined to the apply executor. */
+  private final Batch batch = new Batch();
+  private final List<WaitingRead> reads = new ArrayList<>();
+  private long applied;
+  private long appliedTerm;
+  private long lastSnapshotIndex;
+  private long bytesSinceSnapshot;
+  private Throwable stopped;
+
+  private record WaitingRead(Object query, CompletableFuture<Object> future, long minIndex) {}
+
+  Applier(
+      GroupRunner group,
+      StateMachine sm,
+      Executor executor,
+      Executor snapshotExecutor,
+      SnapshotStore store,
+      GroupOptions options,
+      long applied,
+      long appliedTerm) {
+    this.group = group;
+    this.sm = sm;
+    this.executor = executor;
+    this.snapshotExecutor = snapshotExecutor;
+    this.store = store;
+    this.options = options;
+    this.applied = applied;
+    this.appliedTerm = appliedTerm;
+    this.lastSnapshotIndex = applied;
+  }
+
+  /** Applies a {@code MsgStorageApply}'s entries, resolving {@code proposals} among them. */
+  void apply(Message m, List<PendingProposal> proposals) {
+    executor.execute(() -> doApply(m, proposals));
+  }
+
+  /** Replaces the state with the snapshot Raft accepted, before any entry after it. */
+  void restore(Snapshot snap) {
+    executor.execute(() -> doRestore(snap));
+  }
+
+  /** Answers {@code query} once entries up to {@code minIndex} are applied. */
+  void read(Object query, CompletableFuture<Object> future, long minIndex) {
+    executor.execute(() -> {
+      if (stopped != null) {
+        future.completeExceptionally(stoppedException());
+        return;
+      }
+      reads.add(new WaitingRead(query, future, minIndex));
+      serveReads();
+    });
+  }
+
+  /** Completes {@code future} with {@code value} off the loop thread, after earlier applies. */
+  void completeLater(CompletableFuture<Object> future, Object value) {
+    executor.execute(() -> future.complete(value));
+  }
+
+  /** Makes the applier of a group, given the snapshot the group starts from. */
+  @FunctionalInterface
+  interface Factory {
+    Applier create(GroupRunner group, Snapshot start) throws java.io.IOException;
+  }
+
+  /** Completes {@code future} with {@code ex} off the loop thread, after earlier applies. */
+  void fail(CompletableFuture<Object> future, Throwable ex) {
+    executor.execute(() -> future.completeExceptionally(ex));
+  }
+
+  /** Fails every waiting read, and every later one. */
+  void stop(String reason, Throwable cause) {
+    executor.execute(() -> {
+      if (stopped == null) {
+        stopped = new GroupStoppedException(reason, cause);
+      }
+      for (WaitingRead r : reads) {
+        r.future.completeExceptionally(stopped);
+      }
+      reads.clear();
+    });
+  }
+
+  /** Fails reads issued through ReadIndex that have not been answered: leadership changed. */
+  void failReads(RaftServerException ex) {
+    executor.execute(() -> {
+      for (int i = reads.size() - 1; i >= 0; i--) {
+        if (reads.get(i).minIndex > applied) {
+          reads.remove(i).future.completeExceptionally(ex);
+        }
+      }
+    });
+  }
+
+  private GroupStoppedException stoppedException() {
+    return stopped instanceof GroupStoppedException g
+        ? g
+        : new GroupStoppedException("group stopped", stopped);
+  }
+
+  private void doApply(Message m, List<PendingProposal> proposals) {
+    List<Entry> entries = m.getEntriesList();
+    if (stopped != null) {
+      for (PendingProposal p : proposals) {
+        p.future().completeExceptionally(stoppedException());
+      }
+      return;
+    }
+    long first = entries.get(0).getIndex();
+    Entry last = entries.get(entries.size() - 1);
+    if (first > applied + 1) {
+      group.enqueue(new GroupEvent.Stop(
+          "apply gap: applied " + applied + ", next entry " + first, null));
+      return;
+    }
+    batch.clear();
+    List<GroupEvent.AppliedChange> changes = null;
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.getIndex() <= applied) {
+        continue; // already in the restored snapshot
+      }
+      if (e.getType() == EntryType.EntryNormal) {
+        if (e.hasData()) {
+          batch.add(e);
+          bytesSinceSnapshot += e.getData().size();
+        }
+      } else {
+        if (changes == null) {
+          changes = new ArrayList<>(1);
+        }
+        changes.add(new GroupEvent.AppliedChange(e, null));
+      }
+    }
+    if (batch.size > 0) {
+      try {
+        sm.apply(batch);
+      } catch (RuntimeException | Error e) {
+        LOG.error("group {}: state machine failed to apply entries {}..{}",
+            Long.toUnsignedString(group.groupId()), first, last.getIndex(), e);
+        group.enqueue(new GroupEvent.Stop("state machine failed", e));
+        stopped = new GroupStoppedException("state machine failed", e);
+        for (PendingProposal p : proposals) {
+          p.future().completeExceptionally(stopped);
+        }
+        return;
+      }
+    }
+    changes = resolve(entries, first, proposals, changes);
+    applied = last.getIndex();
+    appliedTerm = last.getTerm();
+    serveReads();
+    group.enqueue(new GroupEvent.Applied(
+        applied, appliedTerm, changes == null ? List.of() : changes, m.getResponsesList()));
+    maybeSnapshot();
+  }
+
+  /** Completes each proposal applied in this batch; returns the changes with their futures. */
+  private List<GroupEvent.AppliedChange> resolve(
+      List<Entry> entries, long first, List<PendingProposal> proposals,
+      List<GroupEvent.AppliedChange> changes) {
+    int slot = 0;
+    for (int i = 0; i < proposals.size(); i++) {
+      PendingProposal p = proposals.get(i);
+      long off = p.index() - first;
+      if (off < 0 || off >= entries.size()) {
+        p.future().completeExceptionally(new OutcomeUnknownException(
+            "entry " + p.index() + " was not among the applied entries"));
+        continue;
+      }
+      Entry e = entries.get((int) off);
+      if (e.getTerm() != p.term()) {
+        p.future().completeExceptionally(
+            new ProposalLostException(p.index(), p.term(), e.getTerm()));
+      } else if (p.change()) {
+        if (e.getType() == EntryType.EntryNormal) {
+          // Raft turns a change it refuses into an empty entry.
+          p.future().completeExceptionally(new MembershipChangeException(
+              "another membership change is still in progress"));
+        } else {
+          for (int c = 0; c < changes.size(); c++) {
+            if (changes.get(c).entry().getIndex() == p.index()) {
+              changes.set(c, new GroupEvent.AppliedChange(e, p.future()));
+            }
+          }
+        }
+      } else {
+        while (slot < batch.size && batch.index[slot] < p.index()) {
+          slot++;
+        }
+        Object result = slot < batch.size && batch.index[slot] == p.index() ? batch.results[slot] : null;
+        p.future().complete(new Applied(p.index(), p.term(), result));
+      }
+    }
+    return changes;
+  }
+
+  private void serveReads() {
+    for (int i = 0; i < reads.size(); ) {
+      WaitingRead r = reads.get(i);
+      if (r.minIndex > applied) {
+        i++;
+        continue;
+      }
+      reads.remove(i);
+      try {
+        r.future.complete(sm.query(r.query));
+      } catch (RuntimeException e) {
+        r.future.completeExceptionally(e);
+      }
+    }
+  }
+
+  private void maybeSnapshot() {
+    boolean byCount = options.snapshotEntries() > 0
+        && applied - lastSnapshotIndex >= options.snapshotEntries();
+    boolean bySize = options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes();
+    if (!(byCount || bySize) || !snapshotInFlight.compareAndSet(false, true)) {
+      return;
+    }
+    SnapshotWriter writer;
+    try {
+      writer = sm.snapshot();
+    } catch (RuntimeException e) {
+      snapshotInFlight.set(false);
+      LOG.warn("group {}: state machine could not capture a snapshot",
+          Long.toUnsignedString(group.groupId()), e);
+      return;
+    }
+    long index = applied;
+    long term = appliedTerm;
+    lastSnapshotIndex = index;
+    bytesSinceSnapshot = 0;
+    snapshotExecutor.execute(() -> write(writer, index, term));
+  }
+
+  /** On the snapshot executor: streams the captured view to the store. */
+  private void write(SnapshotWriter writer, long index, long term) {
+    SnapshotStore.Pending pending = null;
+    try {
+      pending = store.create(term, index);
+      writer.writeTo(pending.out());
+      pending.commit();
+      group.enqueue(new GroupEvent.SnapshotWritten(index, term));
+    } catch (IOException | RuntimeException e) {
+      if (pending != null) {
+        pending.abort();
+      }
+      LOG.warn("group {}: writing the snapshot at index {} failed; the next one retries",
+          Long.toUnsignedString(group.groupId()), index, e);
+    } finally {
+      snapshotInFlight.set(false);
+    }
+  }
+
+  private void doRestore(Snapshot snap) {
+    if (stopped != null) {
+      return;
+    }
+    long index = snap.getMetadata().getIndex();
+    long term = snap.getMetadata().getTerm();
+    if (!snap.getData().equals(MARKER)) {
+      group.enqueue(new GroupEvent.Stop(
+          "snapshot at index " + index + " was not written by raft-server", null));
+      return;
+    }
+    try (InputStream in = store.open(term, index)) {
+      sm.restore(in);
+    } catch (IOException | RuntimeException e) {
+      group.enqueue(new GroupEvent.Stop("restoring the snapshot at index " + index + " failed", e));
+      stopped = new GroupStoppedException("restoring a snapshot failed", e);
+      return;
+    }
+    applied = index;
+    appliedTerm = term;
+    lastSnapshotIndex = index;
+    bytesSinceSnapshot = 0;
+    serveReads();
+  }
+
+  /** The commands of one apply call; arrays grow as needed and are reused. */
+  private static final class Batch implements ApplyBatch {
+    long[] index = new long[64];
+    long[] term = new long[64];
+    ByteString[] data = new ByteString[64];
+    Object[] results = new Object[64];
+    int size;
+
+    void add(Entry e) {
+      if (size == index.length) {
+        int n = size * 2;
+        index = Arrays.copyOf(index, n);
+        term = Arrays.copyOf(term, n);
+        data = Arrays.copyOf(data, n);
+        results = Arrays.copyOf(results, n);
+      }
+      index[size] = e.getIndex();
+      term[size] = e.getTerm();
+      data[size] = e.getData();
+      results[size] = null;
+      size++;
+    }
+
+    void clear() {
+      Arrays.fill(data, 0, size, null);
+      Arrays.fill(results, 0, size, null);
+      size = 0;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public long index(int i) {
+      return index[check(i)];
+    }
+
+    @Override
+    public long term(int i) {
+      return term[check(i)];
+    }
+
+    @Override
+    public ByteString data(int i) {
+      return data[check(i)];
+    }
+
+    @Override
+    public void setResult(int i, Object result) {
+      results[check(i)] = result;
+    }
+
+    private int check(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException("command " + i + " of " + size);
+      }
+      return i;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.raftj.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How one group runs on a {@link RaftServer}: its ID and first members, its Raft timing and flow
+ * control, its read mode and its snapshot policy. Immutable; each {@code withX} returns a copy.
+ *
+ * <p>The defaults follow etcd's server: an election timeout of 10 ticks and a heartbeat every
+ * tick (1 s and 100 ms at the server's default 100 ms tick), pre-vote and check-quorum on, 1 MiB
+ * per append message and 512 messages in flight per follower; a snapshot every 10,000 applied
+ * entries or 64 MiB of applied payload, with 5,000 entries kept behind it for slow followers; a
+ * proposal or read that has no outcome after 10 seconds fails with
+ * {@link DeadlineExceededException}.
+ *
+ * @param groupId the group's ID, unique among the server's groups
+ * @param members the servers that form a new group (its voters); ignored when the group restarts
+ *     from its data directory or joins an existing group
+ * @param join true to start empty and wait for the leader to send the log (the member must have
+ *     been added with {@link RaftGroup#addVoter} or {@link RaftGroup#addLearner} first)
+ * @param electionTicks ticks without a leader before a follower campaigns
+ * @param heartbeatTicks ticks between a leader's heartbeats
+ * @param maxSizePerMsg the largest append message, in encoded entry bytes
+ * @param maxInflightMsgs append messages in flight to one follower
+ * @param maxPendingProposals proposals accepted but not yet resolved before new ones are refused
+ * @param leaseReads whether {@link ReadPolicy#LEASE} reads are allowed (etcd's
+ *     {@code ReadOnlyLeaseBased}); such a group never quiesces, and refuses
+ *     {@link ReadPolicy#LINEARIZABLE} reads, which it could only answer from the lease
+ * @param snapshotEntries applied entries after which a snapshot is taken (0: never by count)
+ * @param snapshotBytes applied payload bytes after which a snapshot is taken (0: never by size)
+ * @param snapshotCatchUpEntries entries kept in the log behind a snapshot
+ * @param operationTimeout the default deadline of proposals, reads and membership changes
+ * @param applyOnLoopThread run the state machine on the group's loop thread instead of an apply
+ *     executor: one thread hand-off less per command, for state machines that never take long
+ *     (a slow one then delays this loop thread's groups: their ticks, heartbeats and replication)
+ */
+public record GroupOptions(
+    long groupId,
+    List<Long> members,
+    boolean join,
+    int electionTicks,
+    int heartbeatTicks,
+    long maxSizePerMsg,
+    int maxInflightMsgs,
+    int maxPendingProposals,
+    boolean leaseReads,
+    long snapshotEntries,
+    long snapshotBytes,
+    long snapshotCatchUpEntries,
+    Duration operationTimeout,
+    boolean applyOnLoopThread) {
+
+  /** Validates every field. */
+  public GroupOptions {
+    members = List.copyOf(members);
+    for (Long m : members) {
+      if (m == 0) {
+        throw new IllegalArgumentException("0 cannot be a member ID");
+      }
+    }
+    if (members.stream().distinct().count() != members.size()) {
+      throw new IllegalArgumentException("duplicate member in " + members);
+    }
+    if (heartbeatTicks <= 0) {
+      throw new IllegalArgumentException("heartbeat ticks must be greater than 0");
+    }
+    if (electionTicks <= heartbeatTicks) {
+      throw new IllegalArgumentException("election ticks must be greater than heartbeat ticks");
+    }
+    if (maxSizePerMsg <= 0 || maxInflightMsgs <= 0 || maxPendingProposals <= 0) {
+      throw new IllegalArgumentException(
+          "maxSizePerMsg, maxInflightMsgs and maxPendingProposals must be positive");
+    }
+    if (snapshotEntries < 0 || snapshotBytes < 0 || snapshotCatchUpEntries < 0) {
+      throw new IllegalArgumentException("snapshot thresholds must not be negative");
+    }
+    if (operationTimeout.isNegative() || operationTimeout.isZero()) {
+      throw new IllegalArgumentException("operation timeout must be positive: " + operationTimeout);
+    }
+  }
+
+  /** A new group of {@code members} with the defaults in the class comment. */
+  public static GroupOptions of(long groupId, long... members) {
+    List<Long> list = new ArrayList<>(members.length);
+    for (long m : members) {
+      list.add(m);
+    }
+    return new GroupOptions(
+        groupId, list, false, 10, 1, 1 << 20, 512, 65_536, false, 10_000, 64L << 20, 5_000,
+        Duration.ofSeconds(10), false);
+  }
+
+  /** A member that joins the existing group {@code groupId}, with the defaults. */
+  public static GroupOptions joining(long groupId) {
+    return of(groupId).withJoin(true);
+  }
+
+  /** A copy with {@link #join()} set. */
+  public GroupOptions withJoin(boolean join) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with the election and heartbeat timeouts, in ticks. */
+  public GroupOptions withTicks(int electionTicks, int heartbeatTicks) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with the append flow control. */
+  public GroupOptions withFlowControl(long maxSizePerMsg, int maxInflightMsgs) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with {@link #maxPendingProposals()} set. */
+  public GroupOptions withMaxPendingProposals(int maxPendingProposals) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with {@link #leaseReads()} set. */
+  public GroupOptions withLeaseReads(boolean leaseReads) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with the snapshot policy. */
+  public GroupOptions withSnapshots(long entries, long bytes, long catchUpEntries) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, entries, bytes, catchUpEntries,
+        operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with {@link #applyOnLoopThread()} set. */
+  public GroupOptions withApplyOnLoopThread(boolean applyOnLoopThread) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+
+  /** A copy with {@link #operationTimeout()} set. */
+  public GroupOptions withOperationTimeout(Duration operationTimeout) {
+    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
+        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
+        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+  }
+}

@@ -1,0 +1,784 @@
+package io.raftj.server;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftj.raft.ProposalDroppedException;
+import io.raftj.raft.RawNode;
+import io.raftj.raft.ReadState;
+import io.raftj.raft.Ready;
+import io.raftj.raft.SnapshotStatus;
+import io.raftj.raft.SoftState;
+import io.raftj.raft.StateType;
+import io.raftj.raft.StepPeerNotFoundException;
+import io.raftj.raft.raftpb.ConfChange;
+import io.raftj.raft.raftpb.ConfChangeI;
+import io.raftj.raft.raftpb.ConfChangeV2;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.EntryType;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Snapshot;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One group member's loop: owns its {@link RawNode} and everything Raft-side, and runs only on
+ * its {@link LoopWorker}'s thread, one turn at a time, so nothing on the Raft path takes a lock.
+ * A turn drains the inbox (peer messages, proposals, reads, storage and apply completions),
+ * steps all waiting proposals as one {@code MsgProp} and all waiting reads as one ReadIndex, then
+ * hands each Ready's work to the outbox, the group's log and its {@link Applier}.
+ *
+ * <p>{@link #enqueue} is the only method other threads call.
+ */
+final class GroupRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupRunner.class);
+
+  private final RaftServer server;
+  private final long groupId;
+  private final long self;
+  private final GroupOptions options;
+  private final LoopWorker worker;
+  private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean queued = new AtomicBoolean();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  private final RaftGroup handle;
+
+  /* Set once by start(), then confined to the loop thread. */
+  private GroupLog log;
+  private RawNode node;
+  private Applier applier;
+  private SnapshotStore store;
+  private MembershipView membership;
+
+  /* Confined to the loop thread. */
+  private final List<GroupEvent.Propose> proposals = new ArrayList<>();
+  private final PendingProposals inLog = new PendingProposals();
+  private final List<GroupEvent.Read> readsToIssue = new ArrayList<>();
+  private final List<Message> localSteps = new ArrayList<>();
+  private long nextReadContext;
+  private GroupEvent.TransferLeader transfer;
+  private StateType role = StateType.STATE_FOLLOWER;
+  private long leader;
+  private long term;
+  private long commit;
+  private long applied;
+  private boolean quiesced;
+  private boolean ticked;
+  private int idleTicks;
+  private volatile boolean stopped;
+  private volatile GroupStatus status;
+
+  GroupRunner(RaftServer server, GroupOptions options, LoopWorker worker) {
+    this.server = server;
+    this.groupId = options.groupId();
+    this.self = server.serverId();
+    this.options = options;
+    this.worker = worker;
+    this.handle = new RaftGroup(this);
+  }
+
+  /**
+   * Opens the log, restores the state machine from the newest snapshot and creates the node.
+   * Runs on the creating thread before the group receives anything.
+   */
+  void start(GroupLog log, SnapshotStore store, Applier.Factory applierFactory) throws IOException {
+    this.log = log;
+    this.store = store;
+    Snapshot snap = log.snapshotAtStart();
+    long snapIndex = snap.getMetadata().getIndex();
+    this.applier = applierFactory.create(this, snap);
+    this.node = new RawNode(server.raftConfig(options, log.memoryStorage(), snapIndex));
+    this.membership = new MembershipView(snap.getMetadata().getConfState(), snapIndex);
+    if (!log.restart() && !options.join()) {
+      List<io.raftj.raft.Peer> peers = new ArrayList<>();
+      for (long m : options.members()) {
+        peers.add(new io.raftj.raft.Peer(m, null));
+      }
+      node.bootstrap(peers);
+    }
+    this.applied = snapIndex;
+    this.commit = log.memoryStorage().initialState().hardState().getCommit();
+    this.term = log.memoryStorage().initialState().hardState().getTerm();
+    for (long m : membership.members()) {
+      if (m != self) {
+        server.liveness().track(m);
+      }
+    }
+    publishStatus();
+  }
+
+  long groupId() {
+    return groupId;
+  }
+
+  RaftGroup handle() {
+    return handle;
+  }
+
+  GroupOptions options() {
+    return options;
+  }
+
+  GroupStatus status() {
+    return status;
+  }
+
+  RaftServer server() {
+    return server;
+  }
+
+  SnapshotStore store() {
+    return store;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // any thread
+
+  /** Queues input for the loop and makes sure a turn follows. */
+  void enqueue(Object event) {
+    inbox.add(event);
+    worker.wake(this);
+  }
+
+  /**
+   * Counts a proposal against {@link GroupOptions#maxPendingProposals()}; false if the group
+   * has too many unresolved ones already.
+   */
+  boolean admit() {
+    if (pendingCount.incrementAndGet() > options.maxPendingProposals()) {
+      pendingCount.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void release() {
+    pendingCount.decrementAndGet();
+  }
+
+  boolean markQueued() {
+    return queued.compareAndSet(false, true);
+  }
+
+  void clearQueued() {
+    queued.set(false);
+  }
+
+  /** Completes {@code f} with {@code ex} off the loop thread. */
+  void fail(CompletableFuture<Object> f, RaftServerException ex) {
+    applier.fail(f, ex);
+  }
+
+  /** Answers a {@link ReadPolicy#LOCAL} read in apply order, without the loop. */
+  void localRead(Object query, CompletableFuture<Object> f) {
+    applier.read(query, f, 0);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // loop thread
+
+  /** A tick from the worker: Raft's clock, deadlines and quiescence. */
+  void tick() {
+    if (stopped) {
+      return;
+    }
+    if (quiesced) {
+      if (leader != self && (leader == 0 || server.liveness().silentFor(leader)
+          > server.tickNanos() * options.electionTicks())) {
+        wakeUp(); // the leader's server fell silent: tick again so an election can happen
+      }
+      return;
+    }
+    node.tick();
+    expireDeadlines();
+    ticked = true;
+    worker.wake(this);
+  }
+
+  void runTurn() {
+    if (stopped) {
+      failInbox();
+      return;
+    }
+    try {
+      for (Object e; (e = inbox.poll()) != null; ) {
+        handle(e);
+        if (stopped) {
+          failInbox();
+          return;
+        }
+      }
+      if (!proposals.isEmpty()) {
+        stepProposals();
+      }
+      if (!readsToIssue.isEmpty()) {
+        issueReads();
+      }
+      processReadys();
+      if (ticked) {
+        // After the tick's heartbeats are queued, so a follower hears them before the notice.
+        ticked = false;
+        maybeQuiesce();
+      }
+      publishStatus();
+    } catch (RuntimeException | IOException e) {
+      LOG.error("group {} on server {}: loop failed", hex(groupId), hex(self), e);
+      stop("loop failed", e);
+    }
+  }
+
+  private void handle(Object e) throws IOException {
+    if (e instanceof Message m) {
+      // The answers to the heartbeats a leader sent just before it went quiet must not wake it.
+      if (m.getType() != MessageType.MsgHeartbeatResp) {
+        wakeUp();
+      }
+      step(m);
+    } else if (e instanceof GroupEvent.Propose p) {
+      if (p.op() != null) {
+        String refusal = membership.refusal(p.op(), p.target());
+        if (refusal != null) {
+          resolveFailed(p.future(), new MembershipChangeException(refusal));
+          return;
+        }
+      }
+      proposals.add(p);
+    } else if (e instanceof GroupEvent.Read r) {
+      readsToIssue.add(r);
+    } else if (e instanceof GroupEvent.Stored s) {
+      if (s.snapshot() != null) {
+        snapshotApplied(s.snapshot());
+      }
+      route(s.responses());
+    } else if (e instanceof GroupEvent.Applied a) {
+      applied(a);
+    } else if (e instanceof GroupEvent.SnapshotWritten w) {
+      log.snapshot(w.index(), membership.at(w.index()), Applier.MARKER, options.snapshotCatchUpEntries());
+      membership.forgetBefore(w.index());
+    } else if (e instanceof GroupEvent.SnapshotSent s) {
+      node.reportSnapshot(s.to(), s.delivered() ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
+    } else if (e instanceof GroupEvent.TransferLeader t) {
+      startTransfer(t);
+    } else if (e instanceof GroupEvent.Unreachable u) {
+      if (role == StateType.STATE_LEADER) {
+        node.reportUnreachable(u.server());
+      }
+    } else if (e instanceof GroupEvent.Quiesce q) {
+      if (q.from() == leader && q.term() == term && q.commit() == commit && role == StateType.STATE_FOLLOWER) {
+        quiesced = true;
+      }
+    } else if (e instanceof GroupEvent.Stop s) {
+      stop(s.reason(), s.cause());
+    } else if (e instanceof Runnable r) {
+      r.run();
+    } else {
+      throw new IllegalStateException("unknown event " + e.getClass());
+    }
+  }
+
+  private void step(Message m) {
+    try {
+      node.step(m);
+    } catch (StepPeerNotFoundException | ProposalDroppedException e) {
+      // A response from a removed member, or a forwarded proposal: nothing to do.
+    }
+  }
+
+  private void route(List<Message> msgs) {
+    for (int i = 0; i < msgs.size(); i++) {
+      Message r = msgs.get(i);
+      if (r.getTo() == self) {
+        step(r);
+      } else {
+        worker.outbox().add(groupId, r);
+      }
+    }
+  }
+
+  private void wakeUp() {
+    idleTicks = 0;
+    quiesced = false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // proposals
+
+  private void stepProposals() throws IOException {
+    wakeUp();
+    int n = proposals.size();
+    if (role != StateType.STATE_LEADER) {
+      NotLeaderException ex = notLeader();
+      for (int i = 0; i < n; i++) {
+        resolveFailed(proposals.get(i).future(), ex);
+      }
+      proposals.clear();
+      return;
+    }
+    Message.Builder prop = Message.newBuilder().setType(MessageType.MsgProp).setFrom(self);
+    for (int i = 0; i < n; i++) {
+      GroupEvent.Propose p = proposals.get(i);
+      Entry.Builder e = Entry.newBuilder();
+      if (p.op() != null) {
+        ConfChangeI cc = ConfChangeI.of(MembershipView.confChange(p.op(), p.target()));
+        e.setType(cc.entryType()).setData(cc.marshal());
+      } else {
+        e.setData(p.data());
+      }
+      prop.addEntries(e);
+    }
+    try {
+      node.step(prop.build());
+    } catch (ProposalDroppedException e) {
+      NotLeaderException ex = new NotLeaderException(
+          "proposal dropped: a leader transfer is in progress or too much is uncommitted", leader);
+      for (int i = 0; i < n; i++) {
+        resolveFailed(proposals.get(i).future(), ex);
+      }
+      proposals.clear();
+      return;
+    }
+    // The leader appended them at the end of its log: the next Ready's entries end with them.
+    Ready rd = node.ready();
+    List<Entry> ents = rd.entries();
+    if (ents.size() < n) {
+      throw new IllegalStateException(
+          "proposed " + n + " entries but the Ready holds " + ents.size());
+    }
+    int base = ents.size() - n;
+    for (int i = 0; i < n; i++) {
+      GroupEvent.Propose p = proposals.get(i);
+      Entry e = ents.get(base + i);
+      inLog.add(new PendingProposal(e.getIndex(), e.getTerm(), p.future(), p.deadline(), p.op() != null));
+    }
+    proposals.clear();
+    handleReady(rd);
+  }
+
+  private void resolveFailed(CompletableFuture<Object> f, RaftServerException ex) {
+    release();
+    fail(f, ex);
+  }
+
+  private NotLeaderException notLeader() {
+    if (leader == 0) {
+      return new NotLeaderException("no leader is known", 0);
+    }
+    return new NotLeaderException(
+        "server " + Long.toUnsignedString(self) + " is not the leader; the leader is "
+            + Long.toUnsignedString(leader), leader);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // reads
+
+  private final java.util.Map<Long, List<GroupEvent.Read>> readsByContext = new java.util.HashMap<>();
+
+  private void issueReads() {
+    if (leader == 0) {
+      NotLeaderException ex = notLeader();
+      for (GroupEvent.Read r : readsToIssue) {
+        fail(r.future(), ex);
+      }
+      readsToIssue.clear();
+      return;
+    }
+    wakeUp();
+    long ctx = ++nextReadContext;
+    readsByContext.put(ctx, new ArrayList<>(readsToIssue));
+    readsToIssue.clear();
+    node.readIndex(ByteString.copyFrom(longBytes(ctx)));
+  }
+
+  private void readStates(List<ReadState> states) {
+    for (int i = 0; i < states.size(); i++) {
+      ReadState rs = states.get(i);
+      if (rs.requestCtx().size() != 8) {
+        continue;
+      }
+      long ctx = bytesLong(rs.requestCtx());
+      List<GroupEvent.Read> reads = readsByContext.remove(ctx);
+      if (reads != null) {
+        for (GroupEvent.Read r : reads) {
+          applier.read(r.query(), r.future(), rs.index());
+        }
+      }
+    }
+  }
+
+  private void failIssuedReads(RaftServerException ex) {
+    for (List<GroupEvent.Read> reads : readsByContext.values()) {
+      for (GroupEvent.Read r : reads) {
+        fail(r.future(), ex);
+      }
+    }
+    readsByContext.clear();
+    applier.failReads(ex);
+  }
+
+  private static byte[] longBytes(long v) {
+    byte[] b = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      b[i] = (byte) v;
+      v >>>= 8;
+    }
+    return b;
+  }
+
+  private static long bytesLong(ByteString b) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b.byteAt(i) & 0xff);
+    }
+    return v;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Readys
+
+  private void processReadys() throws IOException {
+    while (node.hasReady()) {
+      handleReady(node.ready());
+    }
+  }
+
+  private void handleReady(Ready rd) throws IOException {
+    if (rd.softState() != null) {
+      softStateChanged(rd.softState());
+    }
+    if (!rd.hardState().equals(io.raftj.raft.raftpb.HardState.getDefaultInstance())) {
+      term = rd.hardState().getTerm();
+      commit = rd.hardState().getCommit();
+    }
+    if (!rd.readStates().isEmpty()) {
+      readStates(rd.readStates());
+    }
+    List<Message> msgs = rd.messages();
+    for (int i = 0; i < msgs.size(); i++) {
+      Message m = msgs.get(i);
+      switch (m.getType()) {
+        case MsgStorageAppend -> {
+          if (log.append(m)) {
+            if (m.hasSnapshot()) {
+              snapshotApplied(m.getSnapshot());
+            }
+            List<Message> resps = m.getResponsesList();
+            for (int k = 0; k < resps.size(); k++) {
+              Message r = resps.get(k);
+              if (r.getTo() == self) {
+                localSteps.add(r);
+              } else {
+                worker.outbox().add(groupId, r);
+              }
+            }
+          }
+        }
+        case MsgStorageApply -> dispatchApply(m);
+        case MsgSnap -> sendSnapshot(m);
+        default -> worker.outbox().add(groupId, m);
+      }
+    }
+    if (!localSteps.isEmpty()) {
+      for (int i = 0; i < localSteps.size(); i++) {
+        step(localSteps.get(i));
+      }
+      localSteps.clear();
+    }
+  }
+
+  private void softStateChanged(SoftState ss) {
+    boolean wasLeader = role == StateType.STATE_LEADER;
+    long oldLeader = leader;
+    role = ss.raftState();
+    leader = ss.lead();
+    if (wasLeader && role != StateType.STATE_LEADER || oldLeader != leader) {
+      // ReadIndex requests in flight may never be answered now; let callers retry at once.
+      if (!readsByContext.isEmpty()) {
+        failIssuedReads(notLeader());
+      }
+    }
+    if (oldLeader != leader) {
+      wakeUp();
+      if (transfer != null && leader == transfer.target()) {
+        transfer.future().complete(null);
+        transfer = null;
+      }
+      server.leaderChanged(handle, leader, term);
+    }
+  }
+
+  private void dispatchApply(Message m) {
+    List<Entry> ents = m.getEntriesList();
+    long last = ents.get(ents.size() - 1).getIndex();
+    List<PendingProposal> resolved = inLog.takeUpTo(last);
+    for (int i = 0; i < resolved.size(); i++) {
+      release();
+    }
+    applier.apply(m, resolved);
+  }
+
+  /** A snapshot from the leader is durable: restore the state machine before later entries. */
+  private void snapshotApplied(Snapshot snap) {
+    long index = snap.getMetadata().getIndex();
+    for (PendingProposal p : inLog.takeUpTo(index)) {
+      release();
+      fail(p.future(), new OutcomeUnknownException(
+          "a snapshot at index " + index + " replaced the log where proposal " + p.index() + " was"));
+    }
+    membership.reset(snap.getMetadata().getConfState(), index);
+    applier.restore(snap);
+  }
+
+  private void applied(GroupEvent.Applied a) {
+    applied = a.index();
+    failOlderProposals(a.term());
+    for (GroupEvent.AppliedChange c : a.changes()) {
+      ConfState cs = node.applyConfChange(decode(c.entry()));
+      membership.changed(cs, c.entry().getIndex());
+      for (long m : membership.members()) {
+        if (m != self) {
+          server.liveness().track(m);
+        }
+      }
+      if (c.future() != null) {
+        CompletableFuture<Object> f = c.future();
+        applier.completeLater(f, membership.current(c.entry().getIndex()));
+      }
+    }
+    route(a.responses());
+    if (!a.changes().isEmpty() && !membership.contains(self) && membership.hasMembers()) {
+      stop("removed from the group", null);
+    }
+  }
+
+  /**
+   * An entry of term {@code committedTerm} is committed: a log holds terms in ascending order,
+   * so no later index can hold a proposal of an older term. Those still waiting are lost now,
+   * not at their deadline.
+   */
+  private void failOlderProposals(long committedTerm) {
+    for (PendingProposal p : inLog.takeOlderThan(committedTerm)) {
+      release();
+      fail(p.future(), new ProposalLostException(p.index(), p.term(), committedTerm));
+    }
+  }
+
+  private static ConfChangeI decode(Entry e) {
+    try {
+      if (e.getType() == EntryType.EntryConfChange) {
+        return ConfChangeI.of(ConfChange.parseFrom(e.getData()));
+      }
+      return ConfChangeI.of(ConfChangeV2.parseFrom(e.getData()));
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException("committed membership change at index " + e.getIndex()
+          + " does not parse", ex);
+    }
+  }
+
+  private void sendSnapshot(Message m) {
+    long to = m.getTo();
+    long t = m.getSnapshot().getMetadata().getTerm();
+    long index = m.getSnapshot().getMetadata().getIndex();
+    server.transport().sendSnapshot(to, new Transport.OutgoingSnapshot() {
+      private final AtomicBoolean done = new AtomicBoolean();
+
+      @Override
+      public long groupId() {
+        return groupId;
+      }
+
+      @Override
+      public Message message() {
+        return m;
+      }
+
+      @Override
+      public java.io.InputStream open() throws IOException {
+        return store.open(t, index);
+      }
+
+      @Override
+      public void completed(boolean delivered) {
+        if (done.compareAndSet(false, true)) {
+          enqueue(new GroupEvent.SnapshotSent(to, delivered));
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // leadership transfer, deadlines, quiescence
+
+  private void startTransfer(GroupEvent.TransferLeader t) {
+    wakeUp();
+    if (role != StateType.STATE_LEADER) {
+      fail(t.future(), notLeader());
+      return;
+    }
+    if (!membership.isVoter(t.target())) {
+      fail(t.future(), new MembershipChangeException(
+          "server " + Long.toUnsignedString(t.target()) + " is not a voter of the group"));
+      return;
+    }
+    if (t.target() == self) {
+      applier.completeLater(t.future(), null);
+      return;
+    }
+    if (transfer != null) {
+      fail(transfer.future(), new NotLeaderException("superseded by another transfer", leader));
+    }
+    transfer = t;
+    node.transferLeader(t.target());
+  }
+
+  private void expireDeadlines() {
+    long now = server.scheduler().nanoTime();
+    for (PendingProposal p : inLog.takeExpired(now)) {
+      release();
+      fail(p.future(), new DeadlineExceededException(
+          "no outcome for the proposal at index " + p.index() + " before its deadline"));
+    }
+    if (!readsByContext.isEmpty()) {
+      var it = readsByContext.values().iterator();
+      while (it.hasNext()) {
+        List<GroupEvent.Read> reads = it.next();
+        reads.removeIf(r -> {
+          if (r.deadline() - now <= 0) {
+            fail(r.future(), new DeadlineExceededException("read timed out waiting for its read index"));
+            return true;
+          }
+          return false;
+        });
+        if (reads.isEmpty()) {
+          it.remove();
+        }
+      }
+    }
+    if (transfer != null && transfer.deadline() - now <= 0) {
+      fail(transfer.future(), new DeadlineExceededException(
+          "leadership did not move to " + Long.toUnsignedString(transfer.target())));
+      transfer = null;
+    }
+  }
+
+  /**
+   * A leader whose followers all match its log, with everything applied and nothing pending,
+   * tells them to stop ticking and stops itself (CockroachDB's quiescence). Any input wakes it.
+   */
+  private void maybeQuiesce() {
+    if (role != StateType.STATE_LEADER || options.leaseReads() || !server.quiesce()) {
+      return;
+    }
+    if (!inLog.isEmpty() || !readsByContext.isEmpty() || transfer != null || applied != commit) {
+      idleTicks = 0;
+      return;
+    }
+    if (++idleTicks < options.electionTicks()) {
+      return;
+    }
+    long[] lastAndOk = {-1, 1};
+    node.withProgress((id, type, pr) -> {
+      if (id == self) {
+        lastAndOk[0] = pr.match();
+      }
+    });
+    node.withProgress((id, type, pr) -> {
+      if (pr.match() != lastAndOk[0] || !pr.recentActive() && id != self) {
+        lastAndOk[1] = 0;
+      }
+    });
+    if (lastAndOk[1] == 0 || lastAndOk[0] != commit) {
+      return;
+    }
+    quiesced = true;
+    for (long m : membership.members()) {
+      if (m != self) {
+        worker.outbox().addQuiesce(m, groupId, term, commit);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // status and stop
+
+  private void publishStatus() {
+    GroupStatus s = status;
+    if (s != null && s.role() == role && s.leader() == leader && s.term() == term
+        && s.commit() == commit && s.applied() == applied && s.quiesced() == quiesced
+        && s.voters() == membership.voters() && s.learners() == membership.learners()) {
+      return;
+    }
+    status = new GroupStatus(groupId, self, role, leader, term, commit, applied,
+        membership.voters(), membership.learners(), quiesced);
+  }
+
+  void stop(String reason, Throwable cause) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (cause != null) {
+      LOG.error("group {} on server {} stopped: {}", hex(groupId), hex(self), reason, cause);
+    } else {
+      LOG.info("group {} on server {} stopped: {}", hex(groupId), hex(self), reason);
+    }
+    GroupStoppedException ex = new GroupStoppedException(
+        "group " + hex(groupId) + " stopped: " + reason, cause);
+    for (GroupEvent.Propose p : proposals) {
+      resolveFailed(p.future(), ex);
+    }
+    proposals.clear();
+    inLog.drain(p -> {
+      release();
+      fail(p.future(), ex);
+    });
+    for (GroupEvent.Read r : readsToIssue) {
+      fail(r.future(), ex);
+    }
+    readsToIssue.clear();
+    failIssuedReads(ex);
+    if (transfer != null) {
+      fail(transfer.future(), ex);
+      transfer = null;
+    }
+    applier.stop(reason, cause);
+    failInbox();
+    server.groupStopped(this, log);
+    role = StateType.STATE_FOLLOWER;
+    leader = 0;
+    status = new GroupStatus(groupId, self, role, 0, term, commit, applied,
+        membership.voters(), membership.learners(), false);
+  }
+
+  boolean isStopped() {
+    return stopped;
+  }
+
+  private void failInbox() {
+    GroupStoppedException ex = null;
+    for (Object e; (e = inbox.poll()) != null; ) {
+      if (ex == null) {
+        ex = new GroupStoppedException("group " + hex(groupId) + " is stopped", null);
+      }
+      if (e instanceof GroupEvent.Propose p) {
+        resolveFailed(p.future(), ex);
+      } else if (e instanceof GroupEvent.Read r) {
+        fail(r.future(), ex);
+      } else if (e instanceof GroupEvent.TransferLeader t) {
+        fail(t.future(), ex);
+      }
+    }
+  }
+
+  static String hex(long id) {
+    return Long.toHexString(id);
+  }
+}

@@ -1,0 +1,109 @@
+package io.raftj.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One loop thread's share of the groups. A group with input queued is put on the run queue once;
+ * a run takes turns for the queued groups and then sends everything they produced, batched per
+ * destination. Ticks arrive as one request per worker and tick all its awake groups in that
+ * run, so an idle group costs nothing between ticks and a quiesced one nothing at all.
+ *
+ * <p>{@link #wake} and {@link #requestTick} may be called from any thread; everything else runs
+ * on the worker's serial executor.
+ */
+final class LoopWorker {
+
+  /** Group turns per run before the outbox is flushed and the run yields. */
+  private static final int TURNS_PER_RUN = 256;
+
+  private final Executor executor;
+  private final Transport transport;
+  private final PeerLiveness liveness;
+  private final Outbox outbox;
+  private final ConcurrentLinkedQueue<GroupRunner> runQueue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicBoolean tickRequested = new AtomicBoolean();
+  private final AtomicInteger size = new AtomicInteger();
+  private final Runnable run = this::run;
+
+  /** The worker's groups; changed only on the worker's executor. */
+  private final List<GroupRunner> groups = new ArrayList<>();
+
+  LoopWorker(long serverId, Executor executor, Transport transport, PeerLiveness liveness) {
+    this.executor = executor;
+    this.transport = transport;
+    this.liveness = liveness;
+    this.outbox = new Outbox(serverId);
+  }
+
+  /** The number of groups assigned, for balancing. */
+  int size() {
+    return size.get();
+  }
+
+  /** The serial executor the worker runs on; other work queued here runs between its runs. */
+  Executor executor() {
+    return executor;
+  }
+
+  Outbox outbox() {
+    return outbox;
+  }
+
+  void add(GroupRunner g) {
+    size.incrementAndGet();
+    executor.execute(() -> groups.add(g));
+    wake(g);
+  }
+
+  /** Forgets {@code g} if it is one of this worker's groups. */
+  void removeIfPresent(GroupRunner g) {
+    executor.execute(() -> {
+      if (groups.remove(g)) {
+        size.decrementAndGet();
+      }
+    });
+  }
+
+  /** Puts {@code g} on the run queue unless it is there already. */
+  void wake(GroupRunner g) {
+    if (g.markQueued()) {
+      runQueue.add(g);
+      schedule();
+    }
+  }
+
+  void requestTick() {
+    tickRequested.set(true);
+    schedule();
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      executor.execute(run);
+    }
+  }
+
+  private void run() {
+    scheduled.set(false);
+    if (tickRequested.getAndSet(false)) {
+      for (int i = 0; i < groups.size(); i++) {
+        groups.get(i).tick();
+      }
+    }
+    int turns = 0;
+    for (GroupRunner g; turns < TURNS_PER_RUN && (g = runQueue.poll()) != null; turns++) {
+      g.clearQueued();
+      g.runTurn();
+    }
+    outbox.flush(transport, liveness);
+    if (!runQueue.isEmpty() || tickRequested.get()) {
+      schedule();
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.raftj.server;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.SnapOutOfDateException;
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.storage.DurableStorage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One storage executor's work: the durable appends of the groups assigned to it, group-committed.
+ * Each run takes everything waiting; consecutive appends of one group become a single
+ * {@link DurableStorage#save} (one fsync), whose responses go back to the group together.
+ * Appends carrying a snapshot are saved on their own, in order. Runs on its serial executor.
+ */
+final class StorageStage {
+
+  private sealed interface Job {}
+
+  private record Append(GroupRunner group, DurableStorage storage, Message m) implements Job {}
+
+  private record Snap(
+      GroupRunner group, DurableStorage storage, long index, ConfState confState, ByteString data)
+      implements Job {}
+
+  private record Task(GroupRunner group, Runnable task) implements Job {}
+
+  private final Executor executor;
+  private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicLong saves = new AtomicLong();
+  private final AtomicLong appends = new AtomicLong();
+  private final AtomicLong entries = new AtomicLong();
+  private final Runnable drain = this::drain;
+
+  StorageStage(Executor executor) {
+    this.executor = executor;
+  }
+
+  void append(GroupRunner group, DurableStorage storage, Message m) {
+    jobs.add(new Append(group, storage, m));
+    schedule();
+  }
+
+  void snapshot(
+      GroupRunner group, DurableStorage storage, long index, ConfState cs, ByteString data) {
+    jobs.add(new Snap(group, storage, index, cs, data));
+    schedule();
+  }
+
+  /** Runs {@code task} after every job of {@code group} queued before it. */
+  void run(GroupRunner group, Runnable task) {
+    jobs.add(new Task(group, task));
+    schedule();
+  }
+
+  /** Saves (each one fsync when Raft requires it), appends merged into them, entries saved. */
+  long[] counters() {
+    return new long[] {saves.get(), appends.get(), entries.get()};
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      executor.execute(drain);
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    // Per group, in arrival order; groups are independent of each other.
+    Map<GroupRunner, List<Job>> byGroup = new LinkedHashMap<>();
+    for (Job j; (j = jobs.poll()) != null; ) {
+      byGroup.computeIfAbsent(groupOf(j), k -> new ArrayList<>()).add(j);
+    }
+    Merge merge = new Merge();
+    for (List<Job> groupJobs : byGroup.values()) {
+      boolean ok = true;
+      for (int i = 0; i < groupJobs.size(); i++) {
+        Job j = groupJobs.get(i);
+        // After a failed write the group's other writes are dropped; its tasks (close) still run.
+        if (ok || j instanceof Task) {
+          ok = run(j, merge) && ok;
+        }
+      }
+      if (ok) {
+        merge.flush();
+      } else {
+        merge.clear();
+      }
+    }
+  }
+
+  private static GroupRunner groupOf(Job j) {
+    if (j instanceof Append a) {
+      return a.group;
+    }
+    return j instanceof Snap s ? s.group : ((Task) j).group;
+  }
+
+  /** Runs one job; false once the group has failed (its remaining jobs are dropped). */
+  private boolean run(Job j, Merge merge) {
+    try {
+      if (j instanceof Append a) {
+        appends.incrementAndGet();
+        if (a.m.hasSnapshot()) {
+          merge.flush();
+          save(a.storage, hardState(a.m), a.m.getEntriesList(), a.m.getSnapshot());
+          a.group.enqueue(new GroupEvent.Stored(a.m.getResponsesList(), a.m.getSnapshot()));
+        } else {
+          merge.add(a);
+        }
+      } else if (j instanceof Task t) {
+        merge.flush();
+        t.task.run();
+      } else {
+        Snap s = (Snap) j;
+        merge.flush();
+        try {
+          s.storage.snapshot(s.index, s.confState, s.data);
+        } catch (SnapOutOfDateException e) {
+          // The leader's snapshot overtook ours.
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      groupOf(j).enqueue(new GroupEvent.Stop("storage failed", e));
+      merge.clear();
+      return false;
+    }
+  }
+
+  private void save(
+      DurableStorage storage, HardState hs, List<Entry> ents, Snapshot snap)
+      throws IOException {
+    storage.save(hs, ents, snap);
+    saves.incrementAndGet();
+    entries.addAndGet(ents.size());
+  }
+
+  private static HardState hardState(Message m) {
+    if (m.getTerm() == 0 && m.getVote() == 0 && m.getCommit() == 0) {
+      return HardState.getDefaultInstance();
+    }
+    return HardState.newBuilder()
+        .setTerm(m.getTerm())
+        .setVote(m.getVote())
+        .setCommit(m.getCommit())
+        .build();
+  }
+
+  /** Consecutive appends of one group folded into one save. */
+  private final class Merge {
+    private GroupRunner group;
+    private DurableStorage storage;
+    private HardState hs = HardState.getDefaultInstance();
+    private final List<Entry> ents = new ArrayList<>();
+    private final List<Message> responses = new ArrayList<>();
+    private boolean any;
+
+    void add(Append a) {
+      group = a.group;
+      storage = a.storage;
+      any = true;
+      List<Entry> add = a.m.getEntriesList();
+      if (!add.isEmpty()) {
+        // A later append may overwrite the tail of an earlier one (a new leader's entries).
+        long first = add.get(0).getIndex();
+        if (!ents.isEmpty()) {
+          long base = ents.get(0).getIndex();
+          int keep = (int) Math.max(0, Math.min(ents.size(), first - base));
+          ents.subList(keep, ents.size()).clear();
+        }
+        ents.addAll(add);
+      }
+      HardState h = hardState(a.m);
+      if (!h.equals(HardState.getDefaultInstance())) {
+        hs = h;
+      }
+      responses.addAll(a.m.getResponsesList());
+    }
+
+    void flush() {
+      if (!any) {
+        return;
+      }
+      GroupRunner g = group;
+      try {
+        save(storage, hs, ents, Snapshot.getDefaultInstance());
+        g.enqueue(new GroupEvent.Stored(new ArrayList<>(responses), null));
+      } catch (IOException | RuntimeException e) {
+        g.enqueue(new GroupEvent.Stop("storage failed", e));
+      }
+      clear();
+    }
+
+    void clear() {
+      any = false;
+      hs = HardState.getDefaultInstance();
+      ents.clear();
+      responses.clear();
+    }
+  }
+}

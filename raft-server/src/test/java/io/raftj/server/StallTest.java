@@ -1,0 +1,114 @@
+package io.raftj.server;
+
+import static io.raftj.server.SimCluster.cmd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stuck state machine or disk holds up only what waits for it: ticks, heartbeats and
+ * replication go on. The stall is an executor whose tasks are held back while time passes.
+ */
+final class StallTest {
+
+  @TempDir java.nio.file.Path dir;
+
+  /** A scheduler whose executors with a stalled name keep their tasks until released. */
+  static final class StallingScheduler implements Scheduler {
+    final ManualScheduler inner;
+    final Set<String> stalled = ConcurrentHashMap.newKeySet();
+    final List<Runnable> held = new ArrayList<>();
+    private int servers;
+
+    StallingScheduler(long seed) {
+      inner = new ManualScheduler(seed);
+    }
+
+    @Override
+    public long nanoTime() {
+      return inner.nanoTime();
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+      return inner.schedule(task, delayNanos);
+    }
+
+    @Override
+    public synchronized Executor newExecutor(String name) {
+      if (name.equals("loop-0")) {
+        servers++; // every server makes loop-0 first
+      }
+      String full = "s" + servers + "/" + name;
+      Executor e = inner.newExecutor(full);
+      return task -> {
+        synchronized (this) {
+          if (stalled.contains(full)) {
+            held.add(task);
+            return;
+          }
+        }
+        e.execute(task);
+      };
+    }
+
+    void release(String name) {
+      stalled.remove(name);
+    }
+  }
+
+  @Test
+  void stuckStateMachine_holdsOnlyItsApplies_leaderKeepsLeadingAndCommitting() throws Exception {
+    StallingScheduler sched = new StallingScheduler(41);
+    SimCluster c = new SimCluster(sched, null);
+    for (long id = 1; id <= 3; id++) {
+      c.start(id);
+      c.create(id, GroupOptions.of(7, 1, 2, 3));
+    }
+    long leader = c.awaitLeader(7);
+    long term = c.servers.get(leader).group(7).status().term();
+    sched.stalled.add("s" + leader + "/apply-0");
+    List<CompletableFuture<Applied>> fs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      fs.add(c.servers.get(leader).group(7).propose(cmd("x" + i)));
+    }
+    c.runTicks(100); // ten election timeouts
+    GroupStatus s = c.servers.get(leader).group(7).status();
+    assertThat(s.isLeader()).isTrue();
+    assertThat(s.term()).as("no election while the state machine is stuck").isEqualTo(term);
+    assertThat(s.commit()).as("commits go on").isGreaterThanOrEqualTo(s.applied() + 20);
+    assertThat(fs).noneMatch(CompletableFuture::isDone);
+    long follower = leader == 1 ? 2 : 1;
+    assertThat(c.machine(follower, 7).commands).hasSize(20);
+  }
+
+  @Test
+  void stuckDiskOnOneFollower_doesNotStopTheGroup() throws Exception {
+    StallingScheduler sched = new StallingScheduler(42);
+    SimCluster c = new SimCluster(sched, dir);
+    for (long id = 1; id <= 3; id++) {
+      c.start(id);
+      c.create(id, GroupOptions.of(7, 1, 2, 3));
+    }
+    long leader = c.awaitLeader(7);
+    long term = c.servers.get(leader).group(7).status().term();
+    long stuck = leader == 3 ? 2 : 3;
+    sched.stalled.add("s" + stuck + "/storage-0");
+    List<CompletableFuture<Applied>> fs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      fs.add(c.servers.get(leader).group(7).propose(cmd("y" + i)));
+    }
+    c.await(fs, 50);
+    c.runTicks(100);
+    assertThat(c.leader(7)).isEqualTo(leader);
+    assertThat(c.servers.get(stuck).group(7).status().term())
+        .as("the stuck follower still hears heartbeats").isEqualTo(term);
+  }
+}
