@@ -170,11 +170,18 @@ public final class Node {
 
   /**
    * Steps a message received from a peer. Local messages from outside, and responses from peers
-   * not in the configuration, are dropped.
+   * not in the configuration, are dropped. A message carrying a term or index above 2^63-1 is
+   * refused here, on the caller's thread, so that it never reaches the node's loop: the returned
+   * future fails with {@link IllegalArgumentException}.
    */
   public CompletableFuture<Void> step(Message m) {
     if (Messages.isLocalMsg(m.getType()) && !Messages.isLocalMsgTarget(m.getFrom())) {
       return CompletableFuture.completedFuture(null);
+    }
+    try {
+      TermsAndIndexes.check(m);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return submitStep(m);
   }
