@@ -4,13 +4,12 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -21,67 +20,92 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A thread-safe Raft node: a {@link RawNode} owned by one loop thread that takes events from a
- * bounded inbox. Mirrors {@code Node} in etcd's {@code node.go}.
+ * A thread-safe Raft node: a {@link RawNode} driven by a loop that takes events from a bounded
+ * inbox. Mirrors {@code Node} in etcd's {@code node.go}.
  *
  * <p>Every method may be called from any thread. The host loop is: take a {@link Ready} with
  * {@link #ready()}, persist its entries and hard state, send its messages, apply its committed
  * entries, then call {@link #advance()}; the next Ready is handed out only after that (unless
  * asynchronous storage writes are on, where no advance is expected).
  *
- * <p>Proposals wait while there is no leader (as etcd's do) and their futures complete once they
- * are stepped: normally, or with {@link ProposalDroppedException}. Bound the wait with
- * {@link CompletableFuture#orTimeout}. After {@link #stop()}, futures complete with
- * {@link StoppedException}.
+ * <p>Proposals wait while there is no leader (as etcd's do). Those made with {@link #propose}
+ * return a future that completes once they are stepped: normally, or with
+ * {@link ProposalDroppedException}; bound the wait with {@link CompletableFuture#orTimeout}.
+ * Those made with {@link #proposeAndForget} cost no future: a drop is counted in
+ * {@link #droppedProposals()} and reported to the {@link ProposalDropListener}, if one is set.
+ * After {@link #stop()}, futures complete with {@link StoppedException}.
+ *
+ * <p>The loop is not a thread of its own but a task that the executor runs whenever events
+ * arrive and that drains the inbox in batches: producers add to a lock-free queue, and only the
+ * first event after the loop went idle hands a task to the executor. Events are handled one at a
+ * time, in order, exactly as etcd's loop handles its channels.
  */
 public final class Node {
 
-  /* The inputs of the loop thread, dispatched in order. */
-  private sealed interface Event
-      permits TickEvent, StepEvent, ConfChangeEvent, AdvanceEvent, StatusEvent, ReadyEvent, StopEvent {}
-
-  private record TickEvent() implements Event {}
+  /* The inputs of the loop, handled in order. Besides these records the inbox carries TICK,
+   * ADVANCE and STOP, the proposals of NodeProposals, and Messages (stepAndForget). */
 
   /** A message to step; proposals wait for a leader. */
-  private record StepEvent(Message m, CompletableFuture<Void> result) implements Event {}
+  record StepEvent(Message m, CompletableFuture<Void> result) {}
 
-  private record ConfChangeEvent(ConfChangeV2 cc, CompletableFuture<ConfState> result) implements Event {}
+  private record ConfChangeEvent(ConfChangeV2 cc, CompletableFuture<ConfState> result) {}
 
-  private record AdvanceEvent() implements Event {}
-
-  private record StatusEvent(CompletableFuture<Status> result) implements Event {}
+  private record StatusEvent(CompletableFuture<Status> result) {}
 
   /** The host asks for the next Ready. */
-  private record ReadyEvent(CompletableFuture<Ready> result) implements Event {}
+  private record ReadyEvent(CompletableFuture<Ready> result) {}
 
-  private record StopEvent() implements Event {}
-
-  private static final TickEvent TICK = new TickEvent();
-  private static final AdvanceEvent ADVANCE = new AdvanceEvent();
-  private static final StopEvent STOP = new StopEvent();
+  private static final Object TICK = new Object();
+  private static final Object ADVANCE = new Object();
+  private static final Object STOP = new Object();
 
   /** Default capacity of the inbox (and of the proposals waiting for a leader). */
   public static final int DEFAULT_INBOX_CAPACITY = 1024;
 
+  /** Events handled between two releases of inbox room. */
+  private static final int RELEASE_EVERY = 64;
+
+  /**
+   * Receives the proposals made with {@link #proposeAndForget} (or stepped with
+   * {@link #stepAndForget}) that were dropped. Called on the loop, or, for proposals that find
+   * the node stopped, on the thread that made them; it must not block.
+   */
+  @FunctionalInterface
+  public interface ProposalDropListener {
+    /**
+     * Called once per dropped proposal (a batch once).
+     *
+     * @param payloads the payloads of the dropped proposal, in order
+     * @param cause {@link ProposalDroppedException} or {@link StoppedException}
+     */
+    void dropped(List<ByteString> payloads, RuntimeException cause);
+  }
+
   private final RawNode rn;
   private final Raft r;
-  private final BlockingQueue<Event> inbox;
-  private final int capacity;
+  private final NodeInbox inbox;
+  private final Executor executor;
+  private final @Nullable LoopThread ownThread;
+  private final Runnable drainTask = this::drain;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
+  private final NodeProposals proposals;
 
-  /* Loop-thread state. */
-  private final ArrayDeque<StepEvent> waitingProposals = new ArrayDeque<>();
+  /* Loop state. */
   private final ArrayDeque<CompletableFuture<Ready>> readyWaiters = new ArrayDeque<>();
-  private boolean proposalsAllowed;
   private boolean awaitingAdvance;
+  private boolean finished;
   private long lead = Raft.NONE;
 
-  private Node(RawNode rn, int capacity) {
+  private Node(RawNode rn, @Nullable Executor executor, int capacity) {
     this.rn = rn;
     this.r = rn.raft();
-    this.capacity = capacity;
-    this.inbox = new ArrayBlockingQueue<>(capacity);
+    this.inbox = new NodeInbox(capacity);
+    this.proposals = new NodeProposals(rn, capacity);
+    LoopThread own = executor == null ? new LoopThread("raft-node") : null;
+    this.ownThread = own;
+    this.executor = own != null ? own : Objects.requireNonNull(executor);
   }
 
   /**
@@ -91,42 +115,33 @@ public final class Node {
    *     config is invalid
    */
   public static Node start(Config c, List<Peer> peers) {
-    return start(c, peers, Node::newThread, DEFAULT_INBOX_CAPACITY);
+    return start(c, peers, null, DEFAULT_INBOX_CAPACITY);
   }
 
   /**
-   * Starts a node for a new cluster, running its loop on {@code executor} (which must give it a
-   * thread of its own for the node's lifetime).
+   * Starts a node for a new cluster, running its loop on {@code executor} (a thread of its own if
+   * null). The executor runs one short task each time events arrive after the loop went idle;
+   * the node never has two of them outstanding. A direct executor ({@code Runnable::run}) runs
+   * the loop in the calling thread, which makes a node deterministic in tests.
    */
-  public static Node start(Config c, List<Peer> peers, Executor executor, int inboxCapacity) {
+  public static Node start(
+      Config c, List<Peer> peers, @Nullable Executor executor, int inboxCapacity) {
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("no peers given; use RestartNode instead");
     }
     RawNode rn = new RawNode(c);
     rn.bootstrap(peers);
-    return run(rn, executor, inboxCapacity);
+    return new Node(rn, executor, inboxCapacity);
   }
 
   /** Restarts a node from the state in its storage, on a thread of its own. */
   public static Node restart(Config c) {
-    return restart(c, Node::newThread, DEFAULT_INBOX_CAPACITY);
+    return restart(c, null, DEFAULT_INBOX_CAPACITY);
   }
 
   /** Restarts a node from the state in its storage, running its loop on {@code executor}. */
-  public static Node restart(Config c, Executor executor, int inboxCapacity) {
-    return run(new RawNode(c), executor, inboxCapacity);
-  }
-
-  private static Node run(RawNode rn, Executor executor, int inboxCapacity) {
-    Node n = new Node(rn, inboxCapacity);
-    executor.execute(n::loop);
-    return n;
-  }
-
-  private static void newThread(Runnable loop) {
-    Thread t = new Thread(loop, "raft-node");
-    t.setDaemon(true);
-    t.start();
+  public static Node restart(Config c, @Nullable Executor executor, int inboxCapacity) {
+    return new Node(new RawNode(c), executor, inboxCapacity);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -142,12 +157,14 @@ public final class Node {
     }
     if (!inbox.offer(TICK)) {
       r.logger.warningf("%x A tick missed to fire. Node blocks too long!", r.id);
+      return;
     }
+    signal();
   }
 
   /** Makes the node campaign (MsgHup). */
   public CompletableFuture<Void> campaign() {
-    return submitStep(Message.newBuilder().setType(MessageType.MsgHup).build());
+    return submitStep(ApiMessages.campaign());
   }
 
   /**
@@ -156,14 +173,42 @@ public final class Node {
    * {@link ProposalDroppedException}.
    */
   public CompletableFuture<Void> propose(ByteString data) {
-    Entry.Builder e = Entry.newBuilder();
-    if (data != null) {
-      e.setData(data);
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    if (!enqueue(new NodeProposals.WithResult(data, null, f))) {
+      f.completeExceptionally(StoppedException.INSTANCE);
     }
-    return submitStep(Message.newBuilder().setType(MessageType.MsgProp).addEntries(e).build());
+    return f;
   }
 
-  /** Proposes a configuration change; like {@link #propose}. */
+  /**
+   * Proposes {@code batch} as consecutive entries in one MsgProp, accepted or dropped as a whole
+   * (see {@link RawNode#propose(List)}); otherwise like {@link #propose(ByteString)}. The list
+   * must not change afterwards.
+   */
+  public CompletableFuture<Void> propose(List<ByteString> batch) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    if (!enqueue(new NodeProposals.WithResult(null, batch, f))) {
+      f.completeExceptionally(StoppedException.INSTANCE);
+    }
+    return f;
+  }
+
+  /**
+   * Proposes {@code data} like {@link #propose(ByteString)}, without a future: a drop is counted
+   * in {@link #droppedProposals()} and reported to the {@link ProposalDropListener}. Waits only
+   * while the inbox is full.
+   */
+  public void proposeAndForget(ByteString data) {
+    // A null payload cannot travel bare through the inbox; it proposes an entry without data.
+    forget(data != null ? data : new NodeProposals.Batch(Collections.singletonList(null)));
+  }
+
+  /** Proposes {@code batch} like {@link #propose(List)}, without a future (see {@link #proposeAndForget(ByteString)}). */
+  public void proposeAndForget(List<ByteString> batch) {
+    forget(new NodeProposals.Batch(batch));
+  }
+
+  /** Proposes a configuration change; like {@link #propose(ByteString)}. */
   public CompletableFuture<Void> proposeConfChange(ConfChangeI cc) {
     return submitStep(Raft.confChangeToMsg(cc));
   }
@@ -184,6 +229,28 @@ public final class Node {
       return CompletableFuture.failedFuture(e);
     }
     return submitStep(m);
+  }
+
+  /**
+   * Steps a message received from a peer like {@link #step}, without a future: the path for a
+   * transport that hands over every message. A MsgProp among them that is dropped is reported as
+   * {@link #proposeAndForget} reports drops.
+   */
+  public void stepAndForget(Message m) {
+    if (Messages.isLocalMsg(m.getType()) && !Messages.isLocalMsgTarget(m.getFrom())) {
+      return;
+    }
+    forget(m);
+  }
+
+  /** The number of proposals made without a future that were dropped (batches count once). */
+  public long droppedProposals() {
+    return proposals.dropped();
+  }
+
+  /** Sets (or, with null, removes) the listener for dropped proposals made without a future. */
+  public void setProposalDropListener(@Nullable ProposalDropListener listener) {
+    proposals.setListener(listener);
   }
 
   /**
@@ -266,19 +333,15 @@ public final class Node {
 
   /** Makes a follower forget its leader (see {@link RawNode#forgetLeader()}). */
   public CompletableFuture<Void> forgetLeader() {
-    return submitStep(Message.newBuilder().setType(MessageType.MsgForgetLeader).build());
+    return submitStep(ApiMessages.forgetLeader());
   }
 
   /** Requests a read index; the answer arrives as a ReadState in a later Ready. */
   public CompletableFuture<Void> readIndex(ByteString rctx) {
-    Entry.Builder e = Entry.newBuilder();
-    if (rctx != null) {
-      e.setData(rctx);
-    }
-    return submitStep(Message.newBuilder().setType(MessageType.MsgReadIndex).addEntries(e).build());
+    return submitStep(ApiMessages.readIndex(rctx));
   }
 
-  /** The node's status, taken on the loop thread. */
+  /** The node's status, taken on the loop. */
   public CompletableFuture<Status> status() {
     CompletableFuture<Status> f = new CompletableFuture<>();
     if (!enqueue(new StatusEvent(f))) {
@@ -300,11 +363,13 @@ public final class Node {
 
   /**
    * Stops the node and waits for its loop to end; pending and later calls fail with
-   * {@link StoppedException}. Idempotent.
+   * {@link StoppedException}. Idempotent. With a direct executor, the loop ends in this call;
+   * with an executor that runs tasks later, this waits until it has run the last one.
    */
   public void stop() {
     if (stopped.compareAndSet(false, true)) {
-      inbox.offer(STOP); // if full, the loop sees the flag after its next event
+      inbox.addWithoutRoom(STOP);
+      signal();
     }
     boolean interrupted = false;
     while (true) {
@@ -328,8 +393,18 @@ public final class Node {
     return f;
   }
 
-  /** Puts {@code e} in the inbox, waiting for room; false if the node is stopped. */
-  private boolean enqueue(Event e) {
+  /** Enqueues a proposal or step without a future; on a stopped node a proposal is reported dropped. */
+  private void forget(Object e) {
+    if (!enqueue(e) && NodeProposals.isProposal(e)) {
+      proposals.reportDropped(e, StoppedException.INSTANCE);
+    }
+  }
+
+  /**
+   * Puts {@code e} in the inbox, waiting for room, and wakes the loop; false if the node is
+   * stopped (or the wait was interrupted) and {@code e} is not in the inbox.
+   */
+  private boolean enqueue(Object e) {
     if (stopped.get()) {
       return false;
     }
@@ -342,40 +417,79 @@ public final class Node {
     if (stopped.get()) {
       // The loop may have drained the inbox already: fail what is left, ours included.
       failPending();
-      return false;
+      return true;
     }
+    signal();
     return true;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // The loop thread.
-
-  private void loop() {
-    try {
-      while (!stopped.get()) {
-        noteLeader();
-        handOutReady();
-        Event e;
-        try {
-          e = inbox.take();
-        } catch (InterruptedException ie) {
-          break;
-        }
-        handle(e);
-      }
-    } finally {
-      stopped.set(true);
-      for (StepEvent s : waitingProposals) {
-        s.result().completeExceptionally(StoppedException.INSTANCE);
-      }
-      waitingProposals.clear();
-      for (CompletableFuture<Ready> f : readyWaiters) {
-        f.completeExceptionally(StoppedException.INSTANCE);
-      }
-      readyWaiters.clear();
-      failPending();
-      done.countDown();
+  /** Hands the drain task to the executor unless it is scheduled or running already. */
+  private void signal() {
+    if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+      executor.execute(drainTask);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The loop.
+
+  /**
+   * Handles every event in the inbox, then goes idle; rechecks the inbox after going idle, so an
+   * event added meanwhile is never left without a drain to handle it.
+   */
+  private void drain() {
+    try {
+      do {
+        int taken = 0;
+        Object e;
+        while (!finished && (e = inbox.poll()) != null) {
+          if (e == STOP || stopped.get()) {
+            finish();
+            break;
+          }
+          taken++;
+          handle(e);
+          noteLeader();
+          handOutReady();
+          if (taken == RELEASE_EVERY) {
+            inbox.release(taken);
+            taken = 0;
+          }
+        }
+        inbox.release(taken);
+        if (!finished && stopped.get()) {
+          // stop() was called, and a producer that found the node stopped took its signal.
+          finish();
+        }
+        if (finished) {
+          return;
+        }
+        scheduled.set(false);
+      } while (!inbox.isEmpty() && scheduled.compareAndSet(false, true));
+    } catch (RuntimeException | Error ex) {
+      finish();
+      throw ex;
+    }
+  }
+
+  /** Ends the loop: fails what waits and what is left in the inbox, and releases stop(). */
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    stopped.set(true);
+    proposals.dropWaiting(StoppedException.INSTANCE);
+    for (CompletableFuture<Ready> f : readyWaiters) {
+      f.completeExceptionally(StoppedException.INSTANCE);
+    }
+    readyWaiters.clear();
+    failPending();
+    inbox.open();
+    if (ownThread != null) {
+      ownThread.close();
+    }
+    done.countDown();
   }
 
   /** Hands the next Ready to the first waiting host call, if there is one to give. */
@@ -401,64 +515,33 @@ public final class Node {
         } else {
           r.logger.infof("raft.node: %x changed leader from %x to %x at term %d", r.id, lead, r.lead, r.term);
         }
-        proposalsAllowed = true;
+        proposals.setAllowed(true);
       } else {
         r.logger.infof("raft.node: %x lost leader %x at term %d", r.id, lead, r.term);
-        proposalsAllowed = false;
+        proposals.setAllowed(false);
       }
       lead = r.lead;
     }
-    while (proposalsAllowed && !waitingProposals.isEmpty()) {
-      stepProposal(waitingProposals.poll());
-    }
+    proposals.stepWaiting();
   }
 
-  private void handle(Event e) {
-    if (e instanceof StepEvent s) {
-      if (s.m().getType() == MessageType.MsgProp) {
-        if (proposalsAllowed && waitingProposals.isEmpty()) {
-          stepProposal(s);
-        } else if (waitingProposals.size() < capacity) {
-          waitingProposals.add(s);
-        } else {
-          s.result().completeExceptionally(ProposalDroppedException.INSTANCE);
-        }
-        return;
-      }
-      Message m = s.m();
-      // A response from a peer outside the configuration is dropped.
-      if (!(Messages.isResponseMsg(m.getType())
-          && !Messages.isLocalMsgTarget(m.getFrom())
-          && r.trk.progress().get(m.getFrom()) == null)) {
-        try {
-          r.step(m);
-        } catch (ProposalDroppedException ex) {
-          // Only proposals report drops.
-        }
-      }
+  private void handle(Object e) {
+    if (NodeProposals.isProposal(e)) {
+      proposals.offer(e);
+    } else if (e instanceof Message m) {
+      stepReceived(m);
+    } else if (e instanceof StepEvent s) {
+      stepReceived(s.m());
       s.result().complete(null);
-    } else if (e instanceof TickEvent) {
+    } else if (e == TICK) {
       rn.tick();
-    } else if (e instanceof AdvanceEvent) {
+    } else if (e == ADVANCE) {
       if (awaitingAdvance) {
         awaitingAdvance = false;
         rn.advance(null);
       }
     } else if (e instanceof ConfChangeEvent c) {
-      boolean before = r.trk.progress().get(r.id) != null;
-      ConfState cs;
-      try {
-        cs = rn.raft().applyConfChange(c.cc());
-      } catch (RuntimeException ex) {
-        c.result().completeExceptionally(ex);
-        throw ex;
-      }
-      if (before && r.trk.progress().get(r.id) == null && !contains(cs.getVotersList(), r.id)
-          && !contains(cs.getVotersOutgoingList(), r.id)) {
-        // Removed from the group: block proposals.
-        proposalsAllowed = false;
-      }
-      c.result().complete(cs);
+      applyConfChange(c);
     } else if (e instanceof StatusEvent st) {
       st.result().complete(rn.status());
     } else if (e instanceof ReadyEvent rd) {
@@ -466,19 +549,37 @@ public final class Node {
         readyWaiters.add(rd.result());
       }
     }
-    // StopEvent only wakes the loop.
   }
 
-  private void stepProposal(StepEvent s) {
-    if (s.result().isDone()) {
-      return; // the caller gave up waiting
+  /** Steps a message that is not a proposal; a response from a peer outside the configuration is dropped. */
+  private void stepReceived(Message m) {
+    if (Messages.isResponseMsg(m.getType())
+        && !Messages.isLocalMsgTarget(m.getFrom())
+        && r.trk.progress().get(m.getFrom()) == null) {
+      return;
     }
     try {
-      r.step(s.m().toBuilder().setFrom(r.id).build());
-      s.result().complete(null);
+      r.step(m);
     } catch (ProposalDroppedException ex) {
-      s.result().completeExceptionally(ex);
+      // Only proposals report drops.
     }
+  }
+
+  private void applyConfChange(ConfChangeEvent c) {
+    boolean before = r.trk.progress().get(r.id) != null;
+    ConfState cs;
+    try {
+      cs = r.applyConfChange(c.cc());
+    } catch (RuntimeException ex) {
+      c.result().completeExceptionally(ex);
+      throw ex;
+    }
+    if (before && r.trk.progress().get(r.id) == null && !contains(cs.getVotersList(), r.id)
+        && !contains(cs.getVotersOutgoingList(), r.id)) {
+      // Removed from the group: block proposals.
+      proposals.setAllowed(false);
+    }
+    c.result().complete(cs);
   }
 
   private static boolean contains(List<Long> ids, long id) {
@@ -490,18 +591,20 @@ public final class Node {
     return false;
   }
 
-  /** Fails what waits in the inbox; the loop thread also fails the waiting proposals. */
+  /** Fails what waits in the inbox; the loop also fails the waiting proposals. */
   private void failPending() {
-    Event e;
+    Object e;
     while ((e = inbox.poll()) != null) {
-      if (e instanceof StepEvent s) {
-        s.result().completeExceptionally(StoppedException.INSTANCE);
-      } else if (e instanceof ConfChangeEvent c) {
+      if (e instanceof ConfChangeEvent c) {
         c.result().completeExceptionally(StoppedException.INSTANCE);
       } else if (e instanceof StatusEvent st) {
         st.result().completeExceptionally(StoppedException.INSTANCE);
       } else if (e instanceof ReadyEvent rd) {
         rd.result().completeExceptionally(StoppedException.INSTANCE);
+      } else if (NodeProposals.isProposal(e)) {
+        proposals.reportDropped(e, StoppedException.INSTANCE);
+      } else if (e instanceof StepEvent s) {
+        s.result().completeExceptionally(StoppedException.INSTANCE);
       }
     }
   }

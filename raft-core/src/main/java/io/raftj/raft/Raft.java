@@ -85,6 +85,14 @@ public final class Raft {
   /** Messages to send now. */
   List<Message> msgs = new ArrayList<>();
 
+  /*
+   * Builders reused for the messages and hard states built on the replication path, each of
+   * which is built at once and then immutable: a builder keeps nothing of what it built.
+   */
+  private final Message.Builder messageBuilder = Message.newBuilder();
+  private final Entry.Builder entryBuilder = Entry.newBuilder();
+  private final HardState.Builder hardStateBuilder = HardState.newBuilder();
+
   /**
    * Messages to send only once the log is durable: MsgAppResp, MsgVoteResp and MsgPreVoteResp,
    * which promise that the sender has persisted what they acknowledge. Some are addressed to this
@@ -227,12 +235,25 @@ public final class Raft {
   }
 
   HardState hardState() {
-    return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
+    return hardStateBuilder.setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
   }
 
   /** True when the hard state equals {@code hs}, without building one. */
   boolean hardStateEquals(HardState hs) {
     return hs.getTerm() == term && hs.getVote() == vote && hs.getCommit() == raftLog.committed();
+  }
+
+  /**
+   * A cleared message builder, shared by this node's hot paths: build or {@link #send} the
+   * message before asking for the builder again.
+   */
+  Message.Builder reusableMessage() {
+    return messageBuilder.clear();
+  }
+
+  /** A cleared entry builder, shared like {@link #reusableMessage()}. */
+  Entry.Builder reusableEntry() {
+    return entryBuilder.clear();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -330,7 +351,7 @@ public final class Raft {
     }
     long committed = raftLog.committed();
     send(
-        Message.newBuilder()
+        reusableMessage()
             .setTo(to)
             .setType(MessageType.MsgApp)
             .setIndex(prevIndex)
@@ -437,6 +458,30 @@ public final class Raft {
     }
   }
 
+  /**
+   * Handles a MsgStorageAppendResp of the current term: entries up to {@code (logTerm, index)}
+   * are stable ({@code index} 0: none), and so is {@code snap} if not null. {@link RawNode} calls
+   * it directly for the acknowledgement a synchronous Ready implies.
+   */
+  void storageAppended(long index, long logTerm, @Nullable Snapshot snap) {
+    if (index != 0) {
+      raftLog.stableTo(logTerm, index);
+    }
+    if (snap != null) {
+      appliedSnap(snap);
+    }
+  }
+
+  /**
+   * Handles a MsgStorageApplyResp: committed entries up to {@code index} are applied, of
+   * {@code size} encoded and {@code payloadSize} payload bytes. {@link RawNode} calls it directly
+   * for the acknowledgement a synchronous Ready implies.
+   */
+  void storageApplied(long index, long size, long payloadSize) {
+    appliedTo(index, size);
+    reduceUncommittedSize(payloadSize);
+  }
+
   void appliedSnap(Snapshot snap) {
     long index = snap.getMetadata().getIndex();
     raftLog.stableSnapTo(index);
@@ -450,7 +495,7 @@ public final class Raft {
    * @return true if the commit index moved
    */
   boolean maybeCommit() {
-    boolean moved = raftLog.maybeCommit(new EntryId(term, trk.committed()));
+    boolean moved = raftLog.maybeCommit(term, trk.committed());
     traceNodeEvent("Commit");
     return moved;
   }
@@ -496,11 +541,7 @@ public final class Raft {
    * @return false if the entries were dropped
    */
   boolean appendEntry(List<Entry> es) {
-    long li = raftLog.lastIndex();
-    List<Entry> stamped = new ArrayList<>(es.size());
-    for (int i = 0; i < es.size(); i++) {
-      stamped.add(es.get(i).toBuilder().setTerm(term).setIndex(li + 1 + i).build());
-    }
+    List<Entry> stamped = stamp(es, term, raftLog.lastIndex() + 1);
     if (!increaseUncommittedSize(stamped)) {
       logger.warningf(
           "%x appending new entries to log would exceed uncommitted entry size limit; dropping proposal",
@@ -514,10 +555,30 @@ public final class Raft {
         }
       }
     }
-    li = raftLog.append(stamped);
+    long li = raftLog.append(stamped);
     // The leader acknowledges its own entries only once they are durable, like any follower.
-    send(Message.newBuilder().setTo(id).setType(MessageType.MsgAppResp).setIndex(li));
+    send(reusableMessage().setTo(id).setType(MessageType.MsgAppResp).setIndex(li));
     return true;
+  }
+
+  /**
+   * Returns {@code es} with entry {@code i} at term {@code term} and index {@code first + i}.
+   * Entries that already carry exactly that term and index (as
+   * {@link ApiMessages#proposedEntry} builds them on a leader) are kept, so a proposal's entries
+   * are built once; the list itself is returned when none needs stamping.
+   */
+  static List<Entry> stamp(List<Entry> es, long term, long first) {
+    List<Entry> stamped = null;
+    for (int i = 0, n = es.size(); i < n; i++) {
+      Entry e = es.get(i);
+      if (e.getTerm() != term || e.getIndex() != first + i) {
+        if (stamped == null) {
+          stamped = new ArrayList<>(es);
+        }
+        stamped.set(i, e.toBuilder().setTerm(term).setIndex(first + i).build());
+      }
+    }
+    return stamped == null ? es : stamped;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -828,20 +889,13 @@ public final class Raft {
         break;
 
       case MsgStorageAppendResp:
-        if (m.getIndex() != 0) {
-          raftLog.stableTo(new EntryId(m.getLogTerm(), m.getIndex()));
-        }
-        if (m.hasSnapshot()) {
-          appliedSnap(m.getSnapshot());
-        }
+        storageAppended(m.getIndex(), m.getLogTerm(), m.hasSnapshot() ? m.getSnapshot() : null);
         break;
 
       case MsgStorageApplyResp:
         if (m.getEntriesCount() > 0) {
           List<Entry> ents = m.getEntriesList();
-          long index = ents.get(ents.size() - 1).getIndex();
-          appliedTo(index, Util.entsSize(ents));
-          reduceUncommittedSize(Util.payloadsSize(ents));
+          storageApplied(ents.get(ents.size() - 1).getIndex(), Util.entsSize(ents), Util.payloadsSize(ents));
         }
         break;
 
@@ -1012,7 +1066,17 @@ public final class Raft {
 
   /** The leader's handling of a proposal: checks, conf-change validation, append, broadcast. */
   private void stepLeaderProp(Message m) {
-    if (m.getEntriesCount() == 0) {
+    stepLeaderProp(m.getEntriesList());
+  }
+
+  /**
+   * The leader's handling of a MsgProp carrying {@code entries}; {@link RawNode} calls it
+   * directly on a leader, where stepping the message would do nothing else.
+   *
+   * @throws ProposalDroppedException if the proposal was dropped
+   */
+  void stepLeaderProp(List<Entry> entries) {
+    if (entries.isEmpty()) {
       throw Invariants.panic(logger, "%x stepped empty MsgProp", id);
     }
     if (trk.progress().get(id) == null) {
@@ -1025,7 +1089,6 @@ public final class Raft {
       throw ProposalDroppedException.INSTANCE;
     }
 
-    List<Entry> entries = m.getEntriesList();
     List<Entry> replaced = null;
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
@@ -1324,12 +1387,12 @@ public final class Raft {
     LogSlice a = new LogSlice(m.getTerm(), new EntryId(m.getLogTerm(), m.getIndex()), m.getEntriesList());
     if (a.prev().index() < raftLog.committed()) {
       // Everything up to our commit index is known to match; say so.
-      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.committed()));
+      send(reusableMessage().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.committed()));
       return;
     }
     long mlastIndex = raftLog.maybeAppend(a, m.getCommit());
     if (mlastIndex != RaftLog.NOT_APPENDED) {
-      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(mlastIndex));
+      send(reusableMessage().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(mlastIndex));
       return;
     }
     logger.debugf(

@@ -396,7 +396,12 @@ final class RaftLog {
 
   /** See {@link Unstable#stableTo}. */
   void stableTo(EntryId id) {
-    unstable.stableTo(id);
+    unstable.stableTo(id.term(), id.index());
+  }
+
+  /** See {@link Unstable#stableTo}; the entry is given as its term and index. */
+  void stableTo(long term, long index) {
+    unstable.stableTo(term, index);
   }
 
   /** See {@link Unstable#stableSnapTo}. */
@@ -414,12 +419,17 @@ final class RaftLog {
 
   /** The ID of the last entry of the log. */
   EntryId lastEntryID() {
+    return new EntryId(lastTerm(), lastIndex());
+  }
+
+  /** The term of the last entry of the log: {@link #lastEntryID()} without the record. */
+  long lastTerm() {
     long index = lastIndex();
     long t = knownTerm(index);
     if (t == Unstable.NOT_FOUND) {
       throw Invariants.panic(logger, "unexpected error when getting the last term at %d: %v", index, missingTerm(index));
     }
-    return new EntryId(t, index);
+    return t;
   }
 
   /**
@@ -509,8 +519,12 @@ final class RaftLog {
 
   /** True if this log has the entry {@code id}. */
   boolean matchTerm(EntryId id) {
-    long t = knownTerm(id.index());
-    return t != Unstable.NOT_FOUND && t == id.term();
+    return matchTerm(id.term(), id.index());
+  }
+
+  private boolean matchTerm(long term, long index) {
+    long t = knownTerm(index);
+    return t != Unstable.NOT_FOUND && t == term;
   }
 
   /**
@@ -520,8 +534,13 @@ final class RaftLog {
    * @return true if the commit index moved
    */
   boolean maybeCommit(EntryId at) {
-    if (at.term() != 0 && at.index() > committed && matchTerm(at)) {
-      commitTo(at.index());
+    return maybeCommit(at.term(), at.index());
+  }
+
+  /** {@link #maybeCommit(EntryId)} without the record, for the leader's commit path. */
+  boolean maybeCommit(long term, long index) {
+    if (term != 0 && index > committed && matchTerm(term, index)) {
+      commitTo(index);
       return true;
     }
     return false;

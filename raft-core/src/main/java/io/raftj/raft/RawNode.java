@@ -14,6 +14,7 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.tracker.Progress;
 import io.raftj.raft.tracker.ProgressMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +38,8 @@ public final class RawNode {
   /* Mutable fields: the state reported by the last accepted Ready. */
   private SoftState prevSoftSt;
   private HardState prevHardSt;
-  /** Local messages to step on advance (sync mode): acks of what the Ready persists. */
-  private final List<Message> stepsOnAdvance = new ArrayList<>();
+  /** What advance steps (sync mode): the acks of what the accepted Ready persists. */
+  private final AdvanceAcks acksOnAdvance = new AdvanceAcks();
 
   /**
    * Creates a node from {@code config}, restoring its state from the config's storage.
@@ -80,7 +81,7 @@ public final class RawNode {
 
   /** Makes this node campaign to become leader (MsgHup). */
   public void campaign() {
-    raft.step(Message.newBuilder().setType(MessageType.MsgHup).build());
+    raft.step(ApiMessages.campaign());
   }
 
   /**
@@ -89,11 +90,35 @@ public final class RawNode {
    * @throws ProposalDroppedException if the proposal was dropped
    */
   public void propose(ByteString data) {
-    Entry.Builder e = Entry.newBuilder();
-    if (data != null) {
-      e.setData(data);
+    stepProposal(List.of(ApiMessages.proposedEntry(raft, data, 0)));
+  }
+
+  /**
+   * Proposes {@code batch} be appended to the log as consecutive entries, in one MsgProp: the
+   * whole batch is accepted or dropped together, exactly as a multi-entry proposal is in etcd
+   * (no leader, a leader transfer in progress, or the batch would exceed the uncommitted-size
+   * budget). A null element proposes an entry without data; an empty batch proposes nothing and
+   * is not dropped. When to batch: docs/ready-loop.md, "Batched proposals".
+   *
+   * @throws ProposalDroppedException if the batch was dropped
+   */
+  public void propose(List<ByteString> batch) {
+    if (!batch.isEmpty()) {
+      stepProposal(ApiMessages.proposedEntries(raft, batch));
     }
-    raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id).addEntries(e).build());
+  }
+
+  /**
+   * Steps a MsgProp from this node carrying {@code entries}. On a leader, where stepping it would
+   * only hand its entries to {@code stepLeaderProp} (a MsgProp has no term and no trace event),
+   * the entries go there directly and the message is never built.
+   */
+  private void stepProposal(List<Entry> entries) {
+    if (raft.state == StateType.STATE_LEADER) {
+      raft.stepLeaderProp(entries);
+    } else {
+      raft.step(ApiMessages.propose(raft, entries));
+    }
   }
 
   /**
@@ -177,20 +202,10 @@ public final class RawNode {
       if (!committed.isEmpty()) {
         messages.add(newStorageApplyMsg(r, committed));
       }
+      messages = messages.isEmpty() ? List.of() : Collections.unmodifiableList(messages);
     } else {
-      // The Ready takes over r.msgs (acceptReady replaces it) unless acknowledgements to peers
-      // must be added; never alias an empty list that would fill up later. Self-addressed
-      // acknowledgements are stepped on advance instead.
-      messages = r.msgs.isEmpty() ? List.of() : r.msgs;
-      if (!readyTakesMsgs(r)) {
-        messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
-        messages.addAll(r.msgs);
-        for (Message m : r.msgsAfterAppend) {
-          if (m.getTo() != r.id) {
-            messages.add(m);
-          }
-        }
-      }
+      // Self-addressed acknowledgements are stepped on advance instead of sent.
+      messages = outgoing(r);
     }
     return new Ready(
         softSt,
@@ -199,25 +214,48 @@ public final class RawNode {
         entries,
         snap,
         committed,
-        messages.isEmpty() ? List.of() : Collections.unmodifiableList(messages),
+        messages,
         mustSync);
   }
 
   /**
-   * Whether the next Ready's message list is {@code r.msgs} itself rather than a copy: in sync
-   * mode, when no acknowledgement to a peer waits in {@code msgsAfterAppend}.
+   * The messages a synchronous Ready sends: {@code r.msgs}, then the acknowledgements to peers
+   * in {@code msgsAfterAppend}, copied into a list of their own (usually just one message), so
+   * that {@code r.msgs} can be reused.
    */
-  private boolean readyTakesMsgs(Raft r) {
-    if (asyncStorageWrites) {
-      return false;
-    }
+  private static List<Message> outgoing(Raft r) {
+    List<Message> msgs = r.msgs;
     List<Message> after = r.msgsAfterAppend;
+    int toPeers = 0;
     for (int i = 0; i < after.size(); i++) {
       if (after.get(i).getTo() != r.id) {
-        return false;
+        toPeers++;
       }
     }
-    return true;
+    int n = msgs.size() + toPeers;
+    if (n == 0) {
+      return List.of();
+    }
+    if (n == 1) {
+      return List.of(toPeers == 0 ? msgs.get(0) : firstToPeer(after, r.id));
+    }
+    Message[] out = msgs.toArray(new Message[n]);
+    int k = msgs.size();
+    for (int i = 0; i < after.size(); i++) {
+      if (after.get(i).getTo() != r.id) {
+        out[k++] = after.get(i);
+      }
+    }
+    return Collections.unmodifiableList(Arrays.asList(out));
+  }
+
+  private static Message firstToPeer(List<Message> after, long self) {
+    for (int i = 0; i < after.size(); i++) {
+      if (after.get(i).getTo() != self) {
+        return after.get(i);
+      }
+    }
+    throw new IllegalStateException("no acknowledgement to a peer");
   }
 
   /**
@@ -287,17 +325,28 @@ public final class RawNode {
    * response from an older term cannot mark entries of a newer one stable.
    */
   private static Message newStorageAppendRespMsg(Raft r, @Nullable Snapshot snap) {
+    boolean hasEnts = r.raftLog.hasNextOrInProgressUnstableEnts();
+    return storageAppendResp(
+        r.id,
+        r.term,
+        hasEnts ? r.raftLog.lastIndex() : 0,
+        hasEnts ? r.raftLog.lastTerm() : 0,
+        snap == null || Util.isEmptySnap(snap) ? null : snap);
+  }
+
+  /** The MsgStorageAppendResp to {@code to}; {@code index} 0 acknowledges no entries. */
+  static Message storageAppendResp(
+      long to, long term, long index, long logTerm, @Nullable Snapshot snap) {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppendResp)
-            .setTo(r.id)
+            .setTo(to)
             .setFrom(Raft.LOCAL_APPEND_THREAD)
-            .setTerm(r.term);
-    if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
-      EntryId last = r.raftLog.lastEntryID();
-      m.setIndex(last.index()).setLogTerm(last.term());
+            .setTerm(term);
+    if (index != 0) {
+      m.setIndex(index).setLogTerm(logTerm);
     }
-    if (snap != null && !Util.isEmptySnap(snap)) {
+    if (snap != null) {
       m.setSnapshot(snap);
     }
     return m.build();
@@ -340,37 +389,40 @@ public final class RawNode {
     if (!rd.readStates().isEmpty()) {
       r.readStates = new ArrayList<>();
     }
+    List<Entry> ents = rd.committedEntries();
+    long entsSize = ents.isEmpty() ? 0 : Util.entsSize(ents);
     if (!asyncStorageWrites) {
-      if (!stepsOnAdvance.isEmpty()) {
+      if (!acksOnAdvance.isEmpty()) {
         throw Invariants.panic(r.logger, "two accepted Ready structs without call to Advance");
       }
-      for (Message m : r.msgsAfterAppend) {
-        if (m.getTo() == r.id) {
-          stepsOnAdvance.add(m);
+      List<Message> after = r.msgsAfterAppend;
+      for (int i = 0; i < after.size(); i++) {
+        if (after.get(i).getTo() == r.id) {
+          acksOnAdvance.addSelfMessage(after.get(i));
         }
       }
-      if (needStorageAppendRespMsg(r, rd.snapshot())) {
-        stepsOnAdvance.add(newStorageAppendRespMsg(r, rd.snapshot()));
+      Snapshot snap = rd.snapshot();
+      if (needStorageAppendRespMsg(r, snap)) {
+        // What newStorageAppendRespMsg would carry.
+        boolean hasEnts = r.raftLog.hasNextOrInProgressUnstableEnts();
+        acksOnAdvance.expectAppended(
+            r.term,
+            hasEnts ? r.raftLog.lastIndex() : 0,
+            hasEnts ? r.raftLog.lastTerm() : 0,
+            Util.isEmptySnap(snap) ? null : snap);
       }
-      if (!rd.committedEntries().isEmpty()) {
-        stepsOnAdvance.add(newStorageApplyRespMsg(r, rd.committedEntries()));
+      if (!ents.isEmpty()) {
+        // What newStorageApplyRespMsg would carry.
+        acksOnAdvance.expectApplied(ents.get(ents.size() - 1).getIndex(), entsSize, Util.payloadsSize(ents));
       }
     }
-    // A Ready that took r.msgs owns it now; the lists it copied from are reused, as their
-    // messages live on only in the Ready and in stepsOnAdvance.
-    if (!r.msgs.isEmpty()) {
-      if (readyTakesMsgs(r)) {
-        r.msgs = new ArrayList<>();
-      } else {
-        r.msgs.clear();
-      }
-    }
+    // The Ready copied the messages; the lists are reused.
+    r.msgs.clear();
     r.msgsAfterAppend.clear();
     r.raftLog.acceptUnstable();
-    List<Entry> ents = rd.committedEntries();
     if (!ents.isEmpty()) {
       long index = ents.get(ents.size() - 1).getIndex();
-      r.raftLog.acceptApplying(index, Util.entsSize(ents), applyUnstableEntries());
+      r.raftLog.acceptApplying(index, entsSize, applyUnstableEntries());
     }
     r.traceReady();
   }
@@ -414,14 +466,7 @@ public final class RawNode {
     if (asyncStorageWrites) {
       throw Invariants.panic(raft.logger, "Advance must not be called when using AsyncStorageWrites");
     }
-    for (int i = 0; i < stepsOnAdvance.size(); i++) {
-      try {
-        raft.step(stepsOnAdvance.get(i));
-      } catch (ProposalDroppedException e) {
-        // Acks never carry proposals; nothing to report.
-      }
-    }
-    stepsOnAdvance.clear();
+    acksOnAdvance.stepAll(raft);
   }
 
   /** The node's full status, with progress when it is the leader. */
@@ -493,7 +538,7 @@ public final class RawNode {
    * and candidates.
    */
   public void forgetLeader() {
-    raft.step(Message.newBuilder().setType(MessageType.MsgForgetLeader).build());
+    raft.step(ApiMessages.forgetLeader());
   }
 
   /**
@@ -501,11 +546,7 @@ public final class RawNode {
    * later Ready. Dropped silently when there is no leader.
    */
   public void readIndex(ByteString rctx) {
-    Entry.Builder e = Entry.newBuilder();
-    if (rctx != null) {
-      e.setData(rctx);
-    }
-    raft.step(Message.newBuilder().setType(MessageType.MsgReadIndex).addEntries(e).build());
+    raft.step(ApiMessages.readIndex(rctx));
   }
 
   /**

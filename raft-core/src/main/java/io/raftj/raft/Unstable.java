@@ -189,7 +189,11 @@ final class Unstable {
    * <p>The caller must know the entries cannot be overwritten by an append still in progress.
    */
   void stableTo(EntryId id) {
-    long index = id.index();
+    stableTo(id.term(), id.index());
+  }
+
+  /** {@link #stableTo(EntryId)} with the entry given as its term and index. */
+  void stableTo(long term, long index) {
     long gt = maybeTerm(index);
     if (gt == NOT_FOUND) {
       logger.infof("entry at index %d missing from unstable log; ignoring", index);
@@ -199,11 +203,11 @@ final class Unstable {
       logger.infof("entry at index %d matched unstable snapshot; ignoring", index);
       return;
     }
-    if (gt != id.term()) {
+    if (gt != term) {
       logger.infof(
           "entry at (index,term)=(%d,%d) mismatched with "
               + "entry at (%d,%d) in unstable log; ignoring",
-          index, id.term(), index, gt);
+          index, term, index, gt);
       return;
     }
     int num = (int) (index + 1 - offset);

@@ -52,6 +52,11 @@ final class DurableLog implements GroupLog {
   }
 
   @Override
+  public void afterWrites(Runnable task) {
+    stage.run(group, task, false);
+  }
+
+  @Override
   public void close() throws IOException {
     storage.close();
   }

@@ -36,6 +36,12 @@ interface GroupLog {
   void snapshot(long index, ConfState confState, ByteString marker, long catchUpEntries)
       throws IOException;
 
+  /**
+   * Runs {@code task} once every write queued so far is durable, and not at all if one of them
+   * failed: inline for a log in memory, on the storage executor otherwise.
+   */
+  void afterWrites(Runnable task);
+
   /** Releases files; nothing written before is lost. */
   void close() throws IOException;
 }

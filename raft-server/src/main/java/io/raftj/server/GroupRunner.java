@@ -73,6 +73,10 @@ final class GroupRunner {
   private long applied;
   private boolean quiesced;
   private boolean ticked;
+  /** The index of the newest snapshot in Raft's storage. */
+  private long lastSnapshotIndex;
+  /** Whether this server has been in the group's configuration since the group started here. */
+  private boolean member;
   private int idleTicks;
   private volatile boolean stopped;
   private volatile GroupStatus status;
@@ -98,6 +102,7 @@ final class GroupRunner {
     this.applier = applierFactory.create(this, snap);
     this.node = new RawNode(server.raftConfig(options, log.memoryStorage(), snapIndex));
     this.membership = new MembershipView(snap.getMetadata().getConfState(), snapIndex);
+    this.member = membership.contains(self);
     if (!log.restart() && !options.join()) {
       List<io.raftj.raft.Peer> peers = new ArrayList<>();
       for (long m : options.members()) {
@@ -106,6 +111,7 @@ final class GroupRunner {
       node.bootstrap(peers);
     }
     this.applied = snapIndex;
+    this.lastSnapshotIndex = snapIndex;
     this.commit = log.memoryStorage().initialState().hardState().getCommit();
     this.term = log.memoryStorage().initialState().hardState().getTerm();
     for (long m : membership.members()) {
@@ -264,6 +270,7 @@ final class GroupRunner {
     } else if (e instanceof GroupEvent.SnapshotWritten w) {
       log.snapshot(w.index(), membership.at(w.index()), Applier.MARKER, options.snapshotCatchUpEntries());
       membership.forgetBefore(w.index());
+      snapshotRecorded(w.index());
     } else if (e instanceof GroupEvent.SnapshotSent s) {
       node.reportSnapshot(s.to(), s.delivered() ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
     } else if (e instanceof GroupEvent.TransferLeader t) {
@@ -451,12 +458,12 @@ final class GroupRunner {
   }
 
   private void handleReady(Ready rd) throws IOException {
-    if (rd.softState() != null) {
-      softStateChanged(rd.softState());
-    }
     if (!rd.hardState().equals(io.raftj.raft.raftpb.HardState.getDefaultInstance())) {
       term = rd.hardState().getTerm();
       commit = rd.hardState().getCommit();
+    }
+    if (rd.softState() != null) {
+      softStateChanged(rd.softState()); // after the term, which listeners are told
     }
     if (!rd.readStates().isEmpty()) {
       readStates(rd.readStates());
@@ -535,6 +542,28 @@ final class GroupRunner {
     }
     membership.reset(snap.getMetadata().getConfState(), index);
     applier.restore(snap);
+    snapshotRecorded(index);
+  }
+
+  /**
+   * Raft's storage now holds a snapshot at {@code index}: once that is durable, the state
+   * machine snapshots before the previous one can go. The previous one stays as the fallback the
+   * storage keeps too, in case the newest snapshot file is unreadable after a crash.
+   */
+  private void snapshotRecorded(long index) {
+    long keepFrom = lastSnapshotIndex;
+    lastSnapshotIndex = index;
+    if (keepFrom == 0) {
+      return;
+    }
+    log.afterWrites(() -> {
+      try {
+        store.deleteBefore(keepFrom);
+      } catch (IOException e) {
+        LOG.warn("group {}: could not delete old snapshots; retried after the next one",
+            hex(groupId), e);
+      }
+    });
   }
 
   private void applied(GroupEvent.Applied a) {
@@ -554,8 +583,13 @@ final class GroupRunner {
       }
     }
     route(a.responses());
-    if (!a.changes().isEmpty() && !membership.contains(self) && membership.hasMembers()) {
-      stop("removed from the group", null);
+    if (!a.changes().isEmpty()) {
+      if (membership.contains(self)) {
+        member = true;
+      } else if (member) {
+        // Only a member can be removed: a joining server replays changes from before it joined.
+        stop("removed from the group", null);
+      }
     }
   }
 

@@ -70,10 +70,6 @@ final class MembershipView {
     return all;
   }
 
-  boolean hasMembers() {
-    return !voters.isEmpty() || !learners.isEmpty();
-  }
-
   boolean contains(long id) {
     return voters.contains(id) || learners.contains(id);
   }

@@ -355,7 +355,7 @@ public final class RaftServer implements AutoCloseable {
       }
     };
     if (log instanceof DurableLog) {
-      storageStages[(int) Long.remainderUnsigned(g.groupId(), storageStages.length)].run(g, close);
+      storageStages[(int) Long.remainderUnsigned(g.groupId(), storageStages.length)].run(g, close, true);
     } else {
       close.run();
     }

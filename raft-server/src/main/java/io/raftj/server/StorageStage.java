@@ -34,7 +34,8 @@ final class StorageStage {
       GroupRunner group, DurableStorage storage, long index, ConfState confState, ByteString data)
       implements Job {}
 
-  private record Task(GroupRunner group, Runnable task) implements Job {}
+  /** Work queued behind a group's writes; unless {@code always}, skipped once one failed. */
+  private record Task(GroupRunner group, Runnable task, boolean always) implements Job {}
 
   private final Executor executor;
   private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
@@ -59,9 +60,12 @@ final class StorageStage {
     schedule();
   }
 
-  /** Runs {@code task} after every job of {@code group} queued before it. */
-  void run(GroupRunner group, Runnable task) {
-    jobs.add(new Task(group, task));
+  /**
+   * Runs {@code task} after every job of {@code group} queued before it, if they all succeeded
+   * or {@code always}.
+   */
+  void run(GroupRunner group, Runnable task, boolean always) {
+    jobs.add(new Task(group, task, always));
     schedule();
   }
 
@@ -89,7 +93,7 @@ final class StorageStage {
       for (int i = 0; i < groupJobs.size(); i++) {
         Job j = groupJobs.get(i);
         // After a failed write the group's other writes are dropped; its tasks (close) still run.
-        if (ok || j instanceof Task) {
+        if (ok || j instanceof Task t && t.always) {
           ok = run(j, merge) && ok;
         }
       }

@@ -20,28 +20,21 @@ final class DurableRaftServerTest {
   void restartedServer_rebuildsItsStateMachineFromSnapshotAndLog_andCatchesUp() throws Exception {
     GroupOptions options = GroupOptions.of(7, 1, 2, 3).withSnapshots(30, 0, 5);
     SimCluster c = new SimCluster(21, dir);
-    for (long id = 1; id <= 3; id++) {
-      c.start(id);
-      c.create(id, options);
-    }
+    c.startAll(3, options);
     long leader = c.awaitLeader(7);
-    List<CompletableFuture<Applied>> fs = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      fs.add(c.servers.get(leader).group(7).propose(cmd("a" + i)));
+    for (int round = 0; round < 5; round++) { // in rounds, so that snapshots come one by one
+      c.await(c.proposeMany(leader, 7, "a" + round + "-", 20), 100);
     }
-    c.await(fs, 100);
     long restarted = leader == 3 ? 2 : 3;
     assertThat(c.runUntil(() -> c.machine(restarted, 7).commands.size() == 100, 50)).isTrue();
     assertThat(c.servers.get(restarted).storedGroups()).containsExactly(7L);
     c.stop(restarted);
-    assertThat(Files.list(dir.resolve("s" + restarted).resolve("groups/0000000000000007/sm")))
-        .as("state machine snapshots on disk").isNotEmpty();
-
-    fs.clear();
-    for (int i = 0; i < 50; i++) {
-      fs.add(c.servers.get(leader).group(7).propose(cmd("b" + i)));
+    try (var files = Files.list(dir.resolve("s" + restarted).resolve("groups/0000000000000007/sm"))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".smsnap")))
+          .as("the newest state machine snapshot and the one before it, no more").hasSize(2);
     }
-    c.await(fs, 100);
+
+    c.await(c.proposeMany(leader, 7, "b", 50), 100);
 
     c.start(restarted);
     c.create(restarted, options);
@@ -58,15 +51,9 @@ final class DurableRaftServerTest {
   void wholeClusterRestart_keepsEveryAcknowledgedCommand() throws Exception {
     GroupOptions options = GroupOptions.of(9, 1, 2, 3).withSnapshots(25, 0, 5);
     SimCluster c = new SimCluster(22, dir);
-    for (long id = 1; id <= 3; id++) {
-      c.start(id);
-      c.create(id, options);
-    }
+    c.startAll(3, options);
     long leader = c.awaitLeader(9);
-    List<CompletableFuture<Applied>> fs = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      fs.add(c.servers.get(leader).group(9).propose(cmd("c" + i)));
-    }
+    List<CompletableFuture<Applied>> fs = c.proposeMany(leader, 9, "c", 60);
     List<Applied> acked = c.await(fs, 100);
     for (long id = 1; id <= 3; id++) {
       c.stop(id);

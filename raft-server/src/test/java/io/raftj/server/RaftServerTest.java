@@ -14,12 +14,7 @@ import org.junit.jupiter.api.Test;
 final class RaftServerTest {
 
   private static SimCluster threeMembers(long seed, GroupOptions options) throws Exception {
-    SimCluster c = new SimCluster(seed, null);
-    for (long id = 1; id <= 3; id++) {
-      c.start(id);
-      c.create(id, options);
-    }
-    return c;
+    return new SimCluster(seed, null).startAll(3, options);
   }
 
   private static Throwable failure(CompletableFuture<?> f) {
@@ -37,11 +32,7 @@ final class RaftServerTest {
     SimCluster c = threeMembers(1, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     RaftGroup g = c.servers.get(leader).group(7);
-    List<CompletableFuture<Applied>> fs = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      fs.add(g.propose(cmd("c" + i)));
-    }
-    List<Applied> out = c.await(fs, 50);
+    List<Applied> out = c.await(c.proposeMany(leader, 7, "c", 100), 50);
     for (int i = 0; i < out.size(); i++) {
       assertThat(out.get(i).result()).isEqualTo(i);
       assertThat(out.get(i).term()).isEqualTo(g.status().term());
@@ -64,11 +55,7 @@ final class RaftServerTest {
     long lagging = leader == 3 ? 2 : 3;
     c.network.isolate(lagging);
     RaftGroup g = c.servers.get(leader).group(7);
-    List<CompletableFuture<Applied>> fs = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      fs.add(g.propose(cmd("c" + i)));
-    }
-    List<Applied> out = c.await(fs, 50);
+    List<Applied> out = c.await(c.proposeMany(leader, 7, "c", 100), 50);
     for (int i = 0; i < out.size(); i++) {
       assertThat(out.get(i).result()).isEqualTo(i);
     }

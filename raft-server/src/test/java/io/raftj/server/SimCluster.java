@@ -70,6 +70,24 @@ final class SimCluster {
     return s;
   }
 
+  /** Starts servers 1 to {@code n}, each with a member of the group {@code options} describes. */
+  SimCluster startAll(int n, GroupOptions options) throws IOException {
+    for (long id = 1; id <= n; id++) {
+      start(id);
+      create(id, options);
+    }
+    return this;
+  }
+
+  /** Proposes {@code n} commands {@code prefix0, prefix1, ...} on {@code server}'s member. */
+  List<CompletableFuture<Applied>> proposeMany(long server, long group, String prefix, int n) {
+    List<CompletableFuture<Applied>> fs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      fs.add(servers.get(server).group(group).propose(cmd(prefix + i)));
+    }
+    return fs;
+  }
+
   RaftGroup create(long server, GroupOptions options) throws IOException {
     LogStateMachine sm = new LogStateMachine();
     machines.computeIfAbsent(server, k -> new HashMap<>()).put(options.groupId(), sm);

@@ -68,17 +68,11 @@ final class StallTest {
   void stuckStateMachine_holdsOnlyItsApplies_leaderKeepsLeadingAndCommitting() throws Exception {
     StallingScheduler sched = new StallingScheduler(41);
     SimCluster c = new SimCluster(sched, null);
-    for (long id = 1; id <= 3; id++) {
-      c.start(id);
-      c.create(id, GroupOptions.of(7, 1, 2, 3));
-    }
+    c.startAll(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     long term = c.servers.get(leader).group(7).status().term();
     sched.stalled.add("s" + leader + "/apply-0");
-    List<CompletableFuture<Applied>> fs = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      fs.add(c.servers.get(leader).group(7).propose(cmd("x" + i)));
-    }
+    List<CompletableFuture<Applied>> fs = c.proposeMany(leader, 7, "x", 20);
     c.runTicks(100); // ten election timeouts
     GroupStatus s = c.servers.get(leader).group(7).status();
     assertThat(s.isLeader()).isTrue();
@@ -93,18 +87,12 @@ final class StallTest {
   void stuckDiskOnOneFollower_doesNotStopTheGroup() throws Exception {
     StallingScheduler sched = new StallingScheduler(42);
     SimCluster c = new SimCluster(sched, dir);
-    for (long id = 1; id <= 3; id++) {
-      c.start(id);
-      c.create(id, GroupOptions.of(7, 1, 2, 3));
-    }
+    c.startAll(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     long term = c.servers.get(leader).group(7).status().term();
     long stuck = leader == 3 ? 2 : 3;
     sched.stalled.add("s" + stuck + "/storage-0");
-    List<CompletableFuture<Applied>> fs = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      fs.add(c.servers.get(leader).group(7).propose(cmd("y" + i)));
-    }
+    List<CompletableFuture<Applied>> fs = c.proposeMany(leader, 7, "y", 20);
     c.await(fs, 50);
     c.runTicks(100);
     assertThat(c.leader(7)).isEqualTo(leader);

@@ -8,12 +8,15 @@ import io.raftj.raft.StateType;
 import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.Message;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -23,9 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A 3-member cluster of {@link RawNode}s with {@link MemoryStorage}, stepped in one thread with
- * messages delivered in memory: each operation proposes one command on the leader and runs the
- * cluster until the command is committed by a quorum and handed to the leader's state machine to
- * apply. No fsync, no network: this measures the state machines and the Ready cycle alone.
+ * messages delivered in memory: {@code proposeCommitApply} proposes one command on the leader and
+ * runs the cluster until the command is committed by a quorum and handed to the leader's state
+ * machine to apply; {@code proposePipelined} does the same with {@value #IN_FLIGHT} commands in
+ * flight together, {@code proposeBatched} with them in one batch proposal. No fsync, no network:
+ * this measures the state machines and the Ready cycle alone. {@link NodeClusterBenchmark} is the
+ * same cluster on {@link io.raftj.raft.Node}s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,15 +46,20 @@ public class ClusterBenchmark {
 
   private static final int SIZE = 3;
 
+  /** Proposals in flight together in the pipelined variants. */
+  static final int IN_FLIGHT = 64;
+
   private final MemoryStorage[] storages = new MemoryStorage[SIZE];
   private final RawNode[] nodes = new RawNode[SIZE];
   private final ArrayDeque<Message> inflight = new ArrayDeque<>();
   private ByteString payload;
+  private List<ByteString> batch;
   private long leaderApplied;
 
   @Setup
   public void setup() {
     payload = ByteString.copyFrom(new byte[payloadBytes]);
+    batch = Collections.nCopies(IN_FLIGHT, payload);
     for (int i = 0; i < SIZE; i++) {
       storages[i] = Fixtures.storageWithVoters(SIZE);
       nodes[i] = new RawNode(Fixtures.config(i + 1, storages[i]).setMaxSizePerMsg(1024 * 1024));
@@ -71,6 +82,43 @@ public class ClusterBenchmark {
     // Compact now and then, as an application would, so the heap stays flat over a long run.
     // Every member has the entry by now: the cluster is quiet after stabilize.
     if (leaderApplied % RawNodeBenchmark.COMPACT_EVERY == 0) {
+      for (MemoryStorage s : storages) {
+        s.compact(leaderApplied);
+      }
+    }
+    return leaderApplied;
+  }
+
+  /**
+   * {@value #IN_FLIGHT} proposals, each its own {@code propose} call as from as many clients, in
+   * flight together; the invocation ends when the leader has applied them all. One operation is
+   * one proposal.
+   */
+  @Benchmark
+  @OperationsPerInvocation(IN_FLIGHT)
+  public long proposePipelined() {
+    long before = leaderApplied;
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      nodes[0].propose(payload);
+    }
+    return commitAndCompact(before);
+  }
+
+  /** As {@link #proposePipelined}, with the {@value #IN_FLIGHT} commands in one batch proposal. */
+  @Benchmark
+  @OperationsPerInvocation(IN_FLIGHT)
+  public long proposeBatched() {
+    long before = leaderApplied;
+    nodes[0].propose(batch);
+    return commitAndCompact(before);
+  }
+
+  private long commitAndCompact(long before) {
+    stabilize();
+    if (leaderApplied != before + IN_FLIGHT) {
+      throw new IllegalStateException("did not apply: " + leaderApplied + " after " + before);
+    }
+    if (leaderApplied / RawNodeBenchmark.COMPACT_EVERY != before / RawNodeBenchmark.COMPACT_EVERY) {
       for (MemoryStorage s : storages) {
         s.compact(leaderApplied);
       }

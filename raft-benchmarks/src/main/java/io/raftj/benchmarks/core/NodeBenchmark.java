@@ -46,6 +46,10 @@ public class NodeBenchmark {
   @Param({"0", "1000"})
   int fsyncMicros;
 
+  /** {@code future}: {@link Node#propose}; {@code forget}: {@link Node#proposeAndForget}. */
+  @Param({"future", "forget"})
+  String api;
+
   private static final ByteString DATA = ByteString.copyFromUtf8("foo");
 
   private MemoryStorage storage;
@@ -96,6 +100,13 @@ public class NodeBenchmark {
 
   /** Submits the batch; the node's bounded inbox paces the proposer. */
   private CompletableFuture<Void> proposeAll() {
+    if (api.equals("forget")) {
+      // A dropped proposal would never commit: proposeBatch would report no Ready for 10s.
+      for (int i = 0; i < BATCH; i++) {
+        node.proposeAndForget(DATA);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
     CompletableFuture<Void> f = null;
     for (int i = 0; i < BATCH; i++) {
       f = node.propose(DATA);
@@ -128,6 +139,7 @@ public class NodeBenchmark {
   public static void main(String[] args) throws Exception {
     NodeBenchmark b = new NodeBenchmark();
     b.fsyncMicros = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    b.api = args.length > 1 ? args[1] : "future";
     b.setup();
     int batches = 50;
     long readys0 = b.readys;

@@ -1,0 +1,227 @@
+package io.raftj.benchmarks.core;
+
+import com.google.protobuf.ByteString;
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.Node;
+import io.raftj.raft.Ready;
+import io.raftj.raft.StoppedException;
+import io.raftj.raft.Util;
+import io.raftj.raft.raftpb.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link ClusterBenchmark}'s pipelined case on {@link Node}s: three members, each a Node whose
+ * host runs its Ready loop (append to {@link MemoryStorage}, hand the messages to the
+ * other members' {@link Node#stepAndForget}, advance). The benchmark thread proposes
+ * {@value ClusterBenchmark#IN_FLIGHT} commands to the leader with {@link Node#proposeAndForget}
+ * and waits until the leader's host has applied them all. One operation is one proposal.
+ *
+ * <p>{@code loop=thread} runs each node's loop on a thread of its own (the default);
+ * {@code loop=caller} runs it in whichever calling thread finds it idle (a direct executor), so
+ * the cluster needs no threads beyond the hosts'. {@code hosts=member} gives each member a host
+ * thread blocking in {@link Node#ready()}; {@code hosts=shared} runs the three Ready loops in one
+ * thread with {@link Node#readyAsync()}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class NodeClusterBenchmark {
+
+  @Param({"256"})
+  int payloadBytes;
+
+  @Param({"thread", "caller"})
+  String loop;
+
+  @Param({"member", "shared"})
+  String hosts;
+
+  private static final int SIZE = 3;
+
+  /** Applied entries a member keeps when it compacts. */
+  private static final long KEEP = 50_000;
+
+  private final MemoryStorage[] storages = new MemoryStorage[SIZE];
+  private final Node[] nodes = new Node[SIZE];
+  private final List<Thread> hostThreads = new ArrayList<>();
+  private final long[] compactedTo = new long[SIZE];
+  private ByteString payload;
+
+  /** Written by the leader's host thread, read by the benchmark thread. */
+  private volatile long leaderApplied;
+
+  private volatile long waitFor = Long.MAX_VALUE;
+  private volatile Thread waiter;
+
+  @Setup
+  public void setup() throws InterruptedException {
+    payload = ByteString.copyFrom(new byte[payloadBytes]);
+    Executor executor = loop.equals("caller") ? Runnable::run : null;
+    for (int i = 0; i < SIZE; i++) {
+      storages[i] = Fixtures.storageWithVoters(SIZE);
+      nodes[i] =
+          Node.restart(
+              Fixtures.config(i + 1, storages[i]).setMaxSizePerMsg(1024 * 1024), executor, Node.DEFAULT_INBOX_CAPACITY);
+    }
+    if (hosts.equals("shared")) {
+      hostThreads.add(new Thread(this::sharedHost, "host"));
+    } else {
+      for (int i = 0; i < SIZE; i++) {
+        int member = i;
+        hostThreads.add(new Thread(() -> host(member), "host-" + (i + 1)));
+      }
+    }
+    for (Thread t : hostThreads) {
+      t.setDaemon(true);
+      t.start();
+    }
+    nodes[0].campaign();
+    // The new leader's empty entry at index 1 is applied once it leads.
+    awaitApplied(1);
+  }
+
+  @TearDown
+  public void tearDown() throws InterruptedException {
+    for (Node n : nodes) {
+      n.stop();
+    }
+    for (Thread t : hostThreads) {
+      t.join();
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ClusterBenchmark.IN_FLIGHT)
+  public long proposePipelined() {
+    long target = leaderApplied + ClusterBenchmark.IN_FLIGHT;
+    for (int i = 0; i < ClusterBenchmark.IN_FLIGHT; i++) {
+      nodes[0].proposeAndForget(payload);
+    }
+    awaitApplied(target);
+    return target;
+  }
+
+  private void awaitApplied(long target) {
+    waiter = Thread.currentThread();
+    waitFor = target;
+    while (leaderApplied < target) {
+      LockSupport.park(this);
+    }
+    waitFor = Long.MAX_VALUE;
+  }
+
+  /** A member's Ready loop, until its node stops. */
+  private void host(int i) {
+    try {
+      while (true) {
+        handle(i, nodes[i].ready());
+      }
+    } catch (StoppedException | InterruptedException e) {
+      // The benchmark is over.
+    }
+  }
+
+  /**
+   * The Ready loops of all members in one thread: it keeps a Ready request outstanding with each
+   * node and parks while none has answered.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of futures
+  private void sharedHost() {
+    Thread self = Thread.currentThread();
+    BiConsumer<Ready, Throwable> wake = (rd, t) -> LockSupport.unpark(self);
+    CompletableFuture<Ready>[] pending = new CompletableFuture[SIZE];
+    for (int i = 0; i < SIZE; i++) {
+      pending[i] = nodes[i].readyAsync();
+      pending[i].whenComplete(wake);
+    }
+    while (true) {
+      boolean handled = false;
+      for (int i = 0; i < SIZE; i++) {
+        if (pending[i].isDone()) {
+          if (pending[i].isCompletedExceptionally()) {
+            return; // stopped: the benchmark is over
+          }
+          handle(i, pending[i].join());
+          pending[i] = nodes[i].readyAsync();
+          pending[i].whenComplete(wake);
+          handled = true;
+        }
+      }
+      if (!handled) {
+        LockSupport.park(this);
+      }
+    }
+  }
+
+  /** Persists a member's Ready, hands its messages to the other members, applies, advances. */
+  private void handle(int i, Ready rd) {
+    Node n = nodes[i];
+    MemoryStorage storage = storages[i];
+    if (!Util.isEmptyHardState(rd.hardState())) {
+      storage.setHardState(rd.hardState());
+    }
+    storage.append(rd.entries());
+    List<Message> msgs = rd.messages();
+    for (int k = 0; k < msgs.size(); k++) {
+      Message m = msgs.get(k);
+      nodes[(int) m.getTo() - 1].stepAndForget(m);
+    }
+    int c = rd.committedEntries().size();
+    long applied = c > 0 ? rd.committedEntries().get(c - 1).getIndex() : 0;
+    n.advance();
+    if (c > 0) {
+      if (applied - compactedTo[i] >= RawNodeBenchmark.COMPACT_EVERY + KEEP) {
+        // Each member compacts what it applied, as an application would, keeping enough
+        // for a member that lags (the cluster is never quiet here).
+        compactedTo[i] = applied - KEEP;
+        storage.compact(compactedTo[i]);
+      }
+      if (i == 0) {
+        leaderApplied = applied;
+        if (applied >= waitFor) {
+          LockSupport.unpark(waiter);
+        }
+      }
+    }
+  }
+
+  /** For a quick manual check without JMH: {@code loop} and {@code hosts} as the arguments. */
+  public static void main(String[] args) throws Exception {
+    NodeClusterBenchmark b = new NodeClusterBenchmark();
+    b.payloadBytes = 256;
+    b.loop = args.length > 0 ? args[0] : "thread";
+    b.hosts = args.length > 1 ? args[1] : "member";
+    b.setup();
+    int rounds = 20_000;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < rounds; i++) {
+      b.proposePipelined();
+    }
+    long dt = System.nanoTime() - t0;
+    long ops = (long) rounds * ClusterBenchmark.IN_FLIGHT;
+    System.out.printf("%d ops in %.2fs: %.0f ops/s%n", ops, dt / 1e9, ops / (dt / 1e9));
+    b.tearDown();
+  }
+}
