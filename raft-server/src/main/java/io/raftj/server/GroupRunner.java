@@ -61,6 +61,8 @@ final class GroupRunner {
 
   /* Confined to the loop thread. */
   private final List<GroupEvent.Propose> proposals = new ArrayList<>();
+  private final List<GroupEvent.Propose> accepted = new ArrayList<>();
+  private final List<ByteString> batch = new ArrayList<>();
   private final PendingProposals inLog = new PendingProposals();
   private final List<GroupEvent.Read> readsToIssue = new ArrayList<>();
   private final List<Message> localSteps = new ArrayList<>();
@@ -330,27 +332,40 @@ final class GroupRunner {
       proposals.clear();
       return;
     }
-    Message.Builder prop = Message.newBuilder().setType(MessageType.MsgProp).setFrom(self);
-    for (int i = 0; i < n; i++) {
-      GroupEvent.Propose p = proposals.get(i);
-      Entry.Builder e = Entry.newBuilder();
-      if (p.op() != null) {
-        ConfChangeI cc = ConfChangeI.of(MembershipView.confChange(p.op(), p.target()));
-        e.setType(cc.entryType()).setData(cc.marshal());
-      } else {
-        e.setData(p.data());
+    // Runs of commands go in as one batch each, membership changes one at a time, in order.
+    accepted.clear();
+    for (int i = 0; i < n; ) {
+      int j = i + 1;
+      try {
+        if (proposals.get(i).op() == null) {
+          while (j < n && proposals.get(j).op() == null) {
+            j++;
+          }
+          batch.clear();
+          for (int k = i; k < j; k++) {
+            batch.add(proposals.get(k).data());
+          }
+          node.propose(batch);
+        } else {
+          GroupEvent.Propose p = proposals.get(i);
+          node.proposeConfChange(ConfChangeI.of(MembershipView.confChange(p.op(), p.target())));
+        }
+        for (int k = i; k < j; k++) {
+          accepted.add(proposals.get(k));
+        }
+      } catch (ProposalDroppedException e) {
+        NotLeaderException ex = new NotLeaderException(
+            "proposal dropped: a leader transfer is in progress or too much is uncommitted", leader);
+        for (int k = i; k < j; k++) {
+          resolveFailed(proposals.get(k).future(), ex);
+        }
       }
-      prop.addEntries(e);
+      i = j;
     }
-    try {
-      node.step(prop.build());
-    } catch (ProposalDroppedException e) {
-      NotLeaderException ex = new NotLeaderException(
-          "proposal dropped: a leader transfer is in progress or too much is uncommitted", leader);
-      for (int i = 0; i < n; i++) {
-        resolveFailed(proposals.get(i).future(), ex);
-      }
-      proposals.clear();
+    batch.clear();
+    proposals.clear();
+    n = accepted.size();
+    if (n == 0) {
       return;
     }
     // The leader appended them at the end of its log: the next Ready's entries end with them.
@@ -362,11 +377,11 @@ final class GroupRunner {
     }
     int base = ents.size() - n;
     for (int i = 0; i < n; i++) {
-      GroupEvent.Propose p = proposals.get(i);
+      GroupEvent.Propose p = accepted.get(i);
       Entry e = ents.get(base + i);
       inLog.add(new PendingProposal(e.getIndex(), e.getTerm(), p.future(), p.deadline(), p.op() != null));
     }
-    proposals.clear();
+    accepted.clear();
     handleReady(rd);
   }
 

@@ -158,7 +158,7 @@ public final class RaftServer implements AutoCloseable {
         store = new MemorySnapshotStore();
       } else {
         Path dir = groupDir(options.groupId());
-        DurableDirs.create(fs, dir.resolve("sm"));
+        fs.createDirectoriesDurably(dir.resolve("sm"));
         DurableStorage ds = DurableStorage.open(dir.resolve("raft"),
             DurableStorageOptions.DEFAULT.withFs(fs).withWalSegmentSizeBytes(walSegmentBytes)
                 .withSnapshotCatchUpEntries(options.snapshotCatchUpEntries()));

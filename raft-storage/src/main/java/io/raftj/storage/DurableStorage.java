@@ -123,12 +123,8 @@ public final class DurableStorage implements Closeable {
     Path snapDir = dir.resolve(SNAP_DIR);
     DirectoryLock lock;
     try {
-      boolean created = !fs.exists(dir);
-      fs.createDirectories(dir);
-      fs.createDirectories(snapDir);
-      if (created) {
-        FileUtil.fsyncDir(fs, dir.toAbsolutePath().getParent());
-      }
+      fs.createDirectoriesDurably(dir); // first: a file in its place is named as such
+      fs.createDirectoriesDurably(snapDir);
       FileUtil.fsyncDir(fs, dir);
       lock = DirectoryLock.acquire(fs, dir);
     } catch (FileSystemException e) {

@@ -524,6 +524,9 @@ final class DurableStorageCrashTest {
       if (c.last() > c.hs().getCommit() && r.nextBoolean()) {
         hs.setCommit(c.hs().getCommit() + 1 + r.nextInt((int) (c.last() - c.hs().getCommit())));
         sync = hs.getTerm() != c.hs().getTerm();
+      } else if (c.hs().getVote() == 0 && c.hs().getTerm() == term && r.nextBoolean()) {
+        hs.setVote(1 + r.nextInt(2)); // a vote granted in this term and nothing else: Raft syncs it
+        sync = true;
       } else {
         term++; // an election: a new term, perhaps a vote
         hs.setTerm(term).setVote(r.nextInt(3));

@@ -269,4 +269,29 @@ final class DurableStorageTest {
       assertThat(wals.size()).isLessThan(10);
     }
   }
+
+  /**
+   * A data directory created under parents that did not exist: every new directory is fsynced
+   * into its parent, so a crash right after a synced save keeps the save, whichever unsynced
+   * directory entries the crash drops.
+   */
+  @Test
+  void open_underMissingParents_keepsAcknowledgedSavesAcrossACrash() throws IOException {
+    for (long crashSeed = 0; crashSeed < 32; crashSeed++) {
+      io.raftj.wal.CrashFs fs = new io.raftj.wal.CrashFs();
+      Path data = Path.of("/mnt/new/deeper/data");
+      DurableStorage s = DurableStorage.open(data, smallOptions().withFs(fs));
+      s.save(hardState(1, 1, 1), List.of(entry(1, 1)), Snapshot.getDefaultInstance());
+      io.raftj.wal.CrashFs image = fs.crash(crashSeed);
+      try {
+        s.close();
+      } catch (IOException expected) {
+        // the file system is gone
+      }
+      try (DurableStorage r = DurableStorage.open(data, smallOptions().withFs(image))) {
+        assertThat(r.isRestart()).as("crash seed %d", crashSeed).isTrue();
+        assertThat(allEntries(r.memoryStorage())).as("crash seed %d", crashSeed).containsExactly(entry(1, 1));
+      }
+    }
+  }
 }

@@ -12,8 +12,8 @@ import java.util.List;
  * etcd's {@code client/pkg/fileutil}.
  *
  * <p>Production code uses {@link #nio()}, which {@link WalOptions#DEFAULT} holds. The interface
- * is public so that tests can substitute a layer that simulates crashes (the raft-wal test jar
- * ships {@code CrashFs}, which forgets unsynced writes and tears the last one), and so that a host
+ * is public so that tests can substitute a layer that simulates crashes ({@link CrashFs}, which
+ * forgets unsynced writes and tears the last one), and so that a host
  * can put the log on a file system of its own (an in-memory one, or one that injects faults or
  * counts I/O). An implementation must honour the durability contract the WAL relies on: data
  * written to a file is durable once {@link WalFile#force} returns, and a directory's entries
@@ -39,6 +39,23 @@ public interface WalFs {
    * exists. Directories that exist keep their permissions.
    */
   void createDirectories(Path dir) throws IOException;
+
+  /**
+   * Creates {@code dir} and its missing ancestors and fsyncs the parent of each one created, top
+   * down: a directory entry is durable only once its parent is synced, so a new data directory
+   * under new parents would otherwise vanish in a crash with every save acknowledged in it.
+   */
+  default void createDirectoriesDurably(Path dir) throws IOException {
+    java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath().normalize(); p.getParent() != null && !exists(p);
+        p = p.getParent()) {
+      missing.push(p);
+    }
+    createDirectories(dir);
+    for (Path created : missing) {
+      syncDir(created.getParent());
+    }
+  }
 
   /** Removes {@code path} and everything below it; nothing happens if it does not exist. */
   void deleteRecursively(Path path) throws IOException;

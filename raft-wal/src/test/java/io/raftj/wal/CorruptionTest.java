@@ -98,6 +98,67 @@ final class CorruptionTest {
     assertThat(counts[Outcome.REPORTED.ordinal()]).isGreaterThan(counts[Outcome.INTACT.ordinal()]);
   }
 
+  /**
+   * A flipped bit inside a record whose sectors all hold data cannot be a torn write (a torn write
+   * leaves a sector of zeros): it must be reported as corruption, and repair must refuse to cut
+   * the log there, whichever record it hits, the last one included.
+   */
+  @Test
+  void bitFlippedInsideAWrittenRecord_isCorruption_neverATornTail() throws IOException {
+    int checked = 0;
+    int off = 0;
+    while (off + 8 <= image.length) {
+      long l = ByteBuffer.wrap(image, off, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      int rec = (int) (l & 0xffffffffffffffL);
+      int pad = l < 0 ? (int) ((l >>> 56) & 7) : 0;
+      int body = off + 8;
+      int end = body + rec + pad;
+      // Only records within one sector: padding alone past a sector boundary reads as a zero sector.
+      if (body / CrashFs.SECTOR == (end - 1) / CrashFs.SECTOR) {
+        for (int i = body + 2; i < body + rec; i++) { // past the tag and type bytes
+          byte[] b = image.clone();
+          b[i] ^= 0x10;
+          if (sameRecord(b, body, rec)) {
+            continue; // e.g. bits past 32 of the CRC's varint, which a uint32 drops: no damage
+          }
+          assertThat(openDamaged(b)).as("byte %d of the record at %d flipped", i, off)
+              .isInstanceOf(WalCorruptionException.class);
+          checked++;
+        }
+      }
+      off = end;
+    }
+    assertThat(checked).isGreaterThan(image.length / 2);
+  }
+
+  private static boolean sameRecord(byte[] damaged, int body, int len) {
+    try {
+      return io.raftj.wal.walpb.Record.parseFrom(ByteBuffer.wrap(damaged, body, len))
+          .equals(io.raftj.wal.walpb.Record.parseFrom(ByteBuffer.wrap(image, body, len)));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return false;
+    }
+  }
+
+  /** What opening and reading a log holding {@code segment} throws, and whether repair cuts it. */
+  private static Exception openDamaged(byte[] segment) throws IOException {
+    CrashFs fs = new CrashFs();
+    fs.createDirectories(DIR);
+    try (WalFs.WalFile f = fs.open(DIR.resolve(SEGMENT), true)) {
+      f.write(ByteBuffer.wrap(segment), 0);
+      f.force();
+    }
+    WalOptions o = WalOptions.DEFAULT.withSegmentSizeBytes(4096).withFs(fs);
+    try (Wal w = Wal.open(DIR, START, o)) {
+      w.readAll();
+      return null;
+    } catch (IOException e) {
+      assertThat(Wal.repair(DIR, o)).as("repair of %s", e.getMessage()).isFalse();
+      assertThat(fs.contents(DIR.resolve(SEGMENT))).as("left as it was").isEqualTo(segment);
+      return e;
+    }
+  }
+
   /** Offsets of each record's type varint: frame start + 8 (length) + 1 (tag). */
   static List<Integer> typeByteOffsets() {
     List<Integer> out = new ArrayList<>();

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.RawNode;
 import io.raftj.raft.Util;
+import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.wal.walpb.Snapshot;
@@ -23,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * crashed at a random file-system call, then recovered the way a Raft host would
  * (validSnapshotEntries, open at the newest, readAll, one repair on a torn tail). Checks that
  * everything a returned save had synced is there, and that the log is exactly what some prefix of
- * the written records makes it: nothing half-applied, nothing invented.
+ * the written records makes it: nothing half-applied, nothing invented. What a save must have made
+ * durable is decided by the workload's own model of Raft's rule (new entries, or a new term or
+ * vote), not by asking the WAL under test; some saves change only the vote.
  *
  * <p>{@code -Dwal.crash.seeds=N} runs N seeds (default 3000); {@code -Dwal.crash.seed=S} starts
  * from seed S.
@@ -150,10 +151,18 @@ final class CrashTest {
       int op = r.nextInt(100);
       if (op < 55) {
         saveEntries(w);
-      } else if (op < 65) {
+      } else if (op < 60) {
         HardState next = hs.toBuilder().setCommit(hs.getCommit() + (lastIndex() > hs.getCommit() ? 1 : 0))
             .setTerm(term).build();
         save(w, next, List.of());
+      } else if (op < 65) {
+        // a vote and nothing else: granted in this term, or, once given, a new term with none yet
+        if (hs.getVote() == 0 && hs.getTerm() == term) {
+          save(w, hs.toBuilder().setVote(1 + r.nextInt(3)).build(), List.of());
+        } else {
+          term++;
+          save(w, hs.toBuilder().setTerm(term).setVote(0).build(), List.of());
+        }
       } else if (op < 75) {
         w.cut();
         synced = states.size() - 1;
@@ -201,7 +210,7 @@ final class CrashTest {
     }
 
     private void save(Wal w, HardState next, List<Entry> batch) throws IOException {
-      boolean mustSync = RawNode.mustSync(next, savedHs, batch.size());
+      boolean mustSync = raftRequiresSync(next, savedHs, batch.size());
       int segmentsBefore = w.lockedIndexes().size();
       String tailBefore = w.tailName();
       // record the states each record leads to before writing: a crash may land midway
@@ -223,6 +232,21 @@ final class CrashTest {
       if (mustSync || !w.tailName().equals(tailBefore) || w.lockedIndexes().size() != segmentsBefore) {
         synced = states.size() - 1;
       }
+    }
+
+    /**
+     * Raft's durability rule, stated here independently of the WAL under test: a save is
+     * acknowledged as durable when it carries entries, or changes the term or the vote
+     * (Raft §5.1 figure 2: currentTerm, votedFor and log[] are persistent state).
+     */
+    static boolean raftRequiresSync(HardState next, HardState saved, int entries) {
+      if (entries > 0) {
+        return true;
+      }
+      if (next.getTerm() == 0 && next.getVote() == 0 && next.getCommit() == 0) {
+        return false; // nothing to save
+      }
+      return next.getTerm() != saved.getTerm() || next.getVote() != saved.getVote();
     }
 
     /** The state after some record prefix at or past the synced point equals what was recovered. */

@@ -30,7 +30,8 @@ public final class ThreeMembers {
     int rc;
     try {
       Args args = Args.parse(argv, "nodes", "3", "payload", "256", "inflight", "64", "warmup", "5",
-          "measure", "10", "latency", "5", "verifyTimeout", "60", "applyOnLoopThread", "false");
+          "measure", "10", "latency", "5", "verifyTimeout", "60", "applyOnLoopThread", "false",
+          "loopThreads", "0", "applyThreads", "0", "spinNanos", "0");
       rc = run(args);
     } catch (Throwable t) {
       System.out.println("FATAL " + t);
@@ -62,7 +63,19 @@ public final class ThreeMembers {
     say("setup: %s", setup(nodes, onLoop));
     say("%s", Args.jvm());
     long t0 = System.nanoTime();
-    try (LocalCluster cluster = new LocalCluster(nodes, null, b -> b)) {
+    int loops = args.integer("loopThreads");
+    int applies = args.integer("applyThreads");
+    long spin = args.integer("spinNanos");
+    try (LocalCluster cluster = new LocalCluster(nodes, null, b -> {
+      // 0 keeps the server's default (the number of cores).
+      if (loops > 0) {
+        b.loopThreads(loops);
+      }
+      if (applies > 0) {
+        b.applyThreads(applies);
+      }
+      return b.spinNanos(spin);
+    })) {
       cluster.createGroups(GROUP, 1, o -> o.withApplyOnLoopThread(onLoop));
       cluster.awaitLeaders(GROUP, 1, TimeUnit.SECONDS.toNanos(30));
       double startMs = (System.nanoTime() - t0) / 1e6;

@@ -26,9 +26,11 @@ import java.util.TreeMap;
  * truncations, preallocations, fsyncs, renames, deletes and directory fsyncs; reads, listings and
  * locks are not counted.
  *
- * <p>Paths are absolute and live only in this object; there are no permissions. It is shipped in
- * raft-wal's test jar so that layers above the WAL (raft-storage) can crash-test their own files.
- * Thread-safe; the countdown counts only the thread that set it.
+ * <p>Paths are absolute and live only in this object; there are no permissions. It is a testing
+ * aid, not a production file system: it lives in raft-wal's main jar beside the {@link WalFs} SPI
+ * so that the WAL's own crash tests, the layers above it (raft-storage) and the cluster simulator
+ * in raft-simulation, as well as users' tests of their own hosts, crash the same way. Nothing in
+ * the production path refers to it. Thread-safe; the countdown counts only the thread that set it.
  */
 public final class CrashFs implements WalFs {
   /** The unit a crash tears at: a disk sector. */
