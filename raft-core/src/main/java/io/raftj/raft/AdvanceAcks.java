@@ -4,6 +4,7 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The acknowledgements an accepted synchronous Ready implies, stepped by
@@ -21,7 +22,7 @@ final class AdvanceAcks {
   private long appendTerm;
   private long appendIndex;
   private long appendLogTerm;
-  private Snapshot appendSnap;
+  private @Nullable Snapshot appendSnap;
 
   private boolean applyPending;
   private long applyIndex;
@@ -42,7 +43,7 @@ final class AdvanceAcks {
    * What a MsgStorageAppendResp of {@code term} would say: entries up to
    * {@code (logTerm, index)} are stable ({@code index} 0: none), and {@code snap} if not null.
    */
-  void expectAppended(long term, long index, long logTerm, Snapshot snap) {
+  void expectAppended(long term, long index, long logTerm, @Nullable Snapshot snap) {
     appendPending = true;
     appendTerm = term;
     appendIndex = index;

@@ -1,6 +1,7 @@
 package io.raftj.raft;
 
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parameters to start a Raft node. Mirrors {@code Config} in etcd's {@code raft.go}, field
@@ -19,7 +20,7 @@ public final class Config {
   private long id;
   private int electionTick;
   private int heartbeatTick;
-  private Storage storage;
+  private @Nullable Storage storage;
   private long applied;
   private boolean asyncStorageWrites;
   private long maxSizePerMsg;
@@ -30,12 +31,12 @@ public final class Config {
   private boolean checkQuorum;
   private boolean preVote;
   private ReadOnlyOption readOnlyOption = ReadOnlyOption.READ_ONLY_SAFE;
-  private RaftLogger logger;
+  private @Nullable RaftLogger logger;
   private boolean disableProposalForwarding;
   private boolean disableConfChangeValidation;
   private boolean stepDownOnRemoval;
-  private TraceLogger traceLogger;
-  private RandomGenerator random;
+  private @Nullable TraceLogger traceLogger;
+  private @Nullable RandomGenerator random;
 
   /** The election timeout of {@link #defaults}, in ticks: etcd's 1000 ms over 100 ms ticks. */
   public static final int DEFAULT_ELECTION_TICK = 10;
@@ -176,7 +177,7 @@ public final class Config {
   }
 
   /** The storage holding the persisted log, hard state and snapshot. Required. */
-  public Storage storage() {
+  public @Nullable Storage storage() {
     return storage;
   }
 
@@ -373,7 +374,7 @@ public final class Config {
   }
 
   /** The logger; null means {@link RaftLogger#defaultLogger()}. */
-  public RaftLogger logger() {
+  public @Nullable RaftLogger logger() {
     return logger;
   }
 
@@ -440,7 +441,7 @@ public final class Config {
   }
 
   /** The receiver of state-machine events; null for none. */
-  public TraceLogger traceLogger() {
+  public @Nullable TraceLogger traceLogger() {
     return traceLogger;
   }
 
@@ -459,7 +460,7 @@ public final class Config {
    * The source of the election-timeout jitter; null means a thread-local random. Set a seeded
    * generator for reproducible runs. Used only by the thread that drives the node.
    */
-  public RandomGenerator random() {
+  public @Nullable RandomGenerator random() {
     return random;
   }
 

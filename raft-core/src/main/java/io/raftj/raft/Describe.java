@@ -14,6 +14,7 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Human-readable descriptions of messages, entries, Readys and states, in etcd's exact text.
@@ -91,8 +92,9 @@ public final class Describe {
     if (!rd.entries().isEmpty()) {
       sb.append("Entries:\n").append(describeEntries(rd.entries(), f));
     }
-    if (!Util.isEmptySnap(rd.snapshot())) {
-      sb.append("Snapshot ").append(describeSnapshot(rd.snapshot())).append('\n');
+    Snapshot snap = rd.snapshot();
+    if (snap != null && !Util.isEmptySnap(snap)) {
+      sb.append("Snapshot ").append(describeSnapshot(snap)).append('\n');
     }
     if (!rd.committedEntries().isEmpty()) {
       sb.append("CommittedEntries:\n").append(describeEntries(rd.committedEntries(), f));

@@ -1,10 +1,12 @@
 package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageOrBuilder;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Iterator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders Go {@code fmt.Sprintf} templates, so that log lines and panic texts read exactly as
@@ -15,14 +17,15 @@ import java.util.Iterator;
  * {@code +}, {@code #} and a width. Go's {@code uint64} is Java's {@code long}, so a {@link Long}
  * prints unsigned under {@code %d}, {@code %v} and {@code %x}; {@code Integer} prints signed as Go's
  * {@code int} does. Collections and arrays print as Go slices ({@code [1 2 3]}); byte strings
- * print as text under {@code %s}, as hex under {@code %x}, and quoted under {@code %q}.
+ * print as text under {@code %s}, as hex under {@code %x}, and quoted under {@code %q}; protobuf
+ * messages print in Go's compact one-line text form ({@code voters:1 voters:2 auto_leave:false}).
  */
 public final class GoFormat {
 
   private GoFormat() {}
 
   /** Formats {@code format} with {@code args} the way Go's {@code fmt.Sprintf} does. */
-  public static String format(String format, Object... args) {
+  public static String format(String format, @Nullable Object... args) {
     StringBuilder out = new StringBuilder(format.length() + 16 * args.length);
     int argIndex = 0;
     int n = format.length();
@@ -101,7 +104,7 @@ public final class GoFormat {
     }
   }
 
-  private static String render(char verb, boolean sharp, Object arg) {
+  private static String render(char verb, boolean sharp, @Nullable Object arg) {
     switch (verb) {
       case 'd':
         return integer(arg);
@@ -123,14 +126,14 @@ public final class GoFormat {
     }
   }
 
-  private static String integer(Object arg) {
+  private static String integer(@Nullable Object arg) {
     if (arg instanceof Long) {
       return Long.toUnsignedString((Long) arg);
     }
     return value(arg);
   }
 
-  private static String hex(Object arg) {
+  private static String hex(@Nullable Object arg) {
     if (arg instanceof Long) {
       return Long.toHexString((Long) arg);
     }
@@ -146,7 +149,7 @@ public final class GoFormat {
     return sb.toString();
   }
 
-  private static byte[] bytesOf(Object arg) {
+  private static byte[] bytesOf(@Nullable Object arg) {
     if (arg instanceof ByteString) {
       return ((ByteString) arg).toByteArray();
     }
@@ -157,7 +160,7 @@ public final class GoFormat {
   }
 
   /** Renders {@code arg} as Go's {@code %v} does for the types the core logs. */
-  static String value(Object arg) {
+  static String value(@Nullable Object arg) {
     if (arg == null) {
       return "<nil>";
     }
@@ -192,6 +195,10 @@ public final class GoFormat {
       }
       return sb.append(']').toString();
     }
+    if (arg instanceof MessageOrBuilder) {
+      // Go prints a protobuf message under %v in its compact one-line text form.
+      return ProtoText.compact((MessageOrBuilder) arg);
+    }
     if (arg instanceof Throwable) {
       String message = ((Throwable) arg).getMessage();
       return message != null ? message : arg.toString();
@@ -211,7 +218,7 @@ public final class GoFormat {
         cp = b;
         len = 1;
       } else {
-        len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+        len = utf8Length(b);
         cp = decode(bytes, i, len);
         if (cp < 0) {
           sb.append("\\x").append(hexByte(b));
@@ -225,7 +232,16 @@ public final class GoFormat {
     return sb.append('"').toString();
   }
 
-  private static int decode(byte[] bytes, int at, int len) {
+  /** The length a UTF-8 sequence led by byte {@code b} (at least 0x80) claims, or 0. */
+  static int utf8Length(int b) {
+    return b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+  }
+
+  /**
+   * The code point of the {@code len}-byte UTF-8 sequence at {@code at}, or -1 when it is not
+   * valid UTF-8 (truncated, overlong, a surrogate or beyond U+10FFFF).
+   */
+  static int decode(byte[] bytes, int at, int len) {
     if (len == 0 || at + len > bytes.length) {
       return -1;
     }

@@ -2,6 +2,7 @@ package io.raftj.raft;
 
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A contiguous piece of a leader's log: the entries that follow {@code prev}, as the leader at
@@ -10,8 +11,11 @@ import java.util.List;
  * <p>A well-formed slice satisfies, for entries {@code e[0..n)}: (1) {@code e[i].index ==
  * prev.index + 1 + i}; (2) {@code prev.term <= e[0].term}; (3) terms never decrease; (4) no entry
  * has a term above {@code term}. Two slices at the same leader term never disagree at an index.
- * Code that builds a slice from outside input (a message, storage, a test) checks it with
- * {@link #valid()}; everything else may assume it.
+ *
+ * <p>{@link #valid()} checks these. Like etcd v3.7.0, {@code Raft.handleAppendEntries} builds a
+ * slice from each {@code MsgApp} and does not call it: a leader's message is trusted to be
+ * well-formed (etcd keeps validating it there as a to-do). Tests and {@code RaftLog}'s callers
+ * that build slices by hand check them with {@link #valid()}.
  *
  * @param term the leader term whose log holds the entries
  * @param prev the ID of the entry just before the first entry
@@ -35,14 +39,14 @@ record LogSlice(long term, EntryId prev, List<Entry> entries) {
    *
    * @return null if it is, otherwise etcd's error text
    */
-  String valid() {
+  @Nullable String valid() {
     long prevTerm = prev.term();
     long prevIndex = prev.index();
     for (int i = 0, n = entries.size(); i < n; i++) {
       Entry e = entries.get(i);
       long t = e.getTerm();
       long idx = e.getIndex();
-      if (Long.compareUnsigned(t, prevTerm) < 0 || idx != prevIndex + 1) {
+      if (t < prevTerm || idx != prevIndex + 1) {
         return GoFormat.format(
             "leader term %d: entries %+v and %+v not consistent",
             term, new EntryId(prevTerm, prevIndex), EntryId.of(e));
@@ -50,7 +54,7 @@ record LogSlice(long term, EntryId prev, List<Entry> entries) {
       prevTerm = t;
       prevIndex = idx;
     }
-    if (Long.compareUnsigned(term, prevTerm) < 0) {
+    if (term < prevTerm) {
       return GoFormat.format(
           "leader term %d: entry %+v has a newer term", term, new EntryId(prevTerm, prevIndex));
     }

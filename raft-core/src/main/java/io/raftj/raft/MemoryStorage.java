@@ -5,6 +5,7 @@ import io.raftj.raft.Util.EntryView;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class MemoryStorage implements Storage {
   private final RaftLogger logger;
 
   private HardState hardState = HardState.getDefaultInstance();
-  private Snapshot snapshot = ensureSnapshot(Snapshot.getDefaultInstance());
+  private Snapshot snapshot = Presence.ensure(Snapshot.getDefaultInstance());
 
   /*
    * The entries are ents[0, len). As in Unstable, slots below len are never rewritten once a view
@@ -77,7 +78,7 @@ public final class MemoryStorage implements Storage {
         throw CompactedException.INSTANCE;
       }
       if (hi > lastIndexLocked() + 1) {
-        logger.panicf("entries' hi(%d) is out of bound lastindex(%d)", hi, lastIndexLocked());
+        throw Invariants.panic(logger, "entries' hi(%d) is out of bound lastindex(%d)", hi, lastIndexLocked());
       }
       // Only the dummy entry.
       if (len == 1) {
@@ -127,6 +128,9 @@ public final class MemoryStorage implements Storage {
   @Override
   public Snapshot snapshot() {
     synchronized (lock) {
+      // A snapshot made by createSnapshot keeps the caller's ConfState as given; etcd completes
+      // it here, on the way out.
+      snapshot = Presence.ensure(snapshot);
       return snapshot;
     }
   }
@@ -139,7 +143,7 @@ public final class MemoryStorage implements Storage {
    */
   public void applySnapshot(Snapshot snap) {
     synchronized (lock) {
-      Snapshot s = ensureSnapshot(snap);
+      Snapshot s = Presence.ensure(snap);
       long msIndex = snapshot.getMetadata().getIndex();
       long snapIndex = s.getMetadata().getIndex();
       if (msIndex != 0 && msIndex >= snapIndex) {
@@ -171,7 +175,7 @@ public final class MemoryStorage implements Storage {
       }
       long offset = ents[0].getIndex();
       if (i > lastIndexLocked()) {
-        logger.panicf("snapshot %d is out of bound lastindex(%d)", i, lastIndexLocked());
+        throw Invariants.panic(logger, "snapshot %d is out of bound lastindex(%d)", i, lastIndexLocked());
       }
       long term = ents[(int) (i - offset)].getTerm();
       SnapshotMetadata.Builder md = snapshot.getMetadata().toBuilder().setIndex(i).setTerm(term);
@@ -201,7 +205,7 @@ public final class MemoryStorage implements Storage {
         throw CompactedException.INSTANCE;
       }
       if (compactIndex > lastIndexLocked()) {
-        logger.panicf("compact %d is out of bound lastindex(%d)", compactIndex, lastIndexLocked());
+        throw Invariants.panic(logger, "compact %d is out of bound lastindex(%d)", compactIndex, lastIndexLocked());
       }
       int i = (int) (compactIndex - offset);
       // A new array: the old one may be referenced by views returned from entries().
@@ -252,8 +256,7 @@ public final class MemoryStorage implements Storage {
         copyInto(entries, from, ents, len);
         len += n;
       } else {
-        logger.panicf(
-            "missing log entry [last: %d, append at: %d]",
+        throw Invariants.panic(logger, "missing log entry [last: %d, append at: %d]",
             lastIndexLocked(), entries.get(from).getIndex());
       }
     }
@@ -270,26 +273,5 @@ public final class MemoryStorage implements Storage {
     synchronized (lock) {
       return new EntryView(ents, 0, len);
     }
-  }
-
-  /**
-   * Returns {@code s} with metadata, configuration (with {@code auto_leave}), index and term all
-   * present, as etcd's {@code EnsureSnapshot} leaves a snapshot: presence shows on the wire.
-   */
-  private static Snapshot ensureSnapshot(Snapshot s) {
-    SnapshotMetadata md = s.getMetadata();
-    ConfState cs = md.getConfState();
-    if (s.hasMetadata() && md.hasConfState() && cs.hasAutoLeave() && md.hasIndex()
-        && md.hasTerm()) {
-      return s;
-    }
-    ConfState ensuredCs = cs.hasAutoLeave() ? cs : cs.toBuilder().setAutoLeave(false).build();
-    SnapshotMetadata ensuredMd =
-        md.toBuilder()
-            .setConfState(ensuredCs)
-            .setIndex(md.getIndex())
-            .setTerm(md.getTerm())
-            .build();
-    return s.toBuilder().setMetadata(ensuredMd).build();
   }
 }

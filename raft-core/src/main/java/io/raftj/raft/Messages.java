@@ -6,6 +6,8 @@ import io.raftj.raft.raftpb.MessageType;
  * Classifies message types and targets. Mirrors {@code IsLocalMsg}, {@code IsResponseMsg},
  * {@code IsLocalMsgTarget} and {@code voteRespMsgType} in etcd's {@code util.go}.
  */
+// The ordinals index lookup tables sized by values().length; the wire numbers play no part.
+@SuppressWarnings("ProtocolBufferOrdinal")
 public final class Messages {
 
   private static final boolean[] LOCAL = new boolean[MessageType.values().length];

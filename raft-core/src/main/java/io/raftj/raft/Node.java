@@ -9,6 +9,7 @@ import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread-safe Raft node: a {@link RawNode} driven by a loop that takes events from a bounded
@@ -83,7 +85,7 @@ public final class Node {
   private final Raft r;
   private final NodeInbox inbox;
   private final Executor executor;
-  private final LoopThread ownThread;
+  private final @Nullable LoopThread ownThread;
   private final Runnable drainTask = this::drain;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -96,13 +98,14 @@ public final class Node {
   private boolean finished;
   private long lead = Raft.NONE;
 
-  private Node(RawNode rn, Executor executor, int capacity) {
+  private Node(RawNode rn, @Nullable Executor executor, int capacity) {
     this.rn = rn;
     this.r = rn.raft();
     this.inbox = new NodeInbox(capacity);
     this.proposals = new NodeProposals(rn, capacity);
-    this.ownThread = executor == null ? new LoopThread("raft-node") : null;
-    this.executor = executor == null ? ownThread : executor;
+    LoopThread own = executor == null ? new LoopThread("raft-node") : null;
+    this.ownThread = own;
+    this.executor = own != null ? own : Objects.requireNonNull(executor);
   }
 
   /**
@@ -121,7 +124,8 @@ public final class Node {
    * the node never has two of them outstanding. A direct executor ({@code Runnable::run}) runs
    * the loop in the calling thread, which makes a node deterministic in tests.
    */
-  public static Node start(Config c, List<Peer> peers, Executor executor, int inboxCapacity) {
+  public static Node start(
+      Config c, List<Peer> peers, @Nullable Executor executor, int inboxCapacity) {
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("no peers given; use RestartNode instead");
     }
@@ -136,7 +140,7 @@ public final class Node {
   }
 
   /** Restarts a node from the state in its storage, running its loop on {@code executor}. */
-  public static Node restart(Config c, Executor executor, int inboxCapacity) {
+  public static Node restart(Config c, @Nullable Executor executor, int inboxCapacity) {
     return new Node(new RawNode(c), executor, inboxCapacity);
   }
 
@@ -211,11 +215,18 @@ public final class Node {
 
   /**
    * Steps a message received from a peer. Local messages from outside, and responses from peers
-   * not in the configuration, are dropped.
+   * not in the configuration, are dropped. A message carrying a term or index above 2^63-1 is
+   * refused here, on the caller's thread, so that it never reaches the node's loop: the returned
+   * future fails with {@link IllegalArgumentException}.
    */
   public CompletableFuture<Void> step(Message m) {
     if (Messages.isLocalMsg(m.getType()) && !Messages.isLocalMsgTarget(m.getFrom())) {
       return CompletableFuture.completedFuture(null);
+    }
+    try {
+      TermsAndIndexes.check(m);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return submitStep(m);
   }
@@ -238,7 +249,7 @@ public final class Node {
   }
 
   /** Sets (or, with null, removes) the listener for dropped proposals made without a future. */
-  public void setProposalDropListener(ProposalDropListener listener) {
+  public void setProposalDropListener(@Nullable ProposalDropListener listener) {
     proposals.setListener(listener);
   }
 
@@ -279,7 +290,7 @@ public final class Node {
    * @return the Ready, or null if none came in time
    * @throws StoppedException if the node is stopped
    */
-  public Ready pollReady(long timeout, TimeUnit unit) throws InterruptedException {
+  public @Nullable Ready pollReady(long timeout, TimeUnit unit) throws InterruptedException {
     CompletableFuture<Ready> f = readyAsync();
     try {
       return f.get(timeout, unit);

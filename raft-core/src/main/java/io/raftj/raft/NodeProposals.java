@@ -8,8 +8,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The proposals of a {@link Node}'s loop: stepped at once while there is a leader, held in order
@@ -29,14 +31,15 @@ final class NodeProposals {
   record Batch(List<ByteString> batch) {}
 
   /** A proposal of {@code data} (or of {@code batch} if not null) whose outcome completes {@code result}. */
-  record WithResult(ByteString data, List<ByteString> batch, CompletableFuture<Void> result) {}
+  record WithResult(
+      @Nullable ByteString data, @Nullable List<ByteString> batch, CompletableFuture<Void> result) {}
 
   private final RawNode rn;
   private final Raft r;
   private final int capacity;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private final AtomicLong dropped = new AtomicLong();
-  private volatile Node.ProposalDropListener listener;
+  private volatile Node.@Nullable ProposalDropListener listener;
   private boolean allowed;
 
   NodeProposals(RawNode rn, int capacity) {
@@ -63,7 +66,7 @@ final class NodeProposals {
     return dropped.get();
   }
 
-  void setListener(Node.ProposalDropListener listener) {
+  void setListener(Node.@Nullable ProposalDropListener listener) {
     this.listener = listener;
   }
 
@@ -104,10 +107,11 @@ final class NodeProposals {
       } else if (p instanceof Batch b) {
         rn.propose(b.batch());
       } else if (p instanceof WithResult w) {
-        if (w.batch() != null) {
-          rn.propose(w.batch());
+        List<ByteString> batch = w.batch();
+        if (batch != null) {
+          rn.propose(batch);
         } else {
-          rn.propose(w.data());
+          rn.propose(Objects.requireNonNull(w.data())); // one of the two is set
         }
       } else {
         Message m = p instanceof Node.StepEvent s ? s.m() : (Message) p;
@@ -122,7 +126,7 @@ final class NodeProposals {
     }
   }
 
-  private static CompletableFuture<Void> resultOf(Object p) {
+  private static @Nullable CompletableFuture<Void> resultOf(Object p) {
     if (p instanceof WithResult w) {
       return w.result();
     } else if (p instanceof Node.StepEvent s) {

@@ -17,6 +17,7 @@ import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.tracker.Inflights;
 import io.raftj.raft.tracker.Progress;
@@ -26,8 +27,10 @@ import io.raftj.raft.tracker.ProgressTracker;
 import io.raftj.raft.tracker.TrackerConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Raft state machine: a pure, deterministic function of the messages stepped into it and
@@ -146,8 +149,8 @@ public final class Raft {
    */
   List<Message> pendingReadIndexMessages = new ArrayList<>();
 
-  private final TraceLogger traceLogger;
-  private final RandomGenerator random;
+  private final @Nullable TraceLogger traceLogger;
+  private final @Nullable RandomGenerator random;
 
   /**
    * Creates a node from {@code c} and the state in its storage, as a follower.
@@ -157,8 +160,11 @@ public final class Raft {
    */
   Raft(Config c) {
     c.validate();
-    this.raftLog = RaftLog.newLogWithSize(c.storage(), c.logger(), c.maxCommittedSizePerReady());
-    InitialState is = c.storage().initialState();
+    // validate() has checked the storage and filled in the default logger.
+    Storage storage = Objects.requireNonNull(c.storage());
+    RaftLogger raftLogger = Objects.requireNonNull(c.logger());
+    this.raftLog = RaftLog.newLogWithSize(storage, raftLogger, c.maxCommittedSizePerReady());
+    InitialState is = storage.initialState();
     HardState hs = is.hardState();
     ConfState cs = is.confState();
 
@@ -170,7 +176,7 @@ public final class Raft {
     this.trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
     this.electionTimeout = c.electionTick();
     this.heartbeatTimeout = c.heartbeatTick();
-    this.logger = c.logger();
+    this.logger = raftLogger;
     this.checkQuorum = c.checkQuorum();
     this.preVote = c.preVote();
     this.readOnly = new ReadOnly(c.readOnlyOption());
@@ -216,7 +222,7 @@ public final class Raft {
   private void assertConfStatesEquivalent(ConfState cs1, ConfState cs2) {
     String err = ConfStates.equivalenceError(cs1, cs2);
     if (err != null) {
-      logger.panicf("%s", err);
+      throw Invariants.panic(logger, "%s", err);
     }
   }
 
@@ -269,11 +275,11 @@ public final class Raft {
         || t == MessageType.MsgPreVoteResp) {
       if (m.getTerm() == 0) {
         // Vote messages carry the term of the (future) election, which may differ from ours.
-        logger.panicf("term should be set when sending %s", t);
+        throw Invariants.panic(logger, "term should be set when sending %s", t);
       }
     } else {
       if (m.getTerm() != 0) {
-        logger.panicf("term should not be set when sending %s (was %d)", t, m.getTerm());
+        throw Invariants.panic(logger, "term should not be set when sending %s (was %d)", t, m.getTerm());
       }
       // Proposals and read-index requests are forwarded as local messages, without a term.
       if (t != MessageType.MsgProp && t != MessageType.MsgReadIndex) {
@@ -282,11 +288,20 @@ public final class Raft {
     }
     Message msg = m.build();
     if (t == MessageType.MsgAppResp || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVoteResp) {
-      // These acknowledge state that must be durable first; they may be addressed to self.
+      // Acknowledgements wait for the disk. Each one promises something about this node's durable
+      // state: "I hold entries up to Index" (MsgAppResp), "I voted for you in this term"
+      // (MsgVoteResp; a pre-vote response is held back with it, as etcd does). Sent before the
+      // entries or the vote are fsynced, a crash would break the promise: the leader may count a
+      // copy of an entry that no longer exists towards a quorum and commit it on too few disks,
+      // or this node may vote twice in one term after a restart and elect two leaders. So they
+      // leave only once the Ready that holds the state is persisted (Ready.messages, or the
+      // responses of MsgStorageAppend with async writes). They may be addressed to self: the
+      // leader's own append and a candidate's own vote count only once durable, too.
+      // See docs/messages.md ("Which messages wait for the disk") and docs/ready-loop.md.
       msgsAfterAppend.add(msg);
     } else {
       if (msg.getTo() == id) {
-        logger.panicf("message should not be self-addressed when sending %s", t);
+        throw Invariants.panic(logger, "message should not be self-addressed when sending %s", t);
       }
       msgs.add(msg);
     }
@@ -306,7 +321,7 @@ public final class Raft {
    * @return true if a message was sent
    */
   boolean maybeSendAppend(long to, boolean sendIfEmpty) {
-    Progress pr = trk.progress().get(to);
+    Progress pr = Objects.requireNonNull(trk.progress().get(to)); // callers iterate tracked peers
     if (pr.isPaused()) {
       return false;
     }
@@ -383,8 +398,8 @@ public final class Raft {
    * Sends a heartbeat to {@code to} carrying the commit index up to what the follower is known
    * to have (a follower must never commit beyond its log), and {@code ctx} if non-null.
    */
-  void sendHeartbeat(long to, ByteString ctx) {
-    Progress pr = trk.progress().get(to);
+  void sendHeartbeat(long to, @Nullable ByteString ctx) {
+    Progress pr = Objects.requireNonNull(trk.progress().get(to)); // callers iterate tracked peers
     long commit = Math.min(pr.match(), raftLog.committed());
     Message.Builder m = Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
     if (ctx != null) {
@@ -410,7 +425,7 @@ public final class Raft {
     bcastHeartbeatWithCtx(readOnly.heartbeatCtx());
   }
 
-  private void bcastHeartbeatWithCtx(ByteString ctx) {
+  private void bcastHeartbeatWithCtx(@Nullable ByteString ctx) {
     ProgressMap prs = trk.progress();
     for (int i = 0; i < prs.size(); i++) {
       long to = prs.idAt(i);
@@ -448,7 +463,7 @@ public final class Raft {
    * are stable ({@code index} 0: none), and so is {@code snap} if not null. {@link RawNode} calls
    * it directly for the acknowledgement a synchronous Ready implies.
    */
-  void storageAppended(long index, long logTerm, Snapshot snap) {
+  void storageAppended(long index, long logTerm, @Nullable Snapshot snap) {
     if (index != 0) {
       raftLog.stableTo(logTerm, index);
     }
@@ -663,7 +678,7 @@ public final class Raft {
     lead = id;
     state = StateType.STATE_LEADER;
     // The leader's own progress is always replicating, and always active.
-    Progress pr = trk.progress().get(id);
+    Progress pr = Objects.requireNonNull(trk.progress().get(id)); // a leader tracks itself
     pr.becomeReplicate();
     pr.setRecentActive(true);
 
@@ -674,7 +689,7 @@ public final class Raft {
     traceNodeEvent("BecomeLeader");
     // The empty entry commits everything from earlier terms once it commits (Raft §5.4.2).
     if (!appendEntry(List.of(Entry.getDefaultInstance()))) {
-      logger.panicf("empty entry was dropped");
+      throw Invariants.panic(logger, "empty entry was dropped");
     }
     logger.infof("%x became leader at term %d", id, term);
   }
@@ -724,7 +739,7 @@ public final class Raft {
             return true;
           });
     } catch (StorageException e) {
-      logger.panicf("error scanning unapplied entries [%d, %d): %v", lo, hi, e);
+      throw Invariants.panic(logger, "error scanning unapplied entries [%d, %d): %v", lo, hi, e);
     }
     return found[0];
   }
@@ -793,8 +808,10 @@ public final class Raft {
    * acknowledgements here, the rest in the role's step function.
    *
    * @throws ProposalDroppedException if {@code m} is a proposal that was dropped
+   * @throws IllegalArgumentException if {@code m} carries a negative term or index
    */
   void step(Message m) {
+    TermsAndIndexes.check(m);
     traceReceiveMessage(m);
     long mterm = m.getTerm();
     MessageType type = m.getType();
@@ -1060,7 +1077,7 @@ public final class Raft {
    */
   void stepLeaderProp(List<Entry> entries) {
     if (entries.isEmpty()) {
-      logger.panicf("%x stepped empty MsgProp", id);
+      throw Invariants.panic(logger, "%x stepped empty MsgProp", id);
     }
     if (trk.progress().get(id) == null) {
       // Removed from the configuration while leader (without stepDownOnRemoval).
@@ -1115,7 +1132,7 @@ public final class Raft {
   }
 
   /** The conf change carried by {@code e}, or null for a normal entry. */
-  private static ConfChangeI decodeConfChange(Entry e) {
+  private static @Nullable ConfChangeI decodeConfChange(Entry e) {
     try {
       if (e.getType() == EntryType.EntryConfChange) {
         return ConfChangeI.of(ConfChange.parseFrom(e.getData()));
@@ -1135,9 +1152,23 @@ public final class Raft {
     pr.setRecentActive(true);
 
     if (m.getReject()) {
-      // The follower's log does not match at m.Index. Its hint (index, term) names the last entry
-      // at or below m.Index whose term is <= m.LogTerm on its side; we look for the same on ours,
-      // skipping whole divergent terms at once (fast log rejection).
+      // The follower's log does not match at m.Index. Its hint is (RejectHint, LogTerm): the last
+      // entry at or below m.Index whose term is at most the term we sent, and that term, on its
+      // side. Probing one index at a time from there would cost a round trip per divergent entry,
+      // which after a long partition means hours. Instead, the leader skips every index where it
+      // already knows a probe must fail (fast log rejection):
+      //
+      //   index        1 2 3 4 5 6 7 8
+      //   term (L)     1 2 2 4 4 4 4 4        leader probes at (8, 4)
+      //   term (F)     1 2 2 3 3 3            follower rejects with hint (6, 3)
+      //
+      // At indexes 6, 5 and 4 the leader's term is 4 > 3. A probe there could succeed only if the
+      // follower had term 4 at that index, but the follower has term 3 at index 6, and terms never
+      // decrease along a log, so it has at most 3 at 4..6. findConflictByTerm(6, 3) on the leader
+      // returns the last index whose term is <= 3: index 3, where the next probe succeeds. At
+      // most one probe per term in the leader's log. The follower does the mirror-image search
+      // before it answers (handleAppendEntries), which helps when its divergent tail has the
+      // higher terms. See docs/raft-log.md ("Finding where two logs match").
       logger.debugf(
           "%x received MsgAppResp(rejected, hint: (index %d, term %d)) from %x for index %d",
           id, m.getRejectHint(), m.getLogTerm(), from, m.getIndex());
@@ -1393,7 +1424,8 @@ public final class Raft {
   }
 
   void handleSnapshot(Message m) {
-    Snapshot s = m.getSnapshot();
+    // etcd completes the snapshot's metadata first; its presence shows in the lines below.
+    Snapshot s = Presence.ensure(m.getSnapshot());
     long sindex = s.getMetadata().getIndex();
     long sterm = s.getMetadata().getTerm();
     if (restore(s)) {
@@ -1424,7 +1456,7 @@ public final class Raft {
     }
 
     // A snapshot without us in its configuration would leave us in limbo.
-    ConfState cs = s.getMetadata().getConfState();
+    ConfState cs = Presence.ensure(s.getMetadata().getConfState());
     boolean found =
         contains(cs.getVotersList(), id) || contains(cs.getLearnersList(), id) || contains(cs.getVotersOutgoingList(), id);
     if (!found) {
@@ -1564,8 +1596,7 @@ public final class Raft {
   /** Loads a persisted hard state. */
   void loadState(HardState hs) {
     if (hs.getCommit() < raftLog.committed() || hs.getCommit() > raftLog.lastIndex()) {
-      logger.panicf(
-          "%x state.commit %d is out of range [%d, %d]", id, hs.getCommit(), raftLog.committed(), raftLog.lastIndex());
+      throw Invariants.panic(logger, "%x state.commit %d is out of range [%d, %d]", id, hs.getCommit(), raftLog.committed(), raftLog.lastIndex());
     }
     raftLog.setCommitted(hs.getCommit());
     term = hs.getTerm();
@@ -1605,7 +1636,7 @@ public final class Raft {
    * Answers a read-index request at {@code readIndex}: locally as a ReadState if it is this
    * node's own (returns null), otherwise with a MsgReadIndexResp to return.
    */
-  private Message responseToReadIndexReq(Message req, long readIndex) {
+  private @Nullable Message responseToReadIndexReq(Message req, long readIndex) {
     if (req.getFrom() == NONE || req.getFrom() == id) {
       readStates.add(new ReadState(readIndex, req.getEntries(0).getData()));
       return null;
@@ -1681,7 +1712,7 @@ public final class Raft {
    * The proposal message for a conf change: one entry of the right type carrying its encoding; a
    * null change proposes leaving a joint configuration (an empty ConfChangeV2 without data).
    */
-  static Message confChangeToMsg(ConfChangeI cc) {
+  static Message confChangeToMsg(@Nullable ConfChangeI cc) {
     Entry.Builder e = Entry.newBuilder();
     if (cc == null) {
       e.setType(EntryType.EntryConfChangeV2);
@@ -1700,8 +1731,12 @@ public final class Raft {
     }
   }
 
-  private void traceEvent(String name, Message m) {
-    traceLogger.traceEvent(
+  private void traceEvent(String name, @Nullable Message m) {
+    TraceLogger t = traceLogger;
+    if (t == null) {
+      return;
+    }
+    t.traceEvent(
         new TracingEvent(name, id, hardState(), state, raftLog.lastIndex(), String.valueOf(trk.config()), m));
   }
 
@@ -1735,7 +1770,7 @@ public final class Raft {
     }
   }
 
-  private static String traceMessageName(MessageType t, boolean send) {
+  private static @Nullable String traceMessageName(MessageType t, boolean send) {
     switch (t) {
       case MsgApp:
         return send ? "SendAppendEntriesRequest" : "ReceiveAppendEntriesRequest";

@@ -3,6 +3,7 @@ package io.raftj.raft;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Raft log as the state machine sees it: the stable entries in {@link Storage} followed by the
@@ -34,9 +35,6 @@ final class RaftLog {
     boolean visit(List<Entry> ents);
   }
 
-  /* Outcomes of termOrError besides a term; terms are never negative. */
-  private static final long TERM_COMPACTED = -1L;
-  private static final long TERM_UNAVAILABLE = -2L;
 
   /** All stable entries since the last snapshot. */
   private final Storage storage;
@@ -158,12 +156,11 @@ final class RaftLog {
     long ci = findConflict(ents);
     if (ci != 0) {
       if (ci <= this.committed) {
-        logger.panicf(
-            "entry %d conflict with committed entry [committed(%d)]", ci, this.committed);
+        throw Invariants.panic(logger, "entry %d conflict with committed entry [committed(%d)]", ci, this.committed);
       }
       long offset = a.prev().index() + 1;
       if (ci - offset > ents.size()) {
-        logger.panicf("index, %d, is out of range [%d]", ci - offset, ents.size());
+        throw Invariants.panic(logger, "index, %d, is out of range [%d]", ci - offset, ents.size());
       }
       append(ents.subList((int) (ci - offset), ents.size()));
     }
@@ -182,8 +179,8 @@ final class RaftLog {
       return lastIndex();
     }
     long after = ents.get(0).getIndex() - 1;
-    if (Long.compareUnsigned(after, committed) < 0) {
-      logger.panicf("after(%d) is out of range [committed(%d)]", after, committed);
+    if (after < committed) {
+      throw Invariants.panic(logger, "after(%d) is out of range [committed(%d)]", after, committed);
     }
     unstable.truncateAndAppend(ents);
     return lastIndex();
@@ -199,12 +196,12 @@ final class RaftLog {
     for (int i = 0, n = ents.size(); i < n; i++) {
       Entry e = ents.get(i);
       long index = e.getIndex();
-      long ourTerm = termOrError(index);
-      if (ourTerm < 0 || ourTerm != e.getTerm()) {
+      long ourTerm = knownTerm(index);
+      if (ourTerm == Unstable.NOT_FOUND || ourTerm != e.getTerm()) {
         if (index <= lastIndex()) {
           logger.infof(
               "found conflict at index %d [existing term: %d, conflicting term: %d]",
-              index, Math.max(ourTerm, 0), e.getTerm());
+              index, ourTerm == Unstable.NOT_FOUND ? 0 : ourTerm, e.getTerm());
         }
         return index;
       }
@@ -222,12 +219,12 @@ final class RaftLog {
    */
   EntryId findConflictByTerm(long index, long term) {
     for (; index != 0; index--) {
-      long ourTerm = termOrError(index);
-      if (ourTerm < 0) {
+      long ourTerm = knownTerm(index);
+      if (ourTerm == Unstable.NOT_FOUND) {
         // Compacted or unavailable: it may match, so stop here with an unknown term.
         return new EntryId(0, index);
       }
-      if (Long.compareUnsigned(ourTerm, term) <= 0) {
+      if (ourTerm <= term) {
         return new EntryId(ourTerm, index);
       }
     }
@@ -270,15 +267,13 @@ final class RaftLog {
     }
     long maxSize = maxApplyingEntsSize - applyingEntsSize;
     if (maxSize == 0) {
-      logger.panicf(
-          "applying entry size (%d-%d)=%d not positive",
+      throw Invariants.panic(logger, "applying entry size (%d-%d)=%d not positive",
           maxApplyingEntsSize, applyingEntsSize, maxSize);
     }
     try {
       return slice(lo, hi, maxSize);
     } catch (CompactedException e) {
-      logger.panicf("unexpected error when getting unapplied entries (%v)", e);
-      throw e;
+      throw Invariants.panic(logger, "unexpected error when getting unapplied entries (%v)", e);
     }
   }
 
@@ -308,7 +303,7 @@ final class RaftLog {
   }
 
   /** The unstable snapshot if it is not already being written to storage; otherwise null. */
-  Snapshot nextUnstableSnapshot() {
+  @Nullable Snapshot nextUnstableSnapshot() {
     return unstable.nextSnapshot();
   }
 
@@ -349,10 +344,9 @@ final class RaftLog {
    */
   void commitTo(long tocommit) {
     // Unsigned, as in Go: tocommit may come straight from a message.
-    if (Long.compareUnsigned(committed, tocommit) < 0) {
-      if (Long.compareUnsigned(lastIndex(), tocommit) < 0) {
-        logger.panicf(
-            "tocommit(%d) is out of range [lastIndex(%d)]. "
+    if (committed < tocommit) {
+      if (lastIndex() < tocommit) {
+        throw Invariants.panic(logger, "tocommit(%d) is out of range [lastIndex(%d)]. "
                 + "Was the raft log corrupted, truncated, or lost?",
             tocommit, lastIndex());
       }
@@ -368,8 +362,7 @@ final class RaftLog {
    */
   void appliedTo(long i, long size) {
     if (committed < i || i < applied) {
-      logger.panicf(
-          "applied(%d) is out of range [prevApplied(%d), committed(%d)]", i, applied, committed);
+      throw Invariants.panic(logger, "applied(%d) is out of range [prevApplied(%d), committed(%d)]", i, applied, committed);
     }
     applied = i;
     applying = Math.max(applying, i);
@@ -390,8 +383,7 @@ final class RaftLog {
    */
   void acceptApplying(long i, long size, boolean allowUnstable) {
     if (committed < i) {
-      logger.panicf(
-          "applying(%d) is out of range [prevApplying(%d), committed(%d)]", i, applying, committed);
+      throw Invariants.panic(logger, "applying(%d) is out of range [prevApplying(%d), committed(%d)]", i, applying, committed);
     }
     applying = i;
     applyingEntsSize += size;
@@ -433,10 +425,9 @@ final class RaftLog {
   /** The term of the last entry of the log: {@link #lastEntryID()} without the record. */
   long lastTerm() {
     long index = lastIndex();
-    long t = termOrError(index);
-    if (t < 0) {
-      logger.panicf(
-          "unexpected error when getting the last term at %d: %v", index, termError(t));
+    long t = knownTerm(index);
+    if (t == Unstable.NOT_FOUND) {
+      throw Invariants.panic(logger, "unexpected error when getting the last term at %d: %v", index, missingTerm(index));
     }
     return t;
   }
@@ -449,42 +440,47 @@ final class RaftLog {
    * @throws UnavailableException if {@code i} is after it
    */
   long term(long i) {
-    long t = termOrError(i);
-    if (t < 0) {
-      throw termError(t);
+    long t = knownTerm(i);
+    if (t == Unstable.NOT_FOUND) {
+      throw missingTerm(i);
     }
     return t;
   }
 
   /** {@link #term}, with 0 for a compacted or unavailable entry. */
   long zeroTermOnOutOfBounds(long i) {
-    return Math.max(termOrError(i), 0);
+    long t = knownTerm(i);
+    return t == Unstable.NOT_FOUND ? 0 : t;
   }
 
-  /* term(i) without exceptions for the expected misses, for the per-entry paths. */
-  private long termOrError(long i) {
+  /**
+   * {@link #term} for the per-entry paths, which only ask whether the term is known: the term, or
+   * {@link Unstable#NOT_FOUND} (Go's {@code ok == false}) when entry {@code i} is compacted or
+   * beyond the end. {@link #missingTerm} tells which, when a caller needs to.
+   */
+  private long knownTerm(long i) {
     // The unstable log first, before computing the valid range, which may reach into Storage.
     long t = unstable.maybeTerm(i);
     if (t != Unstable.NOT_FOUND) {
       return t;
     }
-    if (Long.compareUnsigned(i + 1, firstIndex()) < 0) {
-      return TERM_COMPACTED;
-    }
-    if (Long.compareUnsigned(i, lastIndex()) > 0) {
-      return TERM_UNAVAILABLE;
+    // The entry before the first is compacted, but its term is kept for matching.
+    if (i < firstIndex() - 1 || i > lastIndex()) {
+      return Unstable.NOT_FOUND;
     }
     try {
       return storage.term(i);
-    } catch (CompactedException e) {
-      return TERM_COMPACTED;
-    } catch (UnavailableException e) {
-      return TERM_UNAVAILABLE;
+    } catch (CompactedException | UnavailableException e) {
+      return Unstable.NOT_FOUND;
     }
   }
 
-  private static StorageException termError(long t) {
-    return t == TERM_COMPACTED ? CompactedException.INSTANCE : UnavailableException.INSTANCE;
+  /**
+   * Why {@link #knownTerm} found no term for {@code i}: compacted if it is before the valid range
+   * now (a compaction that raced with the lookup shows here too), otherwise unavailable.
+   */
+  private StorageException missingTerm(long i) {
+    return i < firstIndex() - 1 ? CompactedException.INSTANCE : UnavailableException.INSTANCE;
   }
 
   /**
@@ -518,8 +514,7 @@ final class RaftLog {
    */
   boolean isUpToDate(EntryId their) {
     EntryId our = lastEntryID();
-    int byTerm = Long.compareUnsigned(their.term(), our.term());
-    return byTerm > 0 || byTerm == 0 && Long.compareUnsigned(their.index(), our.index()) >= 0;
+    return their.term() > our.term() || their.term() == our.term() && their.index() >= our.index();
   }
 
   /** True if this log has the entry {@code id}. */
@@ -528,8 +523,8 @@ final class RaftLog {
   }
 
   private boolean matchTerm(long term, long index) {
-    long t = termOrError(index);
-    return t >= 0 && t == term;
+    long t = knownTerm(index);
+    return t != Unstable.NOT_FOUND && t == term;
   }
 
   /**
@@ -602,8 +597,7 @@ final class RaftLog {
     try {
       ents = storage.entries(lo, cut, maxSize);
     } catch (UnavailableException e) {
-      logger.panicf("entries[%d:%d) is unavailable from storage", lo, cut);
-      throw e;
+      throw Invariants.panic(logger, "entries[%d:%d) is unavailable from storage", lo, cut);
     }
     if (hi <= unstableOffset) {
       return ents;
@@ -635,7 +629,7 @@ final class RaftLog {
    */
   void mustCheckOutOfBounds(long lo, long hi) {
     if (lo > hi) {
-      logger.panicf("invalid slice %d > %d", lo, hi);
+      throw Invariants.panic(logger, "invalid slice %d > %d", lo, hi);
     }
     long fi = firstIndex();
     if (lo < fi) {
@@ -643,7 +637,7 @@ final class RaftLog {
     }
     long length = lastIndex() + 1 - fi;
     if (hi > fi + length) {
-      logger.panicf("slice[%d,%d) out of bound [%d,%d]", lo, hi, fi, lastIndex());
+      throw Invariants.panic(logger, "slice[%d,%d) out of bound [%d,%d]", lo, hi, fi, lastIndex());
     }
   }
 }

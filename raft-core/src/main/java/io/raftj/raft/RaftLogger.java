@@ -37,9 +37,11 @@ public interface RaftLogger {
 
   /**
    * Logs at the panic level and throws {@link IllegalStateException} with the formatted text: a
-   * broken invariant, as etcd's {@code Panicf}.
+   * broken invariant, as etcd's {@code Panicf}. The core never relies on this method to stop: it
+   * calls it through {@link Invariants#panic} and throws itself, so an implementation that only
+   * logs cannot let a broken invariant through.
    *
-   * @throws IllegalStateException always
+   * @throws IllegalStateException always, in the implementations this library provides
    */
   void panicf(String format, Object... args);
 

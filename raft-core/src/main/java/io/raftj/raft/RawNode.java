@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single-threaded API of a Raft node: feed it ticks, messages and proposals, take
@@ -67,10 +68,13 @@ public final class RawNode {
   }
 
   /**
-   * Advances only the election timer, for quiesced groups whose leader skips heartbeats.
-   * Deprecated in etcd: prefer {@link #tick()}; a quiesced follower must still be woken with
-   * ticks before its election timeout.
+   * Advances only the election timer, for quiesced groups whose leader skips heartbeats. It
+   * bypasses the state machine's own tick handling (no heartbeats, no elections, no check-quorum),
+   * so a quiesced follower must still be woken with {@link #tick()} before its election timeout.
+   *
+   * @deprecated etcd deprecates {@code TickQuiesced} and will remove it; use {@link #tick()}.
    */
+  @Deprecated
   public void tickQuiesced() {
     raft.electionElapsed++;
   }
@@ -135,7 +139,8 @@ public final class RawNode {
   /**
    * Steps a message received from a peer (or from the local storage threads).
    *
-   * @throws IllegalArgumentException if {@code m} is a local message from outside
+   * @throws IllegalArgumentException if {@code m} is a local message from outside, or carries a
+   *     term or index above 2^63-1 (terms and indexes are never negative here)
    * @throws StepPeerNotFoundException if {@code m} is a response from an unknown peer
    * @throws ProposalDroppedException if {@code m} is a proposal that was dropped
    */
@@ -255,9 +260,15 @@ public final class RawNode {
 
   /**
    * True if the hard state must be synced to disk before the Ready's messages are sent: there
-   * are entries, or the term or vote changed. A commit-index change alone need not be.
+   * are entries, or the term or vote changed. A commit-index change alone need not be (a lost
+   * commit index is learned again from the leader). The rule storage layers apply to each
+   * {@code Ready}; mirrors {@code MustSync} in etcd's {@code rawnode.go}.
+   *
+   * @param st the hard state about to be persisted
+   * @param prevst the hard state persisted last
+   * @param entsnum how many entries are persisted with it
    */
-  static boolean mustSync(HardState st, HardState prevst, int entsnum) {
+  public static boolean mustSync(HardState st, HardState prevst, int entsnum) {
     return mustSync(st.getTerm(), st.getVote(), prevst, entsnum);
   }
 
@@ -265,7 +276,8 @@ public final class RawNode {
     return entsnum != 0 || vote != prevst.getVote() || term != prevst.getTerm();
   }
 
-  private static boolean needStorageAppendMsg(Raft r, List<Entry> entries, HardState hs, Snapshot snap) {
+  private static boolean needStorageAppendMsg(
+      Raft r, List<Entry> entries, HardState hs, @Nullable Snapshot snap) {
     // Even with nothing to persist, pending acks must make the round trip through the append
     // thread, as they may be sent only once earlier writes are durable.
     return !entries.isEmpty()
@@ -274,7 +286,7 @@ public final class RawNode {
         || !r.msgsAfterAppend.isEmpty();
   }
 
-  private static boolean needStorageAppendRespMsg(Raft r, Snapshot snap) {
+  private static boolean needStorageAppendRespMsg(Raft r, @Nullable Snapshot snap) {
     // The response reports what became durable; entries already in flight count too, so that
     // a later write acknowledges them if this one carries none.
     return r.raftLog.hasNextOrInProgressUnstableEnts() || !Util.isEmptySnap(snap);
@@ -284,7 +296,8 @@ public final class RawNode {
    * The MsgStorageAppend for the local append thread: entries, hard state (only when changed)
    * and snapshot to persist, and the responses to deliver once they are durable.
    */
-  private static Message newStorageAppendMsg(Raft r, List<Entry> entries, HardState hs, Snapshot snap) {
+  private static Message newStorageAppendMsg(
+      Raft r, List<Entry> entries, HardState hs, @Nullable Snapshot snap) {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppend)
@@ -295,7 +308,7 @@ public final class RawNode {
       // The hard state is written as a whole; zero fields are set too.
       m.setTerm(hs.getTerm()).setVote(hs.getVote()).setCommit(hs.getCommit());
     }
-    if (!Util.isEmptySnap(snap)) {
+    if (snap != null && !Util.isEmptySnap(snap)) {
       m.setSnapshot(snap);
     }
     // Messages to send (or step, if self-addressed) once the write is durable.
@@ -311,18 +324,19 @@ public final class RawNode {
    * there are unstable entries) and the snapshot (if any). It carries the current term, so a
    * response from an older term cannot mark entries of a newer one stable.
    */
-  private static Message newStorageAppendRespMsg(Raft r, Snapshot snap) {
+  private static Message newStorageAppendRespMsg(Raft r, @Nullable Snapshot snap) {
     boolean hasEnts = r.raftLog.hasNextOrInProgressUnstableEnts();
     return storageAppendResp(
         r.id,
         r.term,
         hasEnts ? r.raftLog.lastIndex() : 0,
         hasEnts ? r.raftLog.lastTerm() : 0,
-        Util.isEmptySnap(snap) ? null : snap);
+        snap == null || Util.isEmptySnap(snap) ? null : snap);
   }
 
   /** The MsgStorageAppendResp to {@code to}; {@code index} 0 acknowledges no entries. */
-  static Message storageAppendResp(long to, long term, long index, long logTerm, Snapshot snap) {
+  static Message storageAppendResp(
+      long to, long term, long index, long logTerm, @Nullable Snapshot snap) {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppendResp)
@@ -379,7 +393,7 @@ public final class RawNode {
     long entsSize = ents.isEmpty() ? 0 : Util.entsSize(ents);
     if (!asyncStorageWrites) {
       if (!acksOnAdvance.isEmpty()) {
-        r.logger.panicf("two accepted Ready structs without call to Advance");
+        throw Invariants.panic(r.logger, "two accepted Ready structs without call to Advance");
       }
       List<Message> after = r.msgsAfterAppend;
       for (int i = 0; i < after.size(); i++) {
@@ -448,9 +462,9 @@ public final class RawNode {
    *
    * @throws IllegalStateException with asynchronous storage writes
    */
-  public void advance(Ready rd) {
+  public void advance(@Nullable Ready rd) {
     if (asyncStorageWrites) {
-      raft.logger.panicf("Advance must not be called when using AsyncStorageWrites");
+      throw Invariants.panic(raft.logger, "Advance must not be called when using AsyncStorageWrites");
     }
     acksOnAdvance.stepAll(raft);
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The leader's bookkeeping of read-index requests awaiting a quorum's heartbeat acknowledgement.
@@ -45,11 +46,12 @@ final class ReadOnly implements AckedIndexer {
   }
 
   /** Records a heartbeat acknowledgement carrying {@code ctx} from {@code from}. */
-  void recvAck(long from, ByteString ctx) {
+  void recvAck(long from, @Nullable ByteString ctx) {
     if (ctx != null && ctx.size() >= Long.BYTES) {
       long count = ctx.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong();
       Long prev = acks.get(from);
-      if (prev == null || Long.compareUnsigned(count, prev) > 0) {
+      // The count comes off the wire: a negative one is malformed and ignored.
+      if (count >= 0 && (prev == null || count > prev)) {
         acks.put(from, count);
       }
     }
@@ -67,7 +69,7 @@ final class ReadOnly implements AckedIndexer {
    */
   List<ReadIndexRequest> maybeAdvance(JointConfig c) {
     long newConfirmedReads = c.committedIndex(this);
-    if (Long.compareUnsigned(newConfirmedReads, confirmedReads) <= 0) {
+    if (newConfirmedReads <= confirmedReads) {
       return List.of();
     }
     int n = (int) (newConfirmedReads - confirmedReads);
@@ -78,7 +80,7 @@ final class ReadOnly implements AckedIndexer {
   }
 
   /** The heartbeat context confirming every request so far, or null when none is waiting. */
-  ByteString heartbeatCtx() {
+  @Nullable ByteString heartbeatCtx() {
     if (unconfirmedReads.isEmpty()) {
       return null;
     }

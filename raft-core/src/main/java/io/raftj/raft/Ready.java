@@ -5,6 +5,7 @@ import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a node has ready to be saved, sent and applied. Mirrors {@code Ready} in etcd's
@@ -26,11 +27,11 @@ import java.util.List;
  * @param mustSync whether the hard state and entries must be written synchronously
  */
 public record Ready(
-    SoftState softState,
+    @Nullable SoftState softState,
     HardState hardState,
     List<ReadState> readStates,
     List<Entry> entries,
-    Snapshot snapshot,
+    @Nullable Snapshot snapshot,
     List<Entry> committedEntries,
     List<Message> messages,
     boolean mustSync) {

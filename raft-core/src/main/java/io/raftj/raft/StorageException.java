@@ -1,5 +1,7 @@
 package io.raftj.raft;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure reported by a {@link Storage}: the base of etcd's storage sentinel errors
  * ({@code ErrCompacted}, {@code ErrUnavailable}, {@code ErrSnapOutOfDate},
@@ -15,13 +17,13 @@ public class StorageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** A storage failure with a message and an optional cause; it records a stack trace. */
-  public StorageException(String message, Throwable cause) {
+  public StorageException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 
   /** For the stackless sentinel subclasses. */
   protected StorageException(
-      String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+      String message, @Nullable Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
     super(message, cause, enableSuppression, writableStackTrace);
   }
 }

@@ -2,6 +2,7 @@ package io.raftj.raft;
 
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One state-machine event for a {@link TraceLogger}. Mirrors {@code TracingEvent} in etcd's
@@ -18,4 +19,10 @@ import io.raftj.raft.raftpb.Message;
  * @param message the message sent or received, or null for node events
  */
 public record TracingEvent(
-    String name, long nodeId, HardState state, StateType role, long logSize, String config, Message message) {}
+    String name,
+    long nodeId,
+    HardState state,
+    StateType role,
+    long logSize,
+    String config,
+    @Nullable Message message) {}

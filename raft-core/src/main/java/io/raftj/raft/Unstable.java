@@ -4,6 +4,7 @@ import io.raftj.raft.Util.EntryView;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The log entries and snapshot not yet written to {@link Storage}. Mirrors {@code unstable} in
@@ -34,7 +35,7 @@ final class Unstable {
   private final RaftLogger logger;
 
   /** The incoming snapshot, or null. */
-  private Snapshot snapshot;
+  private @Nullable Snapshot snapshot;
 
   /*
    * The entries live in buf[start, start + len). Slots past start + len may be written by an
@@ -82,7 +83,7 @@ final class Unstable {
   }
 
   /** The incoming snapshot, or null if there is none. */
-  Snapshot snapshot() {
+  @Nullable Snapshot snapshot() {
     return snapshot;
   }
 
@@ -163,7 +164,7 @@ final class Unstable {
   }
 
   /** The snapshot, if there is one not already being written to storage; otherwise null. */
-  Snapshot nextSnapshot() {
+  @Nullable Snapshot nextSnapshot() {
     return snapshotInProgress ? null : snapshot;
   }
 
@@ -319,11 +320,11 @@ final class Unstable {
   /** Checks {@code offset <= lo <= hi <= offset + len}. */
   private void mustCheckOutOfBounds(long lo, long hi) {
     if (lo > hi) {
-      logger.panicf("invalid unstable.slice %d > %d", lo, hi);
+      throw Invariants.panic(logger, "invalid unstable.slice %d > %d", lo, hi);
     }
     long upper = offset + len;
     if (lo < offset || hi > upper) {
-      logger.panicf("unstable.slice[%d,%d) out of bound [%d,%d]", lo, hi, offset, upper);
+      throw Invariants.panic(logger, "unstable.slice[%d,%d) out of bound [%d,%d]", lo, hi, offset, upper);
     }
   }
 }

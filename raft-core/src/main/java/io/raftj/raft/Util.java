@@ -7,6 +7,7 @@ import java.util.AbstractList;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Small helpers on the protocol types: emptiness checks for hard states and snapshots, and entry
@@ -29,12 +30,12 @@ public final class Util {
   private Util() {}
 
   /** True if {@code st} is null or has zero term, vote and commit. */
-  public static boolean isEmptyHardState(HardState st) {
+  public static boolean isEmptyHardState(@Nullable HardState st) {
     return st == null || isHardStateEqual(st, EMPTY_STATE);
   }
 
   /** True if {@code sp} is null or its metadata index is zero. */
-  public static boolean isEmptySnap(Snapshot sp) {
+  public static boolean isEmptySnap(@Nullable Snapshot sp) {
     return sp == null || sp.getMetadata().getIndex() == 0;
   }
 

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
@@ -134,7 +135,12 @@ final class MemoryStorageTest {
     assertThat(ents).hasSize(c.wantLen());
   }
 
-  record CreateSnapshotCase(long i, Snapshot want) {}
+  record CreateSnapshotCase(long i, Snapshot want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<CreateSnapshotCase> createSnapshotCases() {
     ConfState cs = ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).build();
@@ -150,7 +156,9 @@ final class MemoryStorageTest {
     ConfState cs = ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).build();
     Snapshot snap = s.createSnapshot(c.i(), cs, ByteString.copyFromUtf8("data"));
     assertThat(snap).isEqualTo(c.want());
-    assertThat(s.snapshot()).isEqualTo(c.want());
+    // As etcd's Snapshot(), the stored snapshot comes back with auto_leave present.
+    assertThat(s.snapshot()).isEqualTo(Presence.ensure(c.want()));
+    assertThat(s.snapshot().getMetadata().getConfState().hasAutoLeave()).isTrue();
   }
 
   @Test

@@ -127,6 +127,7 @@ final class Network {
   }
 
   private void add(long id, Raft r) {
+    RaftInvariants.track(r);
     rafts.put(id, r);
     peers.put(
         id,

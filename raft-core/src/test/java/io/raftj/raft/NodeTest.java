@@ -15,6 +15,8 @@ import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.time.Duration;
@@ -273,6 +275,25 @@ final class NodeTest {
         }
         assertThat(cs.getVotersList()).containsExactly(1L);
         assertThat(cs.getLearnersList()).containsExactly(2L);
+      } finally {
+        n.stop();
+      }
+    });
+  }
+
+  /** A malformed peer message fails its own future and leaves the node's loop running. */
+  @Test
+  void step_negativeTerm_failsTheFutureAndTheNodeGoesOn() {
+    assertTimeoutPreemptively(TIMEOUT, () -> {
+      MemoryStorage s = newTestMemoryStorage(withPeers(1));
+      Node n = Node.restart(newTestConfig(1, 10, 1, s));
+      try {
+        Message bad =
+            Message.newBuilder().setType(MessageType.MsgApp).setFrom(2).setTo(1).setTerm(-1).build();
+        assertThatThrownBy(() -> n.step(bad).get())
+            .hasCauseInstanceOf(IllegalArgumentException.class);
+        electSingleVoter(n, s);
+        n.propose(bytes("after")).get();
       } finally {
         n.stop();
       }

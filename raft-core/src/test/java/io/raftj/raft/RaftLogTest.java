@@ -45,7 +45,12 @@ final class RaftLogTest {
     return l;
   }
 
-  record FindConflictCase(List<Entry> ents, long wantConflict) {}
+  record FindConflictCase(List<Entry> ents, long wantConflict) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<FindConflictCase> findConflictCases() {
     return Stream.of(
@@ -84,7 +89,12 @@ final class RaftLogTest {
         .containsExactly("INFO found conflict at index 2 [existing term: 2, conflicting term: 1]");
   }
 
-  record FindConflictByTermCase(List<Entry> ents, long index, long term, long want) {}
+  record FindConflictByTermCase(List<Entry> ents, long index, long term, long want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<FindConflictByTermCase> findConflictByTermCases() {
     List<Entry> a = index(0).terms(0, 2, 2, 5, 5, 5); // ents[0] is the snapshot
@@ -154,7 +164,12 @@ final class RaftLogTest {
     assertThat(l.isUpToDate(new EntryId(c.term(), c.lastIndex()))).isEqualTo(c.wantUpToDate());
   }
 
-  record AppendCase(List<Entry> ents, long wantIndex, List<Entry> wantEnts, long wantUnstable) {}
+  record AppendCase(List<Entry> ents, long wantIndex, List<Entry> wantEnts, long wantUnstable) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<AppendCase> appendCases() {
     return Stream.of(
@@ -312,7 +327,12 @@ final class RaftLogTest {
 
   record CommittedCase(
       long applied, long applying, boolean allowUnstable, boolean paused, boolean snap,
-      List<Entry> wantEnts) {}
+      List<Entry> wantEnts) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<CommittedCase> committedEntsCases() {
     List<Entry> ents = index(4).terms(1, 1, 1);
@@ -456,7 +476,12 @@ final class RaftLogTest {
     assertThat(l.nextCommittedEnts(true)).isEqualTo(index(5).terms(1));
   }
 
-  record NextUnstableCase(int unstable, List<Entry> wantEnts) {}
+  record NextUnstableCase(int unstable, List<Entry> wantEnts) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<NextUnstableCase> nextUnstableEntsCases() {
     return Stream.of(
@@ -526,7 +551,12 @@ final class RaftLogTest {
     assertThat(l.unstable().offset()).isEqualTo(c.wantUnstable());
   }
 
-  record StableToWithSnapCase(long stablei, long stablet, List<Entry> newEnts, long wantUnstable) {}
+  record StableToWithSnapCase(long stablei, long stablet, List<Entry> newEnts, long wantUnstable) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<StableToWithSnapCase> stableToWithSnapCases() {
     long si = 5;
@@ -600,17 +630,22 @@ final class RaftLogTest {
   }
 
   @Test
-  void uint64InputsFromMessages_compareUnsigned() {
+  void largestTermsAndIndexes_compareAsPlainLongs() {
+    // Terms and indexes are never negative (Raft.step rejects messages carrying a negative one,
+    // see TermsAndIndexesTest), so the largest is Long.MAX_VALUE and plain comparisons hold.
+    long max = Long.MAX_VALUE;
     RaftLog l = logWith(index(1).terms(1, 2, 3));
     // An index past the end is unavailable, so it may match: Go returns it with term 0.
-    assertThat(l.findConflictByTerm(-1L, 2)).isEqualTo(new EntryId(0, -1L));
-    assertThat(l.isUpToDate(new EntryId(-1L, 0))).isTrue();
-    assertThat(l.isUpToDate(new EntryId(3, -1L))).isTrue();
-    assertThat(l.matchTerm(new EntryId(-1L, -1L))).isFalse();
-    assertThat(l.zeroTermOnOutOfBounds(-1L)).isZero();
-    assertThatThrownBy(() -> l.commitTo(-1L))
+    assertThat(l.findConflictByTerm(max, 2)).isEqualTo(new EntryId(0, max));
+    assertThat(l.isUpToDate(new EntryId(max, 0))).isTrue();
+    assertThat(l.isUpToDate(new EntryId(3, max))).isTrue();
+    assertThat(l.isUpToDate(new EntryId(2, max))).isFalse();
+    assertThat(l.matchTerm(new EntryId(max, max))).isFalse();
+    assertThat(l.zeroTermOnOutOfBounds(max)).isZero();
+    assertThatThrownBy(() -> l.term(max)).isSameAs(UnavailableException.INSTANCE);
+    assertThatThrownBy(() -> l.commitTo(max))
         .hasMessage(
-            "tocommit(18446744073709551615) is out of range [lastIndex(3)]. "
+            "tocommit(9223372036854775807) is out of range [lastIndex(3)]. "
                 + "Was the raft log corrupted, truncated, or lost?");
   }
 

@@ -375,7 +375,12 @@ final class RaftPaperTest {
     assertThat(r.raftLog.nextCommittedEnts(true)).isEqualTo(want);
   }
 
-  record FollowerCommitCase(List<Entry> ents, long commit) {}
+  record FollowerCommitCase(List<Entry> ents, long commit) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static List<FollowerCommitCase> followerCommitEntryCases() {
     Entry d1 = Entry.newBuilder().setTerm(1).setIndex(1).setData(bytes("some data")).build();
@@ -432,7 +437,12 @@ final class RaftPaperTest {
     assertThat(readMessages(r)).containsExactly(expected.build());
   }
 
-  record AppendCase(long index, long term, List<Entry> ents, List<Entry> wantEnts, List<Entry> wantUnstable) {}
+  record AppendCase(long index, long term, List<Entry> ents, List<Entry> wantEnts, List<Entry> wantUnstable) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static List<AppendCase> followerAppendEntriesCases() {
     return List.of(
@@ -489,7 +499,12 @@ final class RaftPaperTest {
     assertThat(follower.raftLog.committed()).isEqualTo(lead.raftLog.committed());
   }
 
-  record VoteRequestCase(List<Entry> ents, long wantTerm) {}
+  record VoteRequestCase(List<Entry> ents, long wantTerm) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   // §5.4.1: a vote request carries the candidate's last log term and index.
   @ParameterizedTest
@@ -518,7 +533,12 @@ final class RaftPaperTest {
     return List.of(new VoteRequestCase(index(1).terms(1), 2), new VoteRequestCase(index(1).terms(1, 2), 3));
   }
 
-  record VoterCase(List<Entry> ents, long logTerm, long index, boolean wantReject) {}
+  record VoterCase(List<Entry> ents, long logTerm, long index, boolean wantReject) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static List<VoterCase> voterCases() {
     return List.of(

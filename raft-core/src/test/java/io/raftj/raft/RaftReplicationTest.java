@@ -39,7 +39,12 @@ final class RaftReplicationTest {
   /** Proposals commit on every node, also after a new leader takes over. */
   @Test
   void logReplication() {
-    record Case(List<Message> msgs, long wantCommitted) {}
+    record Case(List<Message> msgs, long wantCommitted) {
+      @Override
+      public String toString() {
+        return CaseNames.of(this);
+      }
+    }
     List<Case> cases =
         List.of(
             new Case(List.of(prop(1, 1, "somedata")), 2),
@@ -181,7 +186,12 @@ final class RaftReplicationTest {
         new Object[] {new Object[] {null, null, null}}, new Object[] {new Object[] {null, null, Network.BLACK_HOLE}});
   }
 
-  record CommitCase(long[] matches, List<Entry> logs, long smTerm, long want) {}
+  record CommitCase(long[] matches, List<Entry> logs, long smTerm, long want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static List<CommitCase> commitCases() {
     return List.of(
@@ -226,7 +236,12 @@ final class RaftReplicationTest {
     assertThat(sm.raftLog.committed()).isEqualTo(tt.want());
   }
 
-  record AppCase(Message m, long wantIndex, long wantCommit, boolean wantReject) {}
+  record AppCase(Message m, long wantIndex, long wantCommit, boolean wantReject) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   private static Message app(long term, long logTerm, long index, long commit, Entry... ents) {
     return Message.newBuilder().setType(MessageType.MsgApp).setTerm(term).setLogTerm(logTerm).setIndex(index)
@@ -374,7 +389,12 @@ final class RaftReplicationTest {
       long rejectHintTerm,
       long rejectHintIndex,
       long nextAppendTerm,
-      long nextAppendIndex) {}
+      long nextAppendIndex) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static List<RejectionCase> fastLogRejectionCases() {
     return List.of(

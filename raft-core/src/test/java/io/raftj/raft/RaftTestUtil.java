@@ -66,15 +66,16 @@ final class RaftTestUtil {
   }
 
   static Raft newTestRaft(long id, int election, int heartbeat, Storage storage) {
-    return new Raft(newTestConfig(id, election, heartbeat, storage));
+    return RaftInvariants.track(new Raft(newTestConfig(id, election, heartbeat, storage)));
   }
 
   static RawNode newTestRawNode(long id, int election, int heartbeat, Storage storage) {
-    return new RawNode(newTestConfig(id, election, heartbeat, storage));
+    return RaftInvariants.track(new RawNode(newTestConfig(id, election, heartbeat, storage)));
   }
 
   /** Steps the self-addressed acknowledgements and returns (and clears) the outgoing messages. */
   static List<Message> readMessages(Raft r) {
+    RaftInvariants.track(r);
     advanceMessagesAfterAppend(r);
     List<Message> msgs = r.msgs;
     r.msgs = new ArrayList<>();
@@ -98,6 +99,7 @@ final class RaftTestUtil {
 
   /** Persists the unstable entries to {@code s} and returns the newly committed entries. */
   static List<Entry> nextEnts(Raft r, MemoryStorage s) {
+    RaftInvariants.track(r);
     s.append(r.raftLog.nextUnstableEnts());
     r.raftLog.stableTo(r.raftLog.lastEntryID());
     advanceMessagesAfterAppend(r);
@@ -107,6 +109,7 @@ final class RaftTestUtil {
   }
 
   static void mustAppendEntry(Raft r, Entry... ents) {
+    RaftInvariants.track(r);
     if (!r.appendEntry(List.of(ents))) {
       throw new IllegalStateException("entry unexpectedly dropped");
     }

@@ -225,6 +225,7 @@ final class RawNodeTest {
     assertThat(cc).isEqualTo(want.build());
     // Pretend the leave applied (it cannot commit: the joint quorum needs node 2).
     assertThat(rawNode.applyConfChange(ConfChangeI.of(cc))).isEqualTo(tc.exp2());
+    s.append(rd.entries()); // persisted before advance, as the Ready contract requires
     rawNode.advance(rd);
   }
 
@@ -573,5 +574,14 @@ final class RawNodeTest {
     rn.raft().msgs.add(m2);
     rn.advance(rd);
     assertThat(rn.raft().msgs).containsExactly(m2);
+  }
+
+  @Test
+  void mustSync_entriesTermOrVote_butNotCommitAlone() {
+    HardState prev = HardState.newBuilder().setTerm(1).setVote(1).setCommit(1).build();
+    assertThat(RawNode.mustSync(prev.toBuilder().setCommit(5).build(), prev, 0)).isFalse();
+    assertThat(RawNode.mustSync(prev.toBuilder().setCommit(5).build(), prev, 1)).isTrue();
+    assertThat(RawNode.mustSync(prev.toBuilder().setTerm(2).build(), prev, 0)).isTrue();
+    assertThat(RawNode.mustSync(prev.toBuilder().setVote(2).build(), prev, 0)).isTrue();
   }
 }

@@ -7,6 +7,20 @@ import java.util.List;
 final class RecordingRaftLogger implements RaftLogger {
 
   final List<String> lines = new ArrayList<>();
+  private final boolean panicsThrow;
+
+  /** A logger whose fatal and panic lines throw, as the library's loggers do. */
+  RecordingRaftLogger() {
+    this(true);
+  }
+
+  /**
+   * A logger whose panic lines throw only when {@code panicsThrow}: with false it stands for a
+   * user's logger that merely records, which must not weaken any invariant.
+   */
+  RecordingRaftLogger(boolean panicsThrow) {
+    this.panicsThrow = panicsThrow;
+  }
 
   @Override
   public boolean isDebugEnabled() {
@@ -44,6 +58,8 @@ final class RecordingRaftLogger implements RaftLogger {
   public void panicf(String format, Object... args) {
     String text = GoFormat.format(format, args);
     lines.add("PANIC " + text);
-    throw new IllegalStateException(text);
+    if (panicsThrow) {
+      throw new IllegalStateException(text);
+    }
   }
 }

@@ -14,7 +14,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Ports etcd's types_test.go: {@link EntryId} and {@link LogSlice}. */
 final class TypesTest {
 
-  record EntryIdCase(Entry entry, EntryId want) {}
+  record EntryIdCase(Entry entry, EntryId want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<EntryIdCase> entryIdCases() {
     return Stream.of(
@@ -52,7 +57,12 @@ final class TypesTest {
     return entry(index, term);
   }
 
-  record LogSliceCase(long term, EntryId prev, List<Entry> entries, boolean notOk, EntryId last) {}
+  record LogSliceCase(long term, EntryId prev, List<Entry> entries, boolean notOk, EntryId last) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<LogSliceCase> logSliceCases() {
     EntryId zero = id(0, 0);

@@ -24,7 +24,12 @@ final class UnstableTest {
     return new Unstable(ents, offset, offset, snap, false, LOGGER);
   }
 
-  record IndexCase(List<Entry> entries, long offset, Snapshot snap, long want) {}
+  record IndexCase(List<Entry> entries, long offset, Snapshot snap, long want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<IndexCase> maybeFirstIndexCases() {
     return Stream.of(
@@ -59,7 +64,12 @@ final class UnstableTest {
     assertThat(unstable(c.entries(), c.offset(), c.snap()).maybeLastIndex()).isEqualTo(c.want());
   }
 
-  record TermCase(List<Entry> entries, long offset, Snapshot snap, long index, long wantTerm) {}
+  record TermCase(List<Entry> entries, long offset, Snapshot snap, long index, long wantTerm) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<TermCase> maybeTermCases() {
     return Stream.of(
@@ -99,7 +109,12 @@ final class UnstableTest {
   }
 
   record NextEntriesCase(
-      List<Entry> entries, long offset, long offsetInProgress, List<Entry> want) {}
+      List<Entry> entries, long offset, long offsetInProgress, List<Entry> want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<NextEntriesCase> nextEntriesCases() {
     return Stream.of(
@@ -118,7 +133,12 @@ final class UnstableTest {
     assertThat(u.nextEntries()).isEqualTo(c.want());
   }
 
-  record NextSnapshotCase(Snapshot snapshot, boolean snapshotInProgress, Snapshot want) {}
+  record NextSnapshotCase(Snapshot snapshot, boolean snapshotInProgress, Snapshot want) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<NextSnapshotCase> nextSnapshotCases() {
     return Stream.of(
@@ -143,7 +163,12 @@ final class UnstableTest {
       long offsetInProgress,
       boolean snapshotInProgress,
       long wantOffsetInProgress,
-      boolean wantSnapshotInProgress) {}
+      boolean wantSnapshotInProgress) {
+    @Override
+    public String toString() {
+      return CaseNames.of(this);
+    }
+  }
 
   static Stream<AcceptCase> acceptInProgressCases() {
     Stream.Builder<AcceptCase> b = Stream.builder();

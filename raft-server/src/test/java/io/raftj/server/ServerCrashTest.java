@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * points, one or all at once, and restart from what survived. Every proposal acknowledged before
  * a crash must still be in the log, at the position its result named, and the members must agree.
  */
+@Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 final class ServerCrashTest {
 
   private static final Path DATA = Path.of("/data");

@@ -3,6 +3,8 @@ package io.raftj.storage;
 import com.google.protobuf.ByteString;
 import io.raftj.raft.CompactedException;
 import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.RawNode;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
@@ -233,7 +235,7 @@ public final class DurableStorage implements Closeable {
       throws IOException {
     checkWritable();
     boolean hasSnap = snapshot.getMetadata().getIndex() > 0;
-    boolean hasState = !isEmptyHardState(hardState);
+    boolean hasState = !Util.isEmptyHardState(hardState);
     try {
       if (hasSnap) {
         persistSnapshot(snapshot);
@@ -381,10 +383,7 @@ public final class DurableStorage implements Closeable {
    * and purged the segments before it, leave no snapshot record to open the WAL at.
    */
   private void saveToWal(HardState hs, List<Entry> entries, boolean forceSync) throws IOException {
-    boolean mustSync =
-        !entries.isEmpty()
-            || hs.getTerm() != lastHardState.getTerm()
-            || hs.getVote() != lastHardState.getVote();
+    boolean mustSync = RawNode.mustSync(hs, lastHardState, entries.size());
     boolean sync = mustSync || forceSync;
     long start = System.nanoTime();
     wal.save(hs, entries);
@@ -392,7 +391,7 @@ public final class DurableStorage implements Closeable {
       wal.sync();
     }
     long nanos = System.nanoTime() - start;
-    if (!isEmptyHardState(hs)) {
+    if (!Util.isEmptyHardState(hs)) {
       lastHardState = hs;
     }
     long bytes = hs.getSerializedSize();
@@ -460,9 +459,5 @@ public final class DurableStorage implements Closeable {
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
-  }
-
-  static boolean isEmptyHardState(HardState hs) {
-    return hs.getTerm() == 0 && hs.getVote() == 0 && hs.getCommit() == 0;
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dstorage.crash.seeds=N} runs N seeds (default 3000); {@code -Dstorage.crash.seed=S}
  * starts from seed S.
  */
+@Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 final class DurableStorageCrashTest {
   static final Path DIR = Path.of("/crash/data");
   static final int ROUNDS = 3;

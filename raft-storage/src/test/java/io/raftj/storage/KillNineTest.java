@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code -Draftj.killSeed=S} replays a run's kill moments.
  */
 @DisabledOnOs(OS.WINDOWS) // destroyForcibly is TerminateProcess there, not SIGKILL
+@Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 final class KillNineTest {
 
   private static final int STUCK_SECONDS = 30;

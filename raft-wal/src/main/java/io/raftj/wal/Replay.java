@@ -51,10 +51,13 @@ final class Replay {
       while ((rec = d.decode()) != null) {
         if (rec.type == Wal.ENTRY_TYPE) {
           if (visitor != null) {
-            entry(Wal.parseEntry(rec, entryReader, d));
+            Entry e = Wal.parseEntry(rec, entryReader, d);
+            requireNonNegative(e.getTerm(), e.getIndex(), "entry");
+            entry(e);
           }
         } else if (rec.type == Wal.STATE_TYPE) {
           state = Wal.parse(rec, HardState.parser(), d);
+          requireNonNegative(state.getTerm(), state.getCommit(), "hard state");
         } else if (rec.type == Wal.METADATA_TYPE) {
           byte[] data = rec.data();
           if (metadata != null && !Arrays.equals(metadata, data)) {
@@ -65,6 +68,7 @@ final class Replay {
           Wal.checkCrcRecord(d, rec);
         } else if (rec.type == Wal.SNAPSHOT_TYPE) {
           Snapshot snap = Wal.parse(rec, Snapshot.parser(), d);
+          requireNonNegative(snap.getTerm(), snap.getIndex(), "snapshot");
           if (snap.getIndex() == start.getIndex()) {
             if (snap.getTerm() != start.getTerm()) {
               throw new SnapshotMismatchException(snap.getIndex(), start.getTerm(), snap.getTerm());
@@ -81,11 +85,25 @@ final class Replay {
     return this;
   }
 
+  /**
+   * Terms and indexes are never negative in raftj (DESIGN: unsigned IDs, non-negative terms and
+   * indexes): a record holding one at or above 2^63 is rejected here, where it is decoded, so the
+   * comparisons after it can be plain.
+   */
+  private void requireNonNegative(long term, long index, String what) throws WalCorruptionException {
+    if (term < 0 || index < 0) {
+      throw new WalCorruptionException(
+          what + " term " + Long.toUnsignedString(term) + " or index " + Long.toUnsignedString(index)
+              + " out of range",
+          d.fileName(), d.lastRecordOffset());
+    }
+  }
+
   private void entry(Entry e) throws IOException {
     long index = e.getIndex();
-    if (Long.compareUnsigned(index, start.getIndex()) > 0) {
+    if (index > start.getIndex()) {
       long offset = index - start.getIndex() - 1;
-      if (Long.compareUnsigned(offset, count) > 0) {
+      if (offset > count) {
         throw new EntryGapException(String.format(
             "snapshot[Index: %d, Term: %d], current entry[Index: %d, Term: %d], len(ents): %d",
             start.getIndex(), start.getTerm(), index, e.getTerm(), count), delivered);

@@ -71,7 +71,7 @@ final class Verifier {
     }
     List<Snapshot> valid = new ArrayList<>();
     for (Snapshot s : snaps) {
-      if (Long.compareUnsigned(s.getIndex(), state.getCommit()) <= 0) {
+      if (s.getIndex() <= state.getCommit()) {
         valid.add(s);
       }
     }

@@ -1,6 +1,8 @@
 package io.raftj.wal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftj.raft.RawNode;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.wal.walpb.Snapshot;
@@ -286,7 +288,7 @@ public final class Wal implements Closeable {
       throw r.torn; // appending after a torn record would bury it; repair first
     }
     enti = r.lastIndex;
-    if (Long.compareUnsigned(enti, start.getIndex()) < 0) {
+    if (enti < start.getIndex()) {
       // Nothing after the snapshot was replayed: the log's position is the snapshot, and the next
       // segment must be named past it, or a restart at this snapshot would open that segment and
       // skip the one holding the snapshot's record.
@@ -369,10 +371,10 @@ public final class Wal implements Closeable {
    */
   public synchronized void save(HardState st, List<Entry> entries) throws IOException {
     checkAppendable();
-    if (isEmptyHardState(st) && entries.isEmpty()) {
+    if (Util.isEmptyHardState(st) && entries.isEmpty()) {
       return;
     }
-    boolean mustSync = mustSync(st, state, entries.size());
+    boolean mustSync = RawNode.mustSync(st, state, entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       encoder.encode(ENTRY_TYPE, e);
@@ -401,7 +403,7 @@ public final class Wal implements Closeable {
     Snapshot s = snap.hasIndex() && snap.hasTerm() ? snap
         : snap.toBuilder().setIndex(snap.getIndex()).setTerm(snap.getTerm()).build();
     encoder.encode(SNAPSHOT_TYPE, s);
-    if (Long.compareUnsigned(enti, s.getIndex()) < 0) {
+    if (enti < s.getIndex()) {
       enti = s.getIndex();
     }
     sync();
@@ -426,7 +428,7 @@ public final class Wal implements Closeable {
   }
 
   private void saveState(HardState st) throws IOException {
-    if (isEmptyHardState(st)) {
+    if (Util.isEmptyHardState(st)) {
       return;
     }
     state = st;
@@ -464,7 +466,7 @@ public final class Wal implements Closeable {
     encoder = new Encoder(newTail, 0, prevCrc);
     saveCrc(prevCrc);
     encoder.encode(METADATA_TYPE, metadata);
-    if (!isEmptyHardState(state)) {
+    if (!Util.isEmptyHardState(state)) {
       saveState(state);
     }
     sync();
@@ -507,7 +509,7 @@ public final class Wal implements Closeable {
     int smaller = locks.size() - 1;
     for (int i = 0; i < locks.size(); i++) {
       long lockIndex = WalNames.parse(locks.get(i).path().getFileName().toString()).index();
-      if (Long.compareUnsigned(lockIndex, index) >= 0) {
+      if (lockIndex >= index) {
         smaller = i - 1;
         break;
       }
@@ -692,11 +694,4 @@ public final class Wal implements Closeable {
   // ---------------------------------------------------------------------------------------------
   // raft helpers (etcd's raft.IsEmptyHardState and raft.MustSync)
 
-  static boolean isEmptyHardState(HardState st) {
-    return st.getTerm() == 0 && st.getVote() == 0 && st.getCommit() == 0;
-  }
-
-  static boolean mustSync(HardState st, HardState prev, int entries) {
-    return entries != 0 || st.getVote() != prev.getVote() || st.getTerm() != prev.getTerm();
-  }
 }

@@ -32,7 +32,12 @@ final class WalNames {
     if (!m.matches()) {
       return null;
     }
-    return new Segment(Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16));
+    long seq = Long.parseUnsignedLong(m.group(1), 16);
+    long index = Long.parseUnsignedLong(m.group(2), 16);
+    if (seq < 0 || index < 0) {
+      return null; // beyond 2^63-1: not a name raftj can have written or can order
+    }
+    return new Segment(seq, index);
   }
 
   /** Whether {@code dir} holds any {@code *.wal} file. */
@@ -70,7 +75,7 @@ final class WalNames {
   /** The position of the last segment whose first index is at most {@code index}; -1 if none. */
   static int searchIndex(List<String> names, long index) {
     for (int i = names.size() - 1; i >= 0; i--) {
-      if (Long.compareUnsigned(index, parse(names.get(i)).index()) >= 0) {
+      if (index >= parse(names.get(i)).index()) {
         return i;
       }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dwal.crash.seeds=N} runs N seeds (default 3000); {@code -Dwal.crash.seed=S} starts
  * from seed S.
  */
+@Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 final class CrashTest {
   static final Path DIR = Path.of("/crash/wal");
   static final int ROUNDS = 3;
@@ -218,12 +221,12 @@ final class CrashTest {
         ents = es;
         states.add(new State(List.copyOf(ents), hs));
       }
-      if (!Wal.isEmptyHardState(next)) {
+      if (!Util.isEmptyHardState(next)) {
         hs = next;
         states.add(new State(List.copyOf(ents), hs));
       }
       w.save(next, batch);
-      if (!Wal.isEmptyHardState(next)) {
+      if (!Util.isEmptyHardState(next)) {
         savedHs = next;
       }
       if (mustSync || !w.tailName().equals(tailBefore) || w.lockedIndexes().size() != segmentsBefore) {

@@ -168,4 +168,19 @@ final class ReplayTest {
       assertThatThrownBy(() -> w.replay(failing)).isInstanceOf(IOException.class).hasMessage("host store full at 1");
     }
   }
+
+  @Test
+  void recordWithAnIndexAboveTwoTo63_isCorruption() throws IOException {
+    // Terms and indexes are never negative in raftj; a record that says otherwise is rejected
+    // where it is decoded, naming the file and offset.
+    Path dir = tmp.resolve("wal");
+    try (Wal w = Wal.create(dir, null, WalTestSupport.SMALL)) {
+      w.save(hs(1, 1, 0), List.of(entry(1, 1, "a"), entry(-1L, 1, "b")));
+    }
+    try (Wal w = Wal.open(dir, START, WalTestSupport.SMALL)) {
+      assertThatThrownBy(w::readAll)
+          .isInstanceOf(WalCorruptionException.class)
+          .hasMessageContaining("entry term 1 or index 18446744073709551615 out of range");
+    }
+  }
 }

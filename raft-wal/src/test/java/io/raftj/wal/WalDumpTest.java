@@ -45,6 +45,7 @@ final class WalDumpTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the WAL inside the block, to damage its file before the next open
   void tornAndCorruptLogs_getTheirVerdicts() throws IOException {
     Path dir = tmp.resolve("wal");
     long end;

@@ -147,7 +147,7 @@ public class NodeClusterBenchmark {
    * The Ready loops of all members in one thread: it keeps a Ready request outstanding with each
    * node and parks while none has answered.
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of futures
   private void sharedHost() {
     Thread self = Thread.currentThread();
     BiConsumer<Ready, Throwable> wake = (rd, t) -> LockSupport.unpark(self);

@@ -8,6 +8,7 @@ import io.raftj.raft.tracker.ProgressMap;
 import io.raftj.raft.tracker.ProgressTracker;
 import io.raftj.raft.tracker.TrackerConfig;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Validates and carries out configuration changes, simple or through joint consensus, refusing
@@ -89,7 +90,7 @@ public final class Changer {
     for (int i = 0; i < d.learnersNext.size(); i++) {
       long id = d.learnersNext.id(i);
       d.learners.add(id);
-      d.progress.get(id).setIsLearner(true);
+      Objects.requireNonNull(d.progress.get(id)).setIsLearner(true);
     }
     d.learnersNext.clear();
     for (int i = 0; i < d.outgoing.size(); i++) {
@@ -253,7 +254,7 @@ public final class Changer {
         throw new ConfChangeException(
             Long.toUnsignedString(id) + " is in LearnersNext, but not Voters[1]");
       }
-      if (d.progress.get(id).isLearner()) {
+      if (Objects.requireNonNull(d.progress.get(id)).isLearner()) {
         throw new ConfChangeException(
             Long.toUnsignedString(id) + " is in LearnersNext, but is already marked as learner");
       }
@@ -267,7 +268,7 @@ public final class Changer {
       if (d.incoming.contains(id)) {
         throw new ConfChangeException(Long.toUnsignedString(id) + " is in Learners and Voters[0]");
       }
-      if (!d.progress.get(id).isLearner()) {
+      if (!Objects.requireNonNull(d.progress.get(id)).isLearner()) {
         throw new ConfChangeException(
             Long.toUnsignedString(id) + " is in Learners, but is not marked as learner");
       }

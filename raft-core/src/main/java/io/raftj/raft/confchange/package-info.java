@@ -6,4 +6,7 @@
  * <p>Mirrors etcd's {@code go.etcd.io/raft/v3/confchange} package. Nothing here mutates the tracker
  * it is given: results are new objects that the caller installs.
  */
+@NullMarked
 package io.raftj.raft.confchange;
+
+import org.jspecify.annotations.NullMarked;

@@ -56,7 +56,7 @@ public final class JointConfig {
   public long committedIndex(AckedIndexer l) {
     long idx0 = incoming.committedIndex(l);
     long idx1 = outgoing.committedIndex(l);
-    return Long.compareUnsigned(idx0, idx1) < 0 ? idx0 : idx1;
+    return Math.min(idx0, idx1);
   }
 
   /**

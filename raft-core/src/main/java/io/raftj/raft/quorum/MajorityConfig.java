@@ -128,22 +128,21 @@ public final class MajorityConfig {
       scratch = new long[ids.length];
     }
     long[] srt = scratch;
-    // Indexes are stored with the sign bit flipped so that a signed sort orders them as unsigned
-    // values. Fill from the right; the unfilled (unknown) slots on the left count as 0.
+    // Fill from the right; the unfilled (unknown) slots on the left count as 0.
     int i = n - 1;
     for (int k = 0; k < n; k++) {
       long idx = l.ackedIndex(ids[k]);
       if (idx != AckedIndexer.NOT_FOUND) {
-        srt[i--] = idx ^ Long.MIN_VALUE;
+        srt[i--] = idx;
       }
     }
     for (; i >= 0; i--) {
-      srt[i] = Long.MIN_VALUE;
+      srt[i] = 0;
     }
     Arrays.sort(srt, 0, n);
     // The highest index with n/2+1 acknowledgements at or above it.
     int pos = n - (n / 2 + 1);
-    return srt[pos] ^ Long.MIN_VALUE;
+    return srt[pos];
   }
 
   /**
@@ -197,12 +196,12 @@ public final class MajorityConfig {
       byIndex[k] = k;
     }
     // ids are sorted, so sorting positions by index (stable) orders ties by ID.
-    Arrays.sort(byIndex, (a, b) -> Long.compareUnsigned(idx[a], idx[b]));
+    Arrays.sort(byIndex, (a, b) -> Long.compare(idx[a], idx[b]));
     int[] bar = new int[n];
     for (int r = 1; r < n; r++) {
       int prev = byIndex[r - 1];
       int cur = byIndex[r];
-      bar[cur] = Long.compareUnsigned(idx[prev], idx[cur]) < 0 ? r : bar[prev];
+      bar[cur] = idx[prev] < idx[cur] ? r : bar[prev];
     }
     StringBuilder buf = new StringBuilder();
     buf.append(" ".repeat(n)).append("    idx\n");

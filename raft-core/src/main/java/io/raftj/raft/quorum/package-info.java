@@ -6,4 +6,7 @@
  * {@code joint.go}). Node IDs are unsigned 64-bit values held in {@code long}; configurations
  * keep them sorted in unsigned order, so iteration and output are deterministic.
  */
+@NullMarked
 package io.raftj.raft.quorum;
+
+import org.jspecify.annotations.NullMarked;

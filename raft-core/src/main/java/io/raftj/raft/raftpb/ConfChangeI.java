@@ -2,6 +2,7 @@ package io.raftj.raft.raftpb;
 
 import com.google.protobuf.ByteString;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration change of either version, {@link ConfChange} (V1) or {@link ConfChangeV2}.
@@ -26,7 +27,7 @@ public sealed interface ConfChangeI permits ConfChangeI.V1, ConfChangeI.V2 {
   ConfChangeV2 asV2();
 
   /** The {@link ConfChange} of a V1 change, or null for a V2 change (Go: {@code AsV1}'s bool). */
-  ConfChange asV1OrNull();
+  @Nullable ConfChange asV1OrNull();
 
   /** The entry type that carries this change: {@code EntryConfChange} or {@code EntryConfChangeV2}. */
   EntryType entryType();
@@ -89,7 +90,7 @@ public sealed interface ConfChangeI permits ConfChangeI.V1, ConfChangeI.V2 {
     }
 
     @Override
-    public ConfChange asV1OrNull() {
+    public @Nullable ConfChange asV1OrNull() {
       return null;
     }
 

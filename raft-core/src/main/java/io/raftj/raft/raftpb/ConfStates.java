@@ -2,6 +2,7 @@ package io.raftj.raft.raftpb;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Order-insensitive comparison of {@link ConfState}s. Mirrors {@code Equivalent} in etcd's
@@ -14,7 +15,7 @@ public final class ConfStates {
   private ConfStates() {}
 
   /** Tells whether {@code a} and {@code b} describe the same configuration. */
-  public static boolean equivalent(ConfState a, ConfState b) {
+  public static boolean equivalent(@Nullable ConfState a, @Nullable ConfState b) {
     return equivalenceError(a, b) == null;
   }
 
@@ -23,7 +24,7 @@ public final class ConfStates {
    * error. The states are rendered as etcd's {@code DescribeConfState} does, where Go prints its
    * struct syntax.
    */
-  public static String equivalenceError(ConfState a, ConfState b) {
+  public static @Nullable String equivalenceError(@Nullable ConfState a, @Nullable ConfState b) {
     if (a == null || b == null) {
       return "cannot compare ConfState: nil input (left="
           + (a == null)

@@ -8,4 +8,7 @@
  * <p>Mirrors etcd's {@code raftpb} package ({@code raft.proto}, {@code confchange.go},
  * {@code confstate.go}). The generated messages are immutable and may be shared freely.
  */
+@NullMarked
 package io.raftj.raft.raftpb;
+
+import org.jspecify.annotations.NullMarked;

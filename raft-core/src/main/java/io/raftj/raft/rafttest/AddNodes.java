@@ -7,6 +7,7 @@ import io.raftj.raft.Raft;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.ReadOnlyOption;
 import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.ArrayList;
@@ -152,13 +153,14 @@ final class AddNodes {
    * unless it is empty.
    */
   static void addNodes(InteractionEnv env, int n, Consumer<Config> configure, Snapshot snap) {
+    snap = Presence.ensure(snap);
     ConfState cs = snap.getMetadata().getConfState();
     boolean bootstrap = snap.getMetadata().getIndex() != 0
         || cs.getVotersCount() > 0
         || cs.getLearnersCount() > 0
         || !snap.getData().isEmpty();
     if (bootstrap) {
-      if (Long.compareUnsigned(snap.getMetadata().getIndex(), 1) <= 0) {
+      if (snap.getMetadata().getIndex() <= 1) {
         throw new InteractionException("index must be specified as > 1 due to bootstrap");
       }
       snap = snap.toBuilder().setMetadata(snap.getMetadata().toBuilder().setTerm(1)).build();

@@ -60,11 +60,11 @@ public final class QuorumScripts implements ScriptKind {
     for (long candidate : acked) {
       int votes = 0;
       for (long idx : acked) {
-        if (Long.compareUnsigned(idx, candidate) >= 0) {
+        if (idx >= candidate) {
           votes++;
         }
       }
-      if (votes >= q && Long.compareUnsigned(candidate, maxQuorumIdx) > 0) {
+      if (votes >= q && candidate > maxQuorumIdx) {
         maxQuorumIdx = candidate;
       }
     }
@@ -103,6 +103,10 @@ public final class QuorumScripts implements ScriptKind {
                 n = arg.scanUint64(i);
                 if (n == 0) {
                   throw new DataDrivenException("cannot use 0 as idx");
+                }
+                if (n < 0) {
+                  // Indexes are never negative in raftj: a uint64 above 2^63-1 is out of range.
+                  throw new DataDrivenException("idx " + val + " out of range");
                 }
               }
               a.idxs.add(n);
@@ -208,7 +212,7 @@ public final class QuorumScripts implements ScriptKind {
     for (int i = 0; i < c.size(); i++) {
       long id = c.id(i);
       long iidx = Math.max(0, l.ackedIndex(id));
-      if (Long.compareUnsigned(idx, iidx) > 0 && iidx > 0) {
+      if (idx > iidx && iidx > 0) {
         // The committed index is above this voter's, so lowering it further must not matter.
         // (etcd prints these two lines without a newline.)
         aIdx = c.committedIndex(overlay(c, l, id, iidx - 1));

@@ -2,6 +2,8 @@ package io.raftj.raft.rafttest;
 
 import io.raftj.raft.GoFormat;
 import io.raftj.raft.RaftLogger;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -28,6 +30,8 @@ public final class RedirectLogger implements RaftLogger {
 
   private StringBuilder builder = new StringBuilder();
   private int level = DEBUG;
+  /** Written lines whose arguments rendered across lines; see {@link #brokenLines}. */
+  private final List<String> brokenLines = new ArrayList<>();
 
   /** The current level: 0 = DEBUG ... 5 = NONE. */
   public int level() {
@@ -73,8 +77,33 @@ public final class RedirectLogger implements RaftLogger {
   /** Formats a Go-printf template and appends it unless the logger is quiet. */
   public void writef(String format, Object... args) {
     if (!quiet()) {
-      builder.append(GoFormat.format(format, args));
+      builder.append(render(format, args));
     }
+  }
+
+  /**
+   * The lines written so far (log lines and {@link #writef} text) in which an argument, not the
+   * template, put a line break. etcd renders every value it logs on one line (a protobuf message
+   * in its compact text form), so a non-empty list means a value was rendered the Java way.
+   */
+  List<String> brokenLines() {
+    return Collections.unmodifiableList(brokenLines);
+  }
+
+  private String render(String format, Object... args) {
+    String text = GoFormat.format(format, args);
+    if (lineBreaks(text) > lineBreaks(format)) {
+      brokenLines.add(text);
+    }
+    return text;
+  }
+
+  private static int lineBreaks(String s) {
+    int n = 0;
+    for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   /** The number of characters buffered, whatever the level. */
@@ -113,7 +142,7 @@ public final class RedirectLogger implements RaftLogger {
     if (level <= lvl) {
       write(LEVEL_NAMES.get(lvl));
       write(" ");
-      write(GoFormat.format(format, args));
+      write(render(format, args));
       if (!format.isEmpty() && format.charAt(format.length() - 1) != '\n') {
         write("\n");
       }

@@ -226,8 +226,8 @@ public final class Progress {
    * is new, and what was sent so far does not already take the follower to {@code next - 1}.
    */
   public boolean canBumpCommit(long index) {
-    // Unsigned like etcd's uint64 arithmetic, should next ever be 0.
-    return index > sentCommit && Long.compareUnsigned(sentCommit, next - 1) < 0;
+    // next is at least 1 (it starts past match, which is at least 0), so next - 1 never wraps.
+    return index > sentCommit && sentCommit < next - 1;
   }
 
   /** Records that commit index {@code commit} was sent. Go: {@code SentCommit}. */

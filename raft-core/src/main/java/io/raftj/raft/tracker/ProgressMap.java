@@ -2,6 +2,7 @@ package io.raftj.raft.tracker;
 
 import io.raftj.raft.quorum.UnsignedIds;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The progress of every tracked peer, keyed by node ID and kept in ascending unsigned ID order.
@@ -48,7 +49,7 @@ public final class ProgressMap {
   }
 
   /** Returns the progress of peer {@code id}, or null if it is not tracked. */
-  public Progress get(long id) {
+  public @Nullable Progress get(long id) {
     int i = indexOf(id);
     return i >= 0 ? prs[i] : null;
   }
@@ -81,7 +82,7 @@ public final class ProgressMap {
   }
 
   /** Stops tracking peer {@code id}; returns its progress, or null if it was not tracked. */
-  public Progress remove(long id) {
+  public @Nullable Progress remove(long id) {
     int i = indexOf(id);
     if (i < 0) {
       return null;

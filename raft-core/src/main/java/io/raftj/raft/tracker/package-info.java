@@ -5,4 +5,7 @@
  * <p>Mirrors etcd's {@code go.etcd.io/raft/v3/tracker} package. Nothing here is thread-safe: the
  * objects are owned by the thread driving the Raft state machine.
  */
+@NullMarked
 package io.raftj.raft.tracker;
+
+import org.jspecify.annotations.NullMarked;

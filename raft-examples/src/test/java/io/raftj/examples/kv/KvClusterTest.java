@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and reads, a leader killed with SIGKILL, a restart caught up by snapshot, membership changes
  * and bad requests. The steps run in order on one cluster; each waits by polling with a deadline.
  */
+@Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 110)
 final class KvClusterTest {

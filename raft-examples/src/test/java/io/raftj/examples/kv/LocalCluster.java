@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * Real {@link KvServer} processes on free loopback ports, each with its own data directory under
  * {@code root}, started with this JVM's class path; plus an HTTP client and polling helpers.
  */
+// close() waits for the node processes to exit, so it may be interrupted: tests declare it.
+@SuppressWarnings("try")
 final class LocalCluster implements AutoCloseable {
 
   /** One server process and its addresses. */
