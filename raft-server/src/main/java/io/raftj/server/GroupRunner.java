@@ -299,6 +299,11 @@ final class GroupRunner {
       node.step(m);
     } catch (StepPeerNotFoundException | ProposalDroppedException e) {
       // A response from a removed member, or a forwarded proposal: nothing to do.
+    } catch (IllegalArgumentException e) {
+      // A malformed message from a peer (a local type, a negative term or index): drop it, as
+      // a network drops garbage; it must not stop the group.
+      LOG.warn("group {} on server {}: dropped {} from {}: {}", hex(groupId), hex(self),
+          m.getType(), hex(m.getFrom()), e.getMessage());
     }
   }
 

@@ -129,6 +129,21 @@ public final class LocalNetwork {
     filter = b -> true;
   }
 
+  /**
+   * Delivers {@code batch} to {@code batch.to()} at once, whatever its contents and whoever it
+   * claims to come from: how a test makes a server face a faulty or hostile peer.
+   *
+   * @throws IllegalArgumentException if no server {@code batch.to()} is on the network
+   */
+  public void inject(MessageBatch batch) {
+    Transport.Inbound dest = inbound.get(batch.to());
+    if (dest == null) {
+      throw new IllegalArgumentException(
+          "no server " + Long.toUnsignedString(batch.to()) + " on the network");
+    }
+    dest.receive(batch);
+  }
+
   /** Batches delivered so far. */
   public long delivered() {
     return delivered.get();

@@ -67,6 +67,28 @@ final class RaftServerTest {
   }
 
   @Test
+  void malformedMessagesFromAPeer_areDropped_andTheGroupGoesOn() throws Exception {
+    SimCluster c = threeMembers(16, GroupOptions.of(7, 1, 2, 3));
+    long leader = c.awaitLeader(7);
+    long follower = leader == 1 ? 2 : 1;
+    long other = 6 - leader - follower;
+    io.raftj.raft.raftpb.Message bad = io.raftj.raft.raftpb.Message.newBuilder()
+        .setType(io.raftj.raft.raftpb.MessageType.MsgApp).setFrom(other).setTo(follower)
+        .setTerm(-5).setIndex(-1).build();
+    io.raftj.raft.raftpb.Message local = io.raftj.raft.raftpb.Message.newBuilder()
+        .setType(io.raftj.raft.raftpb.MessageType.MsgStorageAppend).setFrom(other).setTo(follower)
+        .build();
+    c.network.inject(
+        new MessageBatch(other, follower, new long[] {7, 7}, List.of(bad, local), List.of()));
+    c.scheduler.runUntilIdle();
+    assertThat(c.servers.get(follower).group(7).status().leader()).isEqualTo(leader);
+    CompletableFuture<Applied> f = c.servers.get(leader).group(7).propose(cmd("after"));
+    c.await(List.of(f), 20);
+    assertThat(c.runUntil(() -> c.machine(follower, 7).commands.contains(cmd("after")), 20))
+        .isTrue();
+  }
+
+  @Test
   void proposalOnFollower_failsWithTheLeaderAsHint() throws Exception {
     SimCluster c = threeMembers(2, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
