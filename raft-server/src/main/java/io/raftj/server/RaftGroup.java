@@ -130,9 +130,17 @@ public final class RaftGroup {
     return runner.status();
   }
 
-  /** Calls {@code l} on every leader change this member sees from now on. */
+  /**
+   * Calls {@code l} on every leader change this member sees from now on, and first with the
+   * leader it knows now, if any, so that a leader elected while the listener was being added is
+   * not missed (the same leader may then be reported twice).
+   */
   public void addLeaderListener(LeaderListener l) {
     listeners.add(Objects.requireNonNull(l, "listener"));
+    GroupStatus s = status();
+    if (s != null && s.leader() != 0) {
+      runner.server().tellListener(l, groupId(), s.leader(), s.term());
+    }
   }
 
   /** Stops calling {@code l}. */

@@ -323,13 +323,18 @@ public final class RaftServer implements AutoCloseable {
     if (group.listeners().isEmpty()) {
       return;
     }
+    for (LeaderListener l : group.listeners()) {
+      tellListener(l, group.groupId(), leader, term);
+    }
+  }
+
+  /** Tells one listener of a leader, on the event executor. */
+  void tellListener(LeaderListener l, long groupId, long leader, long term) {
     eventExecutor.execute(() -> {
-      for (LeaderListener l : group.listeners()) {
-        try {
-          l.leaderChanged(group.groupId(), leader, term);
-        } catch (RuntimeException e) {
-          LOG.warn("leader listener failed", e);
-        }
+      try {
+        l.leaderChanged(groupId, leader, term);
+      } catch (RuntimeException e) {
+        LOG.warn("leader listener failed", e);
       }
     });
   }

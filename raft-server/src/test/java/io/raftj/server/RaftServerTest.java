@@ -346,6 +346,10 @@ final class RaftServerTest {
     assertThat(c.runUntil(() -> c.leader(7) == target, 20)).isTrue();
     c.scheduler.runUntilIdle();
     assertThat(seen).contains(target);
+    List<Long> late = new ArrayList<>();
+    c.servers.get(leader).group(7).addLeaderListener((group, l, term) -> late.add(l));
+    c.scheduler.runUntilIdle();
+    assertThat(late).as("a listener added later hears the current leader").containsExactly(target);
   }
 
   @Test
