@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.ProposalDroppedException;
 import io.raftj.raft.RawNode;
-import io.raftj.raft.ReadState;
 import io.raftj.raft.Ready;
 import io.raftj.raft.SnapshotStatus;
 import io.raftj.raft.SoftState;
@@ -64,9 +63,8 @@ final class GroupRunner {
   private final List<GroupEvent.Propose> accepted = new ArrayList<>();
   private final List<ByteString> batch = new ArrayList<>();
   private final PendingProposals inLog = new PendingProposals();
-  private final List<GroupEvent.Read> readsToIssue = new ArrayList<>();
+  private final ReadIndexReads reads = new ReadIndexReads(this::fail);
   private final List<Message> localSteps = new ArrayList<>();
-  private long nextReadContext;
   private GroupEvent.TransferLeader transfer;
   private StateType role = StateType.STATE_FOLLOWER;
   private long leader;
@@ -228,7 +226,7 @@ final class GroupRunner {
       if (!proposals.isEmpty()) {
         stepProposals();
       }
-      if (!readsToIssue.isEmpty()) {
+      if (reads.hasWaiting()) {
         issueReads();
       }
       processReadys();
@@ -261,7 +259,7 @@ final class GroupRunner {
       }
       proposals.add(p);
     } else if (e instanceof GroupEvent.Read r) {
-      readsToIssue.add(r);
+      reads.add(r);
     } else if (e instanceof GroupEvent.Stored s) {
       if (s.snapshot() != null) {
         snapshotApplied(s.snapshot());
@@ -407,65 +405,18 @@ final class GroupRunner {
   // ---------------------------------------------------------------------------------------------
   // reads
 
-  private final java.util.Map<Long, List<GroupEvent.Read>> readsByContext = new java.util.HashMap<>();
-
   private void issueReads() {
     if (leader == 0) {
-      NotLeaderException ex = notLeader();
-      for (GroupEvent.Read r : readsToIssue) {
-        fail(r.future(), ex);
-      }
-      readsToIssue.clear();
+      reads.failWaiting(notLeader());
       return;
     }
     wakeUp();
-    long ctx = ++nextReadContext;
-    readsByContext.put(ctx, new ArrayList<>(readsToIssue));
-    readsToIssue.clear();
-    node.readIndex(ByteString.copyFrom(longBytes(ctx)));
-  }
-
-  private void readStates(List<ReadState> states) {
-    for (int i = 0; i < states.size(); i++) {
-      ReadState rs = states.get(i);
-      if (rs.requestCtx().size() != 8) {
-        continue;
-      }
-      long ctx = bytesLong(rs.requestCtx());
-      List<GroupEvent.Read> reads = readsByContext.remove(ctx);
-      if (reads != null) {
-        for (GroupEvent.Read r : reads) {
-          applier.read(r.query(), r.future(), rs.index());
-        }
-      }
-    }
+    reads.issue(node);
   }
 
   private void failIssuedReads(RaftServerException ex) {
-    for (List<GroupEvent.Read> reads : readsByContext.values()) {
-      for (GroupEvent.Read r : reads) {
-        fail(r.future(), ex);
-      }
-    }
-    readsByContext.clear();
+    reads.failIssued(ex);
     applier.failReads(ex);
-  }
-
-  private static byte[] longBytes(long v) {
-    byte[] b = new byte[8];
-    for (int i = 7; i >= 0; i--) {
-      b[i] = (byte) v;
-      v >>>= 8;
-    }
-    return b;
-  }
-
-  private static long bytesLong(ByteString b) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b.byteAt(i) & 0xff);
-    }
-    return v;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -486,7 +437,7 @@ final class GroupRunner {
       softStateChanged(rd.softState()); // after the term, which listeners are told
     }
     if (!rd.readStates().isEmpty()) {
-      readStates(rd.readStates());
+      reads.answered(rd.readStates(), applier);
     }
     List<Message> msgs = rd.messages();
     for (int i = 0; i < msgs.size(); i++) {
@@ -528,7 +479,7 @@ final class GroupRunner {
     leader = ss.lead();
     if (wasLeader && role != StateType.STATE_LEADER || oldLeader != leader) {
       // ReadIndex requests in flight may never be answered now; let callers retry at once.
-      if (!readsByContext.isEmpty()) {
+      if (reads.hasIssued()) {
         failIssuedReads(notLeader());
       }
     }
@@ -700,22 +651,7 @@ final class GroupRunner {
       fail(p.future(), new DeadlineExceededException(
           "no outcome for the proposal at index " + p.index() + " before its deadline"));
     }
-    if (!readsByContext.isEmpty()) {
-      var it = readsByContext.values().iterator();
-      while (it.hasNext()) {
-        List<GroupEvent.Read> reads = it.next();
-        reads.removeIf(r -> {
-          if (r.deadline() - now <= 0) {
-            fail(r.future(), new DeadlineExceededException("read timed out waiting for its read index"));
-            return true;
-          }
-          return false;
-        });
-        if (reads.isEmpty()) {
-          it.remove();
-        }
-      }
-    }
+    reads.expire(now);
     if (transfer != null && transfer.deadline() - now <= 0) {
       fail(transfer.future(), new DeadlineExceededException(
           "leadership did not move to " + Long.toUnsignedString(transfer.target())));
@@ -731,7 +667,7 @@ final class GroupRunner {
     if (role != StateType.STATE_LEADER || options.leaseReads() || !server.quiesce()) {
       return;
     }
-    if (!inLog.isEmpty() || !readsByContext.isEmpty() || transfer != null || applied != commit) {
+    if (!inLog.isEmpty() || reads.hasIssued() || transfer != null || applied != commit) {
       idleTicks = 0;
       return;
     }
@@ -794,10 +730,7 @@ final class GroupRunner {
       release();
       fail(p.future(), ex);
     });
-    for (GroupEvent.Read r : readsToIssue) {
-      fail(r.future(), ex);
-    }
-    readsToIssue.clear();
+    reads.failWaiting(ex);
     failIssuedReads(ex);
     if (transfer != null) {
       fail(transfer.future(), ex);
