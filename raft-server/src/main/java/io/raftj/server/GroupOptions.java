@@ -99,57 +99,96 @@ public record GroupOptions(
 
   /** A copy with {@link #join()} set. */
   public GroupOptions withJoin(boolean join) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> c.join = join);
   }
 
   /** A copy with the election and heartbeat timeouts, in ticks. */
   public GroupOptions withTicks(int electionTicks, int heartbeatTicks) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> {
+      c.electionTicks = electionTicks;
+      c.heartbeatTicks = heartbeatTicks;
+    });
   }
 
   /** A copy with the append flow control. */
   public GroupOptions withFlowControl(long maxSizePerMsg, int maxInflightMsgs) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> {
+      c.maxSizePerMsg = maxSizePerMsg;
+      c.maxInflightMsgs = maxInflightMsgs;
+    });
   }
 
   /** A copy with {@link #maxPendingProposals()} set. */
   public GroupOptions withMaxPendingProposals(int maxPendingProposals) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> c.maxPendingProposals = maxPendingProposals);
   }
 
   /** A copy with {@link #leaseReads()} set. */
   public GroupOptions withLeaseReads(boolean leaseReads) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> c.leaseReads = leaseReads);
   }
 
   /** A copy with the snapshot policy. */
   public GroupOptions withSnapshots(long entries, long bytes, long catchUpEntries) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, entries, bytes, catchUpEntries,
-        operationTimeout, applyOnLoopThread);
+    return with(c -> {
+      c.snapshotEntries = entries;
+      c.snapshotBytes = bytes;
+      c.snapshotCatchUpEntries = catchUpEntries;
+    });
   }
 
   /** A copy with {@link #applyOnLoopThread()} set. */
   public GroupOptions withApplyOnLoopThread(boolean applyOnLoopThread) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> c.applyOnLoopThread = applyOnLoopThread);
   }
 
   /** A copy with {@link #operationTimeout()} set. */
   public GroupOptions withOperationTimeout(Duration operationTimeout) {
-    return new GroupOptions(groupId, members, join, electionTicks, heartbeatTicks, maxSizePerMsg,
-        maxInflightMsgs, maxPendingProposals, leaseReads, snapshotEntries, snapshotBytes,
-        snapshotCatchUpEntries, operationTimeout, applyOnLoopThread);
+    return with(c -> c.operationTimeout = operationTimeout);
+  }
+
+  /** A copy with what {@code change} sets on the fields of this one; validated again. */
+  private GroupOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return new GroupOptions(c.groupId, c.members, c.join, c.electionTicks, c.heartbeatTicks,
+        c.maxSizePerMsg, c.maxInflightMsgs, c.maxPendingProposals, c.leaseReads,
+        c.snapshotEntries, c.snapshotBytes, c.snapshotCatchUpEntries, c.operationTimeout,
+        c.applyOnLoopThread);
+  }
+
+  /** The fields of an instance, to change before building the next. */
+  private static final class Copy {
+    final long groupId;
+    final List<Long> members;
+    boolean join;
+    int electionTicks;
+    int heartbeatTicks;
+    long maxSizePerMsg;
+    int maxInflightMsgs;
+    int maxPendingProposals;
+    boolean leaseReads;
+    long snapshotEntries;
+    long snapshotBytes;
+    long snapshotCatchUpEntries;
+    Duration operationTimeout;
+    boolean applyOnLoopThread;
+
+    Copy(GroupOptions o) {
+      groupId = o.groupId;
+      members = o.members;
+      join = o.join;
+      electionTicks = o.electionTicks;
+      heartbeatTicks = o.heartbeatTicks;
+      maxSizePerMsg = o.maxSizePerMsg;
+      maxInflightMsgs = o.maxInflightMsgs;
+      maxPendingProposals = o.maxPendingProposals;
+      leaseReads = o.leaseReads;
+      snapshotEntries = o.snapshotEntries;
+      snapshotBytes = o.snapshotBytes;
+      snapshotCatchUpEntries = o.snapshotCatchUpEntries;
+      operationTimeout = o.operationTimeout;
+      applyOnLoopThread = o.applyOnLoopThread;
+    }
   }
 }
