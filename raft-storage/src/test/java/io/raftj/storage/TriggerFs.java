@@ -1,19 +1,18 @@
 package io.raftj.storage;
 
 import io.raftj.wal.CrashFs;
-import io.raftj.wal.WalFs;
+import io.raftj.wal.ForwardingWalFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * A {@link WalFs} over a {@link CrashFs} that crashes it at a chosen call instead of making the
+ * A {@link io.raftj.wal.WalFs} over a {@link CrashFs} that crashes it at a chosen call instead of making the
  * call: the first one matching {@link #crashAt}, named by operation ({@code "write"},
  * {@code "force"}, {@code "rename"}, {@code "syncDir"}, {@code "delete"}, {@code "create"}) and
  * path. {@link #image()} then holds what survived.
  */
-final class TriggerFs implements WalFs {
+final class TriggerFs extends ForwardingWalFs {
 
   /** Which call to crash at. */
   interface Trigger {
@@ -26,6 +25,7 @@ final class TriggerFs implements WalFs {
   private CrashFs image;
 
   TriggerFs(CrashFs fs, long crashSeed) {
+    super(fs);
     this.fs = fs;
     this.crashSeed = crashSeed;
   }
@@ -56,25 +56,15 @@ final class TriggerFs implements WalFs {
   }
 
   @Override
-  public List<String> list(Path dir) throws IOException {
-    return fs.list(dir);
-  }
-
-  @Override
-  public boolean exists(Path path) {
-    return fs.exists(path);
-  }
-
-  @Override
   public void createDirectories(Path dir) throws IOException {
     check("create", dir);
-    fs.createDirectories(dir);
+    super.createDirectories(dir);
   }
 
   @Override
   public void deleteRecursively(Path path) throws IOException {
     check("delete", path);
-    fs.deleteRecursively(path);
+    super.deleteRecursively(path);
   }
 
   @Override
@@ -82,7 +72,7 @@ final class TriggerFs implements WalFs {
     if (write && !fs.exists(path)) {
       check("create", path);
     }
-    return triggering(fs.open(path, write), path);
+    return super.open(path, write);
   }
 
   @Override
@@ -90,53 +80,35 @@ final class TriggerFs implements WalFs {
     if (!fs.exists(path)) {
       check("create", path);
     }
-    return triggering(fs.openLocked(path, holder), path);
+    return super.openLocked(path, holder);
   }
 
-  private WalFile triggering(WalFile f, Path path) {
-    return new WalFile() {
-      @Override
-      public Path path() {
-        return f.path();
-      }
-
-      @Override
-      public int read(ByteBuffer dst, long pos) throws IOException {
-        return f.read(dst, pos);
-      }
-
+  @Override
+  protected WalFile wrap(WalFile f) {
+    Path path = f.path();
+    return new ForwardingWalFile(f) {
       @Override
       public void write(ByteBuffer src, long pos) throws IOException {
         check("write", path);
-        f.write(src, pos);
-      }
-
-      @Override
-      public long size() throws IOException {
-        return f.size();
+        super.write(src, pos);
       }
 
       @Override
       public void truncate(long size) throws IOException {
         check("truncate", path);
-        f.truncate(size);
+        super.truncate(size);
       }
 
       @Override
       public void preallocate(long size) throws IOException {
         check("preallocate", path);
-        f.preallocate(size);
+        super.preallocate(size);
       }
 
       @Override
       public void force() throws IOException {
         check("force", path);
-        f.force();
-      }
-
-      @Override
-      public void close() throws IOException {
-        f.close();
+        super.force();
       }
     };
   }
@@ -144,18 +116,18 @@ final class TriggerFs implements WalFs {
   @Override
   public void rename(Path from, Path to) throws IOException {
     check("rename", from);
-    fs.rename(from, to);
+    super.rename(from, to);
   }
 
   @Override
   public void delete(Path path) throws IOException {
     check("delete", path);
-    fs.delete(path);
+    super.delete(path);
   }
 
   @Override
   public void syncDir(Path dir) throws IOException {
     check("syncDir", dir);
-    fs.syncDir(dir);
+    super.syncDir(dir);
   }
 }
