@@ -444,6 +444,9 @@ public final class Node {
         Object e;
         while (!finished && (e = inbox.poll()) != null) {
           if (e == STOP || stopped.get()) {
+            if (e != STOP) {
+              failOne(e); // taken from the inbox already: finish() would not see it
+            }
             finish();
             break;
           }
@@ -595,17 +598,22 @@ public final class Node {
   private void failPending() {
     Object e;
     while ((e = inbox.poll()) != null) {
-      if (e instanceof ConfChangeEvent c) {
-        c.result().completeExceptionally(StoppedException.INSTANCE);
-      } else if (e instanceof StatusEvent st) {
-        st.result().completeExceptionally(StoppedException.INSTANCE);
-      } else if (e instanceof ReadyEvent rd) {
-        rd.result().completeExceptionally(StoppedException.INSTANCE);
-      } else if (NodeProposals.isProposal(e)) {
-        proposals.reportDropped(e, StoppedException.INSTANCE);
-      } else if (e instanceof StepEvent s) {
-        s.result().completeExceptionally(StoppedException.INSTANCE);
-      }
+      failOne(e);
+    }
+  }
+
+  /** Completes the future of an event that will not be handled, or reports its proposal dropped. */
+  private void failOne(Object e) {
+    if (e instanceof ConfChangeEvent c) {
+      c.result().completeExceptionally(StoppedException.INSTANCE);
+    } else if (e instanceof StatusEvent st) {
+      st.result().completeExceptionally(StoppedException.INSTANCE);
+    } else if (e instanceof ReadyEvent rd) {
+      rd.result().completeExceptionally(StoppedException.INSTANCE);
+    } else if (NodeProposals.isProposal(e)) {
+      proposals.reportDropped(e, StoppedException.INSTANCE);
+    } else if (e instanceof StepEvent s) {
+      s.result().completeExceptionally(StoppedException.INSTANCE);
     }
   }
 }
