@@ -23,7 +23,7 @@ final class Cluster implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
 
   final List<NodeProcess> nodes = new ArrayList<>();
-  private final KvClient client = new KvClient(Duration.ofSeconds(2));
+  private final KvClient client = new KvClient(Duration.ofSeconds(2), false);
 
   private Cluster() {}
 

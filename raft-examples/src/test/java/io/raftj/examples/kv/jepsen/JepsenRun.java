@@ -18,8 +18,12 @@ import java.util.function.Consumer;
  */
 final class JepsenRun {
 
-  /** What to run: {@code durationMs} of workload with {@code clients} workers over {@code keys} keys. */
-  record Options(long durationMs, int clients, int keys, long seed, Path root) {}
+  /**
+   * What to run: {@code durationMs} of workload with {@code clients} workers over {@code keys}
+   * keys; {@code serializableReads} makes the workload read local, possibly stale state (a
+   * fault of the client, for seeing the checker fail).
+   */
+  record Options(long durationMs, int clients, int keys, long seed, Path root, boolean serializableReads) {}
 
   /** What a run found. */
   record Result(Options options, Schedule schedule, int faults, Counts counts, Verdict verdict,
@@ -68,7 +72,8 @@ final class JepsenRun {
       cluster.startAll();
       out.accept("cluster: leader is node " + cluster.awaitLeader(RECOVERY) + "; logs in " + options.root());
       Recorder recorder = new Recorder(keys);
-      KvClient client = new KvClient(Duration.ofSeconds(3));
+      KvClient client = new KvClient(Duration.ofSeconds(3), options.serializableReads());
+      KvClient finalClient = new KvClient(Duration.ofSeconds(3), false);
       long start = System.nanoTime();
       Nemesis nemesis = new Nemesis(cluster, schedule, new Random(random.nextLong()), start, out);
       Thread nemesisThread = new Thread(nemesis, "nemesis");
@@ -93,7 +98,7 @@ final class JepsenRun {
         n.heal();
       }
       out.accept("healed: leader is node " + cluster.awaitLeader(RECOVERY));
-      Map<String, Long> finalReads = finalReads(cluster, client, recorder, keys);
+      Map<String, Long> finalReads = finalReads(cluster, finalClient, recorder, keys);
       Path history = options.root().resolve("history.txt");
       List<String> lines = new ArrayList<>();
       for (Recorder.Event e : recorder.events()) {

@@ -16,9 +16,15 @@ final class KvClient {
 
   private final HttpClient http;
   private final Duration timeout;
+  private final String readQuery;
 
-  KvClient(Duration timeout) {
+  /**
+   * With {@code serializableReads}, GETs ask for the member's local state ({@code
+   * ?serializable=true}), which may be stale: a deliberate fault, to show the checker catches it.
+   */
+  KvClient(Duration timeout, boolean serializableReads) {
     this.timeout = timeout;
+    this.readQuery = serializableReads ? "?serializable=true" : "";
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1))
@@ -42,7 +48,8 @@ final class KvClient {
   /** A linearizable read of {@code key} through the member at {@code base}. */
   Outcome get(String base, String key) throws InterruptedException {
     try {
-      HttpResponse<String> r = http.send(request(base, key).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/kv/" + key + readQuery))
+          .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
       return Outcome.ofRead(r.statusCode(), r.body());
     } catch (IOException e) {
       return Outcome.fail(e.toString());

@@ -11,6 +11,7 @@ public final class KvJepsen {
 
   static final String USAGE = """
       Usage: kv-jepsen [--duration SECONDS] [--clients N] [--keys N] [--seed N] [--dir DIR]
+                       [--serializable-reads]
 
       Runs a Jepsen-style test of the key-value example: three server processes, N clients writing
       and reading over HTTP, a nemesis that kills (-9), pauses (SIGSTOP) and restarts nodes, then a
@@ -21,6 +22,9 @@ public final class KvJepsen {
         --keys N            keys, each a register checked on its own (default: 8)
         --seed N            the seed of the nemesis schedule and the clients' choices (default: random)
         --dir DIR           where the nodes' data, logs and history.txt go (default: a new temp dir)
+        --serializable-reads
+                            clients read each member's local state (?serializable=true), which
+                            may be stale: the check should then fail (it shows the checker works)
       """;
 
   private KvJepsen() {}
@@ -31,11 +35,16 @@ public final class KvJepsen {
     int keys = 8;
     long seed = new java.util.Random().nextLong();
     Path dir = null;
+    boolean serializable = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         System.out.print(USAGE);
         return;
+      }
+      if (a.equals("--serializable-reads")) {
+        serializable = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         fail(a + " wants a value");
@@ -53,7 +62,7 @@ public final class KvJepsen {
     if (dir == null) {
       dir = Files.createTempDirectory("kv-jepsen-");
     }
-    JepsenRun.Result r = new JepsenRun(new JepsenRun.Options(duration * 1000, clients, keys, seed, dir),
+    JepsenRun.Result r = new JepsenRun(new JepsenRun.Options(duration * 1000, clients, keys, seed, dir, serializable),
         System.out::println).run();
     System.out.print(r.summary());
     System.exit(r.valid() ? 0 : 1);

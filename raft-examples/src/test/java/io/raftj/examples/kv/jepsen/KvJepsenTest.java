@@ -22,7 +22,7 @@ final class KvJepsenTest {
   void underKillsAndPauses_historyIsLinearizableAndNoAcknowledgedWriteIsLost() throws Exception {
     long seed = Long.getLong("jepsen.seed", new Random().nextLong());
     Path root = Path.of("target", "kv-jepsen", "seed-" + seed).toAbsolutePath();
-    JepsenRun.Result r = new JepsenRun(new JepsenRun.Options(25_000, 5, 6, seed, root), System.out::println).run();
+    JepsenRun.Result r = new JepsenRun(new JepsenRun.Options(25_000, 5, 6, seed, root, false), System.out::println).run();
     System.out.print(r.summary());
     assertThat(r.valid()).as(r.summary()).isTrue();
     // Not vacuous: faults happened, and the cluster acknowledged and served work around them.

@@ -40,6 +40,7 @@ final class KvClusterScriptTest {
   void portInUse_exitsNonZeroNamingItAndStartsNothing() throws Exception {
     int base = freeBase();
     try (ServerSocket taken = new ServerSocket(base + 11, 1, InetAddress.getLoopbackAddress())) {
+      assertThat(taken.isBound()).isTrue();
       Process p = start("--base-port", Integer.toString(base), "--data", dir.resolve("data").toString());
       assertThat(p.waitFor(50, TimeUnit.SECONDS)).isTrue();
       String out = output();
