@@ -135,8 +135,9 @@ public final class Linearizability {
       long[] prev = forward.get(i - 1);
       long[] cur = forward.get(i);
       if (cur[0] < prev[1]) {
-        return String.format("the values of writes %d and %d were both read after the other's write "
-            + "returned (zones [%d, %d] and [%d, %d] overlap)", prev[2], cur[2], prev[0], prev[1], cur[0], cur[1]);
+        return String.format("the values of writes %d and %d were each seen across spans that overlap "
+            + "(zones [%d, %d] and [%d, %d]): no order of the two writes explains the reads",
+            prev[2], cur[2], prev[0], prev[1], cur[0], cur[1]);
       }
     }
     for (long[] b : backward) {

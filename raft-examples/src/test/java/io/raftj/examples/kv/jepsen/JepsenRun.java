@@ -75,6 +75,7 @@ final class JepsenRun {
       KvClient client = new KvClient(Duration.ofSeconds(3), options.serializableReads());
       KvClient finalClient = new KvClient(Duration.ofSeconds(3), false);
       long start = System.nanoTime();
+      out.accept("workload starts at " + java.time.LocalTime.now() + " (the logs' clock); times below count from it");
       Nemesis nemesis = new Nemesis(cluster, schedule, new Random(random.nextLong()), start, out);
       Thread nemesisThread = new Thread(nemesis, "nemesis");
       nemesisThread.start();

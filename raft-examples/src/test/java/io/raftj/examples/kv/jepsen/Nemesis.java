@@ -104,6 +104,7 @@ final class Nemesis implements Runnable {
   }
 
   private void report(String what) {
-    out.accept(String.format("%6.1fs  %s", (System.nanoTime() - startNanos) / 1e9, what));
+    out.accept(String.format("%6.1fs  %s  %s", (System.nanoTime() - startNanos) / 1e9,
+        java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), what));
   }
 }

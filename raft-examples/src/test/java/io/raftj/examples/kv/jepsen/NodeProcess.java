@@ -31,7 +31,10 @@ final class NodeProcess {
     this.clientPort = clientPort;
     this.log = log;
     List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-        "-Xmx256m", "-XX:+UseSerialGC", KvServer.class.getName()));
+        "-Xmx256m", "-XX:+UseSerialGC",
+        // Wall-clock times in the logs, to line them up with the nemesis' report.
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        KvServer.class.getName()));
     cmd.addAll(serverArgs);
     this.command = List.copyOf(cmd);
   }
@@ -58,7 +61,7 @@ final class NodeProcess {
       return;
     }
     try {
-      Files.writeString(log, "==== start: " + String.join(" ", command.subList(5, command.size())) + "\n",
+      Files.writeString(log, "==== start: " + String.join(" ", command.subList(7, command.size())) + "\n",
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
