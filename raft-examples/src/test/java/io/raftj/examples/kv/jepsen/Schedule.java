@@ -20,8 +20,9 @@ record Schedule(List<Step> steps) {
   }
 
   /**
-   * Faults over {@code durationMs}: quiet for 1-3 s, a fault held 1-4 s, and so on, ending with
-   * at least a second of quiet. Single-node faults are drawn three times as often as the others.
+   * Faults over {@code durationMs}: quiet for 1-3 s, a fault held 1-4 s, quiet for 2-4 s (a
+   * restarted JVM needs a few seconds on a loaded machine before it can serve), and so on,
+   * ending with at least a second of quiet. Single-node faults are drawn three times as often as the others.
    */
   static Schedule draw(Random random, long durationMs) {
     Fault[] weighted = {
@@ -36,7 +37,7 @@ record Schedule(List<Step> steps) {
         break;
       }
       steps.add(new Step(t, weighted[random.nextInt(weighted.length)], hold));
-      t += hold + 1000 + random.nextInt(2000);
+      t += hold + 2000 + random.nextInt(2000);
     }
     return new Schedule(List.copyOf(steps));
   }
