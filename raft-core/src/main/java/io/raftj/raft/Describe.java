@@ -187,11 +187,11 @@ public final class Describe {
 
   /** {@code None}, {@code AppendThread}, {@code ApplyThread}, or the ID in hex. */
   static String describeTarget(long id) {
-    if (id == Raft.NONE) {
+    if (id == RaftConstants.NONE) {
       return "None";
-    } else if (id == Raft.LOCAL_APPEND_THREAD) {
+    } else if (id == RaftConstants.LOCAL_APPEND_THREAD) {
       return "AppendThread";
-    } else if (id == Raft.LOCAL_APPLY_THREAD) {
+    } else if (id == RaftConstants.LOCAL_APPLY_THREAD) {
       return "ApplyThread";
     }
     return Long.toHexString(id);

@@ -63,7 +63,7 @@ public final class Messages {
 
   /** True for the local append and apply threads of asynchronous storage writes. */
   public static boolean isLocalMsgTarget(long id) {
-    return id == Raft.LOCAL_APPEND_THREAD || id == Raft.LOCAL_APPLY_THREAD;
+    return id == RaftConstants.LOCAL_APPEND_THREAD || id == RaftConstants.LOCAL_APPLY_THREAD;
   }
 
   /** The response type for a (pre-)vote request type. */

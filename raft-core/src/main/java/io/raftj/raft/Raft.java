@@ -1,5 +1,7 @@
 package io.raftj.raft;
 
+import static io.raftj.raft.RaftConstants.NONE;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.confchange.ConfChangeException;
@@ -46,19 +48,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #stepCandidate}; followers {@link #stepFollower}; all but the leader
  * {@link #tickElection}.
  */
-public final class Raft {
-
-  /** The placeholder node ID used when there is no leader or no vote. */
-  public static final long NONE = 0L;
-
-  /** "No limit" for size budgets: Go's {@code math.MaxUint64}. */
-  public static final long NO_LIMIT = Long.MAX_VALUE;
-
-  /** The target of {@code MsgStorageAppend}: the local append thread (Go: {@code math.MaxUint64}). */
-  public static final long LOCAL_APPEND_THREAD = -1L;
-
-  /** The target of {@code MsgStorageApply}: the local apply thread (Go: {@code math.MaxUint64 - 1}). */
-  public static final long LOCAL_APPLY_THREAD = -2L;
+final class Raft {
 
   final long id;
 

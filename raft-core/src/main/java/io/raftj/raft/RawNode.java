@@ -301,7 +301,7 @@ public final class RawNode {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppend)
-            .setTo(Raft.LOCAL_APPEND_THREAD)
+            .setTo(RaftConstants.LOCAL_APPEND_THREAD)
             .setFrom(r.id)
             .addAllEntries(entries);
     if (!Util.isEmptyHardState(hs)) {
@@ -341,7 +341,7 @@ public final class RawNode {
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppendResp)
             .setTo(to)
-            .setFrom(Raft.LOCAL_APPEND_THREAD)
+            .setFrom(RaftConstants.LOCAL_APPEND_THREAD)
             .setTerm(term);
     if (index != 0) {
       m.setIndex(index).setLogTerm(logTerm);
@@ -356,7 +356,7 @@ public final class RawNode {
   private static Message newStorageApplyMsg(Raft r, List<Entry> ents) {
     return Message.newBuilder()
         .setType(MessageType.MsgStorageApply)
-        .setTo(Raft.LOCAL_APPLY_THREAD)
+        .setTo(RaftConstants.LOCAL_APPLY_THREAD)
         .setFrom(r.id)
         .setTerm(0)
         .addAllEntries(ents)
@@ -368,7 +368,7 @@ public final class RawNode {
     return Message.newBuilder()
         .setType(MessageType.MsgStorageApplyResp)
         .setTo(r.id)
-        .setFrom(Raft.LOCAL_APPLY_THREAD)
+        .setFrom(RaftConstants.LOCAL_APPLY_THREAD)
         .setTerm(0)
         .addAllEntries(ents)
         .build();
@@ -486,7 +486,7 @@ public final class RawNode {
   /**
    * The leader this node knows of for its current term (itself when it leads).
    *
-   * @return the leader's ID, or {@link Raft#NONE} while there is none
+   * @return the leader's ID, or {@link RaftConstants#NONE} while there is none
    */
   public long leaderId() {
     return raft.lead;
@@ -575,7 +575,7 @@ public final class RawNode {
     // The first Ready must carry the hard state, even though it equals the initial one.
     prevHardSt = HardState.getDefaultInstance();
 
-    raft.becomeFollower(1, Raft.NONE);
+    raft.becomeFollower(1, RaftConstants.NONE);
     List<Entry> ents = new ArrayList<>(peers.size());
     for (int i = 0; i < peers.size(); i++) {
       Peer peer = peers.get(i);

@@ -29,7 +29,7 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.hardState().getTerm();
   }
 
-  /** The vote in the current term, or {@link Raft#NONE}. */
+  /** The vote in the current term, or {@link RaftConstants#NONE}. */
   public long vote() {
     return basic.hardState().getVote();
   }
@@ -39,7 +39,7 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.hardState().getCommit();
   }
 
-  /** The known leader, or {@link Raft#NONE}. */
+  /** The known leader, or {@link RaftConstants#NONE}. */
   public long lead() {
     return basic.softState().lead();
   }
@@ -63,7 +63,7 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.applied();
   }
 
-  /** The target of a leader transfer in progress, or {@link Raft#NONE}. */
+  /** The target of a leader transfer in progress, or {@link RaftConstants#NONE}. */
   public long leadTransferee() {
     return basic.leadTransferee();
   }

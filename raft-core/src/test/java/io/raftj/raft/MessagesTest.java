@@ -62,9 +62,9 @@ final class MessagesTest {
 
   @org.junit.jupiter.api.Test
   void isLocalMsgTarget_onlyTheLocalThreads() {
-    assertThat(Messages.isLocalMsgTarget(Raft.LOCAL_APPEND_THREAD)).isTrue();
-    assertThat(Messages.isLocalMsgTarget(Raft.LOCAL_APPLY_THREAD)).isTrue();
-    assertThat(Messages.isLocalMsgTarget(Raft.NONE)).isFalse();
+    assertThat(Messages.isLocalMsgTarget(RaftConstants.LOCAL_APPEND_THREAD)).isTrue();
+    assertThat(Messages.isLocalMsgTarget(RaftConstants.LOCAL_APPLY_THREAD)).isTrue();
+    assertThat(Messages.isLocalMsgTarget(RaftConstants.NONE)).isFalse();
     assertThat(Messages.isLocalMsgTarget(1)).isFalse();
     assertThat(Messages.isLocalMsgTarget(-3L)).isFalse();
   }

@@ -273,7 +273,7 @@ final class RaftReplicationTest {
     MemoryStorage storage = newTestMemoryStorage(withPeers(1));
     storage.append(index(1).terms(1, 2));
     Raft sm = newTestRaft(1, 10, 1, storage);
-    sm.becomeFollower(2, Raft.NONE);
+    sm.becomeFollower(2, RaftConstants.NONE);
     sm.handleAppendEntries(tt.m());
     assertThat(sm.raftLog.lastIndex()).isEqualTo(tt.wantIndex());
     assertThat(sm.raftLog.committed()).isEqualTo(tt.wantCommit());

@@ -188,7 +188,7 @@ final class RawNodeTest {
 
     // The last stable entries are exactly what we proposed, down to the bits.
     long lastIndex = s.lastIndex();
-    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, Raft.NO_LIMIT);
+    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, RaftConstants.NO_LIMIT);
     assertThat(entries).hasSize(2);
     assertThat(entries.get(0).getData()).isEqualTo(bytes("somedata"));
     assertThat(entries.get(1).getType()).isEqualTo(tc.cc().entryType());
@@ -264,7 +264,7 @@ final class RawNodeTest {
       }
     }
     long lastIndex = s.lastIndex();
-    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, Raft.NO_LIMIT);
+    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, RaftConstants.NO_LIMIT);
     assertThat(entries).hasSize(2);
     assertThat(entries.get(1).getData()).isEqualTo(testCc.toByteString());
     assertThat(cs).isEqualTo(expCs);
@@ -315,7 +315,7 @@ final class RawNodeTest {
     proposeConfChangeAndApply(rawNode, s, cc2);
 
     long lastIndex = s.lastIndex();
-    List<Entry> entries = s.entries(lastIndex - 2, lastIndex + 1, Raft.NO_LIMIT);
+    List<Entry> entries = s.entries(lastIndex - 2, lastIndex + 1, RaftConstants.NO_LIMIT);
     assertThat(entries).hasSize(3);
     assertThat(entries.get(0).getData()).isEqualTo(cc1.toByteString());
     assertThat(entries.get(2).getData()).isEqualTo(cc2.toByteString());
