@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.Messages;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 

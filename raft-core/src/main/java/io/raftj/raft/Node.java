@@ -1,6 +1,7 @@
 package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;

@@ -1,5 +1,8 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
+import io.raftj.raft.internal.Invariants;
+
 /**
  * The logger the core writes through, with etcd raft's levels and Go-printf templates.
  *

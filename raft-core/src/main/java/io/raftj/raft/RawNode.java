@@ -1,6 +1,8 @@
 package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.internal.Invariants;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeType;

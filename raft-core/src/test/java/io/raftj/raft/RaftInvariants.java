@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.tracker.Progress;
 import io.raftj.raft.tracker.ProgressMap;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import static io.raftj.raft.RaftTestUtil.withPeers;
 import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;

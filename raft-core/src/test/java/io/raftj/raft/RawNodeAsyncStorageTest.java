@@ -7,6 +7,7 @@ import static io.raftj.raft.RaftTestUtil.withPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;

@@ -367,7 +367,7 @@ public final class World implements MemberListener {
         continue;
       }
       if (trace.messages()) {
-        trace.add(now, "deliver " + io.raftj.raft.Describe.describeMessage(m, null));
+        trace.add(now, "deliver " + io.raftj.raft.internal.Describe.describeMessage(m, null));
       }
       to.deliver(m);
       if (m.getType() == MessageType.MsgSnap) {

@@ -1,6 +1,6 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.Describe;
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;

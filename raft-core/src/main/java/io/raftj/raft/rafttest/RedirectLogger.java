@@ -1,6 +1,6 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.GoFormat;
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.RaftLogger;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.raftj.raft.tracker;
 
-import io.raftj.raft.quorum.UnsignedIds;
+import io.raftj.raft.internal.UnsignedIds;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 

@@ -1,7 +1,12 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftj.raft.RaftConstants;
+import io.raftj.raft.ReadState;
+import io.raftj.raft.Ready;
+import io.raftj.raft.SoftState;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeSingle;

@@ -1,5 +1,6 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.MessageType;
 
 /**
@@ -67,7 +68,7 @@ public final class Messages {
   }
 
   /** The response type for a (pre-)vote request type. */
-  static MessageType voteRespMsgType(MessageType type) {
+  public static MessageType voteRespMsgType(MessageType type) {
     switch (type) {
       case MsgVote:
         return MessageType.MsgVoteResp;

@@ -1,8 +1,9 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.MessageType;
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,8 +1,13 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.RaftConstants;
+import io.raftj.raft.ReadState;
+import io.raftj.raft.Ready;
+import io.raftj.raft.SoftState;
+import io.raftj.raft.StateType;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChangeType;
