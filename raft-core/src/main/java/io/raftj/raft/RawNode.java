@@ -13,8 +13,9 @@ import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.tracker.Progress;
-import io.raftj.raft.tracker.ProgressMap;
+import io.raftj.raft.tracker.ProgressView;
+import io.raftj.raft.tracker.internal.Progress;
+import io.raftj.raft.tracker.internal.ProgressMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -515,8 +516,8 @@ public final class RawNode {
   /** Receives each peer's progress from {@link #withProgress}. */
   @FunctionalInterface
   public interface ProgressVisitor {
-    /** Called once per peer, in ascending ID order; {@code pr} must not be kept or changed. */
-    void visit(long id, ProgressType type, Progress pr);
+    /** Called once per peer, in ascending ID order; {@code pr} is live and must not be kept. */
+    void visit(long id, ProgressType type, ProgressView pr);
   }
 
   /** Reports that the last message to {@code id} could not be delivered. */

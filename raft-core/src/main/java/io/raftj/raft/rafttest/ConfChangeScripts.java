@@ -4,7 +4,7 @@ import io.raftj.raft.confchange.Changer;
 import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChanges;
-import io.raftj.raft.tracker.ProgressTracker;
+import io.raftj.raft.tracker.internal.ProgressTracker;
 import java.util.List;
 
 /**

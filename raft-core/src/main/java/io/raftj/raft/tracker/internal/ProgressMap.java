@@ -1,4 +1,4 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 import io.raftj.raft.internal.UnsignedIds;
 import java.util.Arrays;
