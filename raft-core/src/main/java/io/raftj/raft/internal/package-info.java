@@ -7,7 +7,7 @@
  *
  * <p>Not part of the API: the module does not export this package (except to the simulation
  * module, which prints messages as the harness does), and its contents change without notice.
- * Mirrors the unexported helpers of etcd's {@code util.go}, {@code logger.go} and
+ * The counterparts of helpers in etcd's {@code util.go}, {@code logger.go} and
  * {@code raftpb/util.go}.
  */
 @NullMarked

@@ -21,6 +21,9 @@ import java.util.List;
  */
 public final class ConfChangeScripts implements ScriptKind {
 
+  /** Creates the kind; registered with {@link ScriptKinds} as {@code confchange}. */
+  public ConfChangeScripts() {}
+
   @Override
   public String name() {
     return ScriptKinds.CONFCHANGE;

@@ -33,6 +33,9 @@ public final class RedirectLogger implements RaftLogger {
   /** Written lines whose arguments rendered across lines; see {@link #brokenLines}. */
   private final List<String> brokenLines = new ArrayList<>();
 
+  /** Creates a logger at level {@code DEBUG} with an empty buffer. */
+  public RedirectLogger() {}
+
   /** The current level: 0 = DEBUG ... 5 = NONE. */
   public int level() {
     return level;
