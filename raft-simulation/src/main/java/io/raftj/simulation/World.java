@@ -61,6 +61,9 @@ public final class World implements MemberListener {
 
   /** Counts of what a run did. */
   public static final class Stats {
+    /** Creates counts that are all zero. */
+    public Stats() {}
+
     public int steps;
     /** Steps from the healing of all faults until the cluster served again. */
     public int healSteps;
