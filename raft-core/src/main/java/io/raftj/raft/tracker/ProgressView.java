@@ -5,7 +5,7 @@ package io.raftj.raft.tracker;
  * {@code RawNode.status()} and {@code RawNode.withProgress} hand out. Mirrors the exported fields
  * of {@code Progress} in etcd's {@code tracker/progress.go}.
  *
- * <p>{@link #toString()} gives etcd's one-line form, e.g. {@code StateReplicate match=5 next=6
+ * <p>{@code toString()} gives etcd's one-line form, e.g. {@code StateReplicate match=5 next=6
  * paused inactive inflight=3[full]}.
  */
 public interface ProgressView {
