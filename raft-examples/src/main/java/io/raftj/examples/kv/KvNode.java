@@ -209,12 +209,29 @@ final class KvNode implements Closeable {
   boolean noteStopped() {
     GroupStatus s = group.status();
     if (!s.voters().contains(id) && !s.learners().contains(id) && !s.voters().isEmpty()) {
-      if (!removed) {
-        LOG.warn("node {} was removed from the cluster; it answers 410 from now on", Long.toUnsignedString(id));
-      }
-      removed = true;
+      markRemoved("it applied its own removal");
     }
     return removed;
+  }
+
+  /** Records that this node is no longer a member ({@code why} goes to the log). */
+  void markRemoved(String why) {
+    if (!removed) {
+      removed = true;
+      LOG.warn("node {} was removed from the cluster ({}); it answers 410 from now on",
+          Long.toUnsignedString(id), why);
+    }
+  }
+
+  /** The members this node knows of: the group's, the member table's and {@code --peers}. */
+  java.util.Set<Long> knownMembers() {
+    java.util.Set<Long> all = new java.util.TreeSet<>(Long::compareUnsigned);
+    GroupStatus s = group.status();
+    all.addAll(s.voters());
+    all.addAll(s.learners());
+    all.addAll(store.members().keySet());
+    all.addAll(flags.peers().keySet());
+    return all;
   }
 
   /** The peer URL of {@code member}: from the member table, else from {@code --peers}; or null. */

@@ -67,9 +67,10 @@ public final class KvServer {
   }
 
   /** A started member: its node and client API. */
-  record Running(KvNode node, HttpFront http) implements AutoCloseable {
+  record Running(KvNode node, HttpFront http, RemovalWatch watch) implements AutoCloseable {
     @Override
     public void close() {
+      watch.close();
       http.close();
       node.close();
     }
@@ -94,9 +95,10 @@ public final class KvServer {
       throw new StartFailure("cannot open data directory " + flags.dataDir() + " or the TLS files: " + e);
     }
     HttpFront http;
+    LeaderProxy proxy;
     try {
       ServerFlags.TlsFiles tls = flags.clientTls();
-      LeaderProxy proxy = new LeaderProxy(flags.id(), Duration.ofMillis(flags.requestTimeoutMs() + 1_000L),
+      proxy = new LeaderProxy(flags.id(), Duration.ofMillis(flags.requestTimeoutMs() + 1_000L),
           tls == null ? null : HttpFront.forwardingTls(tls));
       ClientApi api = new ClientApi(node, proxy);
       if (tls == null) {
@@ -114,7 +116,8 @@ public final class KvServer {
           + e.getMessage() + (e instanceof BindException ? " (is another process using that port?)" : ""));
     }
     LOG.info("node {} serving clients on {} and peers on {}", flags.id(), clientUrl, flags.peers().get(flags.id()));
-    return new Running(node, http);
+    return new Running(node, http, new RemovalWatch(node, proxy.client(),
+        Duration.ofMillis((long) flags.tickMs() * flags.electionTicks())));
   }
 
   private static String rootMessage(Throwable t) {

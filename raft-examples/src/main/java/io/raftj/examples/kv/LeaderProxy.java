@@ -99,6 +99,11 @@ final class LeaderProxy {
     }
   }
 
+  /** The HTTP client it forwards with (for other requests to members). */
+  HttpClient client() {
+    return http;
+  }
+
   /** Requests forwarded and not answered yet. */
   int inFlight() {
     return inFlight.size();
