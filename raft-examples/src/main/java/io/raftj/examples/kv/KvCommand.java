@@ -93,6 +93,6 @@ record KvCommand(byte op, ByteString key, ByteString value, long memberId, Strin
     if (len < 0 || len > in.available()) {
       throw new IOException("length " + len + " out of range");
     }
-    return ByteString.copyFrom(in.readNBytes(len));
+    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(in.readNBytes(len));
   }
 }

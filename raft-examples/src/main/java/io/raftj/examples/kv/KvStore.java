@@ -330,7 +330,7 @@ final class KvStore implements StateMachine {
     if (len < 0) {
       throw new IOException("negative length in kv snapshot");
     }
-    return ByteString.copyFrom(in.readNBytes(len));
+    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(in.readNBytes(len));
   }
 
   /** Streams a frozen key map; {@link #release} tells the apply thread when it may fold. */
@@ -371,11 +371,10 @@ final class KvStore implements StateMachine {
         }
         out.writeLong(count);
         long written = 0;
+        byte[] scratch = new byte[4096];
         for (Map.Entry<ByteString, ByteString> e : view.entrySet()) {
-          out.writeInt(e.getKey().size());
-          e.getKey().writeTo(out);
-          out.writeInt(e.getValue().size());
-          e.getValue().writeTo(out);
+          scratch = writeBytes(out, e.getKey(), scratch);
+          scratch = writeBytes(out, e.getValue(), scratch);
           written++;
         }
         if (written != count) {
@@ -385,6 +384,19 @@ final class KvStore implements StateMachine {
       } finally {
         state.set(DONE);
       }
+    }
+
+    /**
+     * Writes a length and the bytes through {@code scratch} (grown when too small, and returned):
+     * {@code ByteString.writeTo(OutputStream)} would copy every key and value once more.
+     */
+    private static byte[] writeBytes(DataOutputStream out, ByteString b, byte[] scratch) throws IOException {
+      int n = b.size();
+      byte[] buf = scratch.length >= n ? scratch : new byte[Math.max(n, scratch.length * 2)];
+      b.copyTo(buf, 0);
+      out.writeInt(n);
+      out.write(buf, 0, n);
+      return buf;
     }
   }
 }
