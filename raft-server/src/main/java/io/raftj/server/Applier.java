@@ -44,6 +44,12 @@ final class Applier {
   private long appliedTerm;
   private long lastSnapshotIndex;
   private long bytesSinceSnapshot;
+  /**
+   * A membership change was applied since the last snapshot: a member added now must get a
+   * snapshot whose configuration names it (Raft ignores one that does not), so the next snapshot
+   * is taken without waiting for the thresholds.
+   */
+  private boolean snapshotAfterChange;
   private Throwable stopped;
 
   private record WaitingRead(Object query, CompletableFuture<Object> future, long minIndex) {}
@@ -184,6 +190,9 @@ final class Applier {
         return;
       }
     }
+    if (changes != null && (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)) {
+      snapshotAfterChange = true;
+    }
     changes = resolve(entries, first, proposals, changes);
     applied = last.getIndex();
     appliedTerm = last.getTerm();
@@ -253,7 +262,8 @@ final class Applier {
     boolean byCount = options.snapshotEntries() > 0
         && applied - lastSnapshotIndex >= options.snapshotEntries();
     boolean bySize = options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes();
-    if (!(byCount || bySize) || !snapshotInFlight.compareAndSet(false, true)) {
+    boolean byChange = snapshotAfterChange && applied > lastSnapshotIndex;
+    if (!(byCount || bySize || byChange) || !snapshotInFlight.compareAndSet(false, true)) {
       return;
     }
     SnapshotWriter writer;
@@ -269,6 +279,7 @@ final class Applier {
     long term = appliedTerm;
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
+    snapshotAfterChange = false;
     snapshotExecutor.execute(() -> write(writer, index, term));
   }
 
@@ -288,6 +299,13 @@ final class Applier {
           Long.toUnsignedString(group.groupId()), index, e);
     } finally {
       snapshotInFlight.set(false);
+      // A snapshot due while this one was written (after a membership change, say) need not wait
+      // for the next apply, which may be long in an idle group.
+      executor.execute(() -> {
+        if (stopped == null) {
+          maybeSnapshot();
+        }
+      });
     }
   }
 

@@ -230,6 +230,27 @@ final class RaftServerTest {
   }
 
   @Test
+  void memberAddedAfterACompaction_isCaughtUpByASnapshotThatNamesIt() throws Exception {
+    SimCluster c = threeMembers(6, GroupOptions.of(7, 1, 2, 3).withSnapshots(20, 0, 5));
+    long leader = c.awaitLeader(7);
+    RaftGroup g = c.servers.get(leader).group(7);
+    List<CompletableFuture<Applied>> fs = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      fs.add(g.propose(cmd("before-" + i)));
+    }
+    c.await(fs, 50);
+    assertThat(c.machine(leader, 7).snapshots).isGreaterThan(0);
+    // The log is compacted, and the newest snapshot predates member 4: without a snapshot taken
+    // after the change, member 4 would ignore every snapshot it is sent.
+    c.start(4);
+    c.create(4, GroupOptions.joining(7));
+    c.await(List.of(g.addVoter(4)), 20);
+    assertThat(c.runUntil(() -> c.machine(4L, 7).commands.size() == 50, 100))
+        .as("the new member restored a snapshot holding the earlier commands").isTrue();
+    assertThat(c.machine(4L, 7).restores).isGreaterThan(0);
+  }
+
+  @Test
   void membershipChanges_applyAndBadOnesAreRefused() throws Exception {
     SimCluster c = threeMembers(5, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);

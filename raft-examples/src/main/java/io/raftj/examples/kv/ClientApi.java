@@ -1,400 +1,438 @@
 package io.raftj.examples.kv;
 
 import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.raftj.raft.Status;
-import io.raftj.raft.raftpb.ConfChangeType;
-import io.raftj.raft.raftpb.ConfState;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import io.raftj.server.GroupStatus;
+import io.raftj.server.Membership;
+import io.raftj.transport.grpc.TransportMetrics;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
+
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * The client HTTP API of one member, on the JDK's HTTP server. Plays the role of
- * {@code httpKVAPI} in etcd's raftexample {@code httpapi.go}, with answers that mean something:
+ * The client HTTP API of one member. Plays the role of {@code httpKVAPI} in etcd's raftexample
+ * {@code httpapi.go}; docs/operations.md documents every endpoint, the paging of ranges and the
+ * error contract ({@link ApiError}).
  *
  * <ul>
  *   <li>{@code PUT /kv/{key}} (body = value) and {@code DELETE /kv/{key}} answer 200 once the
- *       write is committed and applied on this member; any member accepts them (a follower's
- *       proposal is forwarded to the leader by Raft). 503 if that does not happen in time.
- *   <li>{@code GET /kv/{key}} is linearizable (ReadIndex) unless {@code ?serializable=true};
- *       {@code GET /kv?from=A&to=B} lists {@code [A, B)} as JSON (empty {@code to}: the key A).
+ *       write is committed and applied; a follower forwards them to the leader
+ *       ({@link LeaderProxy}). Keys are bytes: each path byte may be percent-encoded.
+ *   <li>{@code GET /kv/{key}} is linearizable (ReadIndex, on any member) unless
+ *       {@code ?serializable=true}; {@code GET /kv?from=A&to=B&limit=N} lists a page of
+ *       {@code [A, B)} as JSON, keys and values in base64.
  *   <li>{@code GET /members}, {@code POST /members?id=N&url=URL[&learner=true]},
  *       {@code DELETE /members/{id}}, {@code POST /members/{id}/promote}, {@code POST /leader?id=N}.
- *   <li>{@code GET /status}: id, role, term, leader, commit, applied, start time and counters as
- *       JSON, in the spirit of etcd's {@code /v2/stats/self}.
+ *   <li>{@code GET /status}: id, role, term, leader, commit, applied and counters as JSON.
  * </ul>
  */
-final class ClientApi implements AutoCloseable {
+final class ClientApi {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ClientApi.class);
   static final int MAX_KEY_BYTES = 1024;
-  static final int MAX_RANGE = 10_000;
+  static final int DEFAULT_LIMIT = 1_000;
+  static final int MAX_LIMIT = 10_000;
 
   private final KvNode node;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LeaderProxy proxy;
 
-  /**
-   * Binds the client address.
-   *
-   * @throws IOException if it cannot be bound (a port in use is a {@link java.net.BindException})
-   */
-  ClientApi(KvNode node, InetSocketAddress address) throws IOException {
+  ClientApi(KvNode node, LeaderProxy proxy) {
     this.node = node;
-    // Without TCP_NODELAY, the server's separate header and body writes meet the client's delayed
-    // ACK and each answer waits ~40 ms. The JDK server reads this property when it starts.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    this.server = HttpServer.create(address, 256);
-    this.executor = Executors.newFixedThreadPool(128, r -> {
-      Thread t = new Thread(r, "kv-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.proxy = proxy;
+    node.watchLeader(proxy::leaderChanged);
   }
 
-  void start() {
-    server.start();
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+  /** Answers one request; never blocks. */
+  CompletableFuture<Response> handle(Request req) {
     try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** An answer other than success: the status code and a message for the client. */
-  private static final class HttpError extends Exception {
-    private static final long serialVersionUID = 1L;
-    final int code;
-
-    HttpError(int code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
-  }
-
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      try {
-        route(ex);
-      } catch (HttpError e) {
-        sendText(ex, e.code, e.getMessage());
-      } catch (KvNode.RequestTimeoutException e) {
-        sendText(ex, 503, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        sendText(ex, 503, "server shutting down");
-      } catch (RuntimeException e) {
-        LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-        sendText(ex, 500, "internal error: " + e);
+      if (node.removed() && !req.rawPath().equals("/status")) {
+        return done(ApiError.removed(node));
       }
-    } catch (IOException e) {
-      LOG.debug("client went away: {}", e.toString());
+      return route(req).exceptionally(e -> ApiError.of(e, node));
+    } catch (ApiError.Failure f) {
+      return done(ApiError.of(f, node));
     }
   }
 
-  private void route(HttpExchange ex) throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    String method = ex.getRequestMethod();
-    String path = ex.getRequestURI().getRawPath();
-    Map<String, String> query = parseQuery(ex.getRequestURI().getRawQuery());
+  private CompletableFuture<Response> route(Request req) throws ApiError.Failure {
+    String method = req.method();
+    String path = req.rawPath();
+    Map<String, String> query = parseQuery(req.rawQuery());
     if (path.equals("/kv") || path.equals("/kv/")) {
       if (!method.equals("GET")) {
-        throw new HttpError(400, "missing key: use " + method + " /kv/{key}");
+        throw ApiError.badRequest("missing key: use " + method + " /kv/{key}");
       }
-      range(ex, query);
-    } else if (path.startsWith("/kv/")) {
-      String key = URLDecoder.decode(path.substring(4), StandardCharsets.UTF_8);
-      checkKey(key);
+      return range(query);
+    }
+    if (path.startsWith("/kv/")) {
+      ByteString key = checkKey(percentDecode(path.substring(4), false));
       switch (method) {
-        case "PUT", "POST" -> put(ex, key);
-        case "GET" -> get(ex, key, query);
-        case "DELETE" -> {
-          long index = node.delete(key);
-          sendJson(ex, 200, new Json().beginObject().field("deleted", key).field("index", index).endObject());
+        case "PUT", "POST" -> {
+          ByteString value = ByteString.copyFrom(req.body());
+          return onLeader(req, () -> node.propose(KvCommand.put(key, value))
+              .thenApply(a -> Response.json(200, keyField(new Json().beginObject(), "key", key)
+                  .field("index", a.index()).endObject())));
         }
-        default -> throw new HttpError(405, "method " + method + " not allowed on /kv/{key}");
+        case "DELETE" -> {
+          return onLeader(req, () -> node.propose(KvCommand.delete(key))
+              .thenApply(a -> Response.json(200, keyField(new Json().beginObject(), "deleted", key)
+                  .field("index", a.index()).endObject())));
+        }
+        case "GET" -> {
+          return node.read(new KvStore.Get(key), linearizable(query)).thenApply(v -> {
+            if (v == null) {
+              return Response.error(404, ApiError.NOT_FOUND, "key not found: " + printable(key),
+                  node.status().leader());
+            }
+            return Response.bytes(((ByteString) v).toByteArray());
+          });
+        }
+        default -> throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED,
+            "method " + method + " not allowed on /kv/{key}");
       }
-    } else if (path.equals("/members") || path.equals("/members/")) {
+    }
+    if (path.equals("/members") || path.equals("/members/")) {
       switch (method) {
-        case "GET" -> sendJson(ex, 200, membersJson());
-        case "POST" -> addMember(ex, query);
-        default -> throw new HttpError(405, "method " + method + " not allowed on /members");
+        case "GET" -> {
+          return done(Response.json(200, membersJson()));
+        }
+        case "POST" -> {
+          return addMember(req, query);
+        }
+        default -> throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED,
+            "method " + method + " not allowed on /members");
       }
-    } else if (path.startsWith("/members/")) {
+    }
+    if (path.startsWith("/members/")) {
       String rest = path.substring("/members/".length());
       boolean promote = rest.endsWith("/promote");
       long id = parseId(promote ? rest.substring(0, rest.length() - "/promote".length()) : rest);
       if (promote && method.equals("POST")) {
-        promote(ex, id);
-      } else if (!promote && method.equals("DELETE")) {
-        removeMember(ex, id);
-      } else {
-        throw new HttpError(405, "use DELETE /members/{id} or POST /members/{id}/promote");
+        requireMember(id);
+        return onLeader(req, () -> node.promote(id).thenApply(m -> Response.json(200,
+            new Json().beginObject().fieldUnsigned("promoted", id).field("index", m.index()).endObject())));
       }
-    } else if (path.equals("/leader")) {
+      if (!promote && method.equals("DELETE")) {
+        requireMember(id);
+        return onLeader(req, () -> node.removeMember(id).thenApply(m -> Response.json(200,
+            new Json().beginObject().fieldUnsigned("removed", id).field("index", m.index()).endObject())));
+      }
+      throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED,
+          "use DELETE /members/{id} or POST /members/{id}/promote");
+    }
+    if (path.equals("/leader")) {
       if (!method.equals("POST")) {
-        throw new HttpError(405, "use POST /leader?id=N to transfer leadership");
+        throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED, "use POST /leader?id=N to transfer leadership");
       }
-      transferLeader(ex, query);
-    } else if (path.equals("/status")) {
-      sendJson(ex, 200, statusJson());
-    } else {
-      throw new HttpError(404, "no such endpoint " + path
-          + "; try /kv/{key}, /kv?from=A&to=B, /members, /leader, /status");
-    }
-  }
-
-  private static void checkKey(String key) throws HttpError {
-    if (key.isEmpty()) {
-      throw new HttpError(400, "missing key: use /kv/{key}");
-    }
-    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      throw new HttpError(400, "key too long: at most " + MAX_KEY_BYTES + " bytes");
-    }
-  }
-
-  private void put(HttpExchange ex, String key)
-      throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    int max = node.flags().maxValueBytes();
-    String lengthHeader = ex.getRequestHeaders().getFirst("Content-Length");
-    if (lengthHeader != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(lengthHeader.trim());
-      } catch (NumberFormatException e) {
-        throw new HttpError(400, "bad Content-Length \"" + lengthHeader + "\"");
+      long id = requireId(query, "POST /leader?id=N");
+      if (!node.status().voters().contains(id)) {
+        throw ApiError.badRequest("node " + Long.toUnsignedString(id) + " is not a voter");
       }
-      if (declared > max) {
-        drain(ex.getRequestBody());
-        throw new HttpError(413, "value too large: " + declared + " bytes, at most " + max);
-      }
+      return onLeader(req, () -> node.transferLeadership(id).thenApply(v -> Response.json(200,
+          new Json().beginObject().fieldUnsigned("leader", id).endObject())));
     }
-    ByteString value = readBody(ex.getRequestBody(), max);
-    long index = node.put(key, value);
-    sendJson(ex, 200, new Json().beginObject().field("key", key).field("index", index).endObject());
-  }
-
-  private static ByteString readBody(InputStream in, int max) throws IOException, HttpError {
-    byte[] b = in.readNBytes(max + 1);
-    if (b.length > max) {
-      drain(in);
-      throw new HttpError(413, "value too large: more than " + max + " bytes");
+    if (path.equals("/status")) {
+      return status();
     }
-    return ByteString.copyFrom(b);
+    throw new ApiError.Failure(404, ApiError.NOT_FOUND, "no such endpoint " + path
+        + "; try /kv/{key}, /kv?from=A&to=B, /members, /leader, /status");
   }
 
   /**
-   * Reads and discards what is left of a rejected body (up to a bound), so the client, still
-   * sending, reads the error instead of a reset connection.
+   * Runs {@code local} here if this node leads (or the request was forwarded to it), else forwards
+   * the request to the leader.
    */
-  private static void drain(InputStream in) throws IOException {
-    long left = 64L << 20;
-    byte[] buf = new byte[64 << 10];
-    int n;
-    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-      left -= n;
+  private CompletableFuture<Response> onLeader(Request req, Supplier<CompletableFuture<Response>> local) {
+    GroupStatus s = node.status();
+    long leader = s.leader();
+    if (s.isLeader() || req.forwarded()) {
+      return local.get();
     }
+    if (leader == 0) {
+      return done(Response.error(503, ApiError.NO_LEADER,
+          "no leader: an election is under way or there is no quorum; not applied, retry", 0));
+    }
+    String url = node.clientUrl(leader);
+    if (url == null) {
+      return done(Response.error(503, ApiError.NOT_LEADER, "node " + Long.toUnsignedString(node.id())
+          + " is not the leader and does not know the client URL of the leader, node "
+          + Long.toUnsignedString(leader) + "; not applied, retry there", leader));
+    }
+    return proxy.forward(req, leader, url);
   }
 
-  private void get(HttpExchange ex, String key, Map<String, String> query)
-      throws IOException, KvNode.RequestTimeoutException, InterruptedException, HttpError {
-    readBarrier(query);
-    ByteString v = node.store().get(key);
-    if (v == null) {
-      throw new HttpError(404, "key not found: " + key);
-    }
-    ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-    send(ex, 200, v.toByteArray());
-  }
-
-  private void range(HttpExchange ex, Map<String, String> query)
-      throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    String from = query.get("from");
+  private CompletableFuture<Response> range(Map<String, String> query) throws ApiError.Failure {
+    ByteString from = bytesParam(query, "from");
     if (from == null || from.isEmpty()) {
-      throw new HttpError(400, "missing key: use GET /kv/{key} or GET /kv?from=A&to=B");
+      throw ApiError.badRequest("missing key: use GET /kv/{key} or GET /kv?from=A&to=B");
     }
-    readBarrier(query);
-    List<Map.Entry<String, ByteString>> kvs = node.store().range(from, query.get("to"), MAX_RANGE);
-    Json j = new Json().beginObject().beginArray("kvs");
-    for (Map.Entry<String, ByteString> e : kvs) {
-      j.beginObject().field("key", e.getKey()).field("value", e.getValue().toStringUtf8()).endObject();
+    ByteString to = bytesParam(query, "to");
+    int limit = DEFAULT_LIMIT;
+    if (query.containsKey("limit")) {
+      try {
+        limit = Integer.parseInt(query.get("limit"));
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got \"" + query.get("limit") + "\"");
+      }
     }
-    j.endArray().field("count", kvs.size()).endObject();
-    sendJson(ex, 200, j);
+    KvStore.Range r = new KvStore.Range(from, to == null ? ByteString.EMPTY : to, limit);
+    return node.read(r, linearizable(query)).thenApply(o -> {
+      KvStore.Page page = (KvStore.Page) o;
+      Base64.Encoder b64 = Base64.getEncoder();
+      Json j = new Json().beginObject().beginArray("kvs");
+      for (Map.Entry<ByteString, ByteString> e : page.kvs()) {
+        j.beginObject().field("key", b64.encodeToString(e.getKey().toByteArray()))
+            .field("value", b64.encodeToString(e.getValue().toByteArray())).endObject();
+      }
+      j.endArray().field("count", page.kvs().size()).field("more", page.more());
+      if (page.more()) {
+        j.field("next", b64.encodeToString(page.next().toByteArray()));
+      }
+      return Response.json(200, j.endObject());
+    });
   }
 
-  private void readBarrier(Map<String, String> query)
-      throws KvNode.RequestTimeoutException, InterruptedException {
-    if (!"true".equalsIgnoreCase(query.get("serializable"))) {
-      node.linearizableRead();
+  /** A key parameter: {@code name} percent-encoded, or {@code name64} in base64; null if neither. */
+  private static ByteString bytesParam(Map<String, String> query, String name) throws ApiError.Failure {
+    String b64 = query.get(name + "64");
+    if (b64 != null) {
+      try {
+        return ByteString.copyFrom(Base64.getDecoder().decode(b64.replace('-', '+').replace('_', '/')));
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest(name + "64 is not base64: " + e.getMessage());
+      }
     }
+    String raw = query.get("raw:" + name);
+    return raw == null ? null : percentDecode(raw, true);
   }
 
-  private void addMember(HttpExchange ex, Map<String, String> query)
-      throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    long id = requireId(query, "POST /members?id=N&url=http://host:port[&learner=true]");
+  private static boolean linearizable(Map<String, String> query) {
+    return !"true".equalsIgnoreCase(query.get("serializable"));
+  }
+
+  private CompletableFuture<Response> addMember(Request req, Map<String, String> query) throws ApiError.Failure {
+    String usage = "POST /members?id=N&url=http://host:port[&learner=true]";
+    long id = requireId(query, usage);
     String url = query.get("url");
     if (url == null || url.isEmpty()) {
-      url = new String(ex.getRequestBody().readNBytes(4096), StandardCharsets.UTF_8).trim();
+      url = new String(req.body(), StandardCharsets.UTF_8).trim();
     }
+    PeerUrl peer;
     try {
-      url = PeerUrl.parse(url).text();
+      peer = PeerUrl.parse(url);
     } catch (IllegalArgumentException e) {
-      throw new HttpError(400, e.getMessage());
+      throw ApiError.badRequest(e.getMessage() + " (use " + usage + ")");
     }
-    if (node.store().memberUrl(id) != null) {
-      throw new HttpError(409, "member " + Long.toUnsignedString(id) + " already exists");
+    if (peer.tls() != (node.flags().peerTls() != null)) {
+      throw ApiError.badRequest("peer URL " + peer + (peer.tls() ? " is https:// but this cluster's peers"
+          + " run plaintext" : " is http:// but this cluster's peers use TLS: use https://"));
+    }
+    GroupStatus s = node.status();
+    if (s.voters().contains(id) || s.learners().contains(id)) {
+      throw new ApiError.Failure(409, ApiError.MEMBERSHIP, "member " + Long.toUnsignedString(id) + " already exists");
+    }
+    for (long m : members(s)) {
+      String other = node.peerUrl(m);
+      if (other != null && samePeer(other, peer)) {
+        throw new ApiError.Failure(409, ApiError.MEMBERSHIP, "peer URL " + peer + " is already member "
+            + Long.toUnsignedString(m) + "'s");
+      }
     }
     boolean learner = "true".equalsIgnoreCase(query.get("learner"));
-    long index = node.changeMembership(
-        learner ? ConfChangeType.ConfChangeAddLearnerNode : ConfChangeType.ConfChangeAddNode, id, url);
-    sendJson(ex, 201, new Json().beginObject().fieldUnsigned("id", id).field("peerURL", url)
-        .field("role", learner ? "learner" : "voter").field("index", index).endObject());
+    String text = peer.text();
+    return onLeader(req, () -> node.addMember(id, text, learner).thenApply(m -> Response.json(201,
+        new Json().beginObject().fieldUnsigned("id", id).field("peerURL", text)
+            .field("role", learner ? "learner" : "voter").field("index", m.index()).endObject())));
   }
 
-  private void removeMember(HttpExchange ex, long id)
-      throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    if (node.store().memberUrl(id) == null) {
-      throw new HttpError(404, "no member " + Long.toUnsignedString(id));
+  private static boolean samePeer(String url, PeerUrl peer) {
+    try {
+      PeerUrl p = PeerUrl.parse(url);
+      return p.port() == peer.port() && p.host().equalsIgnoreCase(peer.host());
+    } catch (IllegalArgumentException e) {
+      return false;
     }
-    long index = node.changeMembership(ConfChangeType.ConfChangeRemoveNode, id, null);
-    sendJson(ex, 200, new Json().beginObject().fieldUnsigned("removed", id).field("index", index).endObject());
   }
 
-  private void promote(HttpExchange ex, long id)
-      throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    String url = node.store().memberUrl(id);
-    if (url == null) {
-      throw new HttpError(404, "no member " + Long.toUnsignedString(id));
+  private void requireMember(long id) throws ApiError.Failure {
+    GroupStatus s = node.status();
+    if (!s.voters().contains(id) && !s.learners().contains(id)) {
+      throw new ApiError.Failure(404, ApiError.NOT_FOUND, "no member " + Long.toUnsignedString(id));
     }
-    if (!node.confState().getLearnersList().contains(id)) {
-      throw new HttpError(409, "member " + Long.toUnsignedString(id) + " is not a learner");
-    }
-    long index = node.changeMembership(ConfChangeType.ConfChangeAddNode, id, url);
-    sendJson(ex, 200, new Json().beginObject().fieldUnsigned("promoted", id).field("index", index).endObject());
   }
 
-  private void transferLeader(HttpExchange ex, Map<String, String> query)
-      throws IOException, HttpError, KvNode.RequestTimeoutException, InterruptedException {
-    long id = requireId(query, "POST /leader?id=N");
-    if (!node.confState().getVotersList().contains(id)) {
-      throw new HttpError(400, "node " + Long.toUnsignedString(id) + " is not a voter");
-    }
-    node.transferLeadership(id);
-    sendJson(ex, 200, new Json().beginObject().fieldUnsigned("leader", id).endObject());
+  private static TreeSet<Long> members(GroupStatus s) {
+    TreeSet<Long> all = new TreeSet<>(Long::compareUnsigned);
+    all.addAll(s.voters());
+    all.addAll(s.learners());
+    return all;
   }
 
   private Json membersJson() {
-    ConfState cs = node.confState();
+    GroupStatus s = node.status();
     Json j = new Json().beginObject().beginArray("members");
-    for (Map.Entry<Long, String> m : node.store().members().entrySet()) {
-      long id = m.getKey();
-      String role = cs.getLearnersList().contains(id) ? "learner" : "voter";
-      j.beginObject().fieldUnsigned("id", id).field("peerURL", m.getValue()).field("role", role)
-          .field("isLeader", id == node.leader()).endObject();
+    for (long id : members(s)) {
+      j.beginObject().fieldUnsigned("id", id).field("peerURL", node.peerUrl(id))
+          .field("clientURL", node.clientUrl(id))
+          .field("role", s.learners().contains(id) ? "learner" : "voter")
+          .field("isLeader", id == s.leader()).endObject();
     }
-    return j.endArray().fieldUnsigned("leader", node.leader()).endObject();
+    return j.endArray().fieldUnsigned("leader", s.leader()).endObject();
   }
 
-  private Json statusJson() throws KvNode.RequestTimeoutException, InterruptedException {
-    Status st = node.status();
-    TransportStats s = node.stats();
-    return new Json().beginObject()
-        .fieldUnsigned("id", node.id())
-        .field("name", "node" + Long.toUnsignedString(node.id()))
-        .field("state", st.raftState().toString())
-        .field("term", st.term())
-        .fieldUnsigned("leader", st.lead())
-        .field("commit", st.commit())
-        .field("applied", node.appliedIndex())
-        .field("snapshotIndex", node.snapshotIndex())
-        .field("snapshotsTaken", node.snapshotsTaken())
-        .field("keys", node.store().size())
-        .field("removed", node.removed())
-        .field("startTime", node.startTime().toString())
-        .field("uptimeSeconds", Instant.now().getEpochSecond() - node.startTime().getEpochSecond())
-        .field("readyCnt", node.readies.sum())
-        .field("savedEntryCnt", node.entriesSaved.sum())
-        .field("saveMillis", node.saveNanos.sum() / 1_000_000)
-        .field("sendMessageCnt", s.sent.sum())
-        .field("recvMessageCnt", s.received.sum())
-        .field("sendAppendRequestCnt", s.appendSent.sum())
-        .field("recvAppendRequestCnt", s.appendReceived.sum())
-        .field("droppedMessageCnt", s.dropped.sum())
-        .field("sendBytes", s.bytesSent.sum())
-        .field("recvBytes", s.bytesReceived.sum())
-        .endObject();
+  private CompletableFuture<Response> status() {
+    return node.read(new KvStore.Size(), false)
+        .handle((keys, e) -> {
+          GroupStatus st = node.status();
+          if (e != null) {
+            node.noteStopped();
+          }
+          long sent = 0;
+          long received = 0;
+          long dropped = 0;
+          long bytesSent = 0;
+          long bytesReceived = 0;
+          TransportMetrics tm = node.transportMetrics();
+          for (TransportMetrics.Peer p : tm.peers().values()) {
+            sent += p.messagesSent();
+            received += p.messagesReceived();
+            dropped += p.messagesDropped();
+            bytesSent += p.bytesSent();
+            bytesReceived += p.bytesReceived();
+          }
+          Map<String, Long> sm = node.serverMetrics();
+          return Response.json(200, new Json().beginObject()
+              .fieldUnsigned("id", node.id())
+              .field("name", "node" + Long.toUnsignedString(node.id()))
+              .field("state", st.role().toString())
+              .field("term", st.term())
+              .fieldUnsigned("leader", st.leader())
+              .field("commit", st.commit())
+              .field("applied", st.applied())
+              .field("keys", keys == null ? -1 : (Long) keys)
+              .field("removed", node.removed())
+              .field("startTime", node.startTime().toString())
+              .field("uptimeSeconds", Instant.now().getEpochSecond() - node.startTime().getEpochSecond())
+              .field("saveCnt", sm.getOrDefault("saves", 0L))
+              .field("savedEntryCnt", sm.getOrDefault("entries", 0L))
+              .field("sendMessageCnt", sent)
+              .field("recvMessageCnt", received)
+              .field("droppedMessageCnt", dropped)
+              .field("refusedFrameCnt", tm.refused())
+              .field("sendBytes", bytesSent)
+              .field("recvBytes", bytesReceived)
+              .field("forwardingCnt", proxy.inFlight())
+              .endObject());
+        });
   }
 
-  private static long requireId(Map<String, String> query, String usage) throws HttpError {
-    String idText = query.get("id");
-    if (idText == null) {
-      throw new HttpError(400, "missing id: use " + usage);
+  // ---------------------------------------------------------------------------------------------
+  // Parsing.
+
+  private static ByteString checkKey(ByteString key) throws ApiError.Failure {
+    if (key.isEmpty()) {
+      throw ApiError.badRequest("missing key: use /kv/{key}");
     }
-    return parseId(idText);
+    if (key.size() > MAX_KEY_BYTES) {
+      throw ApiError.badRequest("key too long: at most " + MAX_KEY_BYTES + " bytes");
+    }
+    return key;
   }
 
-  private static long parseId(String s) throws HttpError {
-    try {
-      long id = Long.parseUnsignedLong(s.trim());
-      if (id == 0) {
-        throw new HttpError(400, "member id must not be 0");
+  /**
+   * Decodes percent-encoding into bytes (any byte may be encoded; a key need not be UTF-8).
+   * In a query string, {@code +} means a space.
+   */
+  static ByteString percentDecode(String s, boolean plusIsSpace) throws ApiError.Failure {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+        int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+        if (lo < 0) {
+          throw ApiError.badRequest("bad percent-encoding at \"" + s.substring(i, Math.min(s.length(), i + 3)) + "\"");
+        }
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else if (c == '+' && plusIsSpace) {
+        out.write(' ');
+      } else if (c < 0x80) {
+        out.write(c);
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
       }
-      return id;
-    } catch (NumberFormatException e) {
-      throw new HttpError(400, "bad member id \"" + s + "\": want a positive number");
     }
+    return ByteString.copyFrom(out.toByteArray());
   }
 
-  private static Map<String, String> parseQuery(String raw) {
+  /**
+   * The query's parameters: each name with its value decoded as UTF-8 text, and under
+   * {@code "raw:" + name} the value still percent-encoded (for keys, which are bytes).
+   */
+  private static Map<String, String> parseQuery(String raw) throws ApiError.Failure {
     Map<String, String> q = new HashMap<>();
     if (raw == null || raw.isEmpty()) {
       return q;
     }
     for (String part : raw.split("&")) {
       int eq = part.indexOf('=');
-      String k = eq < 0 ? part : part.substring(0, eq);
+      String k = percentDecode(eq < 0 ? part : part.substring(0, eq), true).toStringUtf8();
       String v = eq < 0 ? "" : part.substring(eq + 1);
-      q.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+      q.put(k, percentDecode(v, true).toStringUtf8());
+      q.put("raw:" + k, v);
     }
     return q;
   }
 
-  private static void sendJson(HttpExchange ex, int code, Json j) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    send(ex, code, (j + "\n").getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void sendText(HttpExchange ex, int code, String message) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    send(ex, code, (message + "\n").getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void send(HttpExchange ex, int code, byte[] body) throws IOException {
-    ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+  private static long requireId(Map<String, String> query, String usage) throws ApiError.Failure {
+    String idText = query.get("id");
+    if (idText == null) {
+      throw ApiError.badRequest("missing id: use " + usage);
     }
+    return parseId(idText);
+  }
+
+  private static long parseId(String s) throws ApiError.Failure {
+    long id;
+    try {
+      id = Long.parseUnsignedLong(s.trim());
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("bad member id \"" + s + "\": want a positive number");
+    }
+    if (id == 0) {
+      throw ApiError.badRequest("member id must not be 0");
+    }
+    return id;
+  }
+
+  /**
+   * Puts {@code key} under {@code name} as text when it is UTF-8 (as the API always answered), or
+   * base64 under {@code name + "Base64"} when it is not: never a lossy conversion.
+   */
+  private static Json keyField(Json j, String name, ByteString key) {
+    try {
+      return j.field(name, StandardCharsets.UTF_8.newDecoder().decode(key.asReadOnlyByteBuffer()).toString());
+    } catch (CharacterCodingException e) {
+      return j.field(name + "Base64", Base64.getEncoder().encodeToString(key.toByteArray()));
+    }
+  }
+
+  private static String printable(ByteString key) {
+    return key.isValidUtf8() ? key.toStringUtf8() : "base64:" + Base64.getEncoder().encodeToString(key.toByteArray());
+  }
+
+  private static CompletableFuture<Response> done(Response r) {
+    return CompletableFuture.completedFuture(r);
   }
 }

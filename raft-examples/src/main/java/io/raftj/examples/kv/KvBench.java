@@ -27,7 +27,7 @@ public final class KvBench {
       Usage: kv-bench [options]
 
         --endpoints URLS   client URLs, comma-separated (default: the kv-cluster's
-                           http://127.0.0.1:12380,http://127.0.0.1:22380,http://127.0.0.1:32380)
+                           http://127.0.0.1:12380,http://127.0.0.1:12390,http://127.0.0.1:12400)
         --target WHO       leader (default): send every request to the current leader;
                            all: spread clients over every endpoint (followers forward)
         --clients N        concurrent clients, one request in flight each (default: 16)
@@ -41,7 +41,7 @@ public final class KvBench {
   private KvBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> endpoints = List.of("http://127.0.0.1:12380", "http://127.0.0.1:22380", "http://127.0.0.1:32380");
+    List<String> endpoints = List.of("http://127.0.0.1:12380", "http://127.0.0.1:12390", "http://127.0.0.1:12400");
     String target = "leader";
     int clients = 16;
     int valueBytes = 100;

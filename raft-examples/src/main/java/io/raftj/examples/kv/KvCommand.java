@@ -8,38 +8,55 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One write to the key-value store as it travels in a Raft entry: a put or a delete of one key,
- * tagged with the proposing node's request id so that node can answer its client once the entry
- * is applied. etcd's raftexample gob-encodes a bare {@code kv} and so cannot tell its own
- * proposals from others'; the id fixes that.
+ * One command as it travels in a Raft entry: a put or a delete of one key (keys and values are
+ * bytes), or a change to the replicated member table (a member's peer and client URLs). The
+ * proposer learns its outcome from raft-server's future, so no request id travels with it.
  *
- * @param op {@link #PUT} or {@link #DELETE}
- * @param requestId unique across the cluster (a random per-process base plus a counter)
- * @param key the key
- * @param value the value (empty for a delete)
+ * @param op {@link #PUT}, {@link #DELETE}, {@link #MEMBER} or {@link #FORGET}
+ * @param key the key (empty for member commands)
+ * @param value the value (empty for a delete and member commands)
+ * @param memberId the member (member commands only)
+ * @param peerUrl the member's peer URL ({@link #MEMBER} only; empty: unchanged)
+ * @param clientUrl the member's client URL ({@link #MEMBER} only; empty: unchanged)
  */
-record KvCommand(byte op, long requestId, String key, ByteString value) {
+record KvCommand(byte op, ByteString key, ByteString value, long memberId, String peerUrl, String clientUrl) {
 
   static final byte PUT = 1;
   static final byte DELETE = 2;
+  static final byte MEMBER = 3;
+  static final byte FORGET = 4;
 
-  static KvCommand put(long requestId, String key, ByteString value) {
-    return new KvCommand(PUT, requestId, key, value);
+  static KvCommand put(ByteString key, ByteString value) {
+    return new KvCommand(PUT, key, value, 0, "", "");
   }
 
-  static KvCommand delete(long requestId, String key) {
-    return new KvCommand(DELETE, requestId, key, ByteString.EMPTY);
+  static KvCommand delete(ByteString key) {
+    return new KvCommand(DELETE, key, ByteString.EMPTY, 0, "", "");
   }
 
-  /** The entry payload: op, request id, key (modified UTF-8), value length and bytes. */
+  static KvCommand member(long id, String peerUrl, String clientUrl) {
+    return new KvCommand(MEMBER, ByteString.EMPTY, ByteString.EMPTY, id, peerUrl, clientUrl);
+  }
+
+  static KvCommand forget(long id) {
+    return new KvCommand(FORGET, ByteString.EMPTY, ByteString.EMPTY, id, "", "");
+  }
+
+  /** The entry payload: the op, then key and value (length-prefixed) or the member fields. */
   ByteString encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + key.length() + value.size());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + key.size() + value.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(op);
-      out.writeLong(requestId);
-      out.writeUTF(key);
-      out.writeInt(value.size());
-      value.writeTo(out);
+      if (op == PUT || op == DELETE) {
+        out.writeInt(key.size());
+        key.writeTo(out);
+        out.writeInt(value.size());
+        value.writeTo(out);
+      } else {
+        out.writeLong(memberId);
+        out.writeUTF(peerUrl);
+        out.writeUTF(clientUrl);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -54,20 +71,28 @@ record KvCommand(byte op, long requestId, String key, ByteString value) {
   static KvCommand decode(ByteString data) {
     try (DataInputStream in = new DataInputStream(data.newInput())) {
       byte op = in.readByte();
-      if (op != PUT && op != DELETE) {
-        throw new IllegalArgumentException("unknown kv command op " + op);
+      switch (op) {
+        case PUT, DELETE -> {
+          ByteString key = readBytes(in);
+          ByteString value = readBytes(in);
+          return new KvCommand(op, key, value, 0, "", "");
+        }
+        case MEMBER, FORGET -> {
+          long id = in.readLong();
+          return new KvCommand(op, ByteString.EMPTY, ByteString.EMPTY, id, in.readUTF(), in.readUTF());
+        }
+        default -> throw new IllegalArgumentException("unknown kv command op " + op);
       }
-      long requestId = in.readLong();
-      String key = in.readUTF();
-      int len = in.readInt();
-      if (len < 0 || len > in.available()) {
-        throw new IllegalArgumentException("kv command value length " + len + " out of range");
-      }
-      byte[] value = new byte[len];
-      in.readFully(value);
-      return new KvCommand(op, requestId, key, ByteString.copyFrom(value));
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed kv command: " + e.getMessage(), e);
     }
+  }
+
+  private static ByteString readBytes(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    if (len < 0 || len > in.available()) {
+      throw new IOException("length " + len + " out of range");
+    }
+    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(in.readNBytes(len));
   }
 }

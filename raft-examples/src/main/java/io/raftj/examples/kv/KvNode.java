@@ -1,587 +1,278 @@
 package io.raftj.examples.kv;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.raftj.raft.Config;
-import io.raftj.raft.Node;
-import io.raftj.raft.Peer;
-import io.raftj.raft.ReadState;
-import io.raftj.raft.Ready;
-import io.raftj.raft.SnapshotStatus;
-import io.raftj.raft.StateType;
-import io.raftj.raft.Status;
-import io.raftj.raft.StoppedException;
-import io.raftj.raft.Util;
-import io.raftj.raft.raftpb.ConfChange;
-import io.raftj.raft.raftpb.ConfChangeI;
-import io.raftj.raft.raftpb.ConfChangeSingle;
-import io.raftj.raft.raftpb.ConfChangeType;
-import io.raftj.raft.raftpb.ConfChangeV2;
-import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.raftpb.Entry;
-import io.raftj.raft.raftpb.Message;
-import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.storage.DurableStorage;
-import io.raftj.storage.DurableStorageOptions;
+import io.raftj.server.Applied;
+import io.raftj.server.GroupOptions;
+import io.raftj.server.GroupStatus;
+import io.raftj.server.Membership;
+import io.raftj.server.RaftGroup;
+import io.raftj.server.RaftServer;
+import io.raftj.server.ReadPolicy;
+import io.raftj.transport.grpc.GrpcTransport;
+import io.raftj.transport.grpc.TlsConfig;
+import io.raftj.transport.grpc.TransportMetrics;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the replicated key-value store: a raft {@link Node} driven by a Ready loop over
- * {@link DurableStorage}, the {@link KvStore} it applies to, and the {@link PeerTransport}.
- * Plays the role of {@code raftNode} in etcd's raftexample {@code raft.go}, with what that one
- * lacks: writes are answered only once applied (request ids matched to applied entries), reads
- * can be linearizable (ReadIndex), and membership changes carry the new member's URL.
+ * One member of the replicated key-value store: a {@link RaftServer} hosting the store's one
+ * group ({@link #GROUP}) with {@link KvStore} as its state machine, over the gRPC transport.
+ * Plays the role of {@code raftNode} in etcd's raftexample {@code raft.go}; the Ready loop,
+ * persistence, snapshots and membership mechanics are raft-server's.
  *
- * <p>The Ready loop, on its own thread, does for each Ready: save (hard state, entries,
- * snapshot; durable when it returns), restore a received snapshot, send the messages (a leader
- * sends them before its save, in parallel with its disk, as etcd's server does), hand out
- * read states, apply committed entries and conf changes, advance, and snapshot every
- * {@code snapshotEntries} applied entries. Client threads call {@link #put}, {@link #delete},
- * {@link #linearizableRead} and the member operations, which block up to a deadline.
+ * <p>What this class adds is the store's own membership bookkeeping: the member table in the
+ * state machine holds each member's peer URL (set before a member is added, so every member's
+ * transport can reach it once the change commits) and client URL (proposed by each leader for
+ * itself when it is elected, so followers know where to forward writes).
  */
 final class KvNode implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KvNode.class);
-
-  /** A request that did not complete in time; the message says what it waited for. */
-  static final class RequestTimeoutException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    RequestTimeoutException(String message) {
-      super(message);
-    }
-  }
+  /** The store's group on every member. */
+  static final long GROUP = 1;
 
   private final ServerFlags flags;
   private final long id;
-  private final DurableStorage storage;
-  private final KvStore store = new KvStore();
-  private final TransportStats stats = new TransportStats();
+  private final GrpcTransport transport;
+  private final RaftServer server;
+  private final KvStore store;
+  private final RaftGroup group;
+  private final String clientUrl;
   private final Instant startTime = Instant.now();
-  private final PeerTransport transport;
-  private Node node;
-  private ScheduledExecutorService ticker;
-  private Thread readyThread;
-  private volatile boolean closing;
-
-  /* Written by the Ready loop, read by client threads. */
-  private volatile ConfState confState = ConfState.getDefaultInstance();
-  private volatile long appliedIndex;
-  private volatile long snapshotIndex;
-  private volatile long leader;
-  private volatile StateType role = StateType.STATE_FOLLOWER;
   private volatile boolean removed;
-  /** Set when a member was added: its first snapshot must already list it (see maybeSnapshot). */
-  private boolean snapshotNow;
-  private final AtomicLong snapshotsTaken = new AtomicLong();
-  /** Ready-loop counters for /status: Readies handled, entries saved, time spent saving. */
-  final LongAdder readies = new LongAdder();
-  final LongAdder entriesSaved = new LongAdder();
-  final LongAdder saveNanos = new LongAdder();
-  /** Notified when the applied index or the leader changes. */
-  private final Object progress = new Object();
+  private volatile LongConsumer leaderWatcher = l -> { };
 
-  private final AtomicLong requestSeq = new AtomicLong(ThreadLocalRandom.current().nextLong() << 20);
-  private final Map<Long, CompletableFuture<Long>> pendingWrites = new ConcurrentHashMap<>();
-  private final Map<ByteString, CompletableFuture<Long>> pendingReads = new ConcurrentHashMap<>();
-
-  private KvNode(ServerFlags flags, DurableStorage storage) throws IOException {
+  private KvNode(ServerFlags flags, GrpcTransport transport, String clientUrl) throws IOException {
     this.flags = flags;
     this.id = flags.id();
-    this.storage = storage;
-    Snapshot snap = storage.snapshotAtOpen();
-    if (!Util.isEmptySnap(snap)) {
-      store.restore(snap.getData());
-      confState = snap.getMetadata().getConfState();
-      appliedIndex = snap.getMetadata().getIndex();
-      snapshotIndex = appliedIndex;
+    this.transport = transport;
+    this.clientUrl = clientUrl;
+    this.server = RaftServer.builder(id, transport)
+        .dataDir(flags.dataDir())
+        .tickInterval(Duration.ofMillis(flags.tickMs()))
+        .build();
+    boolean ok = false;
+    try {
+      this.store = new KvStore(this::memberChanged);
+      boolean restart = server.storedGroups().contains(GROUP);
+      long[] ids = flags.peers().keySet().stream().mapToLong(Long::longValue).toArray();
+      GroupOptions options = (flags.join() && !restart ? GroupOptions.joining(GROUP) : GroupOptions.of(GROUP, ids))
+          .withTicks(flags.electionTicks(), 1)
+          .withSnapshots(flags.snapshotEntries(), 0, flags.catchUpEntries())
+          .withOperationTimeout(Duration.ofMillis(flags.requestTimeoutMs()));
+      LOG.info("{} node {} in {}", restart ? "restarting" : flags.join() ? "joining as" : "starting",
+          Long.toUnsignedString(id), flags.dataDir());
+      this.group = server.createGroup(options, store);
+      group.addLeaderListener((g, leader, term) -> leaderChanged(leader));
+      ok = true;
+    } finally {
+      if (!ok) {
+        server.close();
+      }
     }
-    this.transport = new PeerTransport(id, flags.peers().get(id).address(), this::receive,
-        new PeerTransport.Reporter() {
-          @Override
-          public void reportUnreachable(long peer) {
-            Node n = node;
-            if (n != null && !closing) {
-              n.reportUnreachable(peer);
-            }
-          }
-
-          @Override
-          public void reportSnapshot(long peer, SnapshotStatus status) {
-            Node n = node;
-            if (n != null && !closing) {
-              n.reportSnapshot(peer, status);
-            }
-          }
-        }, stats);
   }
 
   /**
-   * Opens the data directory (recovering what it holds) and binds the peer port.
+   * Binds the peer port and opens the data directory (recovering what it holds).
    *
-   * @throws IOException if the directory is unreadable, locked or corrupted, or the port is taken
+   * @throws IOException if the directory is unreadable, locked or corrupted, or the TLS files
+   *     cannot be read
+   * @throws UncheckedIOException if the peer port cannot be bound
    */
-  static KvNode open(ServerFlags flags) throws IOException {
-    DurableStorage storage = DurableStorage.open(flags.dataDir(),
-        DurableStorageOptions.DEFAULT.withSnapshotCatchUpEntries(flags.catchUpEntries()));
-    try {
-      return new KvNode(flags, storage);
-    } catch (IOException | RuntimeException e) {
-      try {
-        storage.close();
-      } catch (IOException ce) {
-        e.addSuppressed(ce);
+  static KvNode open(ServerFlags flags, String clientUrl) throws IOException {
+    PeerUrl self = flags.peers().get(flags.id());
+    GrpcTransport.Builder b = GrpcTransport.builder(flags.id(), self.address());
+    Map<Long, java.net.InetSocketAddress> peers = new java.util.HashMap<>();
+    for (Map.Entry<Long, PeerUrl> p : flags.peers().entrySet()) {
+      if (p.getKey() != flags.id()) {
+        peers.put(p.getKey(), p.getValue().address());
       }
+    }
+    b.peers(peers);
+    ServerFlags.TlsFiles tls = flags.peerTls();
+    if (tls != null) {
+      TlsConfig config = TlsConfig.fromPem(tls.certFile(), tls.keyFile(), tls.trustedCaFile());
+      if (config.certifiedId() != flags.id()) {
+        throw new IOException("--peer-cert-file " + tls.certFile() + " names server "
+            + Long.toUnsignedString(config.certifiedId()) + " (subject alternative name raftj://server/<id>),"
+            + " not this node's --id " + Long.toUnsignedString(flags.id()));
+      }
+      b.tls(config);
+    } else {
+      b.plaintext();
+      LOG.warn("PLAINTEXT PEERS: node {} sends and accepts Raft messages without TLS on {}; anyone who"
+          + " can reach that port can join the cluster's traffic. Use --peer-cert-file,"
+          + " --peer-key-file and --peer-trusted-ca-file in production.", Long.toUnsignedString(flags.id()), self);
+    }
+    GrpcTransport transport = b.build();
+    try {
+      return new KvNode(flags, transport, clientUrl);
+    } catch (IOException | RuntimeException e) {
+      transport.close();
       throw e;
     }
   }
 
-  /** Starts raft, the Ready loop, the ticker and the transport. */
-  void start() {
-    Config c = new Config()
-        .setId(id)
-        .setElectionTick(flags.electionTicks())
-        .setHeartbeatTick(1)
-        .setStorage(storage.memoryStorage())
-        .setApplied(appliedIndex)
-        .setMaxSizePerMsg(1 << 20)
-        .setMaxInflightMsgs(256)
-        .setMaxUncommittedEntriesSize(1 << 30)
-        .setCheckQuorum(true)
-        .setPreVote(true);
-    boolean restart = storage.isRestart();
-    if (restart || flags.join()) {
-      LOG.info("{} node {} from {} (applied {}, commit {})", restart ? "restarting" : "joining as",
-          id, flags.dataDir(), appliedIndex, storage.replayTargetIndex());
-      node = Node.restart(c);
-    } else {
-      List<Peer> peers = new ArrayList<>();
-      for (Map.Entry<Long, PeerUrl> p : flags.peers().entrySet()) {
-        peers.add(new Peer(p.getKey(), ByteString.copyFromUtf8(p.getValue().text())));
-      }
-      LOG.info("starting node {} of a new cluster of {}", id, peers.size());
-      node = Node.start(c, peers);
-    }
-    for (Map.Entry<Long, PeerUrl> p : flags.peers().entrySet()) {
-      transport.setPeer(p.getKey(), p.getValue());
-    }
-    for (Map.Entry<Long, String> m : store.members().entrySet()) {
-      setPeerQuietly(m.getKey(), m.getValue());
-    }
-    transport.start();
-    readyThread = new Thread(this::readyLoop, "kv-ready");
-    readyThread.start();
-    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "kv-tick");
-      t.setDaemon(true);
-      return t;
-    });
-    ticker.scheduleAtFixedRate(node::tick, flags.tickMs(), flags.tickMs(), TimeUnit.MILLISECONDS);
-  }
-
-  private void receive(Message m) {
-    Node n = node;
-    if (n != null && !closing) {
-      n.step(m);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The Ready loop.
-
-  private void readyLoop() {
-    try {
-      while (!closing) {
-        Ready rd = node.ready();
-        processReady(rd);
-        node.advance();
-        maybeSnapshot();
-      }
-    } catch (StoppedException | InterruptedException e) {
-      // closing
-    } catch (Throwable t) {
-      if (closing) {
-        return;
-      }
-      // What reached the disk is unknown (etcd panics here): stop rather than serve wrong data.
-      LOG.error("node {} failed in its Ready loop; exiting", id, t);
-      Runtime.getRuntime().halt(1);
-    }
-  }
-
-  private void processReady(Ready rd) throws IOException, InterruptedException, ExecutionException {
-    if (rd.softState() != null) {
-      role = rd.softState().raftState();
-      if (leader != rd.softState().lead()) {
-        leader = rd.softState().lead();
-        notifyProgress();
-      }
-    }
-    // A leader sends its appends while it writes them to its own disk (Raft thesis §10.2.1, as
-    // etcd's server does): its own acknowledgement still waits for the save and advance, so
-    // nothing commits before a quorum has it on disk. Anyone else sends only after the save,
-    // because its messages (votes, append responses) vouch for what the save makes durable.
-    boolean leaderNow = role == StateType.STATE_LEADER;
-    if (leaderNow) {
-      transport.send(rd.messages());
-    }
-    long t0 = System.nanoTime();
-    storage.save(rd.hardState(), rd.entries(), rd.snapshot());
-    saveNanos.add(System.nanoTime() - t0);
-    readies.increment();
-    entriesSaved.add(rd.entries().size());
-    if (!Util.isEmptySnap(rd.snapshot())) {
-      applySnapshot(rd.snapshot());
-    }
-    if (!leaderNow) {
-      transport.send(rd.messages());
-    }
-    for (ReadState rs : rd.readStates()) {
-      CompletableFuture<Long> f = pendingReads.remove(rs.requestCtx());
-      if (f != null) {
-        f.complete(rs.index());
-      }
-    }
-    if (!rd.committedEntries().isEmpty()) {
-      applyEntries(rd.committedEntries());
-    }
-  }
-
-  private void applySnapshot(Snapshot snap) {
-    long index = snap.getMetadata().getIndex();
-    if (index <= appliedIndex) {
+  /** On the apply thread: a member's URLs changed in the table (null: forgotten). */
+  private void memberChanged(long member, KvStore.Member m) {
+    if (member == id) {
       return;
     }
-    store.restore(snap.getData());
-    confState = snap.getMetadata().getConfState();
-    for (Map.Entry<Long, String> m : store.members().entrySet()) {
-      setPeerQuietly(m.getKey(), m.getValue());
-    }
-    appliedIndex = index;
-    snapshotIndex = index;
-    LOG.info("node {} restored the state machine from a snapshot at index {} ({} keys)", id, index, store.size());
-    notifyProgress();
-  }
-
-  private void applyEntries(List<Entry> entries)
-      throws InvalidProtocolBufferException, InterruptedException, ExecutionException {
-    for (int i = 0; i < entries.size(); i++) {
-      Entry e = entries.get(i);
-      if (e.getIndex() <= appliedIndex) {
-        continue;
+    if (m == null) {
+      if (!flags.peers().containsKey(member)) {
+        transport.removePeer(member);
       }
-      switch (e.getType()) {
-        case EntryNormal -> {
-          if (!e.getData().isEmpty()) {
-            KvCommand cmd = KvCommand.decode(e.getData());
-            store.apply(cmd);
-            complete(cmd.requestId(), e.getIndex());
-          }
-        }
-        case EntryConfChange -> {
-          ConfChange cc = ConfChange.parseFrom(e.getData());
-          applyConfChange(ConfChangeI.of(cc), cc.getContext());
-          complete(cc.getId(), e.getIndex());
-        }
-        case EntryConfChangeV2 -> {
-          ConfChangeV2 cc = ConfChangeV2.parseFrom(e.getData());
-          applyConfChange(ConfChangeI.of(cc), cc.getContext());
-        }
-        default -> LOG.warn("skipping entry {} of unknown type {}", e.getIndex(), e.getType());
-      }
-      appliedIndex = e.getIndex();
-    }
-    notifyProgress();
-  }
-
-  private void applyConfChange(ConfChangeI cc, ByteString context)
-      throws InterruptedException, ExecutionException {
-    confState = node.applyConfChange(cc).get();
-    for (ConfChangeSingle s : cc.asV2().getChangesList()) {
-      long nodeId = s.getNodeId();
-      if (s.getType() == ConfChangeType.ConfChangeAddNode
-          || s.getType() == ConfChangeType.ConfChangeAddLearnerNode) {
-        snapshotNow = true;
-        if (!context.isEmpty()) {
-          store.putMember(nodeId, context.toStringUtf8());
-          setPeerQuietly(nodeId, context.toStringUtf8());
-        }
-      } else if (s.getType() == ConfChangeType.ConfChangeRemoveNode) {
-        store.removeMember(nodeId);
-        transport.removePeer(nodeId);
-        if (nodeId == id) {
-          removed = true;
-          LOG.warn("node {} was removed from the cluster; it no longer takes part", id);
-        }
+    } else if (!m.peerUrl().isEmpty()) {
+      try {
+        transport.setPeer(member, PeerUrl.parse(m.peerUrl()).address());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("member {} has an unusable peer URL: {}", Long.toUnsignedString(member), e.getMessage());
       }
     }
-    LOG.info("node {} applied conf change {}; voters {} learners {}", id, cc.asV2().getChangesList(),
-        confState.getVotersList(), confState.getLearnersList());
   }
 
-  private void setPeerQuietly(long peer, String url) {
-    try {
-      transport.setPeer(peer, PeerUrl.parse(url));
-    } catch (IllegalArgumentException e) {
-      LOG.warn("member {} has an unusable peer URL: {}", peer, e.getMessage());
-    }
-  }
-
-  private void complete(long requestId, long index) {
-    CompletableFuture<Long> f = pendingWrites.remove(requestId);
-    if (f != null) {
-      f.complete(index);
-    }
-  }
-
-  /**
-   * Snapshots every {@code snapshotEntries} applied entries, and right after a member was added:
-   * Raft catches a new member up with the storage's snapshot, and the new member ignores one
-   * whose configuration does not contain it ("attempted to restore snapshot but it is not in the
-   * ConfState"), so an older snapshot would be sent to it again and again.
-   */
-  private void maybeSnapshot() throws IOException {
-    long applied = appliedIndex;
-    boolean due = applied - snapshotIndex >= flags.snapshotEntries()
-        || (snapshotNow && applied > snapshotIndex);
-    snapshotNow = false;
-    if (!due) {
+  /** On raft-server's event thread. */
+  private void leaderChanged(long leader) {
+    leaderWatcher.accept(leader);
+    if (leader != id) {
       return;
     }
-    storage.snapshot(applied, confState, store.snapshot());
-    snapshotIndex = applied;
-    snapshotsTaken.incrementAndGet();
-    LOG.info("node {} took a snapshot at index {} and compacted its log", id, applied);
-  }
-
-  private void notifyProgress() {
-    synchronized (progress) {
-      progress.notifyAll();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // What client threads call.
-
-  /** Puts a key; returns the index it was applied at. */
-  long put(String key, ByteString value) throws RequestTimeoutException, InterruptedException {
-    long rid = requestSeq.incrementAndGet();
-    CompletableFuture<Long> applied = register(rid);
-    return await(rid, applied, node.propose(KvCommand.put(rid, key, value).encode()), "write");
-  }
-
-  /** Deletes a key; returns the index it was applied at. */
-  long delete(String key) throws RequestTimeoutException, InterruptedException {
-    long rid = requestSeq.incrementAndGet();
-    CompletableFuture<Long> applied = register(rid);
-    return await(rid, applied, node.propose(KvCommand.delete(rid, key).encode()), "delete");
-  }
-
-  /** Proposes a membership change (its context is the member's URL) and waits until it is applied here. */
-  long changeMembership(ConfChangeType type, long nodeId, String url)
-      throws RequestTimeoutException, InterruptedException {
-    long rid = requestSeq.incrementAndGet();
-    ConfChange.Builder cc = ConfChange.newBuilder().setId(rid).setType(type).setNodeId(nodeId);
-    if (url != null) {
-      cc.setContext(ByteString.copyFromUtf8(url));
-    }
-    CompletableFuture<Long> applied = register(rid);
-    return await(rid, applied, node.proposeConfChange(ConfChangeI.of(cc.build())), "membership change");
-  }
-
-  private CompletableFuture<Long> register(long rid) {
-    CompletableFuture<Long> applied = new CompletableFuture<>();
-    pendingWrites.put(rid, applied);
-    return applied;
-  }
-
-  private long await(long rid, CompletableFuture<Long> applied, CompletableFuture<Void> stepped, String what)
-      throws RequestTimeoutException, InterruptedException {
-    stepped.whenComplete((v, ex) -> {
-      if (ex != null) {
-        pendingWrites.remove(rid);
-        applied.completeExceptionally(ex);
-      }
-    });
-    try {
-      return applied.get(flags.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      pendingWrites.remove(rid);
-      stepped.cancel(false);
-      throw new RequestTimeoutException("timed out after " + flags.requestTimeoutMs()
-          + " ms waiting for the " + what + " to be committed and applied (leader "
-          + Long.toUnsignedString(leader) + "; no leader or no quorum?); it may still be applied later");
-    } catch (ExecutionException e) {
-      throw new RequestTimeoutException("the " + what + " was not accepted: " + describe(e.getCause()));
-    }
-  }
-
-  /**
-   * Waits until a read here is linearizable: confirms the commit index with the leader
-   * (ReadIndex, forwarded by a follower) and waits until it is applied.
-   */
-  void linearizableRead() throws RequestTimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flags.requestTimeoutMs());
-    // Raft drops a read-index request silently when there is no leader or leadership moves, so
-    // one that gets no answer is asked again, until the deadline.
-    long retryNanos = TimeUnit.MILLISECONDS.toNanos(
-        Math.max(100L, (long) flags.tickMs() * flags.electionTicks()));
-    while (true) {
-      ByteString ctx = ByteString.copyFrom(
-          ByteBuffer.allocate(8).putLong(requestSeq.incrementAndGet()).array());
-      CompletableFuture<Long> f = new CompletableFuture<>();
-      pendingReads.put(ctx, f);
-      node.readIndex(ctx).whenComplete((v, ex) -> {
-        if (ex != null) {
-          pendingReads.remove(ctx);
-          f.completeExceptionally(ex);
+    KvStore.Member me = store.members().get(id);
+    String peerUrl = flags.peers().get(id).text();
+    if (me == null || !me.clientUrl().equals(clientUrl) || !me.peerUrl().equals(peerUrl)) {
+      group.propose(KvCommand.member(id, peerUrl, clientUrl).encode()).whenComplete((a, e) -> {
+        if (e != null) {
+          LOG.info("could not record this leader's client URL yet: {}", e.toString());
         }
       });
-      long left = deadline - System.nanoTime();
-      try {
-        long index = f.get(Math.min(left, retryNanos), TimeUnit.NANOSECONDS);
-        awaitApplied(index, deadline);
-        return;
-      } catch (TimeoutException e) {
-        pendingReads.remove(ctx);
-        if (System.nanoTime() - deadline >= 0) {
-          throw new RequestTimeoutException("timed out after " + flags.requestTimeoutMs()
-              + " ms waiting for the leader to confirm the read index (leader "
-              + Long.toUnsignedString(leader) + "; no leader or no quorum?)");
-        }
-      } catch (ExecutionException e) {
-        throw new RequestTimeoutException("the read was not accepted: " + describe(e.getCause()));
+    }
+  }
+
+  /** Calls {@code w} (on raft-server's event thread, quickly) with every leader change. */
+  void watchLeader(LongConsumer w) {
+    leaderWatcher = w;
+  }
+
+  CompletableFuture<Applied> propose(KvCommand c) {
+    return group.propose(c.encode());
+  }
+
+  CompletableFuture<Object> read(Object query, boolean linearizable) {
+    return group.read(query, linearizable ? ReadPolicy.LINEARIZABLE : ReadPolicy.LOCAL);
+  }
+
+  /** Records the member's peer URL in the table, then adds it to the group. */
+  CompletableFuture<Membership> addMember(long member, String peerUrl, boolean learner) {
+    return propose(KvCommand.member(member, peerUrl, ""))
+        .thenCompose(a -> learner ? group.addLearner(member) : group.addVoter(member));
+  }
+
+  /** Removes the member from the group, then (best effort) from the table. */
+  CompletableFuture<Membership> removeMember(long member) {
+    return group.remove(member).thenApply(m -> {
+      if (member != id) {
+        propose(KvCommand.forget(member));
       }
+      return m;
+    });
+  }
+
+  CompletableFuture<Membership> promote(long member) {
+    return group.promote(member);
+  }
+
+  CompletableFuture<Void> transferLeadership(long member) {
+    return group.transferLeadership(member);
+  }
+
+  GroupStatus status() {
+    return group.status();
+  }
+
+  /**
+   * Whether this node was removed from the cluster: its group stopped and its last membership
+   * does not name it. Checked when an operation reports the group stopped.
+   */
+  boolean removed() {
+    return removed;
+  }
+
+  /** Notes that the group reported itself stopped; returns {@link #removed()}. */
+  boolean noteStopped() {
+    GroupStatus s = group.status();
+    if (!s.voters().contains(id) && !s.learners().contains(id) && !s.voters().isEmpty()) {
+      markRemoved("it applied its own removal");
+    }
+    return removed;
+  }
+
+  /** Records that this node is no longer a member ({@code why} goes to the log). */
+  void markRemoved(String why) {
+    if (!removed) {
+      removed = true;
+      LOG.warn("node {} was removed from the cluster ({}); it answers 410 from now on",
+          Long.toUnsignedString(id), why);
     }
   }
 
-  private void awaitApplied(long index, long deadline) throws RequestTimeoutException, InterruptedException {
-    synchronized (progress) {
-      while (appliedIndex < index) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new RequestTimeoutException("timed out waiting for index " + index
-              + " to be applied (applied " + appliedIndex + ")");
-        }
-        TimeUnit.NANOSECONDS.timedWait(progress, left);
-      }
+  /** The members this node knows of: the group's, the member table's and {@code --peers}. */
+  java.util.Set<Long> knownMembers() {
+    java.util.Set<Long> all = new java.util.TreeSet<>(Long::compareUnsigned);
+    GroupStatus s = group.status();
+    all.addAll(s.voters());
+    all.addAll(s.learners());
+    all.addAll(store.members().keySet());
+    all.addAll(flags.peers().keySet());
+    return all;
+  }
+
+  /** The peer URL of {@code member}: from the member table, else from {@code --peers}; or null. */
+  String peerUrl(long member) {
+    KvStore.Member m = store.members().get(member);
+    if (m != null && !m.peerUrl().isEmpty()) {
+      return m.peerUrl();
     }
+    PeerUrl p = flags.peers().get(member);
+    return p == null ? null : p.text();
   }
 
-  /** Asks the leader to hand leadership to {@code transferee} and waits until it has. */
-  void transferLeadership(long transferee) throws RequestTimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flags.requestTimeoutMs());
-    node.transferLeadership(leader, transferee);
-    synchronized (progress) {
-      while (leader != transferee) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new RequestTimeoutException("timed out after " + flags.requestTimeoutMs()
-              + " ms waiting for node " + Long.toUnsignedString(transferee)
-              + " to become leader (leader is " + Long.toUnsignedString(leader) + ")");
-        }
-        TimeUnit.NANOSECONDS.timedWait(progress, left);
-      }
-    }
-  }
-
-  /** Raft's status of this node. */
-  Status status() throws RequestTimeoutException, InterruptedException {
-    try {
-      return node.status().get(flags.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      throw new RequestTimeoutException("could not get the node's status: " + describe(e));
-    }
-  }
-
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
-  }
-
-  KvStore store() {
-    return store;
+  /** The client URL of {@code member} from the member table, or null. */
+  String clientUrl(long member) {
+    KvStore.Member m = store.members().get(member);
+    return m == null || m.clientUrl().isEmpty() ? null : m.clientUrl();
   }
 
   long id() {
     return id;
   }
 
-  long leader() {
-    return leader;
-  }
-
-  long appliedIndex() {
-    return appliedIndex;
-  }
-
-  long snapshotIndex() {
-    return snapshotIndex;
-  }
-
-  long snapshotsTaken() {
-    return snapshotsTaken.get();
-  }
-
-  boolean removed() {
-    return removed;
-  }
-
-  ConfState confState() {
-    return confState;
+  ServerFlags flags() {
+    return flags;
   }
 
   Instant startTime() {
     return startTime;
   }
 
-  TransportStats stats() {
-    return stats;
+  TransportMetrics transportMetrics() {
+    return transport.metrics();
   }
 
-  ServerFlags flags() {
-    return flags;
+  Map<String, Long> serverMetrics() {
+    return server.metrics();
   }
 
-  /** Stops raft and the transport and closes the data directory. */
+  /** Stops the group and the transport; the data directory is kept. */
   @Override
-  public void close() throws IOException {
-    closing = true;
-    if (ticker != null) {
-      ticker.shutdownNow();
-    }
-    if (node != null) {
-      node.stop();
-    }
-    if (readyThread != null) {
-      try {
-        readyThread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    try {
-      transport.close();
-    } finally {
-      storage.close();
-    }
+  public void close() {
+    server.close();
   }
 }

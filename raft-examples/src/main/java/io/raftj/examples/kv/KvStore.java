@@ -1,150 +1,402 @@
 package io.raftj.examples.kv;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
+import io.raftj.server.ApplyBatch;
+import io.raftj.server.SnapshotWriter;
+import io.raftj.server.StateMachine;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
- * The replicated state machine: keys in order with their values, and the cluster's members with
- * their peer URLs (kept here so a snapshot carries them to a node that joins late). Plays the role
- * of {@code kvstore} in etcd's raftexample, plus its member list.
+ * The replicated state machine: keys in unsigned byte order with their values (both bytes), and
+ * the member table (each member's peer and client URLs, carried by snapshots to members that join
+ * late). Plays the role of {@code kvstore} in etcd's raftexample.
  *
- * <p>Only the thread applying Raft's committed entries writes; client threads read concurrently
- * (the maps are concurrent, so a read sees each key either before or after an apply).
+ * <p>raft-server calls every method on the group's apply executor, one at a time, so the maps need
+ * no locks. Snapshots are cheap to capture: {@link #snapshot()} freezes the key map as it is and
+ * sends later writes to an overlay (new values and deletions) until the writer, on raft-server's
+ * snapshot thread, has streamed the frozen map; the next apply then folds the overlay back in.
+ * Capturing costs O(1) and folding O(writes during the stream), where copying the map would cost
+ * O(keys) on the apply thread. Reads look in the overlay first, then in the frozen map.
+ *
+ * <p>The member table is small and published as an immutable copy ({@link #members()}) that any
+ * thread may read.
  */
-final class KvStore {
+final class KvStore implements StateMachine {
 
-  private static final int SNAPSHOT_FORMAT = 1;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KvStore.class);
+  private static final int SNAPSHOT_FORMAT = 2;
+  static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
+  /** Marks a key deleted in the overlay. */
+  private static final ByteString TOMBSTONE = ByteString.copyFromUtf8("\u0000tombstone");
 
-  private final ConcurrentSkipListMap<String, ByteString> kv = new ConcurrentSkipListMap<>();
-  private final ConcurrentSkipListMap<Long, String> members =
-      new ConcurrentSkipListMap<>(Long::compareUnsigned);
+  /** A member's URLs. */
+  record Member(long id, String peerUrl, String clientUrl) {}
 
-  /** Applies a committed command. */
-  void apply(KvCommand c) {
-    if (c.op() == KvCommand.PUT) {
-      kv.put(c.key(), c.value());
-    } else {
-      kv.remove(c.key());
+  /** Reads {@code key}; answered with the value or null. */
+  record Get(ByteString key) {}
+
+  /**
+   * Lists the keys in {@code [from, to)} in order, at most {@code limit}; a {@code to} of one zero
+   * byte means every key from {@code from} on (etcd's range convention). Answered with a
+   * {@link Page}.
+   */
+  record Range(ByteString from, ByteString to, int limit) {}
+
+  /**
+   * One page of a range.
+   *
+   * @param kvs the keys and values, in order
+   * @param more whether keys in the range follow
+   * @param next the first key not listed (continue from there), or empty when {@code more} is false
+   */
+  record Page(List<Map.Entry<ByteString, ByteString>> kvs, boolean more, ByteString next) {}
+
+  /** Asks for the number of keys; answered with a {@code Long}. */
+  record Size() {}
+
+  private TreeMap<ByteString, ByteString> base = new TreeMap<>(KEY_ORDER);
+  /** Writes made while {@link #writer} streams {@link #base}; null when none is in flight. */
+  private TreeMap<ByteString, ByteString> overlay;
+  private Writer writer;
+  private long size;
+
+  private final TreeMap<Long, Member> members = new TreeMap<>(Long::compareUnsigned);
+  private volatile Map<Long, Member> membersView = Map.of();
+  private final BiConsumer<Long, Member> memberListener;
+
+  /** @param memberListener called on the apply thread with each changed member (null: forgotten) */
+  KvStore(BiConsumer<Long, Member> memberListener) {
+    this.memberListener = memberListener;
+  }
+
+  @Override
+  public void apply(ApplyBatch batch) {
+    foldOverlayIfWritten();
+    for (int i = 0; i < batch.size(); i++) {
+      KvCommand c = KvCommand.decode(batch.data(i));
+      switch (c.op()) {
+        case KvCommand.PUT -> put(c.key(), c.value());
+        case KvCommand.DELETE -> batch.setResult(i, delete(c.key()));
+        case KvCommand.MEMBER -> {
+          Member old = members.get(c.memberId());
+          Member m = new Member(c.memberId(),
+              c.peerUrl().isEmpty() && old != null ? old.peerUrl() : c.peerUrl(),
+              c.clientUrl().isEmpty() && old != null ? old.clientUrl() : c.clientUrl());
+          members.put(m.id(), m);
+          publishMembers();
+          memberListener.accept(m.id(), m);
+        }
+        case KvCommand.FORGET -> {
+          if (members.remove(c.memberId()) != null) {
+            publishMembers();
+            memberListener.accept(c.memberId(), null);
+          }
+        }
+        default -> throw new IllegalStateException("unknown op " + c.op());
+      }
     }
+  }
+
+  private void put(ByteString key, ByteString value) {
+    if (get(key) == null) {
+      size++;
+    }
+    (overlay != null ? overlay : base).put(key, value);
+  }
+
+  private boolean delete(ByteString key) {
+    if (get(key) == null) {
+      return false;
+    }
+    size--;
+    if (overlay != null) {
+      overlay.put(key, TOMBSTONE);
+    } else {
+      base.remove(key);
+    }
+    return true;
   }
 
   /** The value of {@code key}, or null. */
-  ByteString get(String key) {
-    return kv.get(key);
+  ByteString get(ByteString key) {
+    if (overlay != null) {
+      ByteString v = overlay.get(key);
+      if (v != null) {
+        return v == TOMBSTONE ? null : v;
+      }
+    }
+    return base.get(key);
   }
 
-  /**
-   * The keys in {@code [from, to)} in order, at most {@code limit}; an empty {@code to} means the
-   * single key {@code from}, and {@code "\0"} means every key from {@code from} on (etcd's range
-   * convention).
-   */
-  List<Map.Entry<String, ByteString>> range(String from, String to, int limit) {
-    List<Map.Entry<String, ByteString>> out = new ArrayList<>();
-    if (to == null || to.isEmpty()) {
-      ByteString v = kv.get(from);
+  Page range(ByteString from, ByteString to, int limit) {
+    List<Map.Entry<ByteString, ByteString>> out = new ArrayList<>();
+    if (to.isEmpty()) {
+      ByteString v = get(from);
       if (v != null) {
         out.add(Map.entry(from, v));
       }
-      return out;
+      return new Page(out, false, ByteString.EMPTY);
     }
-    if (!to.equals("\0") && from.compareTo(to) >= 0) {
-      return out;
+    boolean toEnd = to.size() == 1 && to.byteAt(0) == 0;
+    if (!toEnd && KEY_ORDER.compare(from, to) >= 0) {
+      return new Page(out, false, ByteString.EMPTY);
     }
-    NavigableMap<String, ByteString> view =
-        to.equals("\0") ? kv.tailMap(from, true) : kv.subMap(from, true, to, false);
-    for (Map.Entry<String, ByteString> e : view.entrySet()) {
-      if (out.size() >= limit) {
-        break;
+    Iterator<Map.Entry<ByteString, ByteString>> it = merged(slice(base, from, to, toEnd),
+        overlay == null ? Collections.emptyNavigableMap() : slice(overlay, from, to, toEnd));
+    while (it.hasNext()) {
+      Map.Entry<ByteString, ByteString> e = it.next();
+      if (out.size() == limit) {
+        return new Page(out, true, e.getKey());
       }
-      out.add(Map.entry(e.getKey(), e.getValue()));
+      out.add(e);
     }
-    return out;
+    return new Page(out, false, ByteString.EMPTY);
   }
 
-  int size() {
-    return kv.size();
+  private static NavigableMap<ByteString, ByteString> slice(
+      NavigableMap<ByteString, ByteString> m, ByteString from, ByteString to, boolean toEnd) {
+    return toEnd ? m.tailMap(from, true) : m.subMap(from, true, to, false);
   }
 
-  void putMember(long id, String peerUrl) {
-    members.put(id, peerUrl);
-  }
+  /** The entries of {@code base} with {@code over}'s on top, tombstones dropped, in key order. */
+  private static Iterator<Map.Entry<ByteString, ByteString>> merged(
+      SortedMap<ByteString, ByteString> base, SortedMap<ByteString, ByteString> over) {
+    Iterator<Map.Entry<ByteString, ByteString>> a = base.entrySet().iterator();
+    Iterator<Map.Entry<ByteString, ByteString>> b = over.entrySet().iterator();
+    return new Iterator<>() {
+      Map.Entry<ByteString, ByteString> x = advance(a);
+      Map.Entry<ByteString, ByteString> y = advance(b);
+      Map.Entry<ByteString, ByteString> next = step();
 
-  void removeMember(long id) {
-    members.remove(id);
-  }
-
-  /** The peer URL of member {@code id}, or null. */
-  String memberUrl(long id) {
-    return members.get(id);
-  }
-
-  /** Members by id in unsigned order (a snapshot of the map). */
-  NavigableMap<Long, String> members() {
-    return new ConcurrentSkipListMap<>(members);
-  }
-
-  /** Serialises keys, values and members for a Raft snapshot. Call on the applying thread. */
-  ByteString snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(SNAPSHOT_FORMAT);
-      out.writeInt(members.size());
-      for (Map.Entry<Long, String> m : members.entrySet()) {
-        out.writeLong(m.getKey());
-        out.writeUTF(m.getValue());
+      private Map.Entry<ByteString, ByteString> advance(Iterator<Map.Entry<ByteString, ByteString>> i) {
+        return i.hasNext() ? i.next() : null;
       }
-      out.writeInt(kv.size());
-      for (Map.Entry<String, ByteString> e : kv.entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeInt(e.getValue().size());
-        e.getValue().writeTo(out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return ByteString.copyFrom(bytes.toByteArray());
-  }
 
-  /**
-   * Replaces the whole state with a snapshot's; an empty payload means an empty state.
-   *
-   * @throws IllegalArgumentException if the payload is not a snapshot of this store
-   */
-  void restore(ByteString data) {
-    ConcurrentSkipListMap<String, ByteString> newKv = new ConcurrentSkipListMap<>();
-    ConcurrentSkipListMap<Long, String> newMembers = new ConcurrentSkipListMap<>(Long::compareUnsigned);
-    if (!data.isEmpty()) {
-      try (DataInputStream in = new DataInputStream(data.newInput())) {
-        int format = in.readInt();
-        if (format != SNAPSHOT_FORMAT) {
-          throw new IllegalArgumentException("unknown kv snapshot format " + format);
+      private Map.Entry<ByteString, ByteString> step() {
+        while (x != null || y != null) {
+          int c = x == null ? 1 : y == null ? -1 : KEY_ORDER.compare(x.getKey(), y.getKey());
+          Map.Entry<ByteString, ByteString> e;
+          if (c < 0) {
+            e = x;
+            x = advance(a);
+          } else {
+            e = y;
+            y = advance(b);
+            if (c == 0) {
+              x = advance(a);
+            }
+          }
+          if (e.getValue() != TOMBSTONE) {
+            return Map.entry(e.getKey(), e.getValue());
+          }
         }
-        for (int n = in.readInt(); n > 0; n--) {
-          newMembers.put(in.readLong(), in.readUTF());
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<ByteString, ByteString> next() {
+        Map.Entry<ByteString, ByteString> e = next;
+        if (e == null) {
+          throw new java.util.NoSuchElementException();
         }
-        for (int n = in.readInt(); n > 0; n--) {
-          String key = in.readUTF();
-          int len = in.readInt();
-          byte[] v = new byte[len];
-          in.readFully(v);
-          newKv.put(key, ByteString.copyFrom(v));
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException("malformed kv snapshot: " + e.getMessage(), e);
+        next = step();
+        return e;
+      }
+    };
+  }
+
+  long size() {
+    return size;
+  }
+
+  /** The member table as of the last apply, by id in unsigned order; any thread may call. */
+  Map<Long, Member> members() {
+    return membersView;
+  }
+
+  private void publishMembers() {
+    membersView = Collections.unmodifiableMap(new TreeMap<>(members));
+  }
+
+  @Override
+  public Object query(Object query) {
+    if (query instanceof Get g) {
+      return get(g.key());
+    }
+    if (query instanceof Range r) {
+      return range(r.from(), r.to(), r.limit());
+    }
+    if (query instanceof Size) {
+      return size;
+    }
+    throw new IllegalArgumentException("unknown query " + query);
+  }
+
+  @Override
+  public SnapshotWriter snapshot() {
+    foldOverlayIfWritten();
+    if (overlay != null) {
+      // The previous writer is still streaming the frozen map (raft-server does not start a new
+      // snapshot before the last one ended, so this is a fallback): give this one a copy.
+      TreeMap<ByteString, ByteString> copy = new TreeMap<>(base);
+      fold(copy, overlay);
+      base = copy;
+      overlay = null;
+    }
+    Writer w = new Writer(base, size, membersView);
+    overlay = new TreeMap<>(KEY_ORDER);
+    writer = w;
+    return w;
+  }
+
+  /** Folds the overlay into the key map once the writer no longer reads it (or never will). */
+  private void foldOverlayIfWritten() {
+    if (overlay != null && writer.release()) {
+      fold(base, overlay);
+      overlay = null;
+      writer = null;
+    }
+  }
+
+  private static void fold(TreeMap<ByteString, ByteString> into, TreeMap<ByteString, ByteString> over) {
+    for (Map.Entry<ByteString, ByteString> e : over.entrySet()) {
+      if (e.getValue() == TOMBSTONE) {
+        into.remove(e.getKey());
+      } else {
+        into.put(e.getKey(), e.getValue());
       }
     }
-    kv.clear();
-    kv.putAll(newKv);
+  }
+
+  @Override
+  public void restore(InputStream stream) throws IOException {
+    TreeMap<ByteString, ByteString> kv = new TreeMap<>(KEY_ORDER);
+    TreeMap<Long, Member> ms = new TreeMap<>(Long::compareUnsigned);
+    DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
+    int format = in.readInt();
+    if (format != SNAPSHOT_FORMAT) {
+      throw new IOException("unknown kv snapshot format " + format);
+    }
+    for (int n = in.readInt(); n > 0; n--) {
+      Member m = new Member(in.readLong(), in.readUTF(), in.readUTF());
+      ms.put(m.id(), m);
+    }
+    long count = in.readLong();
+    for (long n = 0; n < count; n++) {
+      kv.put(readBytes(in), readBytes(in));
+    }
+    // A writer still streaming keeps its own reference to the map it froze.
+    base = kv;
+    overlay = null;
+    writer = null;
+    size = count;
+    for (Long id : members.keySet()) {
+      if (!ms.containsKey(id)) {
+        memberListener.accept(id, null);
+      }
+    }
     members.clear();
-    members.putAll(newMembers);
+    members.putAll(ms);
+    publishMembers();
+    for (Member m : ms.values()) {
+      memberListener.accept(m.id(), m);
+    }
+    LOG.info("restored the state machine from a snapshot ({} keys, {} members)", count, ms.size());
+  }
+
+  private static ByteString readBytes(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    if (len < 0) {
+      throw new IOException("negative length in kv snapshot");
+    }
+    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(in.readNBytes(len));
+  }
+
+  /** Streams a frozen key map; {@link #release} tells the apply thread when it may fold. */
+  private static final class Writer implements SnapshotWriter {
+    private static final int PENDING = 0;
+    private static final int RUNNING = 1;
+    private static final int DONE = 2;
+
+    private final NavigableMap<ByteString, ByteString> view;
+    private final long count;
+    private final Map<Long, Member> members;
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+
+    Writer(NavigableMap<ByteString, ByteString> view, long count, Map<Long, Member> members) {
+      this.view = view;
+      this.count = count;
+      this.members = members;
+    }
+
+    /** On the apply thread: true once the view has been written (or writing it failed). */
+    boolean release() {
+      return state.get() == DONE;
+    }
+
+    @Override
+    public void writeTo(java.io.OutputStream sink) throws IOException {
+      if (!state.compareAndSet(PENDING, RUNNING)) {
+        throw new IOException("snapshot view already written or released");
+      }
+      try {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(sink, 1 << 16));
+        out.writeInt(SNAPSHOT_FORMAT);
+        out.writeInt(members.size());
+        for (Member m : members.values()) {
+          out.writeLong(m.id());
+          out.writeUTF(m.peerUrl());
+          out.writeUTF(m.clientUrl());
+        }
+        out.writeLong(count);
+        long written = 0;
+        byte[] scratch = new byte[4096];
+        for (Map.Entry<ByteString, ByteString> e : view.entrySet()) {
+          scratch = writeBytes(out, e.getKey(), scratch);
+          scratch = writeBytes(out, e.getValue(), scratch);
+          written++;
+        }
+        if (written != count) {
+          throw new IOException("snapshot view has " + written + " keys, expected " + count);
+        }
+        out.flush();
+      } finally {
+        state.set(DONE);
+      }
+    }
+
+    /**
+     * Writes a length and the bytes through {@code scratch} (grown when too small, and returned):
+     * {@code ByteString.writeTo(OutputStream)} would copy every key and value once more.
+     */
+    private static byte[] writeBytes(DataOutputStream out, ByteString b, byte[] scratch) throws IOException {
+      int n = b.size();
+      byte[] buf = scratch.length >= n ? scratch : new byte[Math.max(n, scratch.length * 2)];
+      b.copyTo(buf, 0);
+      out.writeInt(n);
+      out.write(buf, 0, n);
+      return buf;
+    }
   }
 }

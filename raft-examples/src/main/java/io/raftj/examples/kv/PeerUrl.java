@@ -5,8 +5,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * A member's peer URL, {@code http://host:port} (the scheme is only a label: the peer protocol is
- * length-prefixed raftpb messages over TCP), or a bare {@code host:port}.
+ * A member's peer URL: {@code http://host:port} for plaintext, {@code https://host:port} with peer
+ * TLS, or a bare {@code host:port} (plaintext). Members speak raftj's gRPC transport on it.
  *
  * @param text the URL as given
  * @param host the host
@@ -32,7 +32,7 @@ record PeerUrl(String text, String host, int port) {
       throw new IllegalArgumentException("malformed peer URL \"" + s + "\": want http://host:port");
     }
     String scheme = uri.getScheme();
-    if (!("http".equals(scheme) || "tcp".equals(scheme))
+    if (!("http".equals(scheme) || "https".equals(scheme) || "tcp".equals(scheme))
         || uri.getHost() == null
         || uri.getPort() <= 0
         || uri.getPort() > 65535
@@ -41,6 +41,11 @@ record PeerUrl(String text, String host, int port) {
       throw new IllegalArgumentException("malformed peer URL \"" + s + "\": want http://host:port");
     }
     return new PeerUrl(t, uri.getHost(), uri.getPort());
+  }
+
+  /** Whether the URL asks for TLS ({@code https}). */
+  boolean tls() {
+    return text.startsWith("https://");
   }
 
   InetSocketAddress address() {

@@ -22,6 +22,10 @@ import java.util.TreeMap;
  * @param electionTicks ticks without a leader before an election
  * @param requestTimeoutMs how long a client request waits for commit and apply
  * @param maxValueBytes the largest value a PUT accepts
+ * @param readTimeoutMs how long an HTTP request may take to arrive, from its first byte
+ * @param idleTimeoutMs how long an idle HTTP connection stays open
+ * @param peerTls the peer certificate files, or null for plaintext between members
+ * @param clientTls the client API's certificate files, or null for plaintext HTTP
  */
 record ServerFlags(
     long id,
@@ -35,7 +39,21 @@ record ServerFlags(
     int tickMs,
     int electionTicks,
     int requestTimeoutMs,
-    int maxValueBytes) {
+    int maxValueBytes,
+    int readTimeoutMs,
+    int idleTimeoutMs,
+    TlsFiles peerTls,
+    TlsFiles clientTls) {
+
+  /**
+   * Certificate files, as etcd's flags name them.
+   *
+   * @param certFile the certificate chain (PEM)
+   * @param keyFile its private key (PEM, PKCS#8)
+   * @param trustedCaFile the trusted certificate authorities (PEM), or null
+   * @param clientCertAuth whether clients must present a certificate from a trusted authority
+   */
+  record TlsFiles(Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth) {}
 
   static final String USAGE = """
       Usage: kv-server --id N --peers URL[,URL...] --client-port PORT [options]
@@ -45,7 +63,8 @@ record ServerFlags(
         --id N                   this node's id, 1-based (required)
         --peers URLS             the peer URLs of the cluster, comma-separated: either in id order
                                  (the N-th URL is node N's) or as id=URL pairs; each URL is
-                                 http://host:port (required)
+                                 http://host:port, or https://host:port with peer TLS
+                                 (required)
         --client-port PORT       the HTTP API's port on 127.0.0.1 (this or --listen is required)
         --listen HOST:PORT       the HTTP API's address, instead of --client-port
         --data-dir DIR           the data directory (default: raftj-kv-N)
@@ -57,11 +76,25 @@ record ServerFlags(
         --election-ticks N       ticks before a follower campaigns (default: 10)
         --request-timeout-ms MS  how long a request waits for commit and apply (default: 5000)
         --max-value-bytes N      the largest value a PUT accepts (default: 1048576)
+        --read-timeout-ms MS     an HTTP request must arrive in full this soon after its
+                                 first byte, else the connection is closed (default: 10000)
+        --idle-timeout-ms MS     idle HTTP connections are closed after this (default: 60000)
+
+      TLS (as etcd names it; without these flags the node runs plaintext and says so):
+        --peer-cert-file FILE        this member's peer certificate (PEM); its subject
+                                     alternative name must be the URI raftj://server/<id>
+        --peer-key-file FILE         its private key (PEM, PKCS#8)
+        --peer-trusted-ca-file FILE  the authorities that sign the members' certificates
+        --peer-client-cert-auth      members authenticate each other (always on with TLS)
+        --cert-file FILE             the client API's certificate (PEM): serve https
+        --key-file FILE              its private key (PEM, PKCS#8)
+        --trusted-ca-file FILE       the authorities that sign client certificates
+        --client-cert-auth           require a client certificate signed by --trusted-ca-file
         --help                   print this help
 
       Example (node 1 of 3):
         kv-server --id 1 --client-port 12380 \\
-          --peers http://127.0.0.1:12379,http://127.0.0.1:22379,http://127.0.0.1:32379
+          --peers http://127.0.0.1:12379,http://127.0.0.1:12389,http://127.0.0.1:12399
       """;
 
   /** A bad command line; the message says what is wrong. */
@@ -86,6 +119,7 @@ record ServerFlags(
   static ServerFlags parse(String[] args) throws FlagException, HelpRequested {
     Map<String, String> values = new TreeMap<>();
     boolean join = false;
+    Map<String, Boolean> switches = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -103,6 +137,10 @@ record ServerFlags(
       }
       if (name.equals("join")) {
         join = value == null || Boolean.parseBoolean(value);
+        continue;
+      }
+      if (name.equals("peer-client-cert-auth") || name.equals("client-cert-auth")) {
+        switches.put(name, value == null || Boolean.parseBoolean(value));
         continue;
       }
       if (!KNOWN.contains(name)) {
@@ -150,13 +188,66 @@ record ServerFlags(
     int electionTicks = (int) longFlag(values, "election-ticks", 10, 2, 10_000);
     int timeout = (int) longFlag(values, "request-timeout-ms", 5_000, 1, 3_600_000);
     int maxValue = (int) longFlag(values, "max-value-bytes", 1 << 20, 0, 64 << 20);
+    int readTimeout = (int) longFlag(values, "read-timeout-ms", 10_000, 1, 3_600_000);
+    int idleTimeout = (int) longFlag(values, "idle-timeout-ms", 60_000, 1, 86_400_000);
+    TlsFiles peerTls = tlsFiles(values, "peer-", switches.getOrDefault("peer-client-cert-auth", true));
+    if (peerTls == null && switches.containsKey("peer-client-cert-auth")) {
+      throw new FlagException("--peer-client-cert-auth needs --peer-cert-file, --peer-key-file"
+          + " and --peer-trusted-ca-file");
+    }
+    if (peerTls != null) {
+      if (!peerTls.clientCertAuth()) {
+        throw new FlagException("--peer-client-cert-auth=false is not supported: with TLS, members"
+            + " always authenticate each other by certificate");
+      }
+      if (peerTls.trustedCaFile() == null) {
+        throw new FlagException("--peer-cert-file needs --peer-trusted-ca-file (the authority that"
+            + " signs the members' certificates)");
+      }
+    }
+    boolean clientAuth = switches.getOrDefault("client-cert-auth", false);
+    TlsFiles clientTls = tlsFiles(values, "", clientAuth);
+    if (clientAuth && (clientTls == null || clientTls.trustedCaFile() == null)) {
+      throw new FlagException("--client-cert-auth needs --cert-file, --key-file and --trusted-ca-file");
+    }
+    for (PeerUrl u : peers.values()) {
+      if (u.tls() != (peerTls != null)) {
+        throw new FlagException("peer URL " + u + (peerTls != null
+            ? " is http://, but peer TLS is on: use https://" : " is https://, but no --peer-cert-file is given"));
+      }
+    }
     return new ServerFlags(id, peers, host, port, dataDir, join, snapshotEntries, catchUp, tickMs,
-        electionTicks, timeout, maxValue);
+        electionTicks, timeout, maxValue, readTimeout, idleTimeout, peerTls, clientTls);
+  }
+
+  /** The files of {@code prefix}cert-file etc., or null when none is given. */
+  private static TlsFiles tlsFiles(Map<String, String> values, String prefix, boolean clientCertAuth)
+      throws FlagException {
+    String cert = values.get(prefix + "cert-file");
+    String key = values.get(prefix + "key-file");
+    String ca = values.get(prefix + "trusted-ca-file");
+    if (cert == null && key == null) {
+      if (ca != null) {
+        throw new FlagException("--" + prefix + "trusted-ca-file needs --" + prefix + "cert-file and --"
+            + prefix + "key-file");
+      }
+      return null;
+    }
+    if (cert == null || key == null) {
+      throw new FlagException("--" + prefix + "cert-file and --" + prefix + "key-file go together");
+    }
+    return new TlsFiles(Path.of(cert), Path.of(key), ca == null ? null : Path.of(ca), clientCertAuth);
+  }
+
+  /** The scheme of this node's client URL. */
+  String clientScheme() {
+    return clientTls == null ? "http" : "https";
   }
 
   private static final List<String> KNOWN = List.of("id", "peers", "client-port", "listen",
       "data-dir", "snapshot-entries", "catch-up-entries", "tick-ms", "election-ticks",
-      "request-timeout-ms", "max-value-bytes");
+      "request-timeout-ms", "max-value-bytes", "read-timeout-ms", "idle-timeout-ms", "peer-cert-file", "peer-key-file",
+      "peer-trusted-ca-file", "cert-file", "key-file", "trusted-ca-file");
 
   /** Parses {@code url,url,...} (ids 1..n) or {@code id=url,...}. */
   static Map<Long, PeerUrl> parsePeers(String text) throws FlagException {

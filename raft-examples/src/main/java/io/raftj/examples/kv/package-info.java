@@ -1,11 +1,12 @@
 /**
  * A replicated key-value store on raftj: one process per member, the counterpart of etcd's
- * {@code contrib/raftexample} (and of its {@code rafthttp} transport, in a smaller shape).
+ * {@code contrib/raftexample}, built on raft-server and the gRPC transport.
  *
- * <p>{@link io.raftj.examples.kv.KvServer} is the entry point. Inside, {@code KvNode} drives a
- * {@link io.raftj.raft.Node} through the Ready loop over {@link io.raftj.storage.DurableStorage},
- * {@code PeerTransport} carries raftpb messages over TCP, {@code ClientApi} serves HTTP, and
- * {@code KvStore} is the state machine. {@link io.raftj.examples.kv.KvBench} puts load on a
- * running cluster.
+ * <p>{@link io.raftj.examples.kv.KvServer} is the entry point. Inside, {@code KvNode} hosts the
+ * store's group on a {@link io.raftj.server.RaftServer} over
+ * {@link io.raftj.transport.grpc.GrpcTransport}, {@code KvStore} is the state machine,
+ * {@code HttpFront} serves HTTP on Netty, {@code ClientApi} routes requests and
+ * {@code LeaderProxy} forwards a follower's writes to the leader.
+ * {@link io.raftj.examples.kv.KvBench} puts load on a running cluster.
  */
 package io.raftj.examples.kv;

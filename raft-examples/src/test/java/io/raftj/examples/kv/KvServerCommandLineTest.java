@@ -1,6 +1,7 @@
 package io.raftj.examples.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftj.examples.kv.LocalCluster.Result;
 import java.io.IOException;
@@ -58,8 +59,9 @@ final class KvServerCommandLineTest {
   @Test
   void corruptedDataDir_exitsOne_withTheReason() throws Exception {
     Path data = dir.resolve("d");
-    Files.createDirectories(data.resolve("wal"));
-    Files.write(data.resolve("wal").resolve("0000000000000000-0000000000000000.wal"), new byte[] {
+    Path wal = data.resolve("groups").resolve("0000000000000001").resolve("raft").resolve("wal");
+    Files.createDirectories(wal);
+    Files.write(wal.resolve("0000000000000000-0000000000000000.wal"), new byte[] {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24});
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -79,5 +81,35 @@ final class KvServerCommandLineTest {
     assertThat(f.peers().get(2L).port()).isEqualTo(2);
     assertThat(f.dataDir()).isEqualTo(Path.of("raftj-kv-2"));
     assertThat(f.snapshotEntries()).isEqualTo(10_000);
+    assertThat(f.peerTls()).isNull();
+    assertThat(f.clientTls()).isNull();
+  }
+
+  @Test
+  void tlsFlags_areParsedAsEtcdNamesThem_andHalfConfigurationsRefused() throws Exception {
+    ServerFlags f = ServerFlags.parse(new String[] {"--id=1", "--peers", "https://127.0.0.1:1", "--client-port", "3",
+        "--peer-cert-file", "p.crt", "--peer-key-file", "p.key", "--peer-trusted-ca-file", "ca.crt",
+        "--peer-client-cert-auth", "--cert-file", "c.crt", "--key-file", "c.key", "--trusted-ca-file", "ca.crt",
+        "--client-cert-auth"});
+    assertThat(f.peerTls()).isEqualTo(new ServerFlags.TlsFiles(Path.of("p.crt"), Path.of("p.key"),
+        Path.of("ca.crt"), true));
+    assertThat(f.clientTls()).isEqualTo(new ServerFlags.TlsFiles(Path.of("c.crt"), Path.of("c.key"),
+        Path.of("ca.crt"), true));
+    assertThat(f.clientScheme()).isEqualTo("https");
+
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "http://127.0.0.1:1",
+        "--client-port", "3", "--peer-cert-file", "p.crt", "--peer-key-file", "p.key",
+        "--peer-trusted-ca-file", "ca.crt"}))
+        .hasMessageContaining("is http://, but peer TLS is on");
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "https://127.0.0.1:1",
+        "--client-port", "3", "--peer-cert-file", "p.crt"}))
+        .hasMessageContaining("--peer-cert-file and --peer-key-file go together");
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "http://127.0.0.1:1",
+        "--client-port", "3", "--client-cert-auth", "--cert-file", "c.crt", "--key-file", "c.key"}))
+        .hasMessageContaining("--client-cert-auth needs");
+    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "https://127.0.0.1:1",
+        "--client-port", "3", "--peer-cert-file", "p.crt", "--peer-key-file", "p.key",
+        "--peer-trusted-ca-file", "ca.crt", "--peer-client-cert-auth=false"}))
+        .hasMessageContaining("always authenticate each other");
   }
 }

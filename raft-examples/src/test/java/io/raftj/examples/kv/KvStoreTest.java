@@ -4,55 +4,186 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.raftj.server.ApplyBatch;
+import io.raftj.server.SnapshotWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class KvStoreTest {
 
+  private final Map<Long, KvStore.Member> seen = new HashMap<>();
+  private final KvStore store = new KvStore((id, m) -> seen.put(id, m));
+
   private static ByteString b(String s) {
     return ByteString.copyFromUtf8(s);
   }
 
+  private static ByteString bytes(int... v) {
+    byte[] a = new byte[v.length];
+    for (int i = 0; i < v.length; i++) {
+      a[i] = (byte) v[i];
+    }
+    return ByteString.copyFrom(a);
+  }
+
+  /** Applies {@code commands} as one batch; returns the results. */
+  private static List<Object> apply(KvStore s, KvCommand... commands) {
+    List<Object> results = new ArrayList<>();
+    s.apply(new ApplyBatch() {
+      @Override
+      public int size() {
+        return commands.length;
+      }
+
+      @Override
+      public long index(int i) {
+        return i + 1;
+      }
+
+      @Override
+      public long term(int i) {
+        return 1;
+      }
+
+      @Override
+      public ByteString data(int i) {
+        return commands[i].encode();
+      }
+
+      @Override
+      public void setResult(int i, Object result) {
+        while (results.size() <= i) {
+          results.add(null);
+        }
+        results.set(i, result);
+      }
+    });
+    return results;
+  }
+
+  private static List<ByteString> keys(KvStore.Page p) {
+    return p.kvs().stream().map(Map.Entry::getKey).toList();
+  }
+
+  private static byte[] write(SnapshotWriter w) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    w.writeTo(out);
+    return out.toByteArray();
+  }
+
   @Test
   void command_roundTripsThroughItsEntryPayload() {
-    KvCommand put = KvCommand.put(-5L, "k\u00e9y", b("v"));
+    KvCommand put = KvCommand.put(bytes(0xff, 0, 0xfe), b("v"));
     assertThat(KvCommand.decode(put.encode())).isEqualTo(put);
-    KvCommand del = KvCommand.delete(7L, "k");
+    KvCommand del = KvCommand.delete(b("k"));
     assertThat(KvCommand.decode(del.encode())).isEqualTo(del);
+    KvCommand member = KvCommand.member(-2L, "http://127.0.0.1:1", "https://127.0.0.1:2");
+    assertThat(KvCommand.decode(member.encode())).isEqualTo(member);
     assertThatThrownBy(() -> KvCommand.decode(b("\u0009junk"))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void range_followsEtcdConventions() {
-    KvStore s = new KvStore();
-    for (String k : new String[] {"a", "b", "c", "d"}) {
-      s.apply(KvCommand.put(1, k, b(k.toUpperCase())));
-    }
-    assertThat(s.range("b", "d", 100)).extracting(Map.Entry::getKey).containsExactly("b", "c");
-    assertThat(s.range("b", "", 100)).extracting(Map.Entry::getKey).containsExactly("b");
-    assertThat(s.range("b", "\0", 100)).extracting(Map.Entry::getKey).containsExactly("b", "c", "d");
-    assertThat(s.range("d", "a", 100)).isEmpty();
-    assertThat(s.range("a", "\0", 2)).hasSize(2);
+  void binaryKeys_areDistinct_andOrderedAsUnsignedBytes() {
+    apply(store, KvCommand.put(bytes(0xff, 0xfe), b("1")), KvCommand.put(bytes(0xfe, 0xff), b("2")),
+        KvCommand.put(bytes(0x01), b("3")));
+    assertThat(store.get(bytes(0xff, 0xfe))).isEqualTo(b("1"));
+    assertThat(store.get(bytes(0xfe, 0xff))).isEqualTo(b("2"));
+    assertThat(store.size()).isEqualTo(3);
+    assertThat(keys(store.range(bytes(0x00), bytes(0), 10)))
+        .containsExactly(bytes(0x01), bytes(0xfe, 0xff), bytes(0xff, 0xfe));
   }
 
   @Test
-  void snapshot_restoresKeysAndMembers() {
-    KvStore s = new KvStore();
-    s.apply(KvCommand.put(1, "x", b("1")));
-    s.apply(KvCommand.put(2, "y", b("2")));
-    s.apply(KvCommand.delete(3, "x"));
-    s.putMember(1, "http://127.0.0.1:1");
-    s.putMember(-1L, "http://127.0.0.1:2");
+  void range_followsEtcdConventions_andPages() {
+    for (String k : new String[] {"a", "b", "c", "d"}) {
+      apply(store, KvCommand.put(b(k), b(k.toUpperCase())));
+    }
+    assertThat(keys(store.range(b("b"), b("d"), 100))).containsExactly(b("b"), b("c"));
+    assertThat(keys(store.range(b("b"), ByteString.EMPTY, 100))).containsExactly(b("b"));
+    assertThat(keys(store.range(b("b"), bytes(0), 100))).containsExactly(b("b"), b("c"), b("d"));
+    assertThat(store.range(b("d"), b("a"), 100).kvs()).isEmpty();
 
-    KvStore t = new KvStore();
-    t.apply(KvCommand.put(9, "stale", b("gone")));
-    t.restore(s.snapshot());
-    assertThat(t.get("stale")).isNull();
-    assertThat(t.get("x")).isNull();
-    assertThat(t.get("y")).isEqualTo(b("2"));
-    assertThat(t.members()).containsExactly(Map.entry(1L, "http://127.0.0.1:1"), Map.entry(-1L, "http://127.0.0.1:2"));
+    KvStore.Page first = store.range(b("a"), bytes(0), 3);
+    assertThat(keys(first)).containsExactly(b("a"), b("b"), b("c"));
+    assertThat(first.more()).isTrue();
+    assertThat(first.next()).isEqualTo(b("d"));
+    KvStore.Page second = store.range(first.next(), bytes(0), 3);
+    assertThat(keys(second)).containsExactly(b("d"));
+    assertThat(second.more()).isFalse();
+    KvStore.Page exact = store.range(b("a"), bytes(0), 4);
+    assertThat(exact.more()).as("a page that ends with the range says there is no more").isFalse();
+  }
 
-    t.restore(ByteString.EMPTY);
-    assertThat(t.size()).isZero();
+  @Test
+  void delete_reportsWhetherTheKeyExisted() {
+    apply(store, KvCommand.put(b("x"), b("1")));
+    assertThat(apply(store, KvCommand.delete(b("x")), KvCommand.delete(b("x")))).containsExactly(true, false);
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void snapshot_isAPointInTimeView_whileWritesGoOn() throws IOException {
+    apply(store, KvCommand.put(b("a"), b("1")), KvCommand.put(b("b"), b("2")),
+        KvCommand.member(1, "http://127.0.0.1:1", "http://127.0.0.1:2"));
+    SnapshotWriter w = store.snapshot();
+    // Writes after the capture: an overwrite, a delete, a new key, a new member.
+    apply(store, KvCommand.put(b("a"), b("changed")), KvCommand.delete(b("b")), KvCommand.put(b("c"), b("3")),
+        KvCommand.member(2, "http://127.0.0.1:3", ""));
+    assertThat(store.get(b("a"))).isEqualTo(b("changed"));
+    assertThat(store.get(b("b"))).isNull();
+    assertThat(keys(store.range(b("a"), bytes(0), 10))).containsExactly(b("a"), b("c"));
+    assertThat(store.size()).isEqualTo(2);
+
+    byte[] snap = write(w);
+    KvStore restored = new KvStore((id, m) -> { });
+    restored.restore(new ByteArrayInputStream(snap));
+    assertThat(restored.get(b("a"))).isEqualTo(b("1"));
+    assertThat(restored.get(b("b"))).isEqualTo(b("2"));
+    assertThat(restored.get(b("c"))).isNull();
+    assertThat(restored.size()).isEqualTo(2);
+    assertThat(restored.members()).containsOnlyKeys(1L);
+
+    // After the writer is done, the next apply folds the overlay back; state is unchanged by it.
+    apply(store, KvCommand.put(b("d"), b("4")));
+    assertThat(keys(store.range(b("a"), bytes(0), 10))).containsExactly(b("a"), b("c"), b("d"));
+    assertThat(store.get(b("a"))).isEqualTo(b("changed"));
+    KvStore again = new KvStore((id, m) -> { });
+    again.restore(new ByteArrayInputStream(write(store.snapshot())));
+    assertThat(keys(again.range(b("a"), bytes(0), 10))).containsExactly(b("a"), b("c"), b("d"));
+    assertThat(again.members()).containsOnlyKeys(1L, 2L);
+  }
+
+  @Test
+  void aSecondSnapshot_beforeTheFirstIsWritten_getsItsOwnView() throws IOException {
+    apply(store, KvCommand.put(b("a"), b("1")));
+    SnapshotWriter first = store.snapshot();
+    apply(store, KvCommand.put(b("a"), b("2")));
+    SnapshotWriter second = store.snapshot();
+    apply(store, KvCommand.put(b("a"), b("3")));
+    KvStore r1 = new KvStore((id, m) -> { });
+    r1.restore(new ByteArrayInputStream(write(first)));
+    KvStore r2 = new KvStore((id, m) -> { });
+    r2.restore(new ByteArrayInputStream(write(second)));
+    assertThat(r1.get(b("a"))).isEqualTo(b("1"));
+    assertThat(r2.get(b("a"))).isEqualTo(b("2"));
+    assertThat(store.get(b("a"))).isEqualTo(b("3"));
+  }
+
+  @Test
+  void memberTable_tellsTheListener_andKeepsUrlsNotGivenAgain() throws IOException {
+    apply(store, KvCommand.member(3, "http://127.0.0.1:1", ""), KvCommand.member(3, "", "http://127.0.0.1:9"));
+    assertThat(store.members().get(3L)).isEqualTo(new KvStore.Member(3, "http://127.0.0.1:1", "http://127.0.0.1:9"));
+    assertThat(seen.get(3L)).isEqualTo(store.members().get(3L));
+    apply(store, KvCommand.forget(3));
+    assertThat(store.members()).isEmpty();
+    assertThat(seen).containsEntry(3L, null);
+    assertThatThrownBy(() -> store.restore(new ByteArrayInputStream(new byte[] {0, 0, 0, 9})))
+        .isInstanceOf(IOException.class).hasMessageContaining("format");
   }
 }

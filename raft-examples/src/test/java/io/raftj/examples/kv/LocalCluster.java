@@ -20,8 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Real {@link KvServer} processes on free loopback ports, each with its own data directory under
- * {@code root}, started with this JVM's class path; plus an HTTP client and polling helpers.
+ * {@link KvServer} members on free loopback ports, each with its own data directory under
+ * {@code root}: real processes started with this JVM's class path (for SIGKILL), or members in
+ * this JVM ({@link #inProcess}) talking real gRPC and HTTP on loopback; plus an HTTP client and
+ * polling helpers.
  */
 // close() waits for the node processes to exit, so it may be interrupted: tests declare it.
 @SuppressWarnings("try")
@@ -35,6 +37,8 @@ final class LocalCluster implements AutoCloseable {
     final Path dataDir;
     final Path log;
     Process process;
+    KvServer.Running running;
+    String scheme = "http";
 
     Member(long id, int clientPort, int peerPort, Path dataDir, Path log) {
       this.id = id;
@@ -45,30 +49,67 @@ final class LocalCluster implements AutoCloseable {
     }
 
     String peerUrl() {
-      return "http://127.0.0.1:" + peerPort;
+      return peerScheme + "://127.0.0.1:" + peerPort;
     }
 
     String base() {
-      return "http://127.0.0.1:" + clientPort;
+      return scheme + "://127.0.0.1:" + clientPort;
     }
+
+    String peerScheme = "http";
   }
 
   private final Path root;
   private final List<String> extraArgs;
   private final Map<Long, Member> members = new TreeMap<>();
-  private final HttpClient http =
+  private final boolean inProcess;
+  private HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private java.util.function.LongFunction<List<String>> perNode = id -> List.of();
+  private String clientScheme = "http";
+  private String peerScheme = "http";
 
   LocalCluster(Path root, List<String> extraArgs) {
+    this(root, extraArgs, false);
+  }
+
+  private LocalCluster(Path root, List<String> extraArgs, boolean inProcess) {
     this.root = root;
     this.extraArgs = extraArgs;
+    this.inProcess = inProcess;
+  }
+
+  /** A cluster whose members run in this JVM. */
+  static LocalCluster inProcess(Path root, List<String> extraArgs) {
+    return new LocalCluster(root, extraArgs, true);
+  }
+
+  /**
+   * TLS: {@code perNode} gives each member's certificate flags, {@code client} is the test's
+   * client context; URLs become https.
+   */
+  LocalCluster tls(java.util.function.LongFunction<List<String>> perNode, javax.net.ssl.SSLContext client,
+      boolean peers, boolean clients) {
+    this.perNode = perNode;
+    this.peerScheme = peers ? "https" : "http";
+    this.clientScheme = clients ? "https" : "http";
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(client)
+        .version(HttpClient.Version.HTTP_1_1).build();
+    return this;
   }
 
   /** Allocates ports and directories for a member (not started). */
   Member define(long id) {
     Member m = new Member(id, freePort(), freePort(), root.resolve("node" + id), root.resolve("node" + id + ".log"));
+    m.scheme = clientScheme;
+    m.peerScheme = peerScheme;
     members.put(id, m);
     return m;
+  }
+
+  /** The member's node, when it runs in this JVM. */
+  KvNode node(long id) {
+    return members.get(id).running.node();
   }
 
   Member member(long id) {
@@ -89,17 +130,28 @@ final class LocalCluster implements AutoCloseable {
   /** Starts (or restarts) member {@code id}'s process. */
   void start(long id, String... more) {
     Member m = members.get(id);
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Xmx256m",
-        KvServer.class.getName(),
+    List<String> args = new ArrayList<>(List.of(
         "--id", Long.toString(id),
         "--peers", peersFlag(),
         "--client-port", Integer.toString(m.clientPort),
         "--data-dir", m.dataDir.toString()));
-    cmd.addAll(extraArgs);
-    cmd.addAll(List.of(more));
+    args.addAll(extraArgs);
+    args.addAll(perNode.apply(id));
+    args.addAll(List.of(more));
+    if (inProcess) {
+      try {
+        m.running = KvServer.start(ServerFlags.parse(args.toArray(String[]::new)));
+      } catch (Exception e) {
+        throw new IllegalStateException("node " + id + " did not start: " + e.getMessage(), e);
+      }
+      return;
+    }
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "-Xmx256m",
+        KvServer.class.getName()));
+    cmd.addAll(args);
     try {
       m.process = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
@@ -112,7 +164,13 @@ final class LocalCluster implements AutoCloseable {
 
   /** Kills member {@code id} with SIGKILL and waits for it to be gone. */
   void kill9(long id) throws InterruptedException {
-    Process p = members.get(id).process;
+    Member m = members.get(id);
+    if (m.running != null) {
+      m.running.close();
+      m.running = null;
+      return;
+    }
+    Process p = m.process;
     p.destroyForcibly();
     p.waitFor();
   }
@@ -135,6 +193,12 @@ final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    for (Member m : members.values()) {
+      if (m.running != null) {
+        m.running.close();
+        m.running = null;
+      }
+    }
     for (Member m : members.values()) {
       if (m.process != null) {
         m.process.destroyForcibly();
