@@ -367,10 +367,7 @@ public final class Node {
    * with an executor that runs tasks later, this waits until it has run the last one.
    */
   public void stop() {
-    if (stopped.compareAndSet(false, true)) {
-      inbox.addWithoutRoom(STOP);
-      signal();
-    }
+    requestStop();
     boolean interrupted = false;
     while (true) {
       try {
@@ -383,6 +380,19 @@ public final class Node {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The first half of {@link #stop()}: marks the node stopped and wakes the loop, without waiting. */
+  void requestStop() {
+    if (stopped.compareAndSet(false, true)) {
+      inbox.addWithoutRoom(STOP);
+      signal();
+    }
+  }
+
+  /** Test seam: runs {@code hook} on the loop after it takes each event (see {@link NodeInbox#afterTake}). */
+  void afterTake(@Nullable Runnable hook) {
+    inbox.afterTake(hook);
   }
 
   private CompletableFuture<Void> submitStep(Message m) {
