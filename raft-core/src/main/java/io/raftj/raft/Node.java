@@ -446,6 +446,11 @@ public final class Node {
   /**
    * Handles every event in the inbox, then goes idle; rechecks the inbox after going idle, so an
    * event added meanwhile is never left without a drain to handle it.
+   *
+   * <p>A waiting host gets its Ready once the events that were queued are handled (or every
+   * {@value #RELEASE_EVERY} events), not after each one: proposals that arrive together leave
+   * in one Ready, and so in one append and one message per follower, instead of a Ready cycle
+   * each. Any order of handling events and handing out Readys is one etcd's loop may choose.
    */
   private void drain() {
     try {
@@ -463,11 +468,14 @@ public final class Node {
           taken++;
           handle(e);
           noteLeader();
-          handOutReady();
           if (taken == RELEASE_EVERY) {
+            handOutReady();
             inbox.release(taken);
             taken = 0;
           }
+        }
+        if (!finished) {
+          handOutReady();
         }
         inbox.release(taken);
         if (!finished && stopped.get()) {
