@@ -448,9 +448,10 @@ public final class Node {
    * event added meanwhile is never left without a drain to handle it.
    *
    * <p>A waiting host gets its Ready once the events that were queued are handled (or every
-   * {@value #RELEASE_EVERY} events), not after each one: proposals that arrive together leave
-   * in one Ready, and so in one append and one message per follower, instead of a Ready cycle
-   * each. Any order of handling events and handing out Readys is one etcd's loop may choose.
+   * {@value #RELEASE_EVERY} events, or before an event whose future completes), not after each
+   * one: proposals that arrive together without futures leave in one Ready, and so in one
+   * append and one message per follower, instead of a Ready cycle each. Any such order of
+   * handling events and handing out Readys is one etcd's loop may choose.
    */
   private void drain() {
     try {
@@ -466,6 +467,10 @@ public final class Node {
             break;
           }
           taken++;
+          if (completesFuture(e)) {
+            // Whoever sees this event's future complete also sees the Ready that was due.
+            handOutReady();
+          }
           handle(e);
           noteLeader();
           if (taken == RELEASE_EVERY) {
@@ -491,6 +496,14 @@ public final class Node {
       finish();
       throw ex;
     }
+  }
+
+  /** Whether handling {@code e} completes a caller's future (the events made without one do not). */
+  private static boolean completesFuture(Object e) {
+    return e instanceof StepEvent
+        || e instanceof StatusEvent
+        || e instanceof ConfChangeEvent
+        || e instanceof NodeProposals.WithResult;
   }
 
   /** Ends the loop: fails what waits and what is left in the inbox, and releases stop(). */
