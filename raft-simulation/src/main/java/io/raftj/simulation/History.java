@@ -7,9 +7,13 @@ import java.util.Map;
 /**
  * The client operations of a run: when each was invoked and when it returned, on one logical
  * clock that orders every event of the run. A write returns with the index it was applied at; a
- * read returns with the applied index whose state it saw. Confined to the world's thread.
+ * read returns with the applied index whose state it saw. Not thread-safe: confined to the
+ * world's thread, or guarded by its caller.
  */
 public final class History {
+
+  /** Creates an empty history. */
+  public History() {}
 
   /** Never returned (still pending, or its outcome is unknown). */
   public static final long PENDING = Long.MAX_VALUE;
@@ -30,8 +34,28 @@ public final class History {
       this.invokedAt = invokedAt;
     }
 
+    /** The op ID {@link History#invoke} gave it. */
+    public long id() {
+      return id;
+    }
+
     public boolean isWrite() {
       return write;
+    }
+
+    /** When it was invoked, on the history's clock. */
+    public long invokedAt() {
+      return invokedAt;
+    }
+
+    /** When it returned, or {@link #PENDING}. */
+    public long returnedAt() {
+      return returnedAt;
+    }
+
+    /** What it returned (meaningful once {@link #returned()}). */
+    public long value() {
+      return value;
     }
 
     public boolean returned() {
