@@ -368,10 +368,7 @@ public final class Node {
    * with an executor that runs tasks later, this waits until it has run the last one.
    */
   public void stop() {
-    if (stopped.compareAndSet(false, true)) {
-      inbox.addWithoutRoom(STOP);
-      signal();
-    }
+    requestStop();
     boolean interrupted = false;
     while (true) {
       try {
@@ -384,6 +381,19 @@ public final class Node {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The first half of {@link #stop()}: marks the node stopped and wakes the loop, without waiting. */
+  void requestStop() {
+    if (stopped.compareAndSet(false, true)) {
+      inbox.addWithoutRoom(STOP);
+      signal();
+    }
+  }
+
+  /** Test seam: runs {@code hook} on the loop after it takes each event (see {@link NodeInbox#afterTake}). */
+  void afterTake(@Nullable Runnable hook) {
+    inbox.afterTake(hook);
   }
 
   private CompletableFuture<Void> submitStep(Message m) {
@@ -437,6 +447,12 @@ public final class Node {
   /**
    * Handles every event in the inbox, then goes idle; rechecks the inbox after going idle, so an
    * event added meanwhile is never left without a drain to handle it.
+   *
+   * <p>A waiting host gets its Ready once the events that were queued are handled (or every
+   * {@value #RELEASE_EVERY} events, or before an event whose future completes), not after each
+   * one: proposals that arrive together without futures leave in one Ready, and so in one
+   * append and one message per follower, instead of a Ready cycle each. Any such order of
+   * handling events and handing out Readys is one etcd's loop may choose.
    */
   private void drain() {
     try {
@@ -452,13 +468,20 @@ public final class Node {
             break;
           }
           taken++;
+          if (completesFuture(e)) {
+            // Whoever sees this event's future complete also sees the Ready that was due.
+            handOutReady();
+          }
           handle(e);
           noteLeader();
-          handOutReady();
           if (taken == RELEASE_EVERY) {
+            handOutReady();
             inbox.release(taken);
             taken = 0;
           }
+        }
+        if (!finished) {
+          handOutReady();
         }
         inbox.release(taken);
         if (!finished && stopped.get()) {
@@ -474,6 +497,14 @@ public final class Node {
       finish();
       throw ex;
     }
+  }
+
+  /** Whether handling {@code e} completes a caller's future (the events made without one do not). */
+  private static boolean completesFuture(Object e) {
+    return e instanceof StepEvent
+        || e instanceof StatusEvent
+        || e instanceof ConfChangeEvent
+        || e instanceof NodeProposals.WithResult;
   }
 
   /** Ends the loop: fails what waits and what is left in the inbox, and releases stop(). */

@@ -2,6 +2,7 @@ package io.raftj.raft;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bounded inbox of a {@link Node}: a lock-free multi-producer queue that the node's loop
@@ -18,6 +19,9 @@ final class NodeInbox {
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore room;
+
+  /** Run on the loop right after it took an event; tests use it to act between take and handle. */
+  private @Nullable Runnable afterTake;
 
   NodeInbox(int capacity) {
     if (capacity <= 0) {
@@ -51,8 +55,22 @@ final class NodeInbox {
   }
 
   /** The oldest event, or null if there is none; for the loop. */
-  Object poll() {
-    return queue.poll();
+  @Nullable Object poll() {
+    Object e = queue.poll();
+    Runnable hook = afterTake;
+    if (e != null && hook != null) {
+      hook.run();
+    }
+    return e;
+  }
+
+  /**
+   * Sets (or, with null, removes) a hook that the loop runs each time it has taken an event,
+   * before handling it. For tests that need a call from outside to land exactly there; set it
+   * before adding the event it should follow.
+   */
+  void afterTake(@Nullable Runnable hook) {
+    this.afterTake = hook;
   }
 
   boolean isEmpty() {

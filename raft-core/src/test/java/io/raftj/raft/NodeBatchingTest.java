@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.raftpb.ConfChange;
+import io.raftj.raft.raftpb.ConfChangeI;
+import io.raftj.raft.raftpb.ConfChangeType;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
@@ -21,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Node}'s batched inbox and the proposals without a future: deterministic tests run the
@@ -222,6 +227,50 @@ final class NodeBatchingTest {
     assertThat(n.droppedProposals()).isEqualTo(1);
     assertThat(n.status()).isCompleted();
     n.stop();
+  }
+
+  /** A call whose event the loop may take from the inbox just as the node is stopped. */
+  private enum Late {
+    READY, STATUS, PROPOSE, PROPOSE_AND_FORGET, STEP, APPLY_CONF_CHANGE
+  }
+
+  /**
+   * The race of a stop() that lands after the loop took an event and before it handled it: the
+   * event must fail (or, without a future, be reported dropped), never vanish. A host waiting in
+   * ready() at that moment used to wait forever. The hook stops the node exactly there.
+   */
+  @ParameterizedTest
+  @EnumSource(Late.class)
+  void stop_afterTheLoopTookAnEvent_eventFailsWithStopped(Late late) {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1));
+    Node n = singleVoterLeader(s, Runnable::run, 16);
+    Drops drops = new Drops();
+    n.setProposalDropListener(drops);
+    n.afterTake(() -> {
+      n.afterTake(null);
+      n.requestStop(); // on the loop, between taking the event and handling it
+    });
+
+    CompletableFuture<?> f = switch (late) {
+      case READY -> n.readyAsync();
+      case STATUS -> n.status();
+      case PROPOSE -> n.propose(bytes("a"));
+      case PROPOSE_AND_FORGET -> {
+        n.proposeAndForget(bytes("a"));
+        yield null;
+      }
+      case STEP -> n.campaign();
+      case APPLY_CONF_CHANGE -> n.applyConfChange(ConfChangeI.of(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build()));
+    };
+
+    if (f == null) {
+      assertThat(drops.payloads).containsExactly(List.of(bytes("a")));
+      assertThat(drops.causes).containsExactly(StoppedException.INSTANCE);
+    } else {
+      assertThat(f).as("the taken event's future").isDone();
+      assertThat(f.handle((v, ex) -> ex).join()).isSameAs(StoppedException.INSTANCE);
+    }
+    n.stop(); // the loop has ended: returns at once
   }
 
   /** Producers on real threads; every proposal is committed once, each producer's in its order. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * One group's apply side: committed entries into the {@link StateMachine}, proposals' futures
  * completed with their results, reads answered once applied far enough, snapshots taken by
  * policy and restored from the leader's. Every method only queues work on the group's apply
- * executor; the state below is confined to it.
+ * executor; the state below is confined to it. When that executor is the group's loop thread,
+ * {@link #apply} (called on the loop) runs at once if nothing else of the applier's is queued.
  */
 final class Applier {
 
@@ -36,6 +38,10 @@ final class Applier {
   private final SnapshotStore store;
   private final GroupOptions options;
   private final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+  /** Whether the executor is the group's loop thread ({@link GroupOptions#applyOnLoopThread()}). */
+  private final boolean onLoop;
+  /** With {@link #onLoop}: tasks queued on the executor that have not started. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   /* Confined to the apply executor. */
   private final Batch batch = new Batch();
@@ -69,6 +75,7 @@ final class Applier {
     this.snapshotExecutor = snapshotExecutor;
     this.store = store;
     this.options = options;
+    this.onLoop = options.applyOnLoopThread();
     this.applied = applied;
     this.appliedTerm = appliedTerm;
     this.lastSnapshotIndex = applied;
@@ -76,17 +83,22 @@ final class Applier {
 
   /** Applies a {@code MsgStorageApply}'s entries, resolving {@code proposals} among them. */
   void apply(Message m, List<PendingProposal> proposals) {
-    executor.execute(() -> doApply(m, proposals));
+    if (onLoop && queued.get() == 0) {
+      // On the loop thread already, with nothing of ours queued before it: no task hop.
+      doApply(m, proposals);
+      return;
+    }
+    submit(() -> doApply(m, proposals));
   }
 
   /** Replaces the state with the snapshot Raft accepted, before any entry after it. */
   void restore(Snapshot snap) {
-    executor.execute(() -> doRestore(snap));
+    submit(() -> doRestore(snap));
   }
 
   /** Answers {@code query} once entries up to {@code minIndex} are applied. */
   void read(Object query, CompletableFuture<Object> future, long minIndex) {
-    executor.execute(() -> {
+    submit(() -> {
       if (stopped != null) {
         future.completeExceptionally(stoppedException());
         return;
@@ -98,7 +110,7 @@ final class Applier {
 
   /** Completes {@code future} with {@code value} off the loop thread, after earlier applies. */
   void completeLater(CompletableFuture<Object> future, Object value) {
-    executor.execute(() -> future.complete(value));
+    submit(() -> future.complete(value));
   }
 
   /** Makes the applier of a group, given the snapshot the group starts from. */
@@ -109,12 +121,12 @@ final class Applier {
 
   /** Completes {@code future} with {@code ex} off the loop thread, after earlier applies. */
   void fail(CompletableFuture<Object> future, Throwable ex) {
-    executor.execute(() -> future.completeExceptionally(ex));
+    submit(() -> future.completeExceptionally(ex));
   }
 
   /** Fails every waiting read, and every later one. */
   void stop(String reason, Throwable cause) {
-    executor.execute(() -> {
+    submit(() -> {
       if (stopped == null) {
         stopped = new GroupStoppedException(reason, cause);
       }
@@ -127,12 +139,28 @@ final class Applier {
 
   /** Fails reads issued through ReadIndex that have not been answered: leadership changed. */
   void failReads(RaftServerException ex) {
-    executor.execute(() -> {
+    submit(() -> {
       for (int i = reads.size() - 1; i >= 0; i--) {
         if (reads.get(i).minIndex > applied) {
           reads.remove(i).future.completeExceptionally(ex);
         }
       }
+    });
+  }
+
+  /**
+   * Queues {@code task} on the apply executor. On the loop thread the tasks are counted until
+   * they run, so that an apply runs inline only when none of them would be overtaken.
+   */
+  private void submit(Runnable task) {
+    if (!onLoop) {
+      executor.execute(task);
+      return;
+    }
+    queued.incrementAndGet();
+    executor.execute(() -> {
+      queued.decrementAndGet();
+      task.run();
     });
   }
 

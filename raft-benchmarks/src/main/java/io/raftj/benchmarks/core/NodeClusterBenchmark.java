@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,6 +68,9 @@ public class NodeClusterBenchmark {
   private final Node[] nodes = new Node[SIZE];
   private final List<Thread> hostThreads = new ArrayList<>();
   private final long[] compactedTo = new long[SIZE];
+
+  /** The last index each member's host applied; written by the hosts. */
+  private final AtomicLongArray appliedBy = new AtomicLongArray(SIZE);
   private ByteString payload;
 
   /** Written by the leader's host thread, read by the benchmark thread. */
@@ -192,11 +196,15 @@ public class NodeClusterBenchmark {
     long applied = c > 0 ? rd.committedEntries().get(c - 1).getIndex() : 0;
     n.advance();
     if (c > 0) {
+      appliedBy.set(i, applied);
       if (applied - compactedTo[i] >= RawNodeBenchmark.COMPACT_EVERY + KEEP) {
-        // Each member compacts what it applied, as an application would, keeping enough
-        // for a member that lags (the cluster is never quiet here).
-        compactedTo[i] = applied - KEEP;
-        storage.compact(compactedTo[i]);
+        // Each member compacts what it applied, as an application would, but never past what
+        // every member applied: the storages hold no snapshot to send to a member that lags.
+        long upTo = Math.min(applied, minApplied()) - KEEP;
+        if (upTo > compactedTo[i]) {
+          compactedTo[i] = upTo;
+          storage.compact(upTo);
+        }
       }
       if (i == 0) {
         leaderApplied = applied;
@@ -205,6 +213,14 @@ public class NodeClusterBenchmark {
         }
       }
     }
+  }
+
+  private long minApplied() {
+    long min = Long.MAX_VALUE;
+    for (int j = 0; j < SIZE; j++) {
+      min = Math.min(min, appliedBy.get(j));
+    }
+    return min;
   }
 
   /** For a quick manual check without JMH: {@code loop} and {@code hosts} as the arguments. */

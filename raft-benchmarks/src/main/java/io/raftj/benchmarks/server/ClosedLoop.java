@@ -36,6 +36,7 @@ final class ClosedLoop {
   /** Runs the closed loop and returns the commands acknowledged per second in the measured window. */
   double throughput(int inflight, double warmupS, double measureS) throws InterruptedException {
     Semaphore window = new Semaphore(inflight);
+    CpuMeter meter = new CpuMeter();
     long start = System.nanoTime();
     long warmEnd = start + (long) (warmupS * 1e9);
     long end = warmEnd + (long) (measureS * 1e9);
@@ -46,6 +47,7 @@ final class ClosedLoop {
     while (true) {
       long now = System.nanoTime();
       if (ackedAtWarm < 0 && now >= warmEnd) {
+        meter.start();
         ackedAtWarm = acked.sum();
         tWarm = now;
       }
@@ -83,9 +85,13 @@ final class ClosedLoop {
     }
     long ackedAtEnd = acked.sum();
     long tEnd = System.nanoTime();
+    CpuMeter.Usage cpu = meter.stop();
     double tput = (ackedAtEnd - ackedAtWarm) / ((tEnd - tWarm) / 1e9);
     say("throughput: %.1f commands/s over %.2f s (%d acked in window, %d failed so far)", tput,
         (tEnd - tWarm) / 1e9, ackedAtEnd - ackedAtWarm, failed.sum());
+    long n = Math.max(1, ackedAtEnd - ackedAtWarm);
+    say("cpu: %.2f us/command (process, %.0f%% of a core; GC %d ms, %d B allocated/command): %s",
+        cpu.cpuNanos() / 1e3 / n, cpu.percentOfCore(), cpu.gcMillis(), cpu.allocatedBytes() / n, cpu.describeTop());
     if (!window.tryAcquire(inflight, 60, TimeUnit.SECONDS)) {
       say("WARNING: %d commands still outstanding 60 s after the window",
           inflight - window.availablePermits());

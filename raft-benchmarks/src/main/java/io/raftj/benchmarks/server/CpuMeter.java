@@ -14,7 +14,7 @@ import java.util.Map;
  * operating system's process CPU time, so JIT and GC threads count) and per live thread, to show
  * where it goes; and the time the garbage collectors report for the same window.
  */
-final class CpuMeter {
+public final class CpuMeter {
 
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -25,7 +25,7 @@ final class CpuMeter {
   private long gcAtStart;
   private long allocatedAtStart;
 
-  void start() {
+  public void start() {
     gcAtStart = gcMillis();
     allocatedAtStart = allocated();
     threadsAtStart = threadCpu();
@@ -34,7 +34,7 @@ final class CpuMeter {
   }
 
   /** The CPU used since {@link #start()}, and the threads that used the most. */
-  Usage stop() {
+  public Usage stop() {
     long cpu = os.getProcessCpuTime() - cpuAtStart;
     long wall = System.nanoTime() - wallAtStart;
     Map<Long, Long> now = threadCpu();
@@ -80,21 +80,21 @@ final class CpuMeter {
   }
 
   /** CPU time of one thread in the window. */
-  record ThreadUse(String name, long cpuNanos) {}
+  public record ThreadUse(String name, long cpuNanos) {}
 
   /**
    * Process CPU and wall time of the window, the collectors' time in it (G1's young collections
    * are pauses, so this is about the time the application stood still), the bytes the live
    * threads allocated, and the busiest threads.
    */
-  record Usage(long cpuNanos, long wallNanos, long gcMillis, long allocatedBytes, List<ThreadUse> top) {
+  public record Usage(long cpuNanos, long wallNanos, long gcMillis, long allocatedBytes, List<ThreadUse> top) {
 
     /** Process CPU as a percentage of one core. */
-    double percentOfCore() {
+    public double percentOfCore() {
       return 100.0 * cpuNanos / wallNanos;
     }
 
-    String describeTop() {
+    public String describeTop() {
       StringBuilder sb = new StringBuilder();
       for (ThreadUse t : top) {
         sb.append(sb.length() == 0 ? "" : ", ")
