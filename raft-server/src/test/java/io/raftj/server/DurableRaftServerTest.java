@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Snapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,5 +75,53 @@ final class DurableRaftServerTest {
       int pos = (Integer) a.result();
       assertThat(again.machine(l2, 9).commands.get(pos)).isEqualTo(cmd("c" + pos));
     }
+  }
+
+  @Test
+  void storageObserver_seesEachWriteBeforeAndAfter_andWhatARestartRecovers() throws Exception {
+    GroupOptions options = GroupOptions.of(11, 1, 2, 3);
+    List<String> events = new ArrayList<>();
+    List<Long> savedIndexes = new ArrayList<>();
+    StorageObserver observer = new StorageObserver() {
+      @Override
+      public void opened(long groupId, HardState hs, MemoryStorage log) {
+        events.add("opened " + groupId + " term " + hs.getTerm() + " last " + log.lastIndex());
+      }
+
+      @Override
+      public void saving(long groupId, HardState hs, List<Entry> entries, Snapshot snap) {
+        events.add("saving");
+      }
+
+      @Override
+      public void saved(long groupId, HardState hs, List<Entry> entries, Snapshot snap) {
+        events.add("saved");
+        for (Entry e : entries) {
+          savedIndexes.add(e.getIndex());
+        }
+      }
+    };
+    int[] starts = {0};
+    // servers start in the order 1, 2, 3, then 1 again: only server 1 is observed
+    SimCluster c = new SimCluster(24, dir, b -> ++starts[0] % 3 == 1 ? b.storageObserver(observer) : b);
+    c.startAll(3, options);
+    assertThat(events).containsExactly("opened 11 term 0 last 0");
+    long leader = c.awaitLeader(11);
+    CompletableFuture<Applied> f = c.servers.get(leader).group(11).propose(cmd("x"));
+    c.await(List.of(f), 50);
+    long index = f.join().index();
+    assertThat(c.runUntil(() -> savedIndexes.contains(index), 50)).isTrue();
+    // every write is reported before and after, one at a time
+    for (int i = 1; i < events.size(); i++) {
+      assertThat(events.get(i)).isEqualTo(i % 2 == 1 ? "saving" : "saved");
+    }
+    c.stop(1);
+    events.clear();
+    c.start(1);
+    c.create(1, options);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0)).startsWith("opened 11 term ").doesNotContain("term 0 ");
+    long last = Long.parseLong(events.get(0).substring(events.get(0).lastIndexOf(' ') + 1));
+    assertThat(last).as("the recovered log holds the acknowledged entry").isGreaterThanOrEqualTo(index);
   }
 }
