@@ -44,6 +44,7 @@ final class Applier {
   private long appliedTerm;
   private long lastSnapshotIndex;
   private long bytesSinceSnapshot;
+  private long lastChangeIndex; // the newest membership change applied
   private Throwable stopped;
 
   private record WaitingRead(Object query, CompletableFuture<Object> future, long minIndex) {}
@@ -184,6 +185,9 @@ final class Applier {
         return;
       }
     }
+    if (changes != null) {
+      lastChangeIndex = last.getIndex();
+    }
     changes = resolve(entries, first, proposals, changes);
     applied = last.getIndex();
     appliedTerm = last.getTerm();
@@ -253,7 +257,12 @@ final class Applier {
     boolean byCount = options.snapshotEntries() > 0
         && applied - lastSnapshotIndex >= options.snapshotEntries();
     boolean bySize = options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes();
-    if (!(byCount || bySize) || !snapshotInFlight.compareAndSet(false, true)) {
+    // A leader sends a lagging member its newest snapshot, which a member added after it was
+    // taken refuses (it is not in the snapshot's configuration): with a policy, a membership
+    // change is followed by a snapshot.
+    boolean byChange = (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)
+        && lastChangeIndex > lastSnapshotIndex;
+    if (!(byCount || bySize || byChange) || !snapshotInFlight.compareAndSet(false, true)) {
       return;
     }
     SnapshotWriter writer;
@@ -288,6 +297,12 @@ final class Applier {
           Long.toUnsignedString(group.groupId()), index, e);
     } finally {
       snapshotInFlight.set(false);
+      // what came due while this one was written (a membership change) need not wait for more entries
+      executor.execute(() -> {
+        if (stopped == null) {
+          maybeSnapshot();
+        }
+      });
     }
   }
 

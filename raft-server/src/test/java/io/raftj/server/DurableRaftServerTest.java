@@ -13,6 +13,7 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Snapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Groups that persist through DurableStorage: restart from the data directory. */
@@ -123,5 +124,36 @@ final class DurableRaftServerTest {
     assertThat(events.get(0)).startsWith("opened 11 term ").doesNotContain("term 0 ");
     long last = Long.parseLong(events.get(0).substring(events.get(0).lastIndexOf(' ') + 1));
     assertThat(last).as("the recovered log holds the acknowledged entry").isGreaterThanOrEqualTo(index);
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the bug was a hot loop
+  void memberAddedAfterTheNewestSnapshot_catchesUp_fromASnapshotThatHoldsIt() throws Exception {
+    GroupOptions options = GroupOptions.of(13, 1, 2, 3).withSnapshots(10, 0, 2);
+    SimCluster c = new SimCluster(25, Path.of("/data"));
+    for (long id = 1; id <= 4; id++) {
+      c.fs.put(id, new io.raftj.wal.CrashFs()); // in memory: the failure mode below is a hot loop
+    }
+    c.startAll(3, options);
+    long leader = c.awaitLeader(13);
+    c.await(c.proposeMany(leader, 13, "d", 25), 100); // snapshots, and the log compacted behind them
+    c.runTicks(5);
+    c.start(4);
+    c.create(4, GroupOptions.joining(13).withSnapshots(10, 0, 2));
+    CompletableFuture<Membership> added = c.servers.get(leader).group(13).addLearner(4);
+    // Nothing more is proposed: the leader's newest snapshot predates the change unless one
+    // follows it, and member 4 refuses a snapshot whose configuration lacks it, at once, again
+    // and again. So run task by task, with a bound, instead of until idle.
+    int tasks = 0;
+    while (tasks < 200_000 && !(added.isDone() && c.machine(4, 13).commands.size() == 25)) {
+      if (c.scheduler.runNext()) {
+        tasks++;
+      } else {
+        c.scheduler.advance(SimCluster.TICK / 10);
+      }
+    }
+    assertThat(added).isCompleted();
+    assertThat(c.machine(4, 13).commands).as("the new member caught up")
+        .isEqualTo(c.machine(leader, 13).commands).hasSize(25);
   }
 }
