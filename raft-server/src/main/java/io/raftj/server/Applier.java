@@ -329,6 +329,8 @@ final class Applier {
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
     serveReads();
+    // the loop's applied index (its status) moves to the snapshot's, without waiting for an entry
+    group.enqueue(new GroupEvent.Applied(index, term, List.of(), List.of()));
   }
 
   /** The commands of one apply call; arrays grow as needed and are reused. */

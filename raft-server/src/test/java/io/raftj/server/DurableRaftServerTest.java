@@ -155,5 +155,10 @@ final class DurableRaftServerTest {
     assertThat(added).isCompleted();
     assertThat(c.machine(4, 13).commands).as("the new member caught up")
         .isEqualTo(c.machine(leader, 13).commands).hasSize(25);
+    // from a snapshot, and its status says so even when no entry follows the snapshot
+    assertThat(c.machine(4, 13).restores).isPositive();
+    GroupStatus lead = c.servers.get(leader).group(13).status();
+    assertThat(c.runUntil(() -> c.servers.get(4L).group(13).status().applied() >= lead.commit(), 20))
+        .as("status of member 4: %s, leader: %s", c.servers.get(4L).group(13).status(), lead).isTrue();
   }
 }
