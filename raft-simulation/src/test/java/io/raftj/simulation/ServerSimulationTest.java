@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 final class ServerSimulationTest {
 
-  private static final long SEEDS = Long.getLong("raft.sim.serverSeeds", 500);
+  private static final long SEEDS = Long.getLong("raft.sim.serverSeeds", 1000);
   private static final long FROM = Long.getLong("raft.sim.serverFrom", 1);
 
   @Test
