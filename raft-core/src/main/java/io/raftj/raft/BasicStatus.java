@@ -10,7 +10,7 @@ import io.raftj.raft.raftpb.HardState;
  * @param hardState the current term, vote and commit index
  * @param softState the known leader and this node's role
  * @param applied the applied index
- * @param leadTransferee the target of a leader transfer in progress, or {@link Raft#NONE}
+ * @param leadTransferee the target of a leader transfer in progress, or {@link RaftConstants#NONE}
  */
 public record BasicStatus(long id, HardState hardState, SoftState softState, long applied, long leadTransferee) {
 
@@ -19,7 +19,7 @@ public record BasicStatus(long id, HardState hardState, SoftState softState, lon
     return hardState.getTerm();
   }
 
-  /** The vote in the current term, or {@link Raft#NONE}. */
+  /** The vote in the current term, or {@link RaftConstants#NONE}. */
   public long vote() {
     return hardState.getVote();
   }
@@ -29,7 +29,7 @@ public record BasicStatus(long id, HardState hardState, SoftState softState, lon
     return hardState.getCommit();
   }
 
-  /** The known leader, or {@link Raft#NONE}. */
+  /** The known leader, or {@link RaftConstants#NONE}. */
   public long lead() {
     return softState.lead();
   }

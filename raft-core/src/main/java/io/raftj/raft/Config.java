@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.Messages;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Two size units: {@link #maxSizePerMsg()} and {@link #maxCommittedSizePerReady()} count
  * encoded entry bytes; {@link #maxInflightBytes()} and {@link #maxUncommittedEntriesSize()}
- * count payload bytes only. {@link Raft#NO_LIMIT} means unlimited.
+ * count payload bytes only. {@link RaftConstants#NO_LIMIT} means unlimited.
  */
 public final class Config {
 
@@ -87,7 +88,7 @@ public final class Config {
    * @throws IllegalArgumentException with etcd's text when a parameter is invalid
    */
   public void validate() {
-    if (id == Raft.NONE) {
+    if (id == RaftConstants.NONE) {
       throw new IllegalArgumentException("cannot use none as id");
     }
     if (Messages.isLocalMsgTarget(id)) {
@@ -103,7 +104,7 @@ public final class Config {
       throw new IllegalArgumentException("storage cannot be nil");
     }
     if (maxUncommittedEntriesSize == 0) {
-      maxUncommittedEntriesSize = Raft.NO_LIMIT;
+      maxUncommittedEntriesSize = RaftConstants.NO_LIMIT;
     }
     if (maxCommittedSizePerReady == 0) {
       maxCommittedSizePerReady = maxSizePerMsg;
@@ -112,7 +113,7 @@ public final class Config {
       throw new IllegalArgumentException("max inflight messages must be greater than 0");
     }
     if (maxInflightBytes == 0) {
-      maxInflightBytes = Raft.NO_LIMIT;
+      maxInflightBytes = RaftConstants.NO_LIMIT;
     } else if (Long.compareUnsigned(maxInflightBytes, maxSizePerMsg) < 0) {
       throw new IllegalArgumentException("max inflight bytes must be >= max message size");
     }

@@ -1,5 +1,7 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
+
 /** A {@link RaftLogger} that drops every line; panics and fatals still throw. */
 final class DiscardRaftLogger implements RaftLogger {
 

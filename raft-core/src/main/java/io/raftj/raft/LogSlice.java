@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

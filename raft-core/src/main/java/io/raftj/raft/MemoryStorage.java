@@ -2,10 +2,11 @@ package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
 import io.raftj.raft.Util.EntryView;
+import io.raftj.raft.internal.Invariants;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
-import io.raftj.raft.raftpb.Presence;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
@@ -96,7 +97,7 @@ public final class Node {
   private final ArrayDeque<CompletableFuture<Ready>> readyWaiters = new ArrayDeque<>();
   private boolean awaitingAdvance;
   private boolean finished;
-  private long lead = Raft.NONE;
+  private long lead = RaftConstants.NONE;
 
   private Node(RawNode rn, @Nullable Executor executor, int capacity) {
     this.rn = rn;
@@ -513,7 +514,7 @@ public final class Node {
   private void noteLeader() {
     if (lead != r.lead) {
       if (r.hasLeader()) {
-        if (lead == Raft.NONE) {
+        if (lead == RaftConstants.NONE) {
           r.logger.infof("raft.node: %x elected leader %x at term %d", r.id, r.lead, r.term);
         } else {
           r.logger.infof("raft.node: %x changed leader from %x to %x at term %d", r.id, lead, r.lead, r.term);

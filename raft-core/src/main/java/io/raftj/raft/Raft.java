@@ -1,10 +1,16 @@
 package io.raftj.raft;
 
+import static io.raftj.raft.RaftConstants.NONE;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.confchange.Changer;
 import io.raftj.raft.confchange.Restore;
+import io.raftj.raft.internal.Describe;
+import io.raftj.raft.internal.GoFormat;
+import io.raftj.raft.internal.Invariants;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.quorum.VoteResult;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
@@ -17,14 +23,14 @@ import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.raftpb.Presence;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.tracker.Inflights;
-import io.raftj.raft.tracker.Progress;
-import io.raftj.raft.tracker.ProgressMap;
+import io.raftj.raft.tracker.internal.Inflights;
+import io.raftj.raft.tracker.internal.Progress;
+import io.raftj.raft.tracker.internal.ProgressMap;
 import io.raftj.raft.tracker.ProgressState;
-import io.raftj.raft.tracker.ProgressTracker;
-import io.raftj.raft.tracker.TrackerConfig;
+import io.raftj.raft.tracker.internal.ProgressTracker;
+import io.raftj.raft.tracker.internal.TrackerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,19 +52,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #stepCandidate}; followers {@link #stepFollower}; all but the leader
  * {@link #tickElection}.
  */
-public final class Raft {
-
-  /** The placeholder node ID used when there is no leader or no vote. */
-  public static final long NONE = 0L;
-
-  /** "No limit" for size budgets: Go's {@code math.MaxUint64}. */
-  public static final long NO_LIMIT = Long.MAX_VALUE;
-
-  /** The target of {@code MsgStorageAppend}: the local append thread (Go: {@code math.MaxUint64}). */
-  public static final long LOCAL_APPEND_THREAD = -1L;
-
-  /** The target of {@code MsgStorageApply}: the local apply thread (Go: {@code math.MaxUint64 - 1}). */
-  public static final long LOCAL_APPLY_THREAD = -2L;
+final class Raft {
 
   final long id;
 

@@ -1,5 +1,7 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
+import io.raftj.raft.internal.Invariants;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;
@@ -80,7 +82,7 @@ final class RaftLog {
 
   /** A log over {@code storage}, committed and applied up to its snapshot, without apply limit. */
   static RaftLog newLog(Storage storage, RaftLogger logger) {
-    return newLogWithSize(storage, logger, Raft.NO_LIMIT);
+    return newLogWithSize(storage, logger, RaftConstants.NO_LIMIT);
   }
 
   /** A log over {@code storage} whose unapplied hand-outs are limited to the given size. */
@@ -501,7 +503,7 @@ final class RaftLog {
   List<Entry> allEntries() {
     while (true) {
       try {
-        return entries(firstIndex(), Raft.NO_LIMIT);
+        return entries(firstIndex(), RaftConstants.NO_LIMIT);
       } catch (CompactedException e) {
         // A compaction raced with the read; try again.
       }

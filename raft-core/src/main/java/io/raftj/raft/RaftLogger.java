@@ -1,5 +1,7 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
+
 /**
  * The logger the core writes through, with etcd raft's levels and Go-printf templates.
  *
@@ -38,7 +40,7 @@ public interface RaftLogger {
   /**
    * Logs at the panic level and throws {@link IllegalStateException} with the formatted text: a
    * broken invariant, as etcd's {@code Panicf}. The core never relies on this method to stop: it
-   * calls it through {@link Invariants#panic} and throws itself, so an implementation that only
+   * calls it through {@code Invariants.panic} and throws itself, so an implementation that only
    * logs cannot let a broken invariant through.
    *
    * @throws IllegalStateException always, in the implementations this library provides

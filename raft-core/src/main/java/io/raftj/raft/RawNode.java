@@ -1,6 +1,8 @@
 package io.raftj.raft;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.internal.Invariants;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeType;
@@ -11,8 +13,9 @@ import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.tracker.Progress;
-import io.raftj.raft.tracker.ProgressMap;
+import io.raftj.raft.tracker.ProgressView;
+import io.raftj.raft.tracker.internal.Progress;
+import io.raftj.raft.tracker.internal.ProgressMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -301,7 +304,7 @@ public final class RawNode {
     Message.Builder m =
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppend)
-            .setTo(Raft.LOCAL_APPEND_THREAD)
+            .setTo(RaftConstants.LOCAL_APPEND_THREAD)
             .setFrom(r.id)
             .addAllEntries(entries);
     if (!Util.isEmptyHardState(hs)) {
@@ -341,7 +344,7 @@ public final class RawNode {
         Message.newBuilder()
             .setType(MessageType.MsgStorageAppendResp)
             .setTo(to)
-            .setFrom(Raft.LOCAL_APPEND_THREAD)
+            .setFrom(RaftConstants.LOCAL_APPEND_THREAD)
             .setTerm(term);
     if (index != 0) {
       m.setIndex(index).setLogTerm(logTerm);
@@ -356,7 +359,7 @@ public final class RawNode {
   private static Message newStorageApplyMsg(Raft r, List<Entry> ents) {
     return Message.newBuilder()
         .setType(MessageType.MsgStorageApply)
-        .setTo(Raft.LOCAL_APPLY_THREAD)
+        .setTo(RaftConstants.LOCAL_APPLY_THREAD)
         .setFrom(r.id)
         .setTerm(0)
         .addAllEntries(ents)
@@ -368,7 +371,7 @@ public final class RawNode {
     return Message.newBuilder()
         .setType(MessageType.MsgStorageApplyResp)
         .setTo(r.id)
-        .setFrom(Raft.LOCAL_APPLY_THREAD)
+        .setFrom(RaftConstants.LOCAL_APPLY_THREAD)
         .setTerm(0)
         .addAllEntries(ents)
         .build();
@@ -486,7 +489,7 @@ public final class RawNode {
   /**
    * The leader this node knows of for its current term (itself when it leads).
    *
-   * @return the leader's ID, or {@link Raft#NONE} while there is none
+   * @return the leader's ID, or {@link RaftConstants#NONE} while there is none
    */
   public long leaderId() {
     return raft.lead;
@@ -513,8 +516,8 @@ public final class RawNode {
   /** Receives each peer's progress from {@link #withProgress}. */
   @FunctionalInterface
   public interface ProgressVisitor {
-    /** Called once per peer, in ascending ID order; {@code pr} must not be kept or changed. */
-    void visit(long id, ProgressType type, Progress pr);
+    /** Called once per peer, in ascending ID order; {@code pr} is live and must not be kept. */
+    void visit(long id, ProgressType type, ProgressView pr);
   }
 
   /** Reports that the last message to {@code id} could not be delivered. */
@@ -575,7 +578,7 @@ public final class RawNode {
     // The first Ready must carry the hard state, even though it equals the initial one.
     prevHardSt = HardState.getDefaultInstance();
 
-    raft.becomeFollower(1, Raft.NONE);
+    raft.becomeFollower(1, RaftConstants.NONE);
     List<Entry> ents = new ArrayList<>(peers.size());
     for (int i = 0; i < peers.size(); i++) {
       Peer peer = peers.get(i);

@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

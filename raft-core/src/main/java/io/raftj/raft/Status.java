@@ -1,8 +1,9 @@
 package io.raftj.raft;
 
-import io.raftj.raft.tracker.Progress;
-import io.raftj.raft.tracker.ProgressMap;
-import io.raftj.raft.tracker.TrackerConfig;
+import io.raftj.raft.tracker.ConfigView;
+import io.raftj.raft.tracker.ProgressView;
+import io.raftj.raft.tracker.internal.ProgressMap;
+import io.raftj.raft.tracker.internal.TrackerConfig;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,11 +14,12 @@ import java.util.TreeMap;
  * etcd's JSON text.
  *
  * @param basic the basic status
- * @param config a copy of the configuration; as in etcd, its auto-leave flag is not copied
- * @param progress deep copies of the peers' progress by ID in ascending unsigned order, empty
- *     unless this node is the leader
+ * @param config a read-only copy of the configuration; as in etcd, its auto-leave flag is not
+ *     copied
+ * @param progress read-only copies of the peers' progress by ID in ascending unsigned order,
+ *     empty unless this node is the leader
  */
-public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress> progress) {
+public record Status(BasicStatus basic, ConfigView config, Map<Long, ProgressView> progress) {
 
   /** This node's ID. */
   public long id() {
@@ -29,7 +31,7 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.hardState().getTerm();
   }
 
-  /** The vote in the current term, or {@link Raft#NONE}. */
+  /** The vote in the current term, or {@link RaftConstants#NONE}. */
   public long vote() {
     return basic.hardState().getVote();
   }
@@ -39,7 +41,7 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.hardState().getCommit();
   }
 
-  /** The known leader, or {@link Raft#NONE}. */
+  /** The known leader, or {@link RaftConstants#NONE}. */
   public long lead() {
     return basic.softState().lead();
   }
@@ -63,16 +65,16 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
     return basic.applied();
   }
 
-  /** The target of a leader transfer in progress, or {@link Raft#NONE}. */
+  /** The target of a leader transfer in progress, or {@link RaftConstants#NONE}. */
   public long leadTransferee() {
     return basic.leadTransferee();
   }
 
   static Status of(Raft r) {
     BasicStatus basic = BasicStatus.of(r);
-    Map<Long, Progress> progress = Map.of();
+    Map<Long, ProgressView> progress = Map.of();
     if (basic.softState().raftState() == StateType.STATE_LEADER) {
-      Map<Long, Progress> copies = new TreeMap<>(Long::compareUnsigned);
+      Map<Long, ProgressView> copies = new TreeMap<>(Long::compareUnsigned);
       ProgressMap prs = r.trk.progress();
       for (int i = 0; i < prs.size(); i++) {
         copies.put(prs.idAt(i), prs.progressAt(i).copy());
@@ -83,8 +85,8 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
   }
 
   /** etcd's {@code Config.Clone}, which does not copy AutoLeave. */
-  private static TrackerConfig withoutAutoLeave(TrackerConfig c) {
-    return new TrackerConfig(c.voters(), c.learners(), c.learnersNext(), false);
+  private static ConfigView withoutAutoLeave(TrackerConfig c) {
+    return new TrackerConfig(c.voters(), c.learners(), c.learnersNext(), false).view();
   }
 
   /**
@@ -105,12 +107,12 @@ public record Status(BasicStatus basic, TrackerConfig config, Map<Long, Progress
         .append("\",\"applied\":").append(Long.toUnsignedString(basic.applied()))
         .append(",\"progress\":{");
     boolean first = true;
-    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+    for (Map.Entry<Long, ProgressView> e : progress.entrySet()) {
       if (!first) {
         sb.append(',');
       }
       first = false;
-      Progress pr = e.getValue();
+      ProgressView pr = e.getValue();
       sb.append('"').append(Long.toHexString(e.getKey()))
           .append("\":{\"match\":").append(Long.toUnsignedString(pr.match()))
           .append(",\"next\":").append(Long.toUnsignedString(pr.next()))

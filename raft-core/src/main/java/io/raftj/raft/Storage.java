@@ -31,7 +31,7 @@ public interface Storage {
    * <p>The returned list is unmodifiable and the entries in it are shared, never to be mutated
    * (protobuf messages are immutable): Raft may hand them to the application in a {@code Ready}.
    *
-   * @param maxSize the size budget in encoded bytes, unsigned; {@link Raft#NO_LIMIT} for none
+   * @param maxSize the size budget in encoded bytes, unsigned; {@link RaftConstants#NO_LIMIT} for none
    * @throws CompactedException if entry {@code lo} has been compacted
    * @throws UnavailableException if an entry in {@code [lo, hi)} is unavailable
    */

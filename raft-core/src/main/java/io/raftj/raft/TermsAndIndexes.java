@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.SnapshotMetadata;

@@ -1,6 +1,7 @@
 package io.raftj.raft;
 
 import io.raftj.raft.Util.EntryView;
+import io.raftj.raft.internal.Invariants;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * empty entry a new leader appends costs nothing against the uncommitted-log quota.
  *
  * <p>Sizes are unsigned like Go's {@code uint64}; budgets compare unsigned, so
- * {@link Raft#NO_LIMIT} and {@code -1} both mean "no limit".
+ * {@link RaftConstants#NO_LIMIT} and {@code -1} both mean "no limit".
  */
 public final class Util {
 

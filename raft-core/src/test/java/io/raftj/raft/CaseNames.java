@@ -1,6 +1,7 @@
 package io.raftj.raft;
 
 import com.google.protobuf.MessageOrBuilder;
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.raftpb.Entry;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;

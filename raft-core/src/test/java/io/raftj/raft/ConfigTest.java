@@ -30,9 +30,9 @@ final class ConfigTest {
 
   static List<Invalid> invalidCases() {
     return List.of(
-        new Invalid("none id", c -> c.setId(Raft.NONE), "cannot use none as id"),
-        new Invalid("append thread id", c -> c.setId(Raft.LOCAL_APPEND_THREAD), "cannot use local target as id"),
-        new Invalid("apply thread id", c -> c.setId(Raft.LOCAL_APPLY_THREAD), "cannot use local target as id"),
+        new Invalid("none id", c -> c.setId(RaftConstants.NONE), "cannot use none as id"),
+        new Invalid("append thread id", c -> c.setId(RaftConstants.LOCAL_APPEND_THREAD), "cannot use local target as id"),
+        new Invalid("apply thread id", c -> c.setId(RaftConstants.LOCAL_APPLY_THREAD), "cannot use local target as id"),
         new Invalid("zero heartbeat", c -> c.setHeartbeatTick(0), "heartbeat tick must be greater than 0"),
         new Invalid("election <= heartbeat", c -> c.setElectionTick(1), "election tick must be greater than heartbeat tick"),
         new Invalid("no storage", c -> c.setStorage(null), "storage cannot be nil"),
@@ -59,9 +59,9 @@ final class ConfigTest {
   void validate_fillsDefaults() {
     Config c = valid().setMaxSizePerMsg(4096);
     c.validate();
-    assertThat(c.maxUncommittedEntriesSize()).isEqualTo(Raft.NO_LIMIT);
+    assertThat(c.maxUncommittedEntriesSize()).isEqualTo(RaftConstants.NO_LIMIT);
     assertThat(c.maxCommittedSizePerReady()).isEqualTo(4096);
-    assertThat(c.maxInflightBytes()).isEqualTo(Raft.NO_LIMIT);
+    assertThat(c.maxInflightBytes()).isEqualTo(RaftConstants.NO_LIMIT);
     assertThat(c.logger()).isSameAs(RaftLogger.defaultLogger());
   }
 
@@ -89,7 +89,7 @@ final class ConfigTest {
     MemoryStorage s = RaftTestUtil.newTestMemoryStorage(RaftTestUtil.withPeers(1));
     RawNode rn = new RawNode(Config.defaults(1).setStorage(s).setLogger(RaftLogger.discard()));
     assertThat(rn.isLeader()).isFalse();
-    assertThat(rn.leaderId()).isEqualTo(Raft.NONE);
+    assertThat(rn.leaderId()).isEqualTo(RaftConstants.NONE);
     rn.campaign();
     while (rn.hasReady()) { // the self-votes arrive once the Ready is persisted
       Ready rd = rn.ready();

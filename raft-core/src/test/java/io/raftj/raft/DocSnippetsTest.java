@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * Keeps the Java in {@code README.md}, {@code docs/*.md} and Javadoc honest: every {@code ```java}
  * block, and every {@code <pre>{@code ...}</pre>} block in a main source's comments, must be
  * preceded by a marker line {@code <!-- snippet: path/to/Source.java -->} naming a source file
- * (relative to the repository root) that contains the block's lines verbatim, ignoring leading
- * indentation. The build compiles those sources and a test runs them, so a snippet that stops
+ * (relative to the repository root) that contains the block's lines, ignoring whitespace (so
+ * a block may wrap a statement differently from the formatted source). The build compiles those sources and a test runs them, so a snippet that stops
  * compiling, or drifts from the code it was taken from, fails this test. A line {@code // ...}
  * inside a block skips any number of source lines.
  */
@@ -81,6 +81,8 @@ final class DocSnippetsTest {
     assertThat(firstUnmatchedLine(List.of("void f() {", "int y = 2;"), source)).isEqualTo(1);
     assertThat(firstUnmatchedLine(List.of("void f() {", ELISION, "int y = 2;"), source)).isEqualTo(-1);
     assertThat(firstUnmatchedLine(List.of("int y = 2;", ELISION, "int x = 1;"), source)).isEqualTo(2);
+    assertThat(firstUnmatchedLine(List.of("void f() { int x =", "1;"), source)).isEqualTo(-1);
+    assertThat(firstUnmatchedLine(List.of("void f() {", "int x = 2;"), source)).isEqualTo(1);
   }
 
   @Test
@@ -106,9 +108,12 @@ final class DocSnippetsTest {
 
   /**
    * Returns the index of the first block line that cannot be matched, or -1. Runs of lines
-   * between elisions must appear contiguously and in order.
+   * between elisions must appear in order. Whitespace, line breaks included, is ignored: a
+   * snippet may wrap a statement differently from the formatted source, but every token must be
+   * there, in the same order, with nothing between them.
    */
   static int firstUnmatchedLine(List<String> block, List<String> source) {
+    String text = withoutWhitespace(String.join("\n", source));
     int from = 0;
     int i = 0;
     while (i < block.size()) {
@@ -120,41 +125,36 @@ final class DocSnippetsTest {
       while (end < block.size() && !block.get(end).strip().equals(ELISION)) {
         end++;
       }
-      int at = find(block.subList(i, end), source, from);
+      String run = withoutWhitespace(String.join("\n", block.subList(i, end)));
+      int at = text.indexOf(run, from);
       if (at < 0) {
-        return i + longestPrefix(block.subList(i, end), source, from);
+        return i + longestPrefix(block.subList(i, end), text, from);
       }
-      from = at + (end - i);
+      from = at + run.length();
       i = end;
     }
     return -1;
   }
 
-  /** The length of the longest prefix of {@code run} found contiguously at or after {@code from}. */
-  private static int longestPrefix(List<String> run, List<String> source, int from) {
-    int best = 0;
-    for (int s = from; s < source.size(); s++) {
-      int k = 0;
-      while (k < run.size() && s + k < source.size()
-          && run.get(k).strip().equals(source.get(s + k).strip())) {
-        k++;
-      }
-      best = Math.max(best, k);
+  /** The number of leading lines of {@code run} found together at or after {@code from}. */
+  private static int longestPrefix(List<String> run, String text, int from) {
+    int k = 0;
+    while (k < run.size()
+        && text.indexOf(withoutWhitespace(String.join("\n", run.subList(0, k + 1))), from) >= 0) {
+      k++;
     }
-    return best;
+    return k;
   }
 
-  private static int find(List<String> run, List<String> source, int from) {
-    for (int s = from; s + run.size() <= source.size(); s++) {
-      boolean all = true;
-      for (int k = 0; k < run.size() && all; k++) {
-        all = run.get(k).strip().equals(source.get(s + k).strip());
-      }
-      if (all) {
-        return s;
+  private static String withoutWhitespace(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isWhitespace(c)) {
+        b.append(c);
       }
     }
-    return -1;
+    return b.toString();
   }
 
   @Test

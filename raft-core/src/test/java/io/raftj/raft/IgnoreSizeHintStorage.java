@@ -22,7 +22,7 @@ final class IgnoreSizeHintStorage implements Storage {
 
   @Override
   public List<Entry> entries(long lo, long hi, long maxSize) {
-    return delegate.entries(lo, hi, Raft.NO_LIMIT);
+    return delegate.entries(lo, hi, RaftConstants.NO_LIMIT);
   }
 
   @Override

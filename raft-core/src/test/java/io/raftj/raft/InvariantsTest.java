@@ -4,6 +4,7 @@ import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.internal.Invariants;
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
-import io.raftj.raft.raftpb.Presence;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
@@ -65,7 +65,7 @@ final class MemoryStorageTest {
     long s1 = size(ents.get(1));
     long s2 = size(ents.get(2));
     long s3 = size(ents.get(3));
-    long max = Raft.NO_LIMIT;
+    long max = RaftConstants.NO_LIMIT;
     return Stream.of(
         new EntriesCase("compacted [2,6)", 2, 6, max, CompactedException.INSTANCE, null),
         new EntriesCase("compacted [3,4)", 3, 4, max, CompactedException.INSTANCE, null),
@@ -259,7 +259,7 @@ final class MemoryStorageTest {
     assertThat(s.firstIndex()).isEqualTo(1);
     assertThat(s.lastIndex()).isZero();
     assertThat(s.term(0)).isZero();
-    assertThatThrownBy(() -> s.entries(1, 1, Raft.NO_LIMIT))
+    assertThatThrownBy(() -> s.entries(1, 1, RaftConstants.NO_LIMIT))
         .isSameAs(UnavailableException.INSTANCE);
     InitialState st = s.initialState();
     assertThat(Util.isEmptyHardState(st.hardState())).isTrue();
@@ -294,11 +294,11 @@ final class MemoryStorageTest {
   @Test
   void entries_viewUnchangedByLaterTruncationAndCompaction() {
     MemoryStorage s = storageOf(index(3).terms(3, 4, 5));
-    List<Entry> before = s.entries(4, 6, Raft.NO_LIMIT);
+    List<Entry> before = s.entries(4, 6, RaftConstants.NO_LIMIT);
     s.append(index(5).terms(6, 6));
     s.compact(5);
     assertThat(before).isEqualTo(index(4).terms(4, 5));
-    assertThat(s.entries(6, 7, Raft.NO_LIMIT)).isEqualTo(index(6).terms(6));
+    assertThat(s.entries(6, 7, RaftConstants.NO_LIMIT)).isEqualTo(index(6).terms(6));
     assertThatThrownBy(() -> before.add(TestEntries.entry(9, 9)))
         .isInstanceOf(UnsupportedOperationException.class);
   }

@@ -148,7 +148,8 @@ final class PublicApiDocsTest {
     }
   }
 
-  private static Path repoRoot() {
+  /** The repository root: the folder above the working directory that holds the modules. */
+  static Path repoRoot() {
     Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     while (p != null && !Files.isDirectory(p.resolve("raft-storage"))) {
       p = p.getParent();

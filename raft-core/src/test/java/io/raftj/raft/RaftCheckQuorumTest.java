@@ -88,9 +88,9 @@ final class RaftCheckQuorumTest {
     Raft n1 = checkQuorumRaft(1, preVote);
     Raft n2 = checkQuorumRaft(2, preVote);
     Raft n3 = checkQuorumRaft(3, preVote);
-    n1.becomeFollower(1, Raft.NONE);
-    n2.becomeFollower(1, Raft.NONE);
-    n3.becomeFollower(1, Raft.NONE);
+    n1.becomeFollower(1, RaftConstants.NONE);
+    n2.becomeFollower(1, RaftConstants.NONE);
+    n3.becomeFollower(1, RaftConstants.NONE);
     Network nt = Network.withConfig(null, n1, n2, n3);
     nt.send(hup(1));
     assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);

@@ -53,7 +53,7 @@ final class RaftConfChangeTest {
     long index = r.raftLog.lastIndex();
     long pendingConfIndex = r.pendingConfIndex;
     r.step(confChangeProposal());
-    assertThat(r.raftLog.entries(index + 1, Raft.NO_LIMIT))
+    assertThat(r.raftLog.entries(index + 1, RaftConstants.NO_LIMIT))
         .containsExactly(Entry.newBuilder().setType(EntryType.EntryNormal).setTerm(1).setIndex(3).build());
     assertThat(r.pendingConfIndex).isEqualTo(pendingConfIndex);
   }

@@ -11,6 +11,7 @@ import static io.raftj.raft.RaftTestUtil.withLearners;
 import static io.raftj.raft.RaftTestUtil.withPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeType;
@@ -97,7 +98,7 @@ final class RaftElectionTest {
   @Test
   void learnerElectionTimeout() {
     Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-    n2.becomeFollower(1, Raft.NONE);
+    n2.becomeFollower(1, RaftConstants.NONE);
     n2.setRandomizedElectionTimeout(n2.electionTimeout);
     for (int i = 0; i < n2.electionTimeout; i++) {
       n2.tick();
@@ -110,8 +111,8 @@ final class RaftElectionTest {
   void learnerPromotion() {
     Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
     Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-    n1.becomeFollower(1, Raft.NONE);
-    n2.becomeFollower(1, Raft.NONE);
+    n1.becomeFollower(1, RaftConstants.NONE);
+    n2.becomeFollower(1, RaftConstants.NONE);
     Network nt = Network.withConfig(null, n1, n2);
     assertThat(n1.state).isNotEqualTo(StateType.STATE_LEADER);
 
@@ -143,7 +144,7 @@ final class RaftElectionTest {
   @Test
   void learnerCanVote() {
     Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
-    n2.becomeFollower(1, Raft.NONE);
+    n2.becomeFollower(1, RaftConstants.NONE);
     n2.step(msg(1, 2, MessageType.MsgVote).setTerm(2).setLogTerm(11).setIndex(11).build());
     List<Message> msgs = readMessages(n2);
     assertThat(msgs).hasSize(1);
@@ -391,7 +392,7 @@ final class RaftElectionTest {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
       rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
-      rs[i].becomeFollower(1, Raft.NONE);
+      rs[i].becomeFollower(1, RaftConstants.NONE);
     }
     Network nt = Network.withConfig(null, rs[0], rs[1], rs[2]);
     nt.send(hup(1));
@@ -445,7 +446,7 @@ final class RaftElectionTest {
       assertThat(r.state).isEqualTo(st);
       assertThat(r.term).isEqualTo(origTerm);
       // If st == follower or pre-candidate, r hasn't voted yet; as candidate it voted for itself.
-      assertThat(r.vote == Raft.NONE || r.vote == 1).isTrue();
+      assertThat(r.vote == RaftConstants.NONE || r.vote == 1).isTrue();
     }
   }
 
@@ -499,7 +500,7 @@ final class RaftElectionTest {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
       rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
-      rs[i].becomeFollower(1, Raft.NONE);
+      rs[i].becomeFollower(1, RaftConstants.NONE);
     }
     Raft n1 = rs[0];
     Raft n2 = rs[1];
@@ -559,8 +560,8 @@ final class RaftElectionTest {
     Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
     Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), withLearners(2)));
     Network nt = Network.withConfig(null, n1, n2);
-    n1.becomeFollower(1, Raft.NONE);
-    n2.becomeFollower(1, Raft.NONE);
+    n1.becomeFollower(1, RaftConstants.NONE);
+    n2.becomeFollower(1, RaftConstants.NONE);
     n1.setRandomizedElectionTimeout(n1.electionTimeout);
     for (int i = 0; i < n1.electionTimeout; i++) {
       n1.tick();

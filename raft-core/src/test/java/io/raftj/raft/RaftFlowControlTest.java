@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.internal.Progress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

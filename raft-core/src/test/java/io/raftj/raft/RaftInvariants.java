@@ -1,7 +1,8 @@
 package io.raftj.raft;
 
-import io.raftj.raft.tracker.Progress;
-import io.raftj.raft.tracker.ProgressMap;
+import io.raftj.raft.internal.GoFormat;
+import io.raftj.raft.tracker.internal.Progress;
+import io.raftj.raft.tracker.internal.ProgressMap;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -11,13 +11,14 @@ import static io.raftj.raft.RaftTestUtil.withPeers;
 import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.ProgressState;
 import java.util.HashMap;
 import java.util.List;

@@ -47,7 +47,7 @@ final class RaftLeaderTransferTest {
   private static void checkLeaderTransferState(Raft r, StateType state, long lead) {
     assertThat(r.state).isEqualTo(state);
     assertThat(r.lead).isEqualTo(lead);
-    assertThat(r.leadTransferee).isEqualTo(Raft.NONE);
+    assertThat(r.leadTransferee).isEqualTo(RaftConstants.NONE);
   }
 
   /**

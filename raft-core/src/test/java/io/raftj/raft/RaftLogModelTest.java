@@ -144,7 +144,7 @@ final class RaftLogModelTest {
       long maxSize =
           switch (rnd.nextInt(4)) {
             case 0 -> 0;
-            case 1 -> Raft.NO_LIMIT;
+            case 1 -> RaftConstants.NO_LIMIT;
             default -> rnd.nextInt(120);
           };
       List<Entry> got = log.slice(lo, hi, maxSize);

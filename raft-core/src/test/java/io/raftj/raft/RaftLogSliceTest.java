@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class RaftLogSliceTest {
 
   private static final RaftLogger LOGGER = RaftLogger.discard();
-  private static final long NO_LIMIT = Raft.NO_LIMIT;
+  private static final long NO_LIMIT = RaftConstants.NO_LIMIT;
 
   private static MemoryStorage newStorage() {
     return new MemoryStorage(LOGGER);

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class RaftLogTest {
 
   static final RaftLogger LOGGER = RaftLogger.discard();
-  static final long NO_LIMIT = Raft.NO_LIMIT;
+  static final long NO_LIMIT = RaftConstants.NO_LIMIT;
 
   static MemoryStorage newStorage() {
     return new MemoryStorage(LOGGER);

@@ -76,7 +76,7 @@ final class RaftPaperTest {
     r.step(Message.newBuilder().setType(MessageType.MsgApp).setTerm(r.term - 1).setFrom(2).build());
     assertThat(readMessages(r)).isEmpty();
     assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
-    assertThat(r.lead).isEqualTo(Raft.NONE);
+    assertThat(r.lead).isEqualTo(RaftConstants.NONE);
   }
 
   // §5.2: servers start as followers.
@@ -164,8 +164,8 @@ final class RaftPaperTest {
 
   static List<VoteCase> followerVoteCases() {
     return List.of(
-        new VoteCase(Raft.NONE, 2, false),
-        new VoteCase(Raft.NONE, 3, false),
+        new VoteCase(RaftConstants.NONE, 2, false),
+        new VoteCase(RaftConstants.NONE, 3, false),
         new VoteCase(2, 2, false),
         new VoteCase(3, 3, false),
         new VoteCase(2, 3, true),
@@ -243,7 +243,7 @@ final class RaftPaperTest {
     for (int round = 0; round < 1000; round++) {
       for (Raft r : rs) {
         if (state == StateType.STATE_FOLLOWER) {
-          r.becomeFollower(r.term + 1, Raft.NONE);
+          r.becomeFollower(r.term + 1, RaftConstants.NONE);
         } else {
           r.becomeCandidate();
         }

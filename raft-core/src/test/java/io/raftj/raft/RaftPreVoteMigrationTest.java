@@ -43,7 +43,7 @@ final class RaftPreVoteMigrationTest {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
       rs[i] = raft(i + 1, newTestMemoryStorage(withPeers(1, 2, 3)), true);
-      rs[i].becomeFollower(1, Raft.NONE);
+      rs[i].becomeFollower(1, RaftConstants.NONE);
     }
     Network nt = Network.withConfig(null, rs[0], rs[1], rs[2]);
     nt.cut(1, 3);
@@ -86,9 +86,9 @@ final class RaftPreVoteMigrationTest {
     Raft n1 = raft(1, newTestMemoryStorage(withPeers(1, 2, 3)), true);
     Raft n2 = raft(2, newTestMemoryStorage(withPeers(1, 2, 3)), true);
     Raft n3 = raft(3, s3, false);
-    n1.becomeFollower(1, Raft.NONE);
-    n2.becomeFollower(1, Raft.NONE);
-    n3.becomeFollower(1, Raft.NONE);
+    n1.becomeFollower(1, RaftConstants.NONE);
+    n2.becomeFollower(1, RaftConstants.NONE);
+    n3.becomeFollower(1, RaftConstants.NONE);
 
     Network nt = Network.withConfig(null, n1, n2, n3);
     nt.send(hup(1));

@@ -18,7 +18,7 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.internal.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -273,7 +273,7 @@ final class RaftReplicationTest {
     MemoryStorage storage = newTestMemoryStorage(withPeers(1));
     storage.append(index(1).terms(1, 2));
     Raft sm = newTestRaft(1, 10, 1, storage);
-    sm.becomeFollower(2, Raft.NONE);
+    sm.becomeFollower(2, RaftConstants.NONE);
     sm.handleAppendEntries(tt.m());
     assertThat(sm.raftLog.lastIndex()).isEqualTo(tt.wantIndex());
     assertThat(sm.raftLog.committed()).isEqualTo(tt.wantCommit());

@@ -16,7 +16,7 @@ import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.ProgressState;
 import java.util.ArrayList;
 import java.util.List;

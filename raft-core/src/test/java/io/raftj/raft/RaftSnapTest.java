@@ -12,7 +12,7 @@ import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.internal.Progress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -12,6 +12,7 @@ import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeType;
@@ -36,21 +37,21 @@ final class RaftStateTest {
     StateType c = StateType.STATE_CANDIDATE;
     StateType l = StateType.STATE_LEADER;
     return List.of(
-        new Transition(f, f, true, 1, Raft.NONE),
-        new Transition(f, p, true, 0, Raft.NONE),
-        new Transition(f, c, true, 1, Raft.NONE),
-        new Transition(f, l, false, 0, Raft.NONE),
-        new Transition(p, f, true, 0, Raft.NONE),
-        new Transition(p, p, true, 0, Raft.NONE),
-        new Transition(p, c, true, 1, Raft.NONE),
+        new Transition(f, f, true, 1, RaftConstants.NONE),
+        new Transition(f, p, true, 0, RaftConstants.NONE),
+        new Transition(f, c, true, 1, RaftConstants.NONE),
+        new Transition(f, l, false, 0, RaftConstants.NONE),
+        new Transition(p, f, true, 0, RaftConstants.NONE),
+        new Transition(p, p, true, 0, RaftConstants.NONE),
+        new Transition(p, c, true, 1, RaftConstants.NONE),
         new Transition(p, l, true, 0, 1),
-        new Transition(c, f, true, 0, Raft.NONE),
-        new Transition(c, p, true, 0, Raft.NONE),
-        new Transition(c, c, true, 1, Raft.NONE),
+        new Transition(c, f, true, 0, RaftConstants.NONE),
+        new Transition(c, p, true, 0, RaftConstants.NONE),
+        new Transition(c, c, true, 1, RaftConstants.NONE),
         new Transition(c, l, true, 0, 1),
-        new Transition(l, f, true, 1, Raft.NONE),
-        new Transition(l, p, false, 0, Raft.NONE),
-        new Transition(l, c, false, 1, Raft.NONE),
+        new Transition(l, f, true, 1, RaftConstants.NONE),
+        new Transition(l, p, false, 0, RaftConstants.NONE),
+        new Transition(l, c, false, 1, RaftConstants.NONE),
         new Transition(l, l, true, 0, 1));
   }
 
@@ -83,7 +84,7 @@ final class RaftStateTest {
     long wantIndex = state == StateType.STATE_LEADER ? 1 : 0;
     Raft sm = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
     switch (state) {
-      case STATE_FOLLOWER -> sm.becomeFollower(1, Raft.NONE);
+      case STATE_FOLLOWER -> sm.becomeFollower(1, RaftConstants.NONE);
       case STATE_PRE_CANDIDATE -> sm.becomePreCandidate();
       case STATE_CANDIDATE -> sm.becomeCandidate();
       case STATE_LEADER -> {
@@ -98,7 +99,7 @@ final class RaftStateTest {
       assertThat(sm.raftLog.lastIndex()).isEqualTo(wantIndex);
       assertThat(sm.raftLog.allEntries()).hasSize((int) wantIndex);
       // A vote request says nothing about the leader; an append names it.
-      assertThat(sm.lead).isEqualTo(type == MessageType.MsgVote ? Raft.NONE : 2);
+      assertThat(sm.lead).isEqualTo(type == MessageType.MsgVote ? RaftConstants.NONE : 2);
     }
   }
 
@@ -107,22 +108,22 @@ final class RaftStateTest {
   static List<VoteCase> recvMsgVoteCases() {
     StateType f = StateType.STATE_FOLLOWER;
     return List.of(
-        new VoteCase(f, 0, 0, Raft.NONE, true),
-        new VoteCase(f, 0, 1, Raft.NONE, true),
-        new VoteCase(f, 0, 2, Raft.NONE, true),
-        new VoteCase(f, 0, 3, Raft.NONE, false),
-        new VoteCase(f, 1, 0, Raft.NONE, true),
-        new VoteCase(f, 1, 1, Raft.NONE, true),
-        new VoteCase(f, 1, 2, Raft.NONE, true),
-        new VoteCase(f, 1, 3, Raft.NONE, false),
-        new VoteCase(f, 2, 0, Raft.NONE, true),
-        new VoteCase(f, 2, 1, Raft.NONE, true),
-        new VoteCase(f, 2, 2, Raft.NONE, false),
-        new VoteCase(f, 2, 3, Raft.NONE, false),
-        new VoteCase(f, 3, 0, Raft.NONE, true),
-        new VoteCase(f, 3, 1, Raft.NONE, true),
-        new VoteCase(f, 3, 2, Raft.NONE, false),
-        new VoteCase(f, 3, 3, Raft.NONE, false),
+        new VoteCase(f, 0, 0, RaftConstants.NONE, true),
+        new VoteCase(f, 0, 1, RaftConstants.NONE, true),
+        new VoteCase(f, 0, 2, RaftConstants.NONE, true),
+        new VoteCase(f, 0, 3, RaftConstants.NONE, false),
+        new VoteCase(f, 1, 0, RaftConstants.NONE, true),
+        new VoteCase(f, 1, 1, RaftConstants.NONE, true),
+        new VoteCase(f, 1, 2, RaftConstants.NONE, true),
+        new VoteCase(f, 1, 3, RaftConstants.NONE, false),
+        new VoteCase(f, 2, 0, RaftConstants.NONE, true),
+        new VoteCase(f, 2, 1, RaftConstants.NONE, true),
+        new VoteCase(f, 2, 2, RaftConstants.NONE, false),
+        new VoteCase(f, 2, 3, RaftConstants.NONE, false),
+        new VoteCase(f, 3, 0, RaftConstants.NONE, true),
+        new VoteCase(f, 3, 1, RaftConstants.NONE, true),
+        new VoteCase(f, 3, 2, RaftConstants.NONE, false),
+        new VoteCase(f, 3, 3, RaftConstants.NONE, false),
         new VoteCase(f, 3, 2, 2, false),
         new VoteCase(f, 3, 2, 1, true),
         new VoteCase(StateType.STATE_LEADER, 3, 3, 1, true),

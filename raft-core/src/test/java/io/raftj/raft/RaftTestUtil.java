@@ -25,7 +25,7 @@ final class RaftTestUtil {
         .setElectionTick(election)
         .setHeartbeatTick(heartbeat)
         .setStorage(storage)
-        .setMaxSizePerMsg(Raft.NO_LIMIT)
+        .setMaxSizePerMsg(RaftConstants.NO_LIMIT)
         .setMaxInflightMsgs(256)
         .setLogger(RaftLogger.discard());
   }

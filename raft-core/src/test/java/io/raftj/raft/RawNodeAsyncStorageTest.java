@@ -7,6 +7,7 @@ import static io.raftj.raft.RaftTestUtil.withPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
@@ -41,7 +42,7 @@ final class RawNodeAsyncStorageTest {
       }
       Ready rd = rn.ready();
       for (Message m : rd.messages()) {
-        if (m.getTo() == Raft.LOCAL_APPEND_THREAD) {
+        if (m.getTo() == RaftConstants.LOCAL_APPEND_THREAD) {
           assertThat(m.getType()).isEqualTo(MessageType.MsgStorageAppend);
           if (m.hasTerm()) {
             s.setHardState(HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build());
@@ -50,13 +51,13 @@ final class RawNodeAsyncStorageTest {
           for (Message resp : m.getResponsesList()) {
             rn.step(resp);
           }
-        } else if (m.getTo() == Raft.LOCAL_APPLY_THREAD) {
+        } else if (m.getTo() == RaftConstants.LOCAL_APPLY_THREAD) {
           assertThat(m.getType()).isEqualTo(MessageType.MsgStorageApply);
           assertThat(m.getTerm()).isZero();
           assertThat(m.hasTerm()).isTrue();
           applied.addAll(m.getEntriesList());
           for (Message resp : m.getResponsesList()) {
-            assertThat(resp.getFrom()).isEqualTo(Raft.LOCAL_APPLY_THREAD);
+            assertThat(resp.getFrom()).isEqualTo(RaftConstants.LOCAL_APPLY_THREAD);
             rn.step(resp);
           }
         }
@@ -86,7 +87,7 @@ final class RawNodeAsyncStorageTest {
     }
     assertThat(append).isNotNull();
     assertThat(append.getFrom()).isEqualTo(1);
-    assertThat(append.getTo()).isEqualTo(Raft.LOCAL_APPEND_THREAD);
+    assertThat(append.getTo()).isEqualTo(RaftConstants.LOCAL_APPEND_THREAD);
     assertThat(append.getTerm()).isEqualTo(1);
     assertThat(append.getVote()).isEqualTo(1);
     assertThat(append.hasCommit()).isTrue();

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeSingle;
@@ -24,8 +25,9 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.ProgressState;
+import io.raftj.raft.tracker.ProgressView;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -188,7 +190,7 @@ final class RawNodeTest {
 
     // The last stable entries are exactly what we proposed, down to the bits.
     long lastIndex = s.lastIndex();
-    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, Raft.NO_LIMIT);
+    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, RaftConstants.NO_LIMIT);
     assertThat(entries).hasSize(2);
     assertThat(entries.get(0).getData()).isEqualTo(bytes("somedata"));
     assertThat(entries.get(1).getType()).isEqualTo(tc.cc().entryType());
@@ -264,7 +266,7 @@ final class RawNodeTest {
       }
     }
     long lastIndex = s.lastIndex();
-    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, Raft.NO_LIMIT);
+    List<Entry> entries = s.entries(lastIndex - 1, lastIndex + 1, RaftConstants.NO_LIMIT);
     assertThat(entries).hasSize(2);
     assertThat(entries.get(1).getData()).isEqualTo(testCc.toByteString());
     assertThat(cs).isEqualTo(expCs);
@@ -315,7 +317,7 @@ final class RawNodeTest {
     proposeConfChangeAndApply(rawNode, s, cc2);
 
     long lastIndex = s.lastIndex();
-    List<Entry> entries = s.entries(lastIndex - 2, lastIndex + 1, Raft.NO_LIMIT);
+    List<Entry> entries = s.entries(lastIndex - 2, lastIndex + 1, RaftConstants.NO_LIMIT);
     assertThat(entries).hasSize(3);
     assertThat(entries.get(0).getData()).isEqualTo(cc1.toByteString());
     assertThat(entries.get(2).getData()).isEqualTo(cc2.toByteString());
@@ -462,7 +464,7 @@ final class RawNodeTest {
     assertThat(status.basic().softState().lead()).isEqualTo(1);
     assertThat(status.basic().softState().raftState()).isEqualTo(StateType.STATE_LEADER);
     Progress pr = rn.raft().trk.progress().get(1);
-    Progress copy = status.progress().get(1L);
+    ProgressView copy = status.progress().get(1L);
     assertThat(copy).isNotSameAs(pr);
     assertThat(copy.toString()).isEqualTo(pr.toString());
     assertThat(copy.state()).isEqualTo(ProgressState.STATE_REPLICATE);

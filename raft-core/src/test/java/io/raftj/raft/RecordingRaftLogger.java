@@ -1,5 +1,6 @@
 package io.raftj.raft;
 
+import io.raftj.raft.internal.GoFormat;
 import java.util.ArrayList;
 import java.util.List;
 

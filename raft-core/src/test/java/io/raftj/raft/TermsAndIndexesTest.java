@@ -58,7 +58,7 @@ final class TermsAndIndexesTest {
                 .setElectionTick(10)
                 .setHeartbeatTick(1)
                 .setStorage(s)
-                .setMaxSizePerMsg(Raft.NO_LIMIT)
+                .setMaxSizePerMsg(RaftConstants.NO_LIMIT)
                 .setMaxInflightMsgs(256)
                 .setLogger(RaftLogger.discard()));
     rn.bootstrap(List.of(new Peer(1, null), new Peer(2, null)));

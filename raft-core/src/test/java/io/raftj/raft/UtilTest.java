@@ -32,7 +32,7 @@ final class UtilTest {
 
   static Stream<LimitSizeCase> limitSizeCases() {
     return Stream.of(
-        new LimitSizeCase("no limit: all", Raft.NO_LIMIT, 3),
+        new LimitSizeCase("no limit: all", RaftConstants.NO_LIMIT, 3),
         new LimitSizeCase("unsigned max: all", -1L, 3),
         // Even if maxSize is zero, the first entry is returned.
         new LimitSizeCase("zero: one", 0, 1),

@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public final class History {
 
+  /** Creates an empty history. */
+  public History() {}
+
   /** Never returned (still pending, or its outcome is unknown). */
   public static final long PENDING = Long.MAX_VALUE;
 

@@ -64,6 +64,9 @@ public final class World implements MemberListener {
 
   /** Counts of what a run did. */
   public static final class Stats {
+    /** Creates counts that are all zero. */
+    public Stats() {}
+
     public int steps;
     /** Steps from the healing of all faults until the cluster served again. */
     public int healSteps;
@@ -376,7 +379,7 @@ public final class World implements MemberListener {
         continue;
       }
       if (trace.messages()) {
-        trace.add(now, "deliver " + io.raftj.raft.Describe.describeMessage(m, null));
+        trace.add(now, "deliver " + io.raftj.raft.internal.Describe.describeMessage(m, null));
       }
       to.deliver(m);
       if (m.getType() == MessageType.MsgSnap) {

@@ -6,7 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.Config;
 import io.raftj.raft.Peer;
-import io.raftj.raft.Raft;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.Ready;
 import io.raftj.raft.StateType;
@@ -63,7 +63,7 @@ final class DurableStorageRawNodeTest {
                   .setHeartbeatTick(1)
                   .setStorage(storage.memoryStorage())
                   .setApplied(storage.appliedIndex())
-                  .setMaxSizePerMsg(Raft.NO_LIMIT)
+                  .setMaxSizePerMsg(RaftConstants.NO_LIMIT)
                   .setMaxInflightMsgs(256)
                   .setAsyncStorageWrites(async)
                   .setRandom(new Random(1)));
@@ -81,9 +81,9 @@ final class DurableStorageRawNodeTest {
         Ready rd = node.ready();
         if (async) {
           for (Message m : rd.messages()) {
-            if (m.getTo() == Raft.LOCAL_APPEND_THREAD) {
+            if (m.getTo() == RaftConstants.LOCAL_APPEND_THREAD) {
               storage.saveStorageAppend(m);
-            } else if (m.getTo() == Raft.LOCAL_APPLY_THREAD) {
+            } else if (m.getTo() == RaftConstants.LOCAL_APPLY_THREAD) {
               apply(m.getEntriesList());
             } else {
               continue;

@@ -2,7 +2,7 @@ package io.raftj.storage;
 
 import com.google.protobuf.ByteString;
 import io.raftj.raft.MemoryStorage;
-import io.raftj.raft.Raft;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
@@ -71,7 +71,7 @@ final class StorageTestSupport {
     if (ms.firstIndex() > ms.lastIndex()) {
       return List.of(); // only the snapshot: MemoryStorage reports that as unavailable
     }
-    return ms.entries(ms.firstIndex(), ms.lastIndex() + 1, Raft.NO_LIMIT);
+    return ms.entries(ms.firstIndex(), ms.lastIndex() + 1, RaftConstants.NO_LIMIT);
   }
 
   static List<String> names(Path dir, String suffix) throws IOException {

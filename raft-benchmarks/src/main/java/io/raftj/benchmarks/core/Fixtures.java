@@ -2,7 +2,7 @@ package io.raftj.benchmarks.core;
 
 import io.raftj.raft.Config;
 import io.raftj.raft.MemoryStorage;
-import io.raftj.raft.Raft;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.RaftLogger;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Snapshot;
@@ -34,7 +34,7 @@ final class Fixtures {
         .setElectionTick(10)
         .setHeartbeatTick(1)
         .setStorage(storage)
-        .setMaxSizePerMsg(Raft.NO_LIMIT)
+        .setMaxSizePerMsg(RaftConstants.NO_LIMIT)
         .setMaxInflightMsgs(256)
         .setLogger(RaftLogger.discard());
   }

@@ -2,11 +2,11 @@ package io.raftj.raft.confchange;
 
 import io.raftj.raft.quorum.MajorityConfig;
 import io.raftj.raft.raftpb.ConfChangeSingle;
-import io.raftj.raft.tracker.Inflights;
-import io.raftj.raft.tracker.Progress;
-import io.raftj.raft.tracker.ProgressMap;
-import io.raftj.raft.tracker.ProgressTracker;
-import io.raftj.raft.tracker.TrackerConfig;
+import io.raftj.raft.tracker.internal.Inflights;
+import io.raftj.raft.tracker.internal.Progress;
+import io.raftj.raft.tracker.internal.ProgressMap;
+import io.raftj.raft.tracker.internal.ProgressTracker;
+import io.raftj.raft.tracker.internal.TrackerConfig;
 import java.util.List;
 import java.util.Objects;
 

@@ -2,8 +2,8 @@ package io.raftj.raft.confchange;
 
 import io.raftj.raft.quorum.JointConfig;
 import io.raftj.raft.quorum.MajorityConfig;
-import io.raftj.raft.tracker.ProgressMap;
-import io.raftj.raft.tracker.TrackerConfig;
+import io.raftj.raft.tracker.internal.ProgressMap;
+import io.raftj.raft.tracker.internal.TrackerConfig;
 
 /**
  * The copy of a tracker configuration and its progress map that {@link Changer} edits and then

@@ -3,7 +3,7 @@ package io.raftj.raft.confchange;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChangeType;
 import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.tracker.ProgressTracker;
+import io.raftj.raft.tracker.internal.ProgressTracker;
 import java.util.ArrayList;
 import java.util.List;
 

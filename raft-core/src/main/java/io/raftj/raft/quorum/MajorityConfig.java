@@ -1,5 +1,6 @@
 package io.raftj.raft.quorum;
 
+import io.raftj.raft.internal.UnsignedIds;
 import java.util.Arrays;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.raftj.raft.raftpb;
 
-import io.raftj.raft.GoFormat;
+import io.raftj.raft.internal.GoFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,12 +2,12 @@ package io.raftj.raft.rafttest;
 
 import com.google.protobuf.ByteString;
 import io.raftj.raft.Config;
-import io.raftj.raft.GoFormat;
-import io.raftj.raft.Raft;
+import io.raftj.raft.internal.GoFormat;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.ReadOnlyOption;
 import io.raftj.raft.raftpb.ConfState;
-import io.raftj.raft.raftpb.Presence;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.ArrayList;
@@ -138,7 +138,7 @@ final class AddNodes {
     return new Config()
         .setElectionTick(3)
         .setHeartbeatTick(1)
-        .setMaxSizePerMsg(Raft.NO_LIMIT)
+        .setMaxSizePerMsg(RaftConstants.NO_LIMIT)
         .setMaxInflightMsgs(Integer.MAX_VALUE);
   }
 

@@ -4,7 +4,7 @@ import io.raftj.raft.confchange.Changer;
 import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChanges;
-import io.raftj.raft.tracker.ProgressTracker;
+import io.raftj.raft.tracker.internal.ProgressTracker;
 import java.util.List;
 
 /**
@@ -20,6 +20,9 @@ import java.util.List;
  * directive, even a failed one, advances the last index that new progress starts from.
  */
 public final class ConfChangeScripts implements ScriptKind {
+
+  /** Creates the kind; registered with {@link ScriptKinds} as {@code confchange}. */
+  public ConfChangeScripts() {}
 
   @Override
   public String name() {

@@ -1,9 +1,9 @@
 package io.raftj.raft.rafttest;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.Describe;
-import io.raftj.raft.EntryFormatter;
-import io.raftj.raft.GoFormat;
+import io.raftj.raft.internal.Describe;
+import io.raftj.raft.internal.EntryFormatter;
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.raftpb.Message;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -7,6 +7,9 @@ package io.raftj.raft.rafttest;
  */
 public final class InteractionScripts implements ScriptKind {
 
+  /** Creates the kind; registered with {@link ScriptKinds} as {@code interaction}. */
+  public InteractionScripts() {}
+
   @Override
   public String name() {
     return ScriptKinds.INTERACTION;

@@ -5,7 +5,7 @@ import io.raftj.raft.BasicStatus;
 import io.raftj.raft.Config;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.ProposalDroppedException;
-import io.raftj.raft.Raft;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.RaftLogger;
 import io.raftj.raft.StateType;
 import io.raftj.raft.raftpb.ConfState;
@@ -43,7 +43,7 @@ import java.util.function.LongFunction;
  * <!-- snippet: raft-core/src/test/java/io/raftj/raft/rafttest/NetworkExampleTest.java -->
  * <pre>{@code
  * Network net = Network.builder().peers(1, 2, 3).seed(42).build();
- * net.runUntil(() -> net.leader() != Raft.NONE, 100);
+ * net.runUntil(() -> net.leader() != RaftConstants.NONE, 100);
  * net.propose(net.leader(), ByteString.copyFromUtf8("x=1"));
  * net.isolate(net.leader());
  * }</pre>
@@ -406,11 +406,11 @@ public final class Network {
   }
 
   /**
-   * The running leader with the highest term, or {@link Raft#NONE}: a partitioned former leader
+   * The running leader with the highest term, or {@link RaftConstants#NONE}: a partitioned former leader
    * may still believe it leads, at a lower term.
    */
   public long leader() {
-    long leader = Raft.NONE;
+    long leader = RaftConstants.NONE;
     long term = -1;
     for (SimulatedNode n : nodes.values()) {
       if (!n.isRunning()) {

@@ -1,7 +1,7 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.Describe;
-import io.raftj.raft.Messages;
+import io.raftj.raft.internal.Describe;
+import io.raftj.raft.internal.Messages;
 import io.raftj.raft.Ready;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;

@@ -1,6 +1,7 @@
 package io.raftj.raft.rafttest;
 
 import io.raftj.raft.quorum.AckedIndexer;
+import io.raftj.raft.quorum.CommittedIndexOracle;
 import io.raftj.raft.quorum.Index;
 import io.raftj.raft.quorum.JointConfig;
 import io.raftj.raft.quorum.MajorityConfig;
@@ -37,38 +38,6 @@ public final class QuorumScripts implements ScriptKind {
   @Override
   public Handler newHandler() {
     return QuorumScripts::handle;
-  }
-
-  /**
-   * The committed index computed the slow, obvious way: for each acknowledged index, count the
-   * voters that acknowledged it or more, and take the largest index a majority reached. Mirrors
-   * {@code alternativeMajorityCommittedIndex} in etcd's {@code quorum/quick_test.go}.
-   */
-  public static long alternativeMajorityCommittedIndex(MajorityConfig c, AckedIndexer l) {
-    if (c.isEmpty()) {
-      return Index.INFINITY;
-    }
-    List<Long> acked = new ArrayList<>();
-    for (int i = 0; i < c.size(); i++) {
-      long idx = l.ackedIndex(c.id(i));
-      if (idx != AckedIndexer.NOT_FOUND) {
-        acked.add(idx);
-      }
-    }
-    int q = c.size() / 2 + 1;
-    long maxQuorumIdx = 0;
-    for (long candidate : acked) {
-      int votes = 0;
-      for (long idx : acked) {
-        if (idx >= candidate) {
-          votes++;
-        }
-      }
-      if (votes >= q && candidate > maxQuorumIdx) {
-        maxQuorumIdx = candidate;
-      }
-    }
-    return maxQuorumIdx;
   }
 
   /** The arguments of one directive, in the order written. */
@@ -197,7 +166,7 @@ public final class QuorumScripts implements ScriptKind {
   private static void committedMajority(StringBuilder buf, MajorityConfig c, MapAckIndexer l) {
     long idx = c.committedIndex(l);
     buf.append(c.describe(l));
-    long aIdx = alternativeMajorityCommittedIndex(c, l);
+    long aIdx = CommittedIndexOracle.alternativeMajorityCommittedIndex(c, l);
     if (aIdx != idx) {
       buf.append(Index.format(aIdx)).append(" <-- via alternative computation\n");
     }

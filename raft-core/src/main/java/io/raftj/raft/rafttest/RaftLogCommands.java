@@ -1,7 +1,7 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.Describe;
-import io.raftj.raft.Raft;
+import io.raftj.raft.internal.Describe;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;
 
@@ -46,7 +46,7 @@ final class RaftLogCommands {
       env.output.writef("log is empty: first index=%d, last index=%d", fi, li);
       return;
     }
-    List<Entry> ents = n.storage().entries(fi, li + 1, Raft.NO_LIMIT);
+    List<Entry> ents = n.storage().entries(fi, li + 1, RaftConstants.NO_LIMIT);
     env.output.write(Describe.describeEntries(ents, InteractionEnv.ENTRY_FORMATTER));
   }
 }

@@ -1,6 +1,6 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.GoFormat;
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.RaftLogger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +32,9 @@ public final class RedirectLogger implements RaftLogger {
   private int level = DEBUG;
   /** Written lines whose arguments rendered across lines; see {@link #brokenLines}. */
   private final List<String> brokenLines = new ArrayList<>();
+
+  /** Creates a logger at level {@code DEBUG} with an empty buffer. */
+  public RedirectLogger() {}
 
   /** The current level: 0 = DEBUG ... 5 = NONE. */
   public int level() {

@@ -1,6 +1,6 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.Describe;
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;

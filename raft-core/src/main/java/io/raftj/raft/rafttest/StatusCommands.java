@@ -2,7 +2,7 @@ package io.raftj.raft.rafttest;
 
 import io.raftj.raft.BasicStatus;
 import io.raftj.raft.Status;
-import io.raftj.raft.tracker.Progress;
+import io.raftj.raft.tracker.ProgressView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,7 @@ final class StatusCommands {
 
   /** Whether {@code id} is a voter in either half of the node's configuration. */
   private static boolean isVoter(long id, Status st) {
-    return st.config().voters().incoming().contains(id)
-        || st.config().voters().outgoing().contains(id);
+    return st.config().isVoter(id);
   }
 
   /**
@@ -45,7 +44,7 @@ final class StatusCommands {
    */
   static void status(InteractionEnv env, int idx) {
     Status st = env.nodes.get(idx).rawNode().status();
-    Map<Long, Progress> progress = st.progress();
+    Map<Long, ProgressView> progress = st.progress();
     List<Long> ids = new ArrayList<>(progress.keySet());
     ids.sort(Long::compareUnsigned);
     for (Long id : ids) {

@@ -1,9 +1,11 @@
 /**
- * The leader's view of its followers: {@code Progress} per peer, {@code Inflights} flow control,
- * and {@code ProgressTracker} holding the active configuration, the progress map and the votes.
+ * Read-only views of the leader's bookkeeping, as {@code RawNode.status()} and
+ * {@code RawNode.withProgress} hand them out: {@link io.raftj.raft.tracker.ProgressView} per peer
+ * (in a {@link io.raftj.raft.tracker.ProgressState}) and the configuration,
+ * {@link io.raftj.raft.tracker.ConfigView}.
  *
- * <p>Mirrors etcd's {@code go.etcd.io/raft/v3/tracker} package. Nothing here is thread-safe: the
- * objects are owned by the thread driving the Raft state machine.
+ * <p>Mirrors what etcd's {@code go.etcd.io/raft/v3/tracker} package exports to readers of a
+ * status. The mutable objects behind the views live in a package the module does not export.
  */
 @NullMarked
 package io.raftj.raft.tracker;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChangeType;
-import io.raftj.raft.tracker.ProgressTracker;
+import io.raftj.raft.tracker.internal.ProgressTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -2,7 +2,6 @@ package io.raftj.raft.quorum;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.raftj.raft.rafttest.QuorumScripts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -25,7 +24,7 @@ final class QuickTest {
       MajorityConfig c = randomConfig(rand);
       MapAckIndexer l = randomIndexes(rand);
       long got = c.committedIndex(l);
-      long want = QuorumScripts.alternativeMajorityCommittedIndex(c, l);
+      long want = CommittedIndexOracle.alternativeMajorityCommittedIndex(c, l);
       if (got != want) {
         fail("seed=%d iteration=%d config=%s acked=%s: got %d, naive %d", SEED, iter, c, l, got,
             want);
@@ -42,8 +41,8 @@ final class QuickTest {
       MapAckIndexer l = randomIndexes(rand);
       long want =
           Math.min(
-              QuorumScripts.alternativeMajorityCommittedIndex(in, l),
-              QuorumScripts.alternativeMajorityCommittedIndex(out, l));
+              CommittedIndexOracle.alternativeMajorityCommittedIndex(in, l),
+              CommittedIndexOracle.alternativeMajorityCommittedIndex(out, l));
       long got = new JointConfig(in, out).committedIndex(l);
       long swapped = new JointConfig(out, in).committedIndex(l);
       if (got != want || swapped != want) {

@@ -3,7 +3,7 @@ package io.raftj.raft.rafttest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.Raft;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.Entry;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,12 +35,12 @@ final class NetworkExampleTest {
         .stateMachine(id -> stores.compute(id, (k, old) -> new KvStore()))
         .build();
 
-    assertThat(net.runUntil(() -> net.leader() != Raft.NONE, 100)).isTrue();
+    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE, 100)).isTrue();
     long first = net.leader();
     net.propose(first, ByteString.copyFromUtf8("x=1"));
 
     net.stop(first);
-    assertThat(net.runUntil(() -> net.leader() != Raft.NONE && net.leader() != first, 100)).isTrue();
+    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE && net.leader() != first, 100)).isTrue();
     long second = net.leader();
     net.propose(second, ByteString.copyFromUtf8("y=2"));
     net.tick();
@@ -56,12 +56,12 @@ final class NetworkExampleTest {
   @Test
   void javadocExample_runs() {
     Network net = Network.builder().peers(1, 2, 3).seed(42).build();
-    net.runUntil(() -> net.leader() != Raft.NONE, 100);
+    net.runUntil(() -> net.leader() != RaftConstants.NONE, 100);
     net.propose(net.leader(), ByteString.copyFromUtf8("x=1"));
     net.isolate(net.leader());
     // what the example leaves to the reader: the two others elect a leader of a later term
     long first = net.leader();
-    assertThat(first).isNotEqualTo(Raft.NONE);
-    assertThat(net.runUntil(() -> net.leader() != first && net.leader() != Raft.NONE, 100)).isTrue();
+    assertThat(first).isNotEqualTo(RaftConstants.NONE);
+    assertThat(net.runUntil(() -> net.leader() != first && net.leader() != RaftConstants.NONE, 100)).isTrue();
   }
 }

@@ -3,7 +3,7 @@ package io.raftj.raft.rafttest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.raftj.raft.Raft;
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
@@ -27,7 +27,7 @@ final class NetworkTest {
   }
 
   private static long electLeader(Network net) {
-    assertThat(net.runUntil(() -> net.leader() != Raft.NONE, 200)).as("a leader is elected").isTrue();
+    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE, 200)).as("a leader is elected").isTrue();
     return net.leader();
   }
 
@@ -106,7 +106,7 @@ final class NetworkTest {
     net.propose(1, bytes("before"));
     net.isolate(1);
 
-    assertThat(net.runUntil(() -> net.leader() != 1 && net.leader() != Raft.NONE, 200)).isTrue();
+    assertThat(net.runUntil(() -> net.leader() != 1 && net.leader() != RaftConstants.NONE, 200)).isTrue();
     long newLeader = net.leader();
     assertThat(net.propose(newLeader, bytes("after"))).isTrue();
     net.tick();
@@ -148,7 +148,7 @@ final class NetworkTest {
     net.ignore(MessageType.MsgVote);
     net.ignore(MessageType.MsgPreVote);
     net.tick(100);
-    assertThat(net.leader()).isEqualTo(Raft.NONE);
+    assertThat(net.leader()).isEqualTo(RaftConstants.NONE);
 
     net.heal();
     electLeader(net);
@@ -226,9 +226,9 @@ final class NetworkTest {
     net.observe((Message m) -> trace.add(net.now() + " " + m.getFrom() + "->" + m.getTo() + " "
         + m.getType() + " " + m.getTerm() + " " + m.getIndex()));
     for (int i = 0; i < 10; i++) {
-      net.runUntil(() -> net.leader() != Raft.NONE, 100);
+      net.runUntil(() -> net.leader() != RaftConstants.NONE, 100);
       long leader = net.leader();
-      if (leader != Raft.NONE) {
+      if (leader != RaftConstants.NONE) {
         net.propose(leader, bytes("p" + i));
       }
       net.tick(3);

@@ -1,4 +1,8 @@
-package io.raftj.raft.raftpb;
+package io.raftj.raft.internal;
+
+import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.raftpb.SnapshotMetadata;
 
 /**
  * Gives a snapshot the fields etcd guarantees are present. Mirrors {@code EnsureConfState},

@@ -1,4 +1,4 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 /**
  * Receives one tracked peer at a time, in ascending (unsigned) ID order. The callback form of the

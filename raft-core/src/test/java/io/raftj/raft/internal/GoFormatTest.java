@@ -1,4 +1,4 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

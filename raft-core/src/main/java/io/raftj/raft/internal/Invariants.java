@@ -1,4 +1,6 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
+
+import io.raftj.raft.RaftLogger;
 
 /**
  * Checks for broken invariants: the Java form of etcd's {@code panic}. A failed check throws

@@ -1,4 +1,4 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 /**
  * Limits the number and total payload size of the MsgApp messages sent to one follower but not yet

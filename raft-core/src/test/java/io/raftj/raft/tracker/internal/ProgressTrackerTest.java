@@ -1,4 +1,4 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

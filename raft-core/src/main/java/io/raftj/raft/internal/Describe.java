@@ -1,7 +1,12 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftj.raft.RaftConstants;
+import io.raftj.raft.ReadState;
+import io.raftj.raft.Ready;
+import io.raftj.raft.SoftState;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeSingle;
@@ -187,11 +192,11 @@ public final class Describe {
 
   /** {@code None}, {@code AppendThread}, {@code ApplyThread}, or the ID in hex. */
   static String describeTarget(long id) {
-    if (id == Raft.NONE) {
+    if (id == RaftConstants.NONE) {
       return "None";
-    } else if (id == Raft.LOCAL_APPEND_THREAD) {
+    } else if (id == RaftConstants.LOCAL_APPEND_THREAD) {
       return "AppendThread";
-    } else if (id == Raft.LOCAL_APPLY_THREAD) {
+    } else if (id == RaftConstants.LOCAL_APPLY_THREAD) {
       return "ApplyThread";
     }
     return Long.toHexString(id);

@@ -1,7 +1,10 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 import io.raftj.raft.quorum.JointConfig;
 import io.raftj.raft.quorum.MajorityConfig;
+import io.raftj.raft.tracker.ConfigView;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The configuration a {@link ProgressTracker} tracks: the (possibly joint) voters, the learners,
@@ -45,22 +48,26 @@ public record TrackerConfig(
     return new TrackerConfig(voters.copy(), learners.copy(), learnersNext.copy(), autoLeave);
   }
 
+  /** Returns a read-only copy, as {@code RawNode.status()} hands it out. */
+  public ConfigView view() {
+    return new ConfigView(
+        ids(voters.incoming()), ids(voters.outgoing()), ids(learners), ids(learnersNext), autoLeave);
+  }
+
+  private static List<Long> ids(MajorityConfig c) {
+    List<Long> ids = new ArrayList<>(c.size());
+    for (int i = 0; i < c.size(); i++) {
+      ids.add(c.id(i));
+    }
+    return ids;
+  }
+
   /**
    * Returns etcd's form, e.g. {@code voters=(1 2 3)&&(1) learners=(2) learners_next=(1) autoleave}
-   * (IDs in hex); the learner parts appear only when not empty.
+   * (IDs in hex); the learner parts appear only when not empty. See {@link ConfigView#toString()}.
    */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("voters=").append(voters);
-    if (!learners.isEmpty()) {
-      sb.append(" learners=").append(learners);
-    }
-    if (!learnersNext.isEmpty()) {
-      sb.append(" learners_next=").append(learnersNext);
-    }
-    if (autoLeave) {
-      sb.append(" autoleave");
-    }
-    return sb.toString();
+    return view().toString();
   }
 }

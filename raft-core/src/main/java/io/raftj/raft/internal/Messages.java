@@ -1,5 +1,6 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.MessageType;
 
 /**
@@ -63,11 +64,11 @@ public final class Messages {
 
   /** True for the local append and apply threads of asynchronous storage writes. */
   public static boolean isLocalMsgTarget(long id) {
-    return id == Raft.LOCAL_APPEND_THREAD || id == Raft.LOCAL_APPLY_THREAD;
+    return id == RaftConstants.LOCAL_APPEND_THREAD || id == RaftConstants.LOCAL_APPLY_THREAD;
   }
 
   /** The response type for a (pre-)vote request type. */
-  static MessageType voteRespMsgType(MessageType type) {
+  public static MessageType voteRespMsgType(MessageType type) {
     switch (type) {
       case MsgVote:
         return MessageType.MsgVoteResp;

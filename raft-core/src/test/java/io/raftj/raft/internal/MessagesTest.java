@@ -1,8 +1,9 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.MessageType;
 import java.util.EnumSet;
 import java.util.Set;
@@ -62,9 +63,9 @@ final class MessagesTest {
 
   @org.junit.jupiter.api.Test
   void isLocalMsgTarget_onlyTheLocalThreads() {
-    assertThat(Messages.isLocalMsgTarget(Raft.LOCAL_APPEND_THREAD)).isTrue();
-    assertThat(Messages.isLocalMsgTarget(Raft.LOCAL_APPLY_THREAD)).isTrue();
-    assertThat(Messages.isLocalMsgTarget(Raft.NONE)).isFalse();
+    assertThat(Messages.isLocalMsgTarget(RaftConstants.LOCAL_APPEND_THREAD)).isTrue();
+    assertThat(Messages.isLocalMsgTarget(RaftConstants.LOCAL_APPLY_THREAD)).isTrue();
+    assertThat(Messages.isLocalMsgTarget(RaftConstants.NONE)).isFalse();
     assertThat(Messages.isLocalMsgTarget(1)).isFalse();
     assertThat(Messages.isLocalMsgTarget(-3L)).isFalse();
   }

@@ -1,4 +1,7 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
+
+import io.raftj.raft.tracker.ProgressState;
+import io.raftj.raft.tracker.ProgressView;
 
 /**
  * A follower's replication progress in the view of the leader, which decides from it what to send
@@ -14,7 +17,7 @@ package io.raftj.raft.tracker;
  *
  * <p>Not thread-safe: owned by the thread driving the Raft state machine.
  */
-public final class Progress {
+public final class Progress implements ProgressView {
 
   private long match;
   private long next;

@@ -1,4 +1,4 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageOrBuilder;

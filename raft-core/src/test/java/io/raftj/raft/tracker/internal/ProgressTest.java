@@ -1,4 +1,4 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 import static io.raftj.raft.tracker.ProgressState.STATE_PROBE;
 import static io.raftj.raft.tracker.ProgressState.STATE_REPLICATE;
@@ -6,6 +6,7 @@ import static io.raftj.raft.tracker.ProgressState.STATE_SNAPSHOT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftj.raft.tracker.ProgressState;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
-import io.raftj.raft.quorum.UnsignedIds;
+import io.raftj.raft.internal.UnsignedIds;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 

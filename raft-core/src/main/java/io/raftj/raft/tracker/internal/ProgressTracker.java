@@ -1,4 +1,4 @@
-package io.raftj.raft.tracker;
+package io.raftj.raft.tracker.internal;
 
 import io.raftj.raft.quorum.AckedIndexer;
 import io.raftj.raft.quorum.JointConfig;

@@ -1,8 +1,13 @@
-package io.raftj.raft;
+package io.raftj.raft.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.RaftConstants;
+import io.raftj.raft.ReadState;
+import io.raftj.raft.Ready;
+import io.raftj.raft.SoftState;
+import io.raftj.raft.StateType;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeSingle;
 import io.raftj.raft.raftpb.ConfChangeType;
@@ -87,12 +92,12 @@ final class DescribeTest {
   void describeMessage_multipleEntriesSnapshotAndResponses() {
     Message m =
         Message.newBuilder()
-            .setType(MessageType.MsgStorageAppend).setFrom(1).setTo(Raft.LOCAL_APPEND_THREAD).setCommit(10).setVote(1)
+            .setType(MessageType.MsgStorageAppend).setFrom(1).setTo(RaftConstants.LOCAL_APPEND_THREAD).setCommit(10).setVote(1)
             .addEntries(entry(1, 11, "a"))
             .addEntries(entry(1, 12, "b"))
             .addResponses(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(1).setTo(1).setTerm(1))
             .addResponses(
-                Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setFrom(Raft.LOCAL_APPEND_THREAD)
+                Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setFrom(RaftConstants.LOCAL_APPEND_THREAD)
                     .setTo(1).setTerm(1).setLogTerm(1).setIndex(12))
             .build();
     assertThat(Describe.describeMessage(m, null))
@@ -115,7 +120,7 @@ final class DescribeTest {
 
   @Test
   void describeMessage_noneTarget() {
-    Message m = Message.newBuilder().setType(MessageType.MsgProp).setTo(Raft.LOCAL_APPLY_THREAD).build();
+    Message m = Message.newBuilder().setType(MessageType.MsgProp).setTo(RaftConstants.LOCAL_APPLY_THREAD).build();
     assertThat(Describe.describeMessage(m, null)).isEqualTo("None->ApplyThread MsgProp Term:0 Log:0/0");
   }
 

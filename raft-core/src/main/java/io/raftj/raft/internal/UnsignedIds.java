@@ -1,4 +1,4 @@
-package io.raftj.raft.quorum;
+package io.raftj.raft.internal;
 
 /**
  * Searching sorted arrays of node IDs, which are unsigned 64-bit values (etcd's {@code uint64}).
