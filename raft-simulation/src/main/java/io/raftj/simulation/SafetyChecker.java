@@ -38,9 +38,6 @@ import java.util.TreeMap;
  */
 public final class SafetyChecker {
 
-  /** Creates a checker that has seen nothing yet. */
-  public SafetyChecker() {}
-
   private record EntryKey(long index, long term) {}
 
   private record Seen(long prevTerm, Entry entry) {}
