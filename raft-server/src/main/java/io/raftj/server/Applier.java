@@ -324,13 +324,17 @@ final class Applier {
       stopped = new GroupStoppedException("restoring a snapshot failed", e);
       return;
     }
+    boolean fromLeader = index > applied; // not the group's own snapshot at start
     applied = index;
     appliedTerm = term;
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
     serveReads();
-    // the loop's applied index (its status) moves to the snapshot's, without waiting for an entry
-    group.enqueue(new GroupEvent.Applied(index, term, List.of(), List.of()));
+    if (fromLeader) {
+      // the loop's applied index (its status) moves to the snapshot's, without waiting for an
+      // entry; at start the loop begins there anyway (and may not be set up yet)
+      group.enqueue(new GroupEvent.Applied(index, term, List.of(), List.of()));
+    }
   }
 
   /** The commands of one apply call; arrays grow as needed and are reused. */
