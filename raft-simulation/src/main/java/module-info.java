@@ -6,6 +6,7 @@ module io.raftj.simulation {
   requires transitive io.raftj.raft;
   requires transitive io.raftj.storage;
   requires transitive io.raftj.wal;
+  requires io.raftj.server;
 
   exports io.raftj.simulation;
 }

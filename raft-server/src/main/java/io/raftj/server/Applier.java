@@ -50,12 +50,7 @@ final class Applier {
   private long appliedTerm;
   private long lastSnapshotIndex;
   private long bytesSinceSnapshot;
-  /**
-   * A membership change was applied since the last snapshot: a member added now must get a
-   * snapshot whose configuration names it (Raft ignores one that does not), so the next snapshot
-   * is taken without waiting for the thresholds.
-   */
-  private boolean snapshotAfterChange;
+  private long lastChangeIndex; // the newest membership change applied
   private Throwable stopped;
 
   private record WaitingRead(Object query, CompletableFuture<Object> future, long minIndex) {}
@@ -218,8 +213,8 @@ final class Applier {
         return;
       }
     }
-    if (changes != null && (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)) {
-      snapshotAfterChange = true;
+    if (changes != null) {
+      lastChangeIndex = last.getIndex();
     }
     changes = resolve(entries, first, proposals, changes);
     applied = last.getIndex();
@@ -290,7 +285,11 @@ final class Applier {
     boolean byCount = options.snapshotEntries() > 0
         && applied - lastSnapshotIndex >= options.snapshotEntries();
     boolean bySize = options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes();
-    boolean byChange = snapshotAfterChange && applied > lastSnapshotIndex;
+    // A leader sends a lagging member its newest snapshot, which a member added after it was
+    // taken refuses (it is not in the snapshot's configuration): with a policy, a membership
+    // change is followed by a snapshot.
+    boolean byChange = (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)
+        && lastChangeIndex > lastSnapshotIndex;
     if (!(byCount || bySize || byChange) || !snapshotInFlight.compareAndSet(false, true)) {
       return;
     }
@@ -307,7 +306,6 @@ final class Applier {
     long term = appliedTerm;
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
-    snapshotAfterChange = false;
     snapshotExecutor.execute(() -> write(writer, index, term));
   }
 
@@ -327,8 +325,7 @@ final class Applier {
           Long.toUnsignedString(group.groupId()), index, e);
     } finally {
       snapshotInFlight.set(false);
-      // A snapshot due while this one was written (after a membership change, say) need not wait
-      // for the next apply, which may be long in an idle group.
+      // what came due while this one was written (a membership change) need not wait for more entries
       executor.execute(() -> {
         if (stopped == null) {
           maybeSnapshot();
@@ -355,11 +352,17 @@ final class Applier {
       stopped = new GroupStoppedException("restoring a snapshot failed", e);
       return;
     }
+    boolean fromLeader = index > applied; // not the group's own snapshot at start
     applied = index;
     appliedTerm = term;
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
     serveReads();
+    if (fromLeader) {
+      // the loop's applied index (its status) moves to the snapshot's, without waiting for an
+      // entry; at start the loop begins there anyway (and may not be set up yet)
+      group.enqueue(new GroupEvent.Applied(index, term, List.of(), List.of()));
+    }
   }
 
   /** The commands of one apply call; arrays grow as needed and are reused. */

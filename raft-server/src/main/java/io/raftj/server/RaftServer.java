@@ -53,6 +53,7 @@ public final class RaftServer implements AutoCloseable {
   private final boolean ownsScheduler;
   private final Path dataDir;
   private final WalFs fs;
+  private final StorageObserver storageObserver;
   private final SplittableRandom random;
   private final long tickNanos;
   private final boolean quiesce;
@@ -82,6 +83,7 @@ public final class RaftServer implements AutoCloseable {
         : b.scheduler;
     this.dataDir = b.dataDir;
     this.fs = b.fs;
+    this.storageObserver = b.storageObserver;
     this.random = new SplittableRandom(b.seed);
     this.tickNanos = b.tickInterval.toNanos();
     this.quiesce = b.quiesce;
@@ -97,7 +99,7 @@ public final class RaftServer implements AutoCloseable {
     }
     this.storageStages = new StorageStage[dataDir == null ? 0 : b.storageThreads];
     for (int i = 0; i < storageStages.length; i++) {
-      storageStages[i] = new StorageStage(scheduler.newExecutor("storage-" + i));
+      storageStages[i] = new StorageStage(scheduler.newExecutor("storage-" + i), b.storageObserver);
     }
     this.snapshotExecutor = scheduler.newExecutor("snapshot");
     this.eventExecutor = scheduler.newExecutor("events");
@@ -162,6 +164,7 @@ public final class RaftServer implements AutoCloseable {
         DurableStorage ds = DurableStorage.open(dir.resolve("raft"),
             DurableStorageOptions.DEFAULT.withFs(fs).withWalSegmentSizeBytes(walSegmentBytes)
                 .withSnapshotCatchUpEntries(options.snapshotCatchUpEntries()));
+        storageObserver.opened(options.groupId(), ds.hardStateAtOpen(), ds.memoryStorage());
         StorageStage stage = storageStages[(int) Long.remainderUnsigned(
             options.groupId(), storageStages.length)];
         log = new DurableLog(ds, stage, runner);
@@ -476,6 +479,7 @@ public final class RaftServer implements AutoCloseable {
     private Scheduler scheduler;
     private Path dataDir;
     private WalFs fs = WalFs.nio();
+    private StorageObserver storageObserver = StorageObserver.NONE;
     private long seed = System.nanoTime();
     private Duration tickInterval = Duration.ofMillis(100);
     private boolean quiesce = true;
@@ -502,6 +506,15 @@ public final class RaftServer implements AutoCloseable {
     /** The file system the data directory is on (default: the real one). */
     public Builder fs(WalFs fs) {
       this.fs = Objects.requireNonNull(fs, "fs");
+      return this;
+    }
+
+    /**
+     * Watches every group's durable reads and writes (default: nothing); see
+     * {@link StorageObserver}. Used only with a data directory.
+     */
+    public Builder storageObserver(StorageObserver observer) {
+      this.storageObserver = Objects.requireNonNull(observer, "storage observer");
       return this;
     }
 

@@ -47,4 +47,12 @@ public interface MemberListener {
 
   /** The member reopened its storage and holds {@code hs} and {@code storage}. */
   void restarted(long id, HardState hs, MemoryStorage storage);
+
+  /**
+   * For members whose state machine sees only client writes (a {@code RaftServer}'s skips empty
+   * entries and membership changes): a snapshot of the state machine was taken, or it was
+   * restored from one if {@code restored}. It holds {@code writes} (the entries, in log order) and
+   * every write up to index {@code upTo}.
+   */
+  default void writesInSnapshot(long id, boolean restored, long upTo, List<Entry> writes) {}
 }

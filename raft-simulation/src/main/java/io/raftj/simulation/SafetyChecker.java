@@ -38,9 +38,6 @@ import java.util.TreeMap;
  */
 public final class SafetyChecker {
 
-  /** Creates a checker that has seen nothing yet. */
-  public SafetyChecker() {}
-
   private record EntryKey(long index, long term) {}
 
   private record Seen(long prevTerm, Entry entry) {}
@@ -64,6 +61,21 @@ public final class SafetyChecker {
   private final Map<Long, LogView> logs = new HashMap<>();
   private final Map<Long, Acked> acked = new HashMap<>();
   private final Map<Long, Long> lastApplied = new HashMap<>();
+  private final boolean everyEntry;
+
+  /** A checker of members that report every entry they apply. */
+  public SafetyChecker() {
+    this(true);
+  }
+
+  /**
+   * A checker of members that report every entry they apply if {@code everyEntry}, or only the
+   * client writes (applied indexes then only grow, and snapshots come as
+   * {@link #writesInSnapshot}).
+   */
+  public SafetyChecker(boolean everyEntry) {
+    this.everyEntry = everyEntry;
+  }
 
   /** The entries known committed (applied by some member), by index. Read-only. */
   public TreeMap<Long, Entry> committed() {
@@ -146,7 +158,7 @@ public final class SafetyChecker {
 
   void applied(long id, long term, Entry e) {
     long last = lastApplied.getOrDefault(id, 0L);
-    if (e.getIndex() != last + 1) {
+    if (everyEntry ? e.getIndex() != last + 1 : e.getIndex() <= last) {
       throw new SafetyViolation("state-machine safety", String.format(
           "member %x applied index %d after %d", id, e.getIndex(), last));
     }
@@ -157,6 +169,36 @@ public final class SafetyChecker {
           "member %x applied %s at index %d, another member applied %s", id, brief(e), e.getIndex(), brief(prev)));
     }
     knownCommittedInTerm.merge(e.getIndex(), term, Math::min);
+  }
+
+  void writesInSnapshot(long id, boolean restored, long upTo, List<Entry> writes) {
+    String what = restored ? "restored" : "took";
+    Set<Long> held = new HashSet<>();
+    long prev = 0;
+    for (int i = 0; i < writes.size(); i++) {
+      Entry e = writes.get(i);
+      if (e.getIndex() <= prev || e.getIndex() > upTo) {
+        throw new SafetyViolation("state-machine safety", String.format(
+            "member %x %s a snapshot up to %d holding write %d/%d after index %d", id, what, upTo, e.getIndex(), e.getTerm(), prev));
+      }
+      prev = e.getIndex();
+      held.add(e.getIndex());
+      Entry was = committed.putIfAbsent(e.getIndex(), e);
+      if (was != null && !was.equals(e)) {
+        throw new SafetyViolation("state-machine safety", String.format(
+            "member %x %s a snapshot holding %s at index %d, another member applied %s", id, what, brief(e), e.getIndex(), brief(was)));
+      }
+      knownCommittedInTerm.putIfAbsent(e.getIndex(), Long.MAX_VALUE);
+    }
+    for (Map.Entry<Long, Entry> c : committed.headMap(upTo, true).entrySet()) {
+      if (Ops.opOf(c.getValue().getData()) != 0 && !held.contains(c.getKey())) {
+        throw new SafetyViolation("state-machine safety", String.format(
+            "member %x %s a snapshot up to %d without the committed %s at index %d", id, what, upTo, brief(c.getValue()), c.getKey()));
+      }
+    }
+    if (restored) {
+      lastApplied.put(id, upTo);
+    }
   }
 
   void restored(long id, SnapshotMetadata md, List<Long> writes) {

@@ -47,7 +47,10 @@ public final class World implements MemberListener {
   private final List<Member> members = new ArrayList<>();
   private final Map<Long, Member> byId = new HashMap<>();
   private final Map<Long, String> roles = new HashMap<>();
-  private final SafetyChecker checker = new SafetyChecker();
+  private final SafetyChecker checker;
+  private final boolean rejoin;
+  private final String replayFlags;
+  private final java.util.Set<Long> removed = new java.util.HashSet<>();
   private final History history = new History();
   private final Trace trace;
   private final Stats stats = new Stats();
@@ -96,6 +99,9 @@ public final class World implements MemberListener {
   public World(long seed, Scenario scenario, PrintStream traceSink, boolean messages, MemberFactory factory) {
     this.seed = seed;
     this.sc = scenario;
+    this.checker = new SafetyChecker(factory.appliesEveryEntry());
+    this.rejoin = factory.rejoinsAfterRemoval();
+    this.replayFlags = factory.replayFlags();
     Random master = new Random(seed);
     for (Fault f : Fault.values()) {
       rnd.put(f, new Random(master.nextLong()));
@@ -187,9 +193,9 @@ public final class World implements MemberListener {
       stats.duplicated = net.duplicated();
       return stats;
     } catch (SafetyViolation v) {
-      throw new SimulationFailure(seed, sc, now, v.property(), v, trace.lastLines());
+      throw new SimulationFailure(seed, sc, now, v.property(), v, trace.lastLines(), replayFlags);
     } catch (RuntimeException e) {
-      throw new SimulationFailure(seed, sc, now, "crash", e, trace.lastLines());
+      throw new SimulationFailure(seed, sc, now, "crash", e, trace.lastLines(), replayFlags);
     } finally {
       for (Member m : members) {
         try {
@@ -249,8 +255,11 @@ public final class World implements MemberListener {
     if (roll(Fault.MEMBERSHIP, 0.01)) {
       Member leader = leaderOrNull();
       if (leader != null) {
-        Membership.Change c = Membership.next(leader.confState(), sc.members(), rnd.get(Fault.MEMBERSHIP));
+        Membership.Change c = Membership.next(leader.confState(), sc.members(), rnd.get(Fault.MEMBERSHIP), removed);
         if (c != null && leader.proposeConfChange(c.change())) {
+          if (!rejoin && c.removed() != 0) {
+            removed.add(c.removed());
+          }
           stats.confChanges++;
           trace.add(now, "leader " + leader.id() + " proposes " + c.description());
         }
@@ -506,6 +515,17 @@ public final class World implements MemberListener {
     stats.snapshots++;
     trace.add(now, id + " snapshots at " + index);
     checker.snapshotTaken(id, index, writes);
+  }
+
+  @Override
+  public void writesInSnapshot(long id, boolean restored, long upTo, List<Entry> writes) {
+    if (restored) {
+      trace.add(now, id + " restores a snapshot holding the writes up to " + upTo);
+    } else {
+      stats.snapshots++;
+      trace.add(now, id + " snapshots its writes up to " + upTo);
+    }
+    checker.writesInSnapshot(id, restored, upTo, writes);
   }
 
   @Override
