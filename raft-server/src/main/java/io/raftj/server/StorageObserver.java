@@ -8,13 +8,13 @@ import java.util.List;
 
 /**
  * Watches what each group of a {@link RaftServer} with a data directory reads from and writes to
- * its durable Raft storage: for simulators and tests that check what was acknowledged against
- * what survives a crash ({@code raft-simulation} does). Set with
- * {@link RaftServer.Builder#storageObserver}; the default observes nothing.
+ * its durable Raft storage: for simulators and tests that check what was acknowledged against what
+ * survives a crash ({@code raft-simulation} does). Set with {@link
+ * RaftServer.Builder#storageObserver}; the default observes nothing.
  *
  * <p>{@link #opened} is called on the thread that creates the group, the others on the storage
- * executor, around each write. Implementations must be quick, must not throw and must not keep
- * the lists or the storage beyond the call.
+ * executor, around each write. Implementations must be quick, must not throw and must not keep the
+ * lists or the storage beyond the call.
  */
 public interface StorageObserver {
 
@@ -25,14 +25,14 @@ public interface StorageObserver {
   default void opened(long groupId, HardState hardState, MemoryStorage log) {}
 
   /**
-   * A write of {@code hardState} (the default instance if unchanged), {@code entries} and
-   * {@code snapshot} (the default instance if none) is about to start.
+   * A write of {@code hardState} (the default instance if unchanged), {@code entries} and {@code
+   * snapshot} (the default instance if none) is about to start.
    */
   default void saving(long groupId, HardState hardState, List<Entry> entries, Snapshot snapshot) {}
 
   /**
-   * That write returned: it is on disk, and durable wherever Raft requires it (a new term or
-   * vote, entries, a snapshot).
+   * That write returned: it is on disk, and durable wherever Raft requires it (a new term or vote,
+   * entries, a snapshot).
    */
   default void saved(long groupId, HardState hardState, List<Entry> entries, Snapshot snapshot) {}
 }

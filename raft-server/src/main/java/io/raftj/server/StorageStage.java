@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One storage executor's work: the durable appends of the groups assigned to it, group-committed.
- * Each run takes everything waiting; consecutive appends of one group become a single
- * {@link DurableStorage#save} (one fsync), whose responses go back to the group together.
- * Appends carrying a snapshot are saved on their own, in order. Runs on its serial executor.
+ * Each run takes everything waiting; consecutive appends of one group become a single {@link
+ * DurableStorage#save} (one fsync), whose responses go back to the group together. Appends carrying
+ * a snapshot are saved on their own, in order. Runs on its serial executor.
  */
 final class StorageStage {
 
@@ -63,8 +63,8 @@ final class StorageStage {
   }
 
   /**
-   * Runs {@code task} after every job of {@code group} queued before it, if they all succeeded
-   * or {@code always}.
+   * Runs {@code task} after every job of {@code group} queued before it, if they all succeeded or
+   * {@code always}.
    */
   void run(GroupRunner group, Runnable task, boolean always) {
     jobs.add(new Task(group, task, always));

@@ -3,15 +3,15 @@ package io.raftj.server;
 import static io.raftj.server.SimCluster.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftj.raft.MemoryStorage;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import io.raftj.raft.MemoryStorage;
-import io.raftj.raft.raftpb.Entry;
-import io.raftj.raft.raftpb.HardState;
-import io.raftj.raft.raftpb.Snapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +34,11 @@ final class DurableRaftServerTest {
     assertThat(c.runUntil(() -> c.machine(restarted, 7).commands.size() == 100, 50)).isTrue();
     assertThat(c.servers.get(restarted).storedGroups()).containsExactly(7L);
     c.stop(restarted);
-    try (var files = Files.list(dir.resolve("s" + restarted).resolve("groups/0000000000000007/sm"))) {
+    try (var files =
+        Files.list(dir.resolve("s" + restarted).resolve("groups/0000000000000007/sm"))) {
       assertThat(files.filter(f -> f.toString().endsWith(".smsnap")))
-          .as("the newest state machine snapshot and the one before it, no more").hasSize(2);
+          .as("the newest state machine snapshot and the one before it, no more")
+          .hasSize(2);
     }
 
     c.await(c.proposeMany(leader, 7, "b", 50), 100);
@@ -69,7 +71,8 @@ final class DurableRaftServerTest {
       again.create(id, options);
     }
     long l2 = again.awaitLeader(9);
-    CompletableFuture<Object> read = again.servers.get(l2).group(9).read("size", ReadPolicy.LINEARIZABLE);
+    CompletableFuture<Object> read =
+        again.servers.get(l2).group(9).read("size", ReadPolicy.LINEARIZABLE);
     again.await(List.of(read), 50);
     assertThat((Integer) read.join()).isGreaterThanOrEqualTo(60);
     for (Applied a : acked) {
@@ -83,28 +86,30 @@ final class DurableRaftServerTest {
     GroupOptions options = GroupOptions.of(11, 1, 2, 3);
     List<String> events = new ArrayList<>();
     List<Long> savedIndexes = new ArrayList<>();
-    StorageObserver observer = new StorageObserver() {
-      @Override
-      public void opened(long groupId, HardState hs, MemoryStorage log) {
-        events.add("opened " + groupId + " term " + hs.getTerm() + " last " + log.lastIndex());
-      }
+    StorageObserver observer =
+        new StorageObserver() {
+          @Override
+          public void opened(long groupId, HardState hs, MemoryStorage log) {
+            events.add("opened " + groupId + " term " + hs.getTerm() + " last " + log.lastIndex());
+          }
 
-      @Override
-      public void saving(long groupId, HardState hs, List<Entry> entries, Snapshot snap) {
-        events.add("saving");
-      }
+          @Override
+          public void saving(long groupId, HardState hs, List<Entry> entries, Snapshot snap) {
+            events.add("saving");
+          }
 
-      @Override
-      public void saved(long groupId, HardState hs, List<Entry> entries, Snapshot snap) {
-        events.add("saved");
-        for (Entry e : entries) {
-          savedIndexes.add(e.getIndex());
-        }
-      }
-    };
+          @Override
+          public void saved(long groupId, HardState hs, List<Entry> entries, Snapshot snap) {
+            events.add("saved");
+            for (Entry e : entries) {
+              savedIndexes.add(e.getIndex());
+            }
+          }
+        };
     int[] starts = {0};
     // servers start in the order 1, 2, 3, then 1 again: only server 1 is observed
-    SimCluster c = new SimCluster(24, dir, b -> ++starts[0] % 3 == 1 ? b.storageObserver(observer) : b);
+    SimCluster c =
+        new SimCluster(24, dir, b -> ++starts[0] % 3 == 1 ? b.storageObserver(observer) : b);
     c.startAll(3, options);
     assertThat(events).containsExactly("opened 11 term 0 last 0");
     long leader = c.awaitLeader(11);
@@ -123,7 +128,9 @@ final class DurableRaftServerTest {
     assertThat(events).hasSize(1);
     assertThat(events.get(0)).startsWith("opened 11 term ").doesNotContain("term 0 ");
     long last = Long.parseLong(events.get(0).substring(events.get(0).lastIndexOf(' ') + 1));
-    assertThat(last).as("the recovered log holds the acknowledged entry").isGreaterThanOrEqualTo(index);
+    assertThat(last)
+        .as("the recovered log holds the acknowledged entry")
+        .isGreaterThanOrEqualTo(index);
   }
 
   @Test
@@ -136,7 +143,8 @@ final class DurableRaftServerTest {
     }
     c.startAll(3, options);
     long leader = c.awaitLeader(13);
-    c.await(c.proposeMany(leader, 13, "d", 25), 100); // snapshots, and the log compacted behind them
+    c.await(
+        c.proposeMany(leader, 13, "d", 25), 100); // snapshots, and the log compacted behind them
     c.runTicks(5);
     c.start(4);
     c.create(4, GroupOptions.joining(13).withSnapshots(10, 0, 2));
@@ -153,12 +161,16 @@ final class DurableRaftServerTest {
       }
     }
     assertThat(added).isCompleted();
-    assertThat(c.machine(4, 13).commands).as("the new member caught up")
-        .isEqualTo(c.machine(leader, 13).commands).hasSize(25);
+    assertThat(c.machine(4, 13).commands)
+        .as("the new member caught up")
+        .isEqualTo(c.machine(leader, 13).commands)
+        .hasSize(25);
     // from a snapshot, and its status says so even when no entry follows the snapshot
     assertThat(c.machine(4, 13).restores).isPositive();
     GroupStatus lead = c.servers.get(leader).group(13).status();
-    assertThat(c.runUntil(() -> c.servers.get(4L).group(13).status().applied() >= lead.commit(), 20))
-        .as("status of member 4: %s, leader: %s", c.servers.get(4L).group(13).status(), lead).isTrue();
+    assertThat(
+            c.runUntil(() -> c.servers.get(4L).group(13).status().applied() >= lead.commit(), 20))
+        .as("status of member 4: %s, leader: %s", c.servers.get(4L).group(13).status(), lead)
+        .isTrue();
   }
 }

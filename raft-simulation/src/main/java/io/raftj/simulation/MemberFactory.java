@@ -11,7 +11,8 @@ public interface MemberFactory {
    * A member with an empty disk that bootstraps {@code bootstrap} (empty: it waits to be added),
    * reports to {@code listener} and draws its randomness from {@code randomSeed}.
    */
-  Member create(long id, List<Peer> bootstrap, Scenario scenario, MemberListener listener, long randomSeed);
+  Member create(
+      long id, List<Peer> bootstrap, Scenario scenario, MemberListener listener, long randomSeed);
 
   /**
    * Whether its members report every entry they apply ({@link MemberListener#applied}), or only
@@ -22,8 +23,8 @@ public interface MemberFactory {
   }
 
   /**
-   * Whether a member removed from the configuration may be added back. A {@code RaftServer}
-   * member stops for good once it applies its own removal (etcd refuses a removed ID as well).
+   * Whether a member removed from the configuration may be added back. A {@code RaftServer} member
+   * stops for good once it applies its own removal (etcd refuses a removed ID as well).
    */
   default boolean rejoinsAfterRemoval() {
     return true;

@@ -13,8 +13,8 @@ import java.util.Random;
 
 /**
  * Draws the next membership change for a configuration: add or remove a voter, add or promote a
- * learner (simple changes, {@code ConfChange}), or replace one voter by another in one joint
- * change ({@code ConfChangeV2}, left automatically). Voters never drop below three.
+ * learner (simple changes, {@code ConfChange}), or replace one voter by another in one joint change
+ * ({@code ConfChangeV2}, left automatically). Voters never drop below three.
  */
 final class Membership {
 
@@ -79,12 +79,14 @@ final class Membership {
         }
         long in = pick(candidates, r);
         long out = pick(voters, r);
-        ConfChangeV2 cc = ConfChangeV2.newBuilder()
-            .setTransition(ConfChangeTransition.ConfChangeTransitionAuto)
-            .addChanges(single(ConfChangeType.ConfChangeAddNode, in))
-            .addChanges(single(ConfChangeType.ConfChangeRemoveNode, out))
-            .build();
-        return new Change(ConfChangeI.of(cc), "joint change: voter " + in + " in, voter " + out + " out", out);
+        ConfChangeV2 cc =
+            ConfChangeV2.newBuilder()
+                .setTransition(ConfChangeTransition.ConfChangeTransitionAuto)
+                .addChanges(single(ConfChangeType.ConfChangeAddNode, in))
+                .addChanges(single(ConfChangeType.ConfChangeRemoveNode, out))
+                .build();
+        return new Change(
+            ConfChangeI.of(cc), "joint change: voter " + in + " in, voter " + out + " out", out);
     }
   }
 
@@ -93,7 +95,8 @@ final class Membership {
   }
 
   private static Change simple(ConfChangeType type, long id, String description) {
-    return new Change(ConfChangeI.of(ConfChange.newBuilder().setType(type).setNodeId(id).build()), description);
+    return new Change(
+        ConfChangeI.of(ConfChange.newBuilder().setType(type).setNodeId(id).build()), description);
   }
 
   private static ConfChangeSingle single(ConfChangeType type, long id) {

@@ -34,14 +34,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A {@link Member} made of a real {@link RaftServer} hosting one group, with its data directory
- * on a {@link CrashFs}: asynchronous storage writes on its storage executor, the state machine on
- * its apply executor, snapshots streamed through its transport. Everything the server would take
- * from the machine is injected: its own {@link ManualScheduler} (the world's ticks move its
- * clock, so a clock jump moves only this member's; the seed interleaves its executors), the seed
- * of its random source, the file system, and a transport that hands each batch to the world's
- * {@link SimNetwork} as Raft messages. A {@link StorageObserver} reports each write to the
- * checkers, after it returned. Confined to the world's thread.
+ * A {@link Member} made of a real {@link RaftServer} hosting one group, with its data directory on
+ * a {@link CrashFs}: asynchronous storage writes on its storage executor, the state machine on its
+ * apply executor, snapshots streamed through its transport. Everything the server would take from
+ * the machine is injected: its own {@link ManualScheduler} (the world's ticks move its clock, so a
+ * clock jump moves only this member's; the seed interleaves its executors), the seed of its random
+ * source, the file system, and a transport that hands each batch to the world's {@link SimNetwork}
+ * as Raft messages. A {@link StorageObserver} reports each write to the checkers, after it
+ * returned. Confined to the world's thread.
  *
  * <p>{@link #process()} runs the server's pending tasks, but now and then stops after a few of
  * them, so work handed to the storage executor may still wait when the next crash comes: a crash
@@ -69,7 +69,8 @@ public final class ServerMember implements Member {
     Courier courier = new Courier();
     return new MemberFactory() {
       @Override
-      public Member create(long id, List<Peer> bootstrap, Scenario sc, MemberListener l, long seed) {
+      public Member create(
+          long id, List<Peer> bootstrap, Scenario sc, MemberListener l, long seed) {
         return new ServerMember(id, bootstrap, sc, l, seed, courier);
       }
 
@@ -105,7 +106,13 @@ public final class ServerMember implements Member {
   private boolean up;
 
   /** A member with an empty disk; it bootstraps {@code bootstrap}, or joins if that is empty. */
-  ServerMember(long id, List<Peer> bootstrap, Scenario sc, MemberListener listener, long randomSeed, Courier courier) {
+  ServerMember(
+      long id,
+      List<Peer> bootstrap,
+      Scenario sc,
+      MemberListener listener,
+      long randomSeed,
+      Courier courier) {
     this.id = id;
     this.sc = sc;
     for (Peer p : bootstrap) {
@@ -139,23 +146,28 @@ public final class ServerMember implements Member {
 
   private void start() {
     int start = starts++;
-    life = new Life(new ManualScheduler(randomSeed * 1_000_003L + start), new Random(randomSeed ^ (start * 0x9E3779B97F4A7C15L)));
+    life =
+        new Life(
+            new ManualScheduler(randomSeed * 1_000_003L + start),
+            new Random(randomSeed ^ (start * 0x9E3779B97F4A7C15L)));
     up = true;
-    life.server = RaftServer.builder(id, life.transport)
-        .scheduler(life.scheduler)
-        .seed(randomSeed * 31 + start)
-        .tickInterval(Duration.ofNanos(TICK))
-        .loopThreads(1)
-        .applyThreads(1)
-        .dataDir(dir)
-        .fs(fs)
-        .walSegmentBytes(4096)
-        .storageObserver(life.observer)
-        .build();
+    life.server =
+        RaftServer.builder(id, life.transport)
+            .scheduler(life.scheduler)
+            .seed(randomSeed * 31 + start)
+            .tickInterval(Duration.ofNanos(TICK))
+            .loopThreads(1)
+            .applyThreads(1)
+            .dataDir(dir)
+            .fs(fs)
+            .walSegmentBytes(4096)
+            .storageObserver(life.observer)
+            .build();
     try {
       life.group = life.server.createGroup(options(), life.machine);
     } catch (IOException e) {
-      throw new UncheckedIOException("member " + Long.toHexString(id) + " cannot recover its data directory", e);
+      throw new UncheckedIOException(
+          "member " + Long.toHexString(id) + " cannot recover its data directory", e);
     }
     checkDeath();
   }
@@ -188,8 +200,15 @@ public final class ServerMember implements Member {
     if (m.getType() == MessageType.MsgHeartbeat && m.getContext().equals(ALIVE)) {
       in.receive(new MessageBatch(from, id, new long[0], List.of(), List.of()));
     } else if (m.getType() == MessageType.MsgHeartbeat && m.getContext().equals(QUIESCE)) {
-      in.receive(new MessageBatch(from, id, new long[0], List.of(), List.of(
-          new Transport.Heartbeat(GROUP, m.getTerm(), m.getCommit(), Transport.HeartbeatKind.QUIESCE))));
+      in.receive(
+          new MessageBatch(
+              from,
+              id,
+              new long[0],
+              List.of(),
+              List.of(
+                  new Transport.Heartbeat(
+                      GROUP, m.getTerm(), m.getCommit(), Transport.HeartbeatKind.QUIESCE))));
     } else if (m.getType() == MessageType.MsgSnap) {
       receiveSnapshot(in, m);
     } else {
@@ -248,22 +267,28 @@ public final class ServerMember implements Member {
     if (s == null || !s.isLeader()) {
       return false; // it would refuse with NotLeaderException: proposals are not forwarded
     }
-    l.group.propose(Ops.writeData(opId)).whenComplete((a, e) -> {
-      if (e == null && l.alive()) {
-        listener.writeAcked(id, opId, a.index());
-      }
-    });
+    l.group
+        .propose(Ops.writeData(opId))
+        .whenComplete(
+            (a, e) -> {
+              if (e == null && l.alive()) {
+                listener.writeAcked(id, opId, a.index());
+              }
+            });
     return true;
   }
 
   @Override
   public void read(long opId) {
     Life l = life;
-    l.group.read("applied", sc.leaseReads() ? ReadPolicy.LEASE : ReadPolicy.LINEARIZABLE).whenComplete((v, e) -> {
-      if (e == null && l.alive()) {
-        listener.readServed(id, opId, (Long) v);
-      }
-    });
+    l.group
+        .read("applied", sc.leaseReads() ? ReadPolicy.LEASE : ReadPolicy.LINEARIZABLE)
+        .whenComplete(
+            (v, e) -> {
+              if (e == null && l.alive()) {
+                listener.readServed(id, opId, (Long) v);
+              }
+            });
   }
 
   @Override
@@ -277,7 +302,8 @@ public final class ServerMember implements Member {
     ConfState cs = confState();
     switch (c.getType()) {
       case ConfChangeAddNode:
-        (cs.getLearnersList().contains(node) ? g.promote(node) : g.addVoter(node)).exceptionally(e -> null);
+        (cs.getLearnersList().contains(node) ? g.promote(node) : g.addVoter(node))
+            .exceptionally(e -> null);
         return true;
       case ConfChangeAddLearnerNode:
         g.addLearner(node).exceptionally(e -> null);
@@ -443,8 +469,13 @@ public final class ServerMember implements Member {
           outbox.add(m.build());
         }
         if (batch.size() == 0) {
-          outbox.add(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(id).setTo(to)
-              .setContext(ALIVE).build());
+          outbox.add(
+              Message.newBuilder()
+                  .setType(MessageType.MsgHeartbeat)
+                  .setFrom(id)
+                  .setTo(to)
+                  .setContext(ALIVE)
+                  .build());
         }
       }
 
@@ -496,8 +527,11 @@ public final class ServerMember implements Member {
         }
         boolean hasHs = !hs.equals(HardState.getDefaultInstance());
         // Raft's rule (RawNode's mustSync): new entries, or a new term or vote
-        boolean mustSync = !entries.isEmpty() || hasHs
-            && (hs.getTerm() != lastHardState.getTerm() || hs.getVote() != lastHardState.getVote());
+        boolean mustSync =
+            !entries.isEmpty()
+                || hasHs
+                    && (hs.getTerm() != lastHardState.getTerm()
+                        || hs.getVote() != lastHardState.getVote());
         if (hasHs) {
           lastHardState = hs;
         }
@@ -508,9 +542,9 @@ public final class ServerMember implements Member {
   }
 
   /**
-   * The state machine: the client writes applied, each with its index and term. Its snapshot
-   * holds them all; a query answers the index of the last write applied, which names the state a
-   * read saw (no write lies between it and the applied index).
+   * The state machine: the client writes applied, each with its index and term. Its snapshot holds
+   * them all; a query answers the index of the last write applied, which names the state a read saw
+   * (no write lies between it and the applied index).
    */
   private final class Machine implements io.raftj.server.StateMachine {
     private final Life life;
@@ -528,7 +562,12 @@ public final class ServerMember implements Member {
       }
       long term = life.term();
       for (int i = 0; i < batch.size(); i++) {
-        Entry e = Entry.newBuilder().setTerm(batch.term(i)).setIndex(batch.index(i)).setData(batch.data(i)).build();
+        Entry e =
+            Entry.newBuilder()
+                .setTerm(batch.term(i))
+                .setIndex(batch.index(i))
+                .setData(batch.data(i))
+                .build();
         writes.add(e); // proposals are not forwarded, so no write reaches the log twice
         lastWrite = e.getIndex();
         listener.applied(id, term, e);
@@ -565,7 +604,8 @@ public final class ServerMember implements Member {
         long index = d.readLong();
         long term = d.readLong();
         long op = d.readLong();
-        writes.add(Entry.newBuilder().setTerm(term).setIndex(index).setData(Ops.writeData(op)).build());
+        writes.add(
+            Entry.newBuilder().setTerm(term).setIndex(index).setData(Ops.writeData(op)).build());
       }
       lastWrite = upTo;
       if (life.alive()) {
