@@ -510,6 +510,10 @@ final class GroupRunner {
         transfer.future().complete(null);
         transfer = null;
       }
+      // Published before the listeners are walked: addLeaderListener adds, then reads the status,
+      // so a listener added after the walk began finds the new leader in it (it may be told
+      // twice, never not at all; publishing only at the end of the turn lost it).
+      publishStatus();
       server.leaderChanged(handle, leader, term);
     }
   }
