@@ -1,7 +1,6 @@
 /**
- * raftj's server runtime: a {@code RaftServer} hosting many Raft groups on a fixed pool of
- * threads, the {@code StateMachine} SPI, the {@code RaftGroup} handle and the {@code Transport}
- * SPI.
+ * raftj's server runtime: a {@code RaftServer} hosting many Raft groups on a fixed pool of threads,
+ * the {@code StateMachine} SPI, the {@code RaftGroup} handle and the {@code Transport} SPI.
  */
 module io.raftj.server {
   requires transitive io.raftj.raft;

@@ -1,6 +1,6 @@
 /**
- * raftj's durable storage: {@code DurableStorage} over a data directory (snapshots in etcd's
- * {@code .snap} format plus the WAL), recovered into a {@code MemoryStorage} on open.
+ * raftj's durable storage: {@code DurableStorage} over a data directory (snapshots in etcd's {@code
+ * .snap} format plus the WAL), recovered into a {@code MemoryStorage} on open.
  */
 module io.raftj.storage {
   requires transitive io.raftj.raft;

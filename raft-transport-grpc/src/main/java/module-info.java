@@ -1,7 +1,7 @@
 /**
  * raftj's gRPC transport for {@code RaftServer}: one stream per pair of servers carrying every
- * group's messages in batches, snapshots in chunks, mutual TLS. The generated wire classes are
- * not exported.
+ * group's messages in batches, snapshots in chunks, mutual TLS. The generated wire classes are not
+ * exported.
  */
 // grpc-java's jars are automatic modules (Automatic-Module-Name io.grpc, io.grpc.stub, ...).
 @SuppressWarnings("requires-automatic")

@@ -7,12 +7,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The acknowledgements an accepted synchronous Ready implies, stepped by
- * {@link RawNode#advance}: first the node's messages to itself that waited for the write (a
- * leader's MsgAppResp for its own entries, a candidate's vote), then what etcd's
- * MsgStorageAppendResp and MsgStorageApplyResp would say, in that order. The two storage
- * acknowledgements are kept as fields rather than built as messages (the latter with a copy of
- * the committed entries): nothing but advance reads them. Confined to the RawNode's thread.
+ * The acknowledgements an accepted synchronous Ready implies, stepped by {@link RawNode#advance}:
+ * first the node's messages to itself that waited for the write (a leader's MsgAppResp for its own
+ * entries, a candidate's vote), then what etcd's MsgStorageAppendResp and MsgStorageApplyResp would
+ * say, in that order. The two storage acknowledgements are kept as fields rather than built as
+ * messages (the latter with a copy of the committed entries): nothing but advance reads them.
+ * Confined to the RawNode's thread.
  */
 final class AdvanceAcks {
 
@@ -40,8 +40,8 @@ final class AdvanceAcks {
   }
 
   /**
-   * What a MsgStorageAppendResp of {@code term} would say: entries up to
-   * {@code (logTerm, index)} are stable ({@code index} 0: none), and {@code snap} if not null.
+   * What a MsgStorageAppendResp of {@code term} would say: entries up to {@code (logTerm, index)}
+   * are stable ({@code index} 0: none), and {@code snap} if not null.
    */
   void expectAppended(long term, long index, long logTerm, @Nullable Snapshot snap) {
     appendPending = true;
@@ -75,7 +75,8 @@ final class AdvanceAcks {
       } else {
         // The term moved since the Ready was accepted: step the message, whose older term
         // keeps the entries from being marked stable.
-        stepQuietly(raft, RawNode.storageAppendResp(raft.id, appendTerm, appendIndex, appendLogTerm, snap));
+        stepQuietly(
+            raft, RawNode.storageAppendResp(raft.id, appendTerm, appendIndex, appendLogTerm, snap));
       }
     }
     if (applyPending) {

@@ -8,21 +8,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds the messages that {@link RawNode} and {@link Node} step for their API calls, so both
- * step exactly what etcd's {@code RawNode} and {@code node} do: {@code MsgHup} and
- * {@code MsgForgetLeader} with no fields but the type, {@code MsgReadIndex} with one entry
- * holding the request context, and {@code MsgProp} from the local node (etcd's RawNode sets
- * {@code From} when it builds the proposal, its node when the proposal reaches the loop; the
- * message is the same). Confined to the thread that owns the {@link Raft}.
+ * Builds the messages that {@link RawNode} and {@link Node} step for their API calls, so both step
+ * exactly what etcd's {@code RawNode} and {@code node} do: {@code MsgHup} and {@code
+ * MsgForgetLeader} with no fields but the type, {@code MsgReadIndex} with one entry holding the
+ * request context, and {@code MsgProp} from the local node (etcd's RawNode sets {@code From} when
+ * it builds the proposal, its node when the proposal reaches the loop; the message is the same).
+ * Confined to the thread that owns the {@link Raft}.
  *
- * <p>On a leader, proposed entries are built with the term and index the leader's
- * {@code appendEntry} will give them, so they are not rebuilt there; elsewhere they carry neither,
- * as etcd's do when a follower forwards them.
+ * <p>On a leader, proposed entries are built with the term and index the leader's {@code
+ * appendEntry} will give them, so they are not rebuilt there; elsewhere they carry neither, as
+ * etcd's do when a follower forwards them.
  */
 final class ApiMessages {
 
   private static final Message CAMPAIGN = Message.newBuilder().setType(MessageType.MsgHup).build();
-  private static final Message FORGET_LEADER = Message.newBuilder().setType(MessageType.MsgForgetLeader).build();
+  private static final Message FORGET_LEADER =
+      Message.newBuilder().setType(MessageType.MsgForgetLeader).build();
 
   private ApiMessages() {}
 
@@ -47,7 +48,11 @@ final class ApiMessages {
 
   /** MsgProp from {@code r}'s node carrying {@code entries}. */
   static Message propose(Raft r, List<Entry> entries) {
-    return r.reusableMessage().setType(MessageType.MsgProp).setFrom(r.id).addAllEntries(entries).build();
+    return r.reusableMessage()
+        .setType(MessageType.MsgProp)
+        .setFrom(r.id)
+        .addAllEntries(entries)
+        .build();
   }
 
   /**

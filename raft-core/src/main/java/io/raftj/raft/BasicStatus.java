@@ -3,8 +3,8 @@ package io.raftj.raft;
 import io.raftj.raft.raftpb.HardState;
 
 /**
- * A node's status without configuration and progress: cheap to take. Mirrors
- * {@code BasicStatus} in etcd's {@code status.go}.
+ * A node's status without configuration and progress: cheap to take. Mirrors {@code BasicStatus} in
+ * etcd's {@code status.go}.
  *
  * @param id this node's ID
  * @param hardState the current term, vote and commit index
@@ -12,7 +12,8 @@ import io.raftj.raft.raftpb.HardState;
  * @param applied the applied index
  * @param leadTransferee the target of a leader transfer in progress, or {@link RaftConstants#NONE}
  */
-public record BasicStatus(long id, HardState hardState, SoftState softState, long applied, long leadTransferee) {
+public record BasicStatus(
+    long id, HardState hardState, SoftState softState, long applied, long leadTransferee) {
 
   /** The current term. */
   public long term() {
@@ -49,6 +50,7 @@ public record BasicStatus(long id, HardState hardState, SoftState softState, lon
   }
 
   static BasicStatus of(Raft r) {
-    return new BasicStatus(r.id, r.hardState(), r.softState(), r.raftLog.applied(), r.leadTransferee);
+    return new BasicStatus(
+        r.id, r.hardState(), r.softState(), r.raftLog.applied(), r.leadTransferee);
   }
 }

@@ -5,16 +5,16 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parameters to start a Raft node. Mirrors {@code Config} in etcd's {@code raft.go}, field
- * for field, with etcd's defaults (the zero values) and etcd's validation texts.
+ * The parameters to start a Raft node. Mirrors {@code Config} in etcd's {@code raft.go}, field for
+ * field, with etcd's defaults (the zero values) and etcd's validation texts.
  *
  * <p>Mutable, with chaining setters: {@code new Config().setId(1).setElectionTick(10)...}. As in
  * etcd, {@link #validate()} writes defaults back into the instance. Not thread-safe; a Config is
  * read once, when the node is created.
  *
- * <p>Two size units: {@link #maxSizePerMsg()} and {@link #maxCommittedSizePerReady()} count
- * encoded entry bytes; {@link #maxInflightBytes()} and {@link #maxUncommittedEntriesSize()}
- * count payload bytes only. {@link RaftConstants#NO_LIMIT} means unlimited.
+ * <p>Two size units: {@link #maxSizePerMsg()} and {@link #maxCommittedSizePerReady()} count encoded
+ * entry bytes; {@link #maxInflightBytes()} and {@link #maxUncommittedEntriesSize()} count payload
+ * bytes only. {@link RaftConstants#NO_LIMIT} means unlimited.
  */
 public final class Config {
 
@@ -58,14 +58,13 @@ public final class Config {
   public Config() {}
 
   /**
-   * A configuration with the values etcd's server runs raft with ({@code raftConfig} in
-   * {@code server/etcdserver/bootstrap.go}): {@link #DEFAULT_ELECTION_TICK} and
-   * {@link #DEFAULT_HEARTBEAT_TICK} (drive {@link RawNode#tick()} every 100 ms to get etcd's
-   * one-second election timeout), {@link #DEFAULT_MAX_SIZE_PER_MSG},
-   * {@link #DEFAULT_MAX_INFLIGHT_MSGS}, check-quorum and pre-vote on (etcd's
-   * {@code --pre-vote} default). Everything else keeps etcd's zero value: unlimited uncommitted
-   * size and inflight bytes, safe read-index reads, proposal forwarding on, synchronous storage
-   * writes. Only the storage remains to be set.
+   * A configuration with the values etcd's server runs raft with ({@code raftConfig} in {@code
+   * server/etcdserver/bootstrap.go}): {@link #DEFAULT_ELECTION_TICK} and {@link
+   * #DEFAULT_HEARTBEAT_TICK} (drive {@link RawNode#tick()} every 100 ms to get etcd's one-second
+   * election timeout), {@link #DEFAULT_MAX_SIZE_PER_MSG}, {@link #DEFAULT_MAX_INFLIGHT_MSGS},
+   * check-quorum and pre-vote on (etcd's {@code --pre-vote} default). Everything else keeps etcd's
+   * zero value: unlimited uncommitted size and inflight bytes, safe read-index reads, proposal
+   * forwarding on, synchronous storage writes. Only the storage remains to be set.
    *
    * @param id the local node's ID, neither 0 nor a local thread target
    * @return a new, mutable configuration
@@ -251,8 +250,7 @@ public final class Config {
   }
 
   /**
-   * Encoded-size budget of committed entries handed out and not yet applied; 0 means
-   * maxSizePerMsg.
+   * Encoded-size budget of committed entries handed out and not yet applied; 0 means maxSizePerMsg.
    */
   public long maxCommittedSizePerReady() {
     return maxCommittedSizePerReady;
@@ -270,8 +268,8 @@ public final class Config {
   }
 
   /**
-   * The leader's payload-size budget for its uncommitted log tail; proposals beyond it are
-   * dropped. 0 means unlimited.
+   * The leader's payload-size budget for its uncommitted log tail; proposals beyond it are dropped.
+   * 0 means unlimited.
    */
   public long maxUncommittedEntriesSize() {
     return maxUncommittedEntriesSize;

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #valid()} checks these. Like etcd v3.7.0, {@code Raft.handleAppendEntries} builds a
  * slice from each {@code MsgApp} and does not call it: a leader's message is trusted to be
- * well-formed (etcd keeps validating it there as a to-do). Tests and {@code RaftLog}'s callers
- * that build slices by hand check them with {@link #valid()}.
+ * well-formed (etcd keeps validating it there as a to-do). Tests and {@code RaftLog}'s callers that
+ * build slices by hand check them with {@link #valid()}.
  *
  * @param term the leader term whose log holds the entries
  * @param prev the ID of the entry just before the first entry

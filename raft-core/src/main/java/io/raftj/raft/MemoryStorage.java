@@ -3,21 +3,21 @@ package io.raftj.raft;
 import com.google.protobuf.ByteString;
 import io.raftj.raft.Util.EntryView;
 import io.raftj.raft.internal.Invariants;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
-import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
 
 /**
- * A {@link Storage} held in memory: an entry array behind the latest snapshot. Mirrors
- * {@code MemoryStorage} in etcd's {@code storage.go}.
+ * A {@link Storage} held in memory: an entry array behind the latest snapshot. Mirrors {@code
+ * MemoryStorage} in etcd's {@code storage.go}.
  *
- * <p>Thread-safe: every method takes one lock, because Raft reads from the thread driving it
- * while the application appends from its own. Returned entry lists are unmodifiable views that
- * never change; entries and snapshots are immutable protobuf messages, shared, not copied.
+ * <p>Thread-safe: every method takes one lock, because Raft reads from the thread driving it while
+ * the application appends from its own. Returned entry lists are unmodifiable views that never
+ * change; entries and snapshots are immutable protobuf messages, shared, not copied.
  *
  * <p>Entry {@code i} of the array has log position {@code i + snapshotIndex}. The first entry is a
  * dummy that keeps only the index and term of the snapshot (or of the last compacted entry), for
@@ -79,7 +79,8 @@ public final class MemoryStorage implements Storage {
         throw CompactedException.INSTANCE;
       }
       if (hi > lastIndexLocked() + 1) {
-        throw Invariants.panic(logger, "entries' hi(%d) is out of bound lastindex(%d)", hi, lastIndexLocked());
+        throw Invariants.panic(
+            logger, "entries' hi(%d) is out of bound lastindex(%d)", hi, lastIndexLocked());
       }
       // Only the dummy entry.
       if (len == 1) {
@@ -176,7 +177,8 @@ public final class MemoryStorage implements Storage {
       }
       long offset = ents[0].getIndex();
       if (i > lastIndexLocked()) {
-        throw Invariants.panic(logger, "snapshot %d is out of bound lastindex(%d)", i, lastIndexLocked());
+        throw Invariants.panic(
+            logger, "snapshot %d is out of bound lastindex(%d)", i, lastIndexLocked());
       }
       long term = ents[(int) (i - offset)].getTerm();
       SnapshotMetadata.Builder md = snapshot.getMetadata().toBuilder().setIndex(i).setTerm(term);
@@ -206,7 +208,8 @@ public final class MemoryStorage implements Storage {
         throw CompactedException.INSTANCE;
       }
       if (compactIndex > lastIndexLocked()) {
-        throw Invariants.panic(logger, "compact %d is out of bound lastindex(%d)", compactIndex, lastIndexLocked());
+        throw Invariants.panic(
+            logger, "compact %d is out of bound lastindex(%d)", compactIndex, lastIndexLocked());
       }
       int i = (int) (compactIndex - offset);
       // A new array: the old one may be referenced by views returned from entries().
@@ -257,8 +260,11 @@ public final class MemoryStorage implements Storage {
         copyInto(entries, from, ents, len);
         len += n;
       } else {
-        throw Invariants.panic(logger, "missing log entry [last: %d, append at: %d]",
-            lastIndexLocked(), entries.get(from).getIndex());
+        throw Invariants.panic(
+            logger,
+            "missing log entry [last: %d, append at: %d]",
+            lastIndexLocked(),
+            entries.get(from).getIndex());
       }
     }
   }

@@ -24,22 +24,22 @@ import org.jspecify.annotations.Nullable;
  * A thread-safe Raft node: a {@link RawNode} driven by a loop that takes events from a bounded
  * inbox. Mirrors {@code Node} in etcd's {@code node.go}.
  *
- * <p>Every method may be called from any thread. The host loop is: take a {@link Ready} with
- * {@link #ready()}, persist its entries and hard state, send its messages, apply its committed
- * entries, then call {@link #advance()}; the next Ready is handed out only after that (unless
- * asynchronous storage writes are on, where no advance is expected).
+ * <p>Every method may be called from any thread. The host loop is: take a {@link Ready} with {@link
+ * #ready()}, persist its entries and hard state, send its messages, apply its committed entries,
+ * then call {@link #advance()}; the next Ready is handed out only after that (unless asynchronous
+ * storage writes are on, where no advance is expected).
  *
  * <p>Proposals wait while there is no leader (as etcd's do). Those made with {@link #propose}
- * return a future that completes once they are stepped: normally, or with
- * {@link ProposalDroppedException}; bound the wait with {@link CompletableFuture#orTimeout}.
- * Those made with {@link #proposeAndForget} cost no future: a drop is counted in
- * {@link #droppedProposals()} and reported to the {@link ProposalDropListener}, if one is set.
- * After {@link #stop()}, futures complete with {@link StoppedException}.
+ * return a future that completes once they are stepped: normally, or with {@link
+ * ProposalDroppedException}; bound the wait with {@link CompletableFuture#orTimeout}. Those made
+ * with {@link #proposeAndForget} cost no future: a drop is counted in {@link #droppedProposals()}
+ * and reported to the {@link ProposalDropListener}, if one is set. After {@link #stop()}, futures
+ * complete with {@link StoppedException}.
  *
- * <p>The loop is not a thread of its own but a task that the executor runs whenever events
- * arrive and that drains the inbox in batches: producers add to a lock-free queue, and only the
- * first event after the loop went idle hands a task to the executor. Events are handled one at a
- * time, in order, exactly as etcd's loop handles its channels.
+ * <p>The loop is not a thread of its own but a task that the executor runs whenever events arrive
+ * and that drains the inbox in batches: producers add to a lock-free queue, and only the first
+ * event after the loop went idle hands a task to the executor. Events are handled one at a time, in
+ * order, exactly as etcd's loop handles its channels.
  */
 public final class Node {
 
@@ -67,9 +67,9 @@ public final class Node {
   private static final int RELEASE_EVERY = 64;
 
   /**
-   * Receives the proposals made with {@link #proposeAndForget} (or stepped with
-   * {@link #stepAndForget}) that were dropped. Called on the loop, or, for proposals that find
-   * the node stopped, on the thread that made them; it must not block.
+   * Receives the proposals made with {@link #proposeAndForget} (or stepped with {@link
+   * #stepAndForget}) that were dropped. Called on the loop, or, for proposals that find the node
+   * stopped, on the thread that made them; it must not block.
    */
   @FunctionalInterface
   public interface ProposalDropListener {
@@ -121,9 +121,9 @@ public final class Node {
 
   /**
    * Starts a node for a new cluster, running its loop on {@code executor} (a thread of its own if
-   * null). The executor runs one short task each time events arrive after the loop went idle;
-   * the node never has two of them outstanding. A direct executor ({@code Runnable::run}) runs
-   * the loop in the calling thread, which makes a node deterministic in tests.
+   * null). The executor runs one short task each time events arrive after the loop went idle; the
+   * node never has two of them outstanding. A direct executor ({@code Runnable::run}) runs the loop
+   * in the calling thread, which makes a node deterministic in tests.
    */
   public static Node start(
       Config c, List<Peer> peers, @Nullable Executor executor, int inboxCapacity) {
@@ -170,8 +170,8 @@ public final class Node {
 
   /**
    * Proposes {@code data} be appended to the log. The future completes when the proposal was
-   * stepped (it is then in the leader's log or forwarded to it), or with
-   * {@link ProposalDroppedException}.
+   * stepped (it is then in the leader's log or forwarded to it), or with {@link
+   * ProposalDroppedException}.
    */
   public CompletableFuture<Void> propose(ByteString data) {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -183,8 +183,8 @@ public final class Node {
 
   /**
    * Proposes {@code batch} as consecutive entries in one MsgProp, accepted or dropped as a whole
-   * (see {@link RawNode#propose(List)}); otherwise like {@link #propose(ByteString)}. The list
-   * must not change afterwards.
+   * (see {@link RawNode#propose(List)}); otherwise like {@link #propose(ByteString)}. The list must
+   * not change afterwards.
    */
   public CompletableFuture<Void> propose(List<ByteString> batch) {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -195,16 +195,19 @@ public final class Node {
   }
 
   /**
-   * Proposes {@code data} like {@link #propose(ByteString)}, without a future: a drop is counted
-   * in {@link #droppedProposals()} and reported to the {@link ProposalDropListener}. Waits only
-   * while the inbox is full.
+   * Proposes {@code data} like {@link #propose(ByteString)}, without a future: a drop is counted in
+   * {@link #droppedProposals()} and reported to the {@link ProposalDropListener}. Waits only while
+   * the inbox is full.
    */
   public void proposeAndForget(ByteString data) {
     // A null payload cannot travel bare through the inbox; it proposes an entry without data.
     forget(data != null ? data : new NodeProposals.Batch(Collections.singletonList(null)));
   }
 
-  /** Proposes {@code batch} like {@link #propose(List)}, without a future (see {@link #proposeAndForget(ByteString)}). */
+  /**
+   * Proposes {@code batch} like {@link #propose(List)}, without a future (see {@link
+   * #proposeAndForget(ByteString)}).
+   */
   public void proposeAndForget(List<ByteString> batch) {
     forget(new NodeProposals.Batch(batch));
   }
@@ -215,10 +218,10 @@ public final class Node {
   }
 
   /**
-   * Steps a message received from a peer. Local messages from outside, and responses from peers
-   * not in the configuration, are dropped. A message carrying a term or index above 2^63-1 is
-   * refused here, on the caller's thread, so that it never reaches the node's loop: the returned
-   * future fails with {@link IllegalArgumentException}.
+   * Steps a message received from a peer. Local messages from outside, and responses from peers not
+   * in the configuration, are dropped. A message carrying a term or index above 2^63-1 is refused
+   * here, on the caller's thread, so that it never reaches the node's loop: the returned future
+   * fails with {@link IllegalArgumentException}.
    */
   public CompletableFuture<Void> step(Message m) {
     if (Messages.isLocalMsg(m.getType()) && !Messages.isLocalMsgTarget(m.getFrom())) {
@@ -329,7 +332,12 @@ public final class Node {
 
   /** Asks {@code lead} to transfer leadership to {@code transferee}. */
   public void transferLeadership(long lead, long transferee) {
-    submitStep(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).setTo(lead).build());
+    submitStep(
+        Message.newBuilder()
+            .setType(MessageType.MsgTransferLeader)
+            .setFrom(transferee)
+            .setTo(lead)
+            .build());
   }
 
   /** Makes a follower forget its leader (see {@link RawNode#forgetLeader()}). */
@@ -359,13 +367,14 @@ public final class Node {
   /** Reports the outcome of sending a snapshot to {@code id}. */
   public void reportSnapshot(long id, SnapshotStatus status) {
     boolean rej = status == SnapshotStatus.SNAPSHOT_FAILURE;
-    submitStep(Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id).setReject(rej).build());
+    submitStep(
+        Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id).setReject(rej).build());
   }
 
   /**
-   * Stops the node and waits for its loop to end; pending and later calls fail with
-   * {@link StoppedException}. Idempotent. With a direct executor, the loop ends in this call;
-   * with an executor that runs tasks later, this waits until it has run the last one.
+   * Stops the node and waits for its loop to end; pending and later calls fail with {@link
+   * StoppedException}. Idempotent. With a direct executor, the loop ends in this call; with an
+   * executor that runs tasks later, this waits until it has run the last one.
    */
   public void stop() {
     requestStop();
@@ -383,7 +392,9 @@ public final class Node {
     }
   }
 
-  /** The first half of {@link #stop()}: marks the node stopped and wakes the loop, without waiting. */
+  /**
+   * The first half of {@link #stop()}: marks the node stopped and wakes the loop, without waiting.
+   */
   void requestStop() {
     if (stopped.compareAndSet(false, true)) {
       inbox.addWithoutRoom(STOP);
@@ -391,7 +402,10 @@ public final class Node {
     }
   }
 
-  /** Test seam: runs {@code hook} on the loop after it takes each event (see {@link NodeInbox#afterTake}). */
+  /**
+   * Test seam: runs {@code hook} on the loop after it takes each event (see {@link
+   * NodeInbox#afterTake}).
+   */
   void afterTake(@Nullable Runnable hook) {
     inbox.afterTake(hook);
   }
@@ -404,7 +418,9 @@ public final class Node {
     return f;
   }
 
-  /** Enqueues a proposal or step without a future; on a stopped node a proposal is reported dropped. */
+  /**
+   * Enqueues a proposal or step without a future; on a stopped node a proposal is reported dropped.
+   */
   private void forget(Object e) {
     if (!enqueue(e) && NodeProposals.isProposal(e)) {
       proposals.reportDropped(e, StoppedException.INSTANCE);
@@ -412,8 +428,8 @@ public final class Node {
   }
 
   /**
-   * Puts {@code e} in the inbox, waiting for room, and wakes the loop; false if the node is
-   * stopped (or the wait was interrupted) and {@code e} is not in the inbox.
+   * Puts {@code e} in the inbox, waiting for room, and wakes the loop; false if the node is stopped
+   * (or the wait was interrupted) and {@code e} is not in the inbox.
    */
   private boolean enqueue(Object e) {
     if (stopped.get()) {
@@ -448,11 +464,11 @@ public final class Node {
    * Handles every event in the inbox, then goes idle; rechecks the inbox after going idle, so an
    * event added meanwhile is never left without a drain to handle it.
    *
-   * <p>A waiting host gets its Ready once the events that were queued are handled (or every
-   * {@value #RELEASE_EVERY} events, or before an event whose future completes), not after each
-   * one: proposals that arrive together without futures leave in one Ready, and so in one
-   * append and one message per follower, instead of a Ready cycle each. Any such order of
-   * handling events and handing out Readys is one etcd's loop may choose.
+   * <p>A waiting host gets its Ready once the events that were queued are handled (or every {@value
+   * #RELEASE_EVERY} events, or before an event whose future completes), not after each one:
+   * proposals that arrive together without futures leave in one Ready, and so in one append and one
+   * message per follower, instead of a Ready cycle each. Any such order of handling events and
+   * handing out Readys is one etcd's loop may choose.
    */
   private void drain() {
     try {
@@ -499,7 +515,9 @@ public final class Node {
     }
   }
 
-  /** Whether handling {@code e} completes a caller's future (the events made without one do not). */
+  /**
+   * Whether handling {@code e} completes a caller's future (the events made without one do not).
+   */
   private static boolean completesFuture(Object e) {
     return e instanceof StepEvent
         || e instanceof StatusEvent
@@ -548,7 +566,8 @@ public final class Node {
         if (lead == RaftConstants.NONE) {
           r.logger.infof("raft.node: %x elected leader %x at term %d", r.id, r.lead, r.term);
         } else {
-          r.logger.infof("raft.node: %x changed leader from %x to %x at term %d", r.id, lead, r.lead, r.term);
+          r.logger.infof(
+              "raft.node: %x changed leader from %x to %x at term %d", r.id, lead, r.lead, r.term);
         }
         proposals.setAllowed(true);
       } else {
@@ -586,7 +605,10 @@ public final class Node {
     }
   }
 
-  /** Steps a message that is not a proposal; a response from a peer outside the configuration is dropped. */
+  /**
+   * Steps a message that is not a proposal; a response from a peer outside the configuration is
+   * dropped.
+   */
   private void stepReceived(Message m) {
     if (Messages.isResponseMsg(m.getType())
         && !Messages.isLocalMsgTarget(m.getFrom())
@@ -609,7 +631,9 @@ public final class Node {
       c.result().completeExceptionally(ex);
       throw ex;
     }
-    if (before && r.trk.progress().get(r.id) == null && !contains(cs.getVotersList(), r.id)
+    if (before
+        && r.trk.progress().get(r.id) == null
+        && !contains(cs.getVotersList(), r.id)
         && !contains(cs.getVotersOutgoingList(), r.id)) {
       // Removed from the group: block proposals.
       proposals.setAllowed(false);

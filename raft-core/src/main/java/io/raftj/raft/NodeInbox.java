@@ -5,9 +5,9 @@ import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bounded inbox of a {@link Node}: a lock-free multi-producer queue that the node's loop
- * drains in batches, with room counted by a semaphore so that producers wait only when it is
- * full. Thread-safe: any thread may add; one thread at a time (the loop) takes.
+ * The bounded inbox of a {@link Node}: a lock-free multi-producer queue that the node's loop drains
+ * in batches, with room counted by a semaphore so that producers wait only when it is full.
+ * Thread-safe: any thread may add; one thread at a time (the loop) takes.
  *
  * <p>Taking does not free room; the loop frees it with {@link #release} once per batch, so a
  * producer pays one CAS for its room and one for its place in the queue, and no lock.
@@ -65,9 +65,9 @@ final class NodeInbox {
   }
 
   /**
-   * Sets (or, with null, removes) a hook that the loop runs each time it has taken an event,
-   * before handling it. For tests that need a call from outside to land exactly there; set it
-   * before adding the event it should follow.
+   * Sets (or, with null, removes) a hook that the loop runs each time it has taken an event, before
+   * handling it. For tests that need a call from outside to land exactly there; set it before
+   * adding the event it should follow.
    */
   void afterTake(@Nullable Runnable hook) {
     this.afterTake = hook;

@@ -16,23 +16,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * The proposals of a {@link Node}'s loop: stepped at once while there is a leader, held in order
  * while there is none (up to the inbox capacity, as etcd's proposal channel holds its callers),
- * and, when dropped, failed through their future or, if they have none, counted and reported to
- * the {@link Node.ProposalDropListener}. Each is stepped as from this node: etcd's loop sets
- * {@code From} on every proposal.
+ * and, when dropped, failed through their future or, if they have none, counted and reported to the
+ * {@link Node.ProposalDropListener}. Each is stepped as from this node: etcd's loop sets {@code
+ * From} on every proposal.
  *
- * <p>A proposal is one of: a {@link ByteString} or a {@link Batch} (no future), a
- * {@link WithResult}, a MsgProp {@link Message} (no future) or a {@link Node.StepEvent} carrying
- * one. Confined to the node's loop, except {@link #reportDropped} for proposals that find the
- * node stopped.
+ * <p>A proposal is one of: a {@link ByteString} or a {@link Batch} (no future), a {@link
+ * WithResult}, a MsgProp {@link Message} (no future) or a {@link Node.StepEvent} carrying one.
+ * Confined to the node's loop, except {@link #reportDropped} for proposals that find the node
+ * stopped.
  */
 final class NodeProposals {
 
   /** A proposal of a batch, with no future. */
   record Batch(List<ByteString> batch) {}
 
-  /** A proposal of {@code data} (or of {@code batch} if not null) whose outcome completes {@code result}. */
+  /**
+   * A proposal of {@code data} (or of {@code batch} if not null) whose outcome completes {@code
+   * result}.
+   */
   record WithResult(
-      @Nullable ByteString data, @Nullable List<ByteString> batch, CompletableFuture<Void> result) {}
+      @Nullable ByteString data,
+      @Nullable List<ByteString> batch,
+      CompletableFuture<Void> result) {}
 
   private final RawNode rn;
   private final Raft r;

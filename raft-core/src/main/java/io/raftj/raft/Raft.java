@@ -4,13 +4,14 @@ import static io.raftj.raft.RaftConstants.NONE;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.confchange.Changer;
+import io.raftj.raft.confchange.ConfChangeException;
 import io.raftj.raft.confchange.Restore;
 import io.raftj.raft.internal.Describe;
 import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.internal.Invariants;
 import io.raftj.raft.internal.Messages;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.quorum.VoteResult;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
@@ -23,12 +24,11 @@ import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
+import io.raftj.raft.tracker.ProgressState;
 import io.raftj.raft.tracker.internal.Inflights;
 import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.internal.ProgressMap;
-import io.raftj.raft.tracker.ProgressState;
 import io.raftj.raft.tracker.internal.ProgressTracker;
 import io.raftj.raft.tracker.internal.TrackerConfig;
 import java.util.ArrayList;
@@ -39,18 +39,17 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Raft state machine: a pure, deterministic function of the messages stepped into it and
- * the ticks it receives. Mirrors {@code raft} in etcd's {@code raft.go}, section by section in
- * the same order, so the two can be read side by side.
+ * The Raft state machine: a pure, deterministic function of the messages stepped into it and the
+ * ticks it receives. Mirrors {@code raft} in etcd's {@code raft.go}, section by section in the same
+ * order, so the two can be read side by side.
  *
- * <p>Not thread-safe: owned by the thread driving the {@link RawNode}. Outgoing messages collect
- * in {@code msgs} (sent at once) and {@code msgsAfterAppend} (sent after the log is durable); the
+ * <p>Not thread-safe: owned by the thread driving the {@link RawNode}. Outgoing messages collect in
+ * {@code msgs} (sent at once) and {@code msgsAfterAppend} (sent after the log is durable); the
  * RawNode turns them into Readys.
  *
- * <p>Invariant: {@code state} determines the step and tick functions: the leader runs
- * {@link #stepLeader} and {@link #tickHeartbeat}; candidates and pre-candidates
- * {@link #stepCandidate}; followers {@link #stepFollower}; all but the leader
- * {@link #tickElection}.
+ * <p>Invariant: {@code state} determines the step and tick functions: the leader runs {@link
+ * #stepLeader} and {@link #tickHeartbeat}; candidates and pre-candidates {@link #stepCandidate};
+ * followers {@link #stepFollower}; all but the leader {@link #tickElection}.
  */
 final class Raft {
 
@@ -66,6 +65,7 @@ final class Raft {
 
   /** Encoded-size budget of the entries in one MsgApp. */
   private final long maxMsgSize;
+
   /** Payload-size budget of the uncommitted tail. */
   private final long maxUncommittedSize;
 
@@ -101,9 +101,9 @@ final class Raft {
   long leadTransferee;
 
   /**
-   * Only one conf change may be pending (in the log, not yet applied) at a time: this is the
-   * index of the latest one proposed, or something at least as high. Proposals are refused while
-   * it is above the applied index.
+   * Only one conf change may be pending (in the log, not yet applied) at a time: this is the index
+   * of the latest one proposed, or something at least as high. Proposals are refused while it is
+   * above the applied index.
    */
   long pendingConfIndex;
 
@@ -129,7 +129,9 @@ final class Raft {
   final int heartbeatTimeout;
   final int electionTimeout;
 
-  /** A random value in [electionTimeout, 2 * electionTimeout - 1], re-drawn on every role change. */
+  /**
+   * A random value in [electionTimeout, 2 * electionTimeout - 1], re-drawn on every role change.
+   */
   int randomizedElectionTimeout;
 
   private final boolean disableProposalForwarding;
@@ -138,8 +140,8 @@ final class Raft {
   final RaftLogger logger;
 
   /**
-   * Read-index requests received before the leader committed an entry in its term; answered on
-   * that first commit.
+   * Read-index requests received before the leader committed an entry in its term; answered on that
+   * first commit.
    */
   List<Message> pendingReadIndexMessages = new ArrayList<>();
 
@@ -210,7 +212,13 @@ final class Raft {
     }
     logger.infof(
         "newRaft %x [peers: [%s], term: %d, commit: %d, applied: %d, lastindex: %d, lastterm: %d]",
-        id, peers.toString(), term, raftLog.committed(), raftLog.applied(), lastId.index(), lastId.term());
+        id,
+        peers.toString(),
+        term,
+        raftLog.committed(),
+        raftLog.applied(),
+        lastId.index(),
+        lastId.term());
   }
 
   private void assertConfStatesEquivalent(ConfState cs1, ConfState cs2) {
@@ -238,8 +246,8 @@ final class Raft {
   }
 
   /**
-   * A cleared message builder, shared by this node's hot paths: build or {@link #send} the
-   * message before asking for the builder again.
+   * A cleared message builder, shared by this node's hot paths: build or {@link #send} the message
+   * before asking for the builder again.
    */
   Message.Builder reusableMessage() {
     return messageBuilder.clear();
@@ -273,7 +281,8 @@ final class Raft {
       }
     } else {
       if (m.getTerm() != 0) {
-        throw Invariants.panic(logger, "term should not be set when sending %s (was %d)", t, m.getTerm());
+        throw Invariants.panic(
+            logger, "term should not be set when sending %s (was %d)", t, m.getTerm());
       }
       // Proposals and read-index requests are forwarded as local messages, without a term.
       if (t != MessageType.MsgProp && t != MessageType.MsgReadIndex) {
@@ -281,7 +290,9 @@ final class Raft {
       }
     }
     Message msg = m.build();
-    if (t == MessageType.MsgAppResp || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVoteResp) {
+    if (t == MessageType.MsgAppResp
+        || t == MessageType.MsgVoteResp
+        || t == MessageType.MsgPreVoteResp) {
       // Acknowledgements wait for the disk. Each one promises something about this node's durable
       // state: "I hold entries up to Index" (MsgAppResp), "I voted for you in this term"
       // (MsgVoteResp; a pre-vote response is held back with it, as etcd does). Sent before the
@@ -309,8 +320,8 @@ final class Raft {
 
   /**
    * Sends an append with new entries to {@code to}, if its progress allows, or a snapshot if the
-   * entries it needs are compacted. With {@code sendIfEmpty} false, nothing is sent when there
-   * are no entries to send.
+   * entries it needs are compacted. With {@code sendIfEmpty} false, nothing is sent when there are
+   * no entries to send.
    *
    * @return true if a message was sent
    */
@@ -389,13 +400,14 @@ final class Raft {
   }
 
   /**
-   * Sends a heartbeat to {@code to} carrying the commit index up to what the follower is known
-   * to have (a follower must never commit beyond its log), and {@code ctx} if non-null.
+   * Sends a heartbeat to {@code to} carrying the commit index up to what the follower is known to
+   * have (a follower must never commit beyond its log), and {@code ctx} if non-null.
    */
   void sendHeartbeat(long to, @Nullable ByteString ctx) {
     Progress pr = Objects.requireNonNull(trk.progress().get(to)); // callers iterate tracked peers
     long commit = Math.min(pr.match(), raftLog.committed());
-    Message.Builder m = Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
+    Message.Builder m =
+        Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
     if (ctx != null) {
       m.setContext(ctx);
     }
@@ -438,7 +450,9 @@ final class Raft {
     long newApplied = Math.max(index, oldApplied);
     raftLog.appliedTo(newApplied, size);
 
-    if (trk.config().autoLeave() && newApplied >= pendingConfIndex && state == StateType.STATE_LEADER) {
+    if (trk.config().autoLeave()
+        && newApplied >= pendingConfIndex
+        && state == StateType.STATE_LEADER) {
       // The joint configuration is applied: propose leaving it. An empty ConfChangeV2 with no
       // data; if it is dropped (say, during a leader transfer), the next apply retries.
       Message m = confChangeToMsg(null);
@@ -447,15 +461,16 @@ final class Raft {
         logger.infof("initiating automatic transition out of joint configuration %s", trk.config());
       } catch (ProposalDroppedException e) {
         logger.debugf(
-            "not initiating automatic transition out of joint configuration %s: %v", trk.config(), e);
+            "not initiating automatic transition out of joint configuration %s: %v",
+            trk.config(), e);
       }
     }
   }
 
   /**
-   * Handles a MsgStorageAppendResp of the current term: entries up to {@code (logTerm, index)}
-   * are stable ({@code index} 0: none), and so is {@code snap} if not null. {@link RawNode} calls
-   * it directly for the acknowledgement a synchronous Ready implies.
+   * Handles a MsgStorageAppendResp of the current term: entries up to {@code (logTerm, index)} are
+   * stable ({@code index} 0: none), and so is {@code snap} if not null. {@link RawNode} calls it
+   * directly for the acknowledgement a synchronous Ready implies.
    */
   void storageAppended(long index, long logTerm, @Nullable Snapshot snap) {
     if (index != 0) {
@@ -467,9 +482,9 @@ final class Raft {
   }
 
   /**
-   * Handles a MsgStorageApplyResp: committed entries up to {@code index} are applied, of
-   * {@code size} encoded and {@code payloadSize} payload bytes. {@link RawNode} calls it directly
-   * for the acknowledgement a synchronous Ready implies.
+   * Handles a MsgStorageApplyResp: committed entries up to {@code index} are applied, of {@code
+   * size} encoded and {@code payloadSize} payload bytes. {@link RawNode} calls it directly for the
+   * acknowledgement a synchronous Ready implies.
    */
   void storageApplied(long index, long size, long payloadSize) {
     appliedTo(index, size);
@@ -483,8 +498,8 @@ final class Raft {
   }
 
   /**
-   * Moves the commit index to the quorum's acknowledged index, if that entry is of the current
-   * term (Raft §5.4.2).
+   * Moves the commit index to the quorum's acknowledged index, if that entry is of the current term
+   * (Raft §5.4.2).
    *
    * @return true if the commit index moved
    */
@@ -516,7 +531,11 @@ final class Raft {
       Progress old = prs.progressAt(i);
       Progress pr =
           new Progress(
-              0, last + 1, new Inflights(trk.maxInflight(), trk.maxInflightBytes()), old.isLearner(), false);
+              0,
+              last + 1,
+              new Inflights(trk.maxInflight(), trk.maxInflightBytes()),
+              old.isLearner(),
+              false);
       if (pid == id) {
         pr.setMatch(last);
       }
@@ -529,8 +548,8 @@ final class Raft {
   }
 
   /**
-   * Appends proposed entries to the leader's log at the current term, unless they would exceed
-   * the uncommitted-size budget, and queues the leader's own acknowledgement.
+   * Appends proposed entries to the leader's log at the current term, unless they would exceed the
+   * uncommitted-size budget, and queues the leader's own acknowledgement.
    *
    * @return false if the entries were dropped
    */
@@ -557,9 +576,9 @@ final class Raft {
 
   /**
    * Returns {@code es} with entry {@code i} at term {@code term} and index {@code first + i}.
-   * Entries that already carry exactly that term and index (as
-   * {@link ApiMessages#proposedEntry} builds them on a leader) are kept, so a proposal's entries
-   * are built once; the list itself is returned when none needs stamping.
+   * Entries that already carry exactly that term and index (as {@link ApiMessages#proposedEntry}
+   * builds them on a leader) are kept, so a proposal's entries are built once; the list itself is
+   * returned when none needs stamping.
    */
   static List<Entry> stamp(List<Entry> es, long term, long first) {
     List<Entry> stamped = null;
@@ -762,7 +781,11 @@ final class Raft {
     long[] ids = trk.config().voters().ids().slice();
     for (long to : ids) {
       if (to == id) {
-        send(Message.newBuilder().setTo(to).setTerm(voteTerm).setType(Messages.voteRespMsgType(voteMsg)));
+        send(
+            Message.newBuilder()
+                .setTo(to)
+                .setTerm(voteTerm)
+                .setType(Messages.voteRespMsgType(voteMsg)));
         continue;
       }
       EntryId last = raftLog.lastEntryID();
@@ -798,8 +821,8 @@ final class Raft {
   // Step: the common handling of every message, then the role's step function.
 
   /**
-   * Advances the state machine with {@code m}: term checks, elections and storage
-   * acknowledgements here, the rest in the role's step function.
+   * Advances the state machine with {@code m}: term checks, elections and storage acknowledgements
+   * here, the rest in the role's step function.
    *
    * @throws ProposalDroppedException if {@code m} is a proposal that was dropped
    * @throws IllegalArgumentException if {@code m} carries a negative term or index
@@ -821,7 +844,15 @@ final class Raft {
           EntryId last = raftLog.lastEntryID();
           logger.infof(
               "%x [logterm: %d, index: %d, vote: %x] ignored %s from %x [logterm: %d, index: %d] at term %d: lease is not expired (remaining ticks: %d)",
-              id, last.term(), last.index(), vote, type, m.getFrom(), m.getLogTerm(), m.getIndex(), term,
+              id,
+              last.term(),
+              last.index(),
+              vote,
+              type,
+              m.getFrom(),
+              m.getLogTerm(),
+              m.getIndex(),
+              term,
               electionTimeout - electionElapsed);
           return;
         }
@@ -835,14 +866,17 @@ final class Raft {
         logger.infof(
             "%x [term: %d] received a %s message with higher term from %x [term: %d]",
             id, term, type, m.getFrom(), mterm);
-        if (type == MessageType.MsgApp || type == MessageType.MsgHeartbeat || type == MessageType.MsgSnap) {
+        if (type == MessageType.MsgApp
+            || type == MessageType.MsgHeartbeat
+            || type == MessageType.MsgSnap) {
           becomeFollower(mterm, m.getFrom());
         } else {
           becomeFollower(mterm, NONE);
         }
       }
     } else if (mterm < term) {
-      if ((checkQuorum || preVote) && (type == MessageType.MsgHeartbeat || type == MessageType.MsgApp)) {
+      if ((checkQuorum || preVote)
+          && (type == MessageType.MsgHeartbeat || type == MessageType.MsgApp)) {
         // A stale leader, perhaps cut off and unaware of the new term (or a node whose pre-vote
         // keeps it from bumping its term): answer at our term so it steps down.
         send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp));
@@ -851,7 +885,15 @@ final class Raft {
         EntryId last = raftLog.lastEntryID();
         logger.infof(
             "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at term %d",
-            id, last.term(), last.index(), vote, type, m.getFrom(), m.getLogTerm(), m.getIndex(), term);
+            id,
+            last.term(),
+            last.index(),
+            vote,
+            type,
+            m.getFrom(),
+            m.getLogTerm(),
+            m.getIndex(),
+            term);
         send(
             Message.newBuilder()
                 .setTo(m.getFrom())
@@ -889,7 +931,8 @@ final class Raft {
       case MsgStorageApplyResp:
         if (m.getEntriesCount() > 0) {
           List<Entry> ents = m.getEntriesList();
-          storageApplied(ents.get(ents.size() - 1).getIndex(), Util.entsSize(ents), Util.payloadsSize(ents));
+          storageApplied(
+              ents.get(ents.size() - 1).getIndex(), Util.entsSize(ents), Util.payloadsSize(ents));
         }
         break;
 
@@ -928,10 +971,22 @@ final class Raft {
     if (canVote && raftLog.isUpToDate(candLastId)) {
       logger.infof(
           "%x [logterm: %d, index: %d, vote: %x] cast %s for %x [logterm: %d, index: %d] at term %d",
-          id, lastId.term(), lastId.index(), vote, type, m.getFrom(), candLastId.term(), candLastId.index(), term);
+          id,
+          lastId.term(),
+          lastId.index(),
+          vote,
+          type,
+          m.getFrom(),
+          candLastId.term(),
+          candLastId.index(),
+          term);
       // The reply carries the request's term: for a pre-vote that is the future term, and the
       // candidate ignores replies from other terms.
-      send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(Messages.voteRespMsgType(type)));
+      send(
+          Message.newBuilder()
+              .setTo(m.getFrom())
+              .setTerm(m.getTerm())
+              .setType(Messages.voteRespMsgType(type)));
       if (type == MessageType.MsgVote) {
         // Only a real vote is recorded, and it resets the election timer.
         electionElapsed = 0;
@@ -940,7 +995,15 @@ final class Raft {
     } else {
       logger.infof(
           "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at term %d",
-          id, lastId.term(), lastId.index(), vote, type, m.getFrom(), candLastId.term(), candLastId.index(), term);
+          id,
+          lastId.term(),
+          lastId.index(),
+          vote,
+          type,
+          m.getFrom(),
+          candLastId.term(),
+          candLastId.index(),
+          term);
       send(
           Message.newBuilder()
               .setTo(m.getFrom())
@@ -1031,13 +1094,15 @@ final class Raft {
         if (!m.getReject()) {
           pr.becomeProbe();
           logger.debugf(
-              "%x snapshot succeeded, resumed sending replication messages to %x [%s]", id, m.getFrom(), pr);
+              "%x snapshot succeeded, resumed sending replication messages to %x [%s]",
+              id, m.getFrom(), pr);
         } else {
           // The snapshot failed: forget it, so that probing restarts from Match+1.
           pr.setPendingSnapshot(0);
           pr.becomeProbe();
           logger.debugf(
-              "%x snapshot failed, resumed sending replication messages to %x [%s]", id, m.getFrom(), pr);
+              "%x snapshot failed, resumed sending replication messages to %x [%s]",
+              id, m.getFrom(), pr);
         }
         // Wait for a heartbeat response before probing: the snapshot may still be in flight.
         pr.setMsgAppFlowPaused(true);
@@ -1064,8 +1129,8 @@ final class Raft {
   }
 
   /**
-   * The leader's handling of a MsgProp carrying {@code entries}; {@link RawNode} calls it
-   * directly on a leader, where stepping the message would do nothing else.
+   * The leader's handling of a MsgProp carrying {@code entries}; {@link RawNode} calls it directly
+   * on a leader, where stepping the message would do nothing else.
    *
    * @throws ProposalDroppedException if the proposal was dropped
    */
@@ -1079,7 +1144,8 @@ final class Raft {
     }
     if (leadTransferee != NONE) {
       logger.debugf(
-          "%x [term %d] transfer leadership to %x is in progress; dropping proposal", id, term, leadTransferee);
+          "%x [term %d] transfer leadership to %x is in progress; dropping proposal",
+          id, term, leadTransferee);
       throw ProposalDroppedException.INSTANCE;
     }
 
@@ -1098,7 +1164,8 @@ final class Raft {
       if (alreadyPending) {
         failedCheck =
             GoFormat.format(
-                "possible unapplied conf change at index %d (applied to %d)", pendingConfIndex, raftLog.applied());
+                "possible unapplied conf change at index %d (applied to %d)",
+                pendingConfIndex, raftLog.applied());
       } else if (alreadyJoint && !wantsLeaveJoint) {
         failedCheck = "must transition out of joint config first";
       } else if (!alreadyJoint && wantsLeaveJoint) {
@@ -1107,7 +1174,8 @@ final class Raft {
 
       if (failedCheck != null && !disableConfChangeValidation) {
         logger.infof(
-            "%x ignoring conf change %s at config %s: %s", id, Describe.describeConfChange(cc.asV2()), trk.config(), failedCheck);
+            "%x ignoring conf change %s at config %s: %s",
+            id, Describe.describeConfChange(cc.asV2()), trk.config(), failedCheck);
         // Keep the index, drop the change.
         if (replaced == null) {
           replaced = new ArrayList<>(entries);
@@ -1182,14 +1250,17 @@ final class Raft {
 
     // An ack. In StateProbe an ack at the current match also proves the follower's log matches,
     // so replication can start.
-    if (pr.maybeUpdate(m.getIndex()) || (pr.match() == m.getIndex() && pr.state() == ProgressState.STATE_PROBE)) {
+    if (pr.maybeUpdate(m.getIndex())
+        || (pr.match() == m.getIndex() && pr.state() == ProgressState.STATE_PROBE)) {
       if (pr.state() == ProgressState.STATE_PROBE) {
         pr.becomeReplicate();
-      } else if (pr.state() == ProgressState.STATE_SNAPSHOT && pr.match() + 1 >= raftLog.firstIndex()) {
+      } else if (pr.state() == ProgressState.STATE_SNAPSHOT
+          && pr.match() + 1 >= raftLog.firstIndex()) {
         // The follower caught up past the compaction point (through the snapshot, or by normal
         // appends): it can be replicated to again. Probe first, as the snapshot set Next.
         logger.debugf(
-            "%x recovered from needing snapshot, resumed sending replication messages to %x [%s]", id, from, pr);
+            "%x recovered from needing snapshot, resumed sending replication messages to %x [%s]",
+            id, from, pr);
         pr.becomeProbe();
         pr.becomeReplicate();
       } else if (pr.state() == ProgressState.STATE_REPLICATE) {
@@ -1235,7 +1306,9 @@ final class Raft {
         return;
       }
       abortLeaderTransfer();
-      logger.infof("%x [term %d] abort previous transferring leadership to %x", id, term, lastLeadTransferee);
+      logger.infof(
+          "%x [term %d] abort previous transferring leadership to %x",
+          id, term, lastLeadTransferee);
     }
     if (transferee == id) {
       logger.debugf("%x is already leader. Ignored transferring leadership to self", id);
@@ -1248,7 +1321,8 @@ final class Raft {
     if (pr.match() == raftLog.lastIndex()) {
       sendTimeoutNow(transferee);
       logger.infof(
-          "%x sends MsgTimeoutNow to %x immediately as %x already has up-to-date log", id, transferee, transferee);
+          "%x sends MsgTimeoutNow to %x immediately as %x already has up-to-date log",
+          id, transferee, transferee);
     } else {
       sendAppend(transferee);
     }
@@ -1259,7 +1333,9 @@ final class Raft {
     // Only responses matching our campaign count: a pre-candidate may still receive late
     // MsgVoteResp from an earlier real campaign, and a candidate late MsgPreVoteResp.
     MessageType myVoteRespType =
-        state == StateType.STATE_PRE_CANDIDATE ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
+        state == StateType.STATE_PRE_CANDIDATE
+            ? MessageType.MsgPreVoteResp
+            : MessageType.MsgVoteResp;
     MessageType type = m.getType();
     switch (type) {
       case MsgProp:
@@ -1278,13 +1354,15 @@ final class Raft {
         handleSnapshot(m);
         break;
       case MsgTimeoutNow:
-        logger.debugf("%x [term %d state %v] ignored MsgTimeoutNow from %x", id, term, state, m.getFrom());
+        logger.debugf(
+            "%x [term %d state %v] ignored MsgTimeoutNow from %x", id, term, state, m.getFrom());
         break;
       default:
         if (type == myVoteRespType) {
           ProgressTracker.Tally tally = poll(m.getFrom(), type, !m.getReject());
           logger.infof(
-              "%x has received %d %s votes and %d vote rejections", id, tally.granted(), type, tally.rejected());
+              "%x has received %d %s votes and %d vote rejections",
+              id, tally.granted(), type, tally.rejected());
           if (tally.result() == VoteResult.VOTE_WON) {
             if (state == StateType.STATE_PRE_CANDIDATE) {
               campaign(CampaignType.CAMPAIGN_ELECTION);
@@ -1308,7 +1386,8 @@ final class Raft {
           logger.infof("%x no leader at term %d; dropping proposal", id, term);
           throw ProposalDroppedException.INSTANCE;
         } else if (disableProposalForwarding) {
-          logger.infof("%x not forwarding to leader %x at term %d; dropping proposal", id, lead, term);
+          logger.infof(
+              "%x not forwarding to leader %x at term %d; dropping proposal", id, lead, term);
           throw ProposalDroppedException.INSTANCE;
         }
         send(m.toBuilder().setTo(lead));
@@ -1364,7 +1443,8 @@ final class Raft {
       case MsgReadIndexResp:
         if (m.getEntriesCount() != 1) {
           logger.errorf(
-              "%x invalid format of MsgReadIndexResp from %x, entries count: %d", id, m.getFrom(), m.getEntriesCount());
+              "%x invalid format of MsgReadIndexResp from %x, entries count: %d",
+              id, m.getFrom(), m.getEntriesCount());
           return;
         }
         readStates.add(new ReadState(m.getIndex(), m.getEntries(0).getData()));
@@ -1378,20 +1458,34 @@ final class Raft {
   // Follower-side handling of the leader's messages.
 
   void handleAppendEntries(Message m) {
-    LogSlice a = new LogSlice(m.getTerm(), new EntryId(m.getLogTerm(), m.getIndex()), m.getEntriesList());
+    LogSlice a =
+        new LogSlice(m.getTerm(), new EntryId(m.getLogTerm(), m.getIndex()), m.getEntriesList());
     if (a.prev().index() < raftLog.committed()) {
       // Everything up to our commit index is known to match; say so.
-      send(reusableMessage().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.committed()));
+      send(
+          reusableMessage()
+              .setTo(m.getFrom())
+              .setType(MessageType.MsgAppResp)
+              .setIndex(raftLog.committed()));
       return;
     }
     long mlastIndex = raftLog.maybeAppend(a, m.getCommit());
     if (mlastIndex != RaftLog.NOT_APPENDED) {
-      send(reusableMessage().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(mlastIndex));
+      send(
+          reusableMessage()
+              .setTo(m.getFrom())
+              .setType(MessageType.MsgAppResp)
+              .setIndex(mlastIndex));
       return;
     }
     logger.debugf(
         "%x [logterm: %d, index: %d] rejected MsgApp [logterm: %d, index: %d] from %x",
-        id, raftLog.zeroTermOnOutOfBounds(m.getIndex()), m.getIndex(), m.getLogTerm(), m.getIndex(), m.getFrom());
+        id,
+        raftLog.zeroTermOnOutOfBounds(m.getIndex()),
+        m.getIndex(),
+        m.getLogTerm(),
+        m.getIndex(),
+        m.getFrom());
 
     // Hint the leader at the last index that may match: the largest index <= m.Index whose term
     // is <= m.LogTerm. Entries above it cannot match (their terms exceed m.LogTerm, or they are
@@ -1410,7 +1504,8 @@ final class Raft {
 
   void handleHeartbeat(Message m) {
     raftLog.commitTo(m.getCommit());
-    Message.Builder resp = Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgHeartbeatResp);
+    Message.Builder resp =
+        Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgHeartbeatResp);
     if (m.hasContext()) {
       resp.setContext(m.getContext());
     }
@@ -1423,11 +1518,23 @@ final class Raft {
     long sindex = s.getMetadata().getIndex();
     long sterm = s.getMetadata().getTerm();
     if (restore(s)) {
-      logger.infof("%x [commit: %d] restored snapshot [index: %d, term: %d]", id, raftLog.committed(), sindex, sterm);
-      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.lastIndex()));
+      logger.infof(
+          "%x [commit: %d] restored snapshot [index: %d, term: %d]",
+          id, raftLog.committed(), sindex, sterm);
+      send(
+          Message.newBuilder()
+              .setTo(m.getFrom())
+              .setType(MessageType.MsgAppResp)
+              .setIndex(raftLog.lastIndex()));
     } else {
-      logger.infof("%x [commit: %d] ignored snapshot [index: %d, term: %d]", id, raftLog.committed(), sindex, sterm);
-      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(raftLog.committed()));
+      logger.infof(
+          "%x [commit: %d] ignored snapshot [index: %d, term: %d]",
+          id, raftLog.committed(), sindex, sterm);
+      send(
+          Message.newBuilder()
+              .setTo(m.getFrom())
+              .setType(MessageType.MsgAppResp)
+              .setIndex(raftLog.committed()));
     }
   }
 
@@ -1452,10 +1559,13 @@ final class Raft {
     // A snapshot without us in its configuration would leave us in limbo.
     ConfState cs = Presence.ensure(s.getMetadata().getConfState());
     boolean found =
-        contains(cs.getVotersList(), id) || contains(cs.getLearnersList(), id) || contains(cs.getVotersOutgoingList(), id);
+        contains(cs.getVotersList(), id)
+            || contains(cs.getLearnersList(), id)
+            || contains(cs.getVotersOutgoingList(), id);
     if (!found) {
       logger.warningf(
-          "%x attempted to restore snapshot but it is not in the ConfState %v; should never happen", id, cs);
+          "%x attempted to restore snapshot but it is not in the ConfState %v; should never happen",
+          id, cs);
       return false;
     }
 
@@ -1480,7 +1590,9 @@ final class Raft {
       restored = Restore.restore(new Changer(trk, raftLog.lastIndex()), cs);
     } catch (ConfChangeException e) {
       throw new IllegalStateException(
-          GoFormat.format("unable to restore config %s: %s", Describe.describeConfState(cs), e.getMessage()), e);
+          GoFormat.format(
+              "unable to restore config %s: %s", Describe.describeConfState(cs), e.getMessage()),
+          e);
     }
     assertConfStatesEquivalent(cs, switchToConfig(restored.config(), restored.progress()));
 
@@ -1537,9 +1649,8 @@ final class Raft {
   }
 
   /**
-   * Installs a new configuration and progress map: updates whether this node is a learner, steps
-   * a removed leader down if so configured, and on a leader commits and probes under the new
-   * quorum.
+   * Installs a new configuration and progress map: updates whether this node is a learner, steps a
+   * removed leader down if so configured, and on a leader commits and probes under the new quorum.
    */
   ConfState switchToConfig(TrackerConfig cfg, ProgressMap prs) {
     trk.setConfig(cfg);
@@ -1580,7 +1691,8 @@ final class Raft {
       }
     }
     // The transferee is no longer a voter: abort the transfer.
-    if (leadTransferee != NONE && !trk.config().voters().incoming().contains(leadTransferee)
+    if (leadTransferee != NONE
+        && !trk.config().voters().incoming().contains(leadTransferee)
         && !trk.config().voters().outgoing().contains(leadTransferee)) {
       abortLeaderTransfer();
     }
@@ -1590,7 +1702,13 @@ final class Raft {
   /** Loads a persisted hard state. */
   void loadState(HardState hs) {
     if (hs.getCommit() < raftLog.committed() || hs.getCommit() > raftLog.lastIndex()) {
-      throw Invariants.panic(logger, "%x state.commit %d is out of range [%d, %d]", id, hs.getCommit(), raftLog.committed(), raftLog.lastIndex());
+      throw Invariants.panic(
+          logger,
+          "%x state.commit %d is out of range [%d, %d]",
+          id,
+          hs.getCommit(),
+          raftLog.committed(),
+          raftLog.lastIndex());
     }
     raftLog.setCommitted(hs.getCommit());
     term = hs.getTerm();
@@ -1627,8 +1745,8 @@ final class Raft {
   }
 
   /**
-   * Answers a read-index request at {@code readIndex}: locally as a ReadState if it is this
-   * node's own (returns null), otherwise with a MsgReadIndexResp to return.
+   * Answers a read-index request at {@code readIndex}: locally as a ReadState if it is this node's
+   * own (returns null), otherwise with a MsgReadIndexResp to return.
    */
   private @Nullable Message responseToReadIndexReq(Message req, long readIndex) {
     if (req.getFrom() == NONE || req.getFrom() == id) {
@@ -1644,13 +1762,15 @@ final class Raft {
   }
 
   /**
-   * Accounts for new uncommitted payload bytes, refusing them when over the budget. The first
-   * batch is always accepted while the tail is empty (so one oversized proposal still goes
-   * through), and empty entries are never refused.
+   * Accounts for new uncommitted payload bytes, refusing them when over the budget. The first batch
+   * is always accepted while the tail is empty (so one oversized proposal still goes through), and
+   * empty entries are never refused.
    */
   boolean increaseUncommittedSize(List<Entry> ents) {
     long s = Util.payloadsSize(ents);
-    if (uncommittedSize > 0 && s > 0 && Long.compareUnsigned(uncommittedSize + s, maxUncommittedSize) > 0) {
+    if (uncommittedSize > 0
+        && s > 0
+        && Long.compareUnsigned(uncommittedSize + s, maxUncommittedSize) > 0) {
       return false;
     }
     uncommittedSize += s;
@@ -1672,7 +1792,8 @@ final class Raft {
       return;
     }
     if (!committedEntryInCurrentTerm()) {
-      logger.errorf("pending MsgReadIndex should be released only after first commit in current term");
+      logger.errorf(
+          "pending MsgReadIndex should be released only after first commit in current term");
       return;
     }
     List<Message> pending = pendingReadIndexMessages;
@@ -1731,7 +1852,8 @@ final class Raft {
       return;
     }
     t.traceEvent(
-        new TracingEvent(name, id, hardState(), state, raftLog.lastIndex(), String.valueOf(trk.config()), m));
+        new TracingEvent(
+            name, id, hardState(), state, raftLog.lastIndex(), String.valueOf(trk.config()), m));
   }
 
   void traceReady() {

@@ -1,10 +1,9 @@
 package io.raftj.raft;
 
 /**
- * The special values of etcd's {@code raft} package: the "no node" ID, the "no limit" size and
- * the two local targets of asynchronous storage writes. Mirrors the constants {@code None},
- * {@code noLimit}, {@code LocalAppendThread} and {@code LocalApplyThread} in etcd's
- * {@code raft.go}.
+ * The special values of etcd's {@code raft} package: the "no node" ID, the "no limit" size and the
+ * two local targets of asynchronous storage writes. Mirrors the constants {@code None}, {@code
+ * noLimit}, {@code LocalAppendThread} and {@code LocalApplyThread} in etcd's {@code raft.go}.
  */
 public final class RaftConstants {
 
@@ -14,10 +13,14 @@ public final class RaftConstants {
   /** "No limit" for size budgets: Go's {@code math.MaxUint64}. */
   public static final long NO_LIMIT = Long.MAX_VALUE;
 
-  /** The target of {@code MsgStorageAppend}: the local append thread (Go: {@code math.MaxUint64}). */
+  /**
+   * The target of {@code MsgStorageAppend}: the local append thread (Go: {@code math.MaxUint64}).
+   */
   public static final long LOCAL_APPEND_THREAD = -1L;
 
-  /** The target of {@code MsgStorageApply}: the local apply thread (Go: {@code math.MaxUint64 - 1}). */
+  /**
+   * The target of {@code MsgStorageApply}: the local apply thread (Go: {@code math.MaxUint64 - 1}).
+   */
   public static final long LOCAL_APPLY_THREAD = -2L;
 
   private RaftConstants() {}

@@ -37,7 +37,6 @@ final class RaftLog {
     boolean visit(List<Entry> ents);
   }
 
-
   /** All stable entries since the last snapshot. */
   private final Storage storage;
 
@@ -48,8 +47,8 @@ final class RaftLog {
   private long committed;
 
   /**
-   * The highest position the application has been told to apply; some of those entries may still
-   * be being applied. Advanced when a {@code Ready} is accepted.
+   * The highest position the application has been told to apply; some of those entries may still be
+   * being applied. Advanced when a {@code Ready} is accepted.
    */
   private long applying;
 
@@ -136,7 +135,11 @@ final class RaftLog {
     return GoFormat.format(
         "committed=%d, applied=%d, applying=%d, unstable.offset=%d, "
             + "unstable.offsetInProgress=%d, len(unstable.Entries)=%d",
-        committed, applied, applying, unstable.offset(), unstable.offsetInProgress(),
+        committed,
+        applied,
+        applying,
+        unstable.offset(),
+        unstable.offsetInProgress(),
         unstable.entryCount());
   }
 
@@ -158,7 +161,8 @@ final class RaftLog {
     long ci = findConflict(ents);
     if (ci != 0) {
       if (ci <= this.committed) {
-        throw Invariants.panic(logger, "entry %d conflict with committed entry [committed(%d)]", ci, this.committed);
+        throw Invariants.panic(
+            logger, "entry %d conflict with committed entry [committed(%d)]", ci, this.committed);
       }
       long offset = a.prev().index() + 1;
       if (ci - offset > ents.size()) {
@@ -212,10 +216,10 @@ final class RaftLog {
   }
 
   /**
-   * Guesses where this log stops matching another log of which only the entry
-   * {@code (index, term)} is known: the largest {@code guessIndex <= index} whose term is at most
-   * {@code term} or unknown (compacted or not stored). Used by leader and follower to skip past a
-   * conflicting tail after a rejected append.
+   * Guesses where this log stops matching another log of which only the entry {@code (index, term)}
+   * is known: the largest {@code guessIndex <= index} whose term is at most {@code term} or unknown
+   * (compacted or not stored). Used by leader and follower to skip past a conflicting tail after a
+   * rejected append.
    *
    * @return {@code (term(guessIndex), guessIndex)}, with term 0 when it is unknown
    */
@@ -269,8 +273,12 @@ final class RaftLog {
     }
     long maxSize = maxApplyingEntsSize - applyingEntsSize;
     if (maxSize == 0) {
-      throw Invariants.panic(logger, "applying entry size (%d-%d)=%d not positive",
-          maxApplyingEntsSize, applyingEntsSize, maxSize);
+      throw Invariants.panic(
+          logger,
+          "applying entry size (%d-%d)=%d not positive",
+          maxApplyingEntsSize,
+          applyingEntsSize,
+          maxSize);
     }
     try {
       return slice(lo, hi, maxSize);
@@ -348,9 +356,12 @@ final class RaftLog {
     // Unsigned, as in Go: tocommit may come straight from a message.
     if (committed < tocommit) {
       if (lastIndex() < tocommit) {
-        throw Invariants.panic(logger, "tocommit(%d) is out of range [lastIndex(%d)]. "
+        throw Invariants.panic(
+            logger,
+            "tocommit(%d) is out of range [lastIndex(%d)]. "
                 + "Was the raft log corrupted, truncated, or lost?",
-            tocommit, lastIndex());
+            tocommit,
+            lastIndex());
       }
       committed = tocommit;
     }
@@ -364,7 +375,12 @@ final class RaftLog {
    */
   void appliedTo(long i, long size) {
     if (committed < i || i < applied) {
-      throw Invariants.panic(logger, "applied(%d) is out of range [prevApplied(%d), committed(%d)]", i, applied, committed);
+      throw Invariants.panic(
+          logger,
+          "applied(%d) is out of range [prevApplied(%d), committed(%d)]",
+          i,
+          applied,
+          committed);
     }
     applied = i;
     applying = Math.max(applying, i);
@@ -385,7 +401,12 @@ final class RaftLog {
    */
   void acceptApplying(long i, long size, boolean allowUnstable) {
     if (committed < i) {
-      throw Invariants.panic(logger, "applying(%d) is out of range [prevApplying(%d), committed(%d)]", i, applying, committed);
+      throw Invariants.panic(
+          logger,
+          "applying(%d) is out of range [prevApplying(%d), committed(%d)]",
+          i,
+          applying,
+          committed);
     }
     applying = i;
     applyingEntsSize += size;
@@ -412,8 +433,8 @@ final class RaftLog {
   }
 
   /**
-   * Marks the current unstable entries and snapshot as being written to storage, so the next
-   * {@code Ready} does not hand them out again.
+   * Marks the current unstable entries and snapshot as being written to storage, so the next {@code
+   * Ready} does not hand them out again.
    */
   void acceptUnstable() {
     unstable.acceptInProgress();
@@ -429,7 +450,11 @@ final class RaftLog {
     long index = lastIndex();
     long t = knownTerm(index);
     if (t == Unstable.NOT_FOUND) {
-      throw Invariants.panic(logger, "unexpected error when getting the last term at %d: %v", index, missingTerm(index));
+      throw Invariants.panic(
+          logger,
+          "unexpected error when getting the last term at %d: %v",
+          index,
+          missingTerm(index));
     }
     return t;
   }
@@ -511,8 +536,8 @@ final class RaftLog {
   }
 
   /**
-   * True if a log ending with {@code their} is at least as up-to-date as this one: its last term
-   * is higher, or equal with an index at least as high (Raft §5.4.1).
+   * True if a log ending with {@code their} is at least as up-to-date as this one: its last term is
+   * higher, or equal with an index at least as high (Raft §5.4.1).
    */
   boolean isUpToDate(EntryId their) {
     EntryId our = lastEntryID();
@@ -558,8 +583,8 @@ final class RaftLog {
   }
 
   /**
-   * Visits the entries in {@code [lo, hi)} in consecutive pages of at most {@code pageSize}
-   * encoded bytes (a page holds one entry at least). All of them must exist.
+   * Visits the entries in {@code [lo, hi)} in consecutive pages of at most {@code pageSize} encoded
+   * bytes (a page holds one entry at least). All of them must exist.
    *
    * @return true if every page was visited, false if the visitor stopped the scan
    * @throws CompactedException if part of the range is compacted (possibly after some pages)
@@ -579,8 +604,8 @@ final class RaftLog {
   }
 
   /**
-   * Returns the entries in {@code [lo, hi)}, limited to {@code maxSize} encoded bytes (at least
-   * one entry if the range is not empty).
+   * Returns the entries in {@code [lo, hi)}, limited to {@code maxSize} encoded bytes (at least one
+   * entry if the range is not empty).
    *
    * @throws CompactedException if {@code lo} is compacted
    * @throws IllegalStateException if the range is inverted or runs past the end

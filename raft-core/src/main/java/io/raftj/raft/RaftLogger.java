@@ -6,9 +6,9 @@ import io.raftj.raft.internal.GoFormat;
  * The logger the core writes through, with etcd raft's levels and Go-printf templates.
  *
  * <p>Log lines in the core are part of its observable behaviour: the interaction harness writes
- * them into script output, so the texts and levels match etcd's. Templates use Go's verbs
- * ({@code %d}, {@code %x}, {@code %s}, {@code %v}, {@code %q}, {@code %t}) and are rendered by
- * {@link GoFormat}. Implementations must be thread-safe when shared between nodes.
+ * them into script output, so the texts and levels match etcd's. Templates use Go's verbs ({@code
+ * %d}, {@code %x}, {@code %s}, {@code %v}, {@code %q}, {@code %t}) and are rendered by {@link
+ * GoFormat}. Implementations must be thread-safe when shared between nodes.
  *
  * <p>Mirrors {@code Logger} in etcd's {@code logger.go}. {@link #panicf} logs and then throws;
  * nothing calls {@code System.exit}, so {@link #fatalf} throws too.
@@ -18,7 +18,10 @@ public interface RaftLogger {
   /** True when debug lines are written; guard expensive arguments with it. */
   boolean isDebugEnabled();
 
-  /** Writes a debug line; {@code format} is Go-printf compatible ({@code %x}, {@code %d}, {@code %v}). */
+  /**
+   * Writes a debug line; {@code format} is Go-printf compatible ({@code %x}, {@code %d}, {@code
+   * %v}).
+   */
   void debugf(String format, Object... args);
 
   /** Writes an info line. */

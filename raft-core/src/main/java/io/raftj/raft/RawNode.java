@@ -23,15 +23,15 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The single-threaded API of a Raft node: feed it ticks, messages and proposals, take
- * {@link Ready} batches, persist and send them, and acknowledge with {@link #advance}. Mirrors
- * {@code RawNode} in etcd's {@code rawnode.go} and {@code bootstrap.go}.
+ * The single-threaded API of a Raft node: feed it ticks, messages and proposals, take {@link Ready}
+ * batches, persist and send them, and acknowledge with {@link #advance}. Mirrors {@code RawNode} in
+ * etcd's {@code rawnode.go} and {@code bootstrap.go}.
  *
  * <p>Not thread-safe: one thread drives a RawNode; {@link Node} wraps one in its own thread.
  *
- * <p>With {@link Config#asyncStorageWrites()}, Readys carry {@code MsgStorageAppend} and
- * {@code MsgStorageApply} messages for the local append and apply threads, whose responses are
- * stepped back in, and {@link #advance} must not be called.
+ * <p>With {@link Config#asyncStorageWrites()}, Readys carry {@code MsgStorageAppend} and {@code
+ * MsgStorageApply} messages for the local append and apply threads, whose responses are stepped
+ * back in, and {@link #advance} must not be called.
  */
 public final class RawNode {
 
@@ -41,6 +41,7 @@ public final class RawNode {
   /* Mutable fields: the state reported by the last accepted Ready. */
   private SoftState prevSoftSt;
   private HardState prevHardSt;
+
   /** What advance steps (sync mode): the acks of what the accepted Ready persists. */
   private final AdvanceAcks acksOnAdvance = new AdvanceAcks();
 
@@ -97,11 +98,11 @@ public final class RawNode {
   }
 
   /**
-   * Proposes {@code batch} be appended to the log as consecutive entries, in one MsgProp: the
-   * whole batch is accepted or dropped together, exactly as a multi-entry proposal is in etcd
-   * (no leader, a leader transfer in progress, or the batch would exceed the uncommitted-size
-   * budget). A null element proposes an entry without data; an empty batch proposes nothing and
-   * is not dropped. When to batch: docs/ready-loop.md, "Batched proposals".
+   * Proposes {@code batch} be appended to the log as consecutive entries, in one MsgProp: the whole
+   * batch is accepted or dropped together, exactly as a multi-entry proposal is in etcd (no leader,
+   * a leader transfer in progress, or the batch would exceed the uncommitted-size budget). A null
+   * element proposes an entry without data; an empty batch proposes nothing and is not dropped.
+   * When to batch: docs/ready-loop.md, "Batched proposals".
    *
    * @throws ProposalDroppedException if the batch was dropped
    */
@@ -113,8 +114,8 @@ public final class RawNode {
 
   /**
    * Steps a MsgProp from this node carrying {@code entries}. On a leader, where stepping it would
-   * only hand its entries to {@code stepLeaderProp} (a MsgProp has no term and no trace event),
-   * the entries go there directly and the message is never built.
+   * only hand its entries to {@code stepLeaderProp} (a MsgProp has no term and no trace event), the
+   * entries go there directly and the message is never built.
    */
   private void stepProposal(List<Entry> entries) {
     if (raft.state == StateType.STATE_LEADER) {
@@ -125,8 +126,8 @@ public final class RawNode {
   }
 
   /**
-   * Proposes a configuration change; it takes effect when its entry is applied with
-   * {@link #applyConfChange}.
+   * Proposes a configuration change; it takes effect when its entry is applied with {@link
+   * #applyConfChange}.
    *
    * @throws ProposalDroppedException if the proposal was dropped
    */
@@ -161,8 +162,8 @@ public final class RawNode {
   }
 
   /**
-   * Returns the outstanding work and marks it handed out: the caller must persist and send it,
-   * then call {@link #advance} (unless asynchronous storage writes are on).
+   * Returns the outstanding work and marks it handed out: the caller must persist and send it, then
+   * call {@link #advance} (unless asynchronous storage writes are on).
    *
    * @throws IllegalStateException if the previous Ready was not advanced (sync mode)
    */
@@ -210,21 +211,13 @@ public final class RawNode {
       // Self-addressed acknowledgements are stepped on advance instead of sent.
       messages = outgoing(r);
     }
-    return new Ready(
-        softSt,
-        hardSt,
-        readStates,
-        entries,
-        snap,
-        committed,
-        messages,
-        mustSync);
+    return new Ready(softSt, hardSt, readStates, entries, snap, committed, messages, mustSync);
   }
 
   /**
-   * The messages a synchronous Ready sends: {@code r.msgs}, then the acknowledgements to peers
-   * in {@code msgsAfterAppend}, copied into a list of their own (usually just one message), so
-   * that {@code r.msgs} can be reused.
+   * The messages a synchronous Ready sends: {@code r.msgs}, then the acknowledgements to peers in
+   * {@code msgsAfterAppend}, copied into a list of their own (usually just one message), so that
+   * {@code r.msgs} can be reused.
    */
   private static List<Message> outgoing(Raft r) {
     List<Message> msgs = r.msgs;
@@ -262,10 +255,10 @@ public final class RawNode {
   }
 
   /**
-   * True if the hard state must be synced to disk before the Ready's messages are sent: there
-   * are entries, or the term or vote changed. A commit-index change alone need not be (a lost
-   * commit index is learned again from the leader). The rule storage layers apply to each
-   * {@code Ready}; mirrors {@code MustSync} in etcd's {@code rawnode.go}.
+   * True if the hard state must be synced to disk before the Ready's messages are sent: there are
+   * entries, or the term or vote changed. A commit-index change alone need not be (a lost commit
+   * index is learned again from the leader). The rule storage layers apply to each {@code Ready};
+   * mirrors {@code MustSync} in etcd's {@code rawnode.go}.
    *
    * @param st the hard state about to be persisted
    * @param prevst the hard state persisted last
@@ -296,8 +289,8 @@ public final class RawNode {
   }
 
   /**
-   * The MsgStorageAppend for the local append thread: entries, hard state (only when changed)
-   * and snapshot to persist, and the responses to deliver once they are durable.
+   * The MsgStorageAppend for the local append thread: entries, hard state (only when changed) and
+   * snapshot to persist, and the responses to deliver once they are durable.
    */
   private static Message newStorageAppendMsg(
       Raft r, List<Entry> entries, HardState hs, @Nullable Snapshot snap) {
@@ -323,9 +316,9 @@ public final class RawNode {
   }
 
   /**
-   * The MsgStorageAppendResp acknowledging a write: the last entry ID of the unstable log (if
-   * there are unstable entries) and the snapshot (if any). It carries the current term, so a
-   * response from an older term cannot mark entries of a newer one stable.
+   * The MsgStorageAppendResp acknowledging a write: the last entry ID of the unstable log (if there
+   * are unstable entries) and the snapshot (if any). It carries the current term, so a response
+   * from an older term cannot mark entries of a newer one stable.
    */
   private static Message newStorageAppendRespMsg(Raft r, @Nullable Snapshot snap) {
     boolean hasEnts = r.raftLog.hasNextOrInProgressUnstableEnts();
@@ -355,7 +348,9 @@ public final class RawNode {
     return m.build();
   }
 
-  /** The MsgStorageApply for the local apply thread; committed entries carry no term of their own. */
+  /**
+   * The MsgStorageApply for the local apply thread; committed entries carry no term of their own.
+   */
   private static Message newStorageApplyMsg(Raft r, List<Entry> ents) {
     return Message.newBuilder()
         .setType(MessageType.MsgStorageApply)
@@ -416,7 +411,8 @@ public final class RawNode {
       }
       if (!ents.isEmpty()) {
         // What newStorageApplyRespMsg would carry.
-        acksOnAdvance.expectApplied(ents.get(ents.size() - 1).getIndex(), entsSize, Util.payloadsSize(ents));
+        acksOnAdvance.expectApplied(
+            ents.get(ents.size() - 1).getIndex(), entsSize, Util.payloadsSize(ents));
       }
     }
     // The Ready copied the messages; the lists are reused.
@@ -444,7 +440,8 @@ public final class RawNode {
     if (r.lead != prevSoftSt.lead() || r.state != prevSoftSt.raftState()) {
       return true;
     }
-    if (!r.hardStateEquals(prevHardSt) && !(r.term == 0 && r.vote == 0 && r.raftLog.committed() == 0)) {
+    if (!r.hardStateEquals(prevHardSt)
+        && !(r.term == 0 && r.vote == 0 && r.raftLog.committed() == 0)) {
       return true;
     }
     if (r.raftLog.hasNextUnstableSnapshot()) {
@@ -467,7 +464,8 @@ public final class RawNode {
    */
   public void advance(@Nullable Ready rd) {
     if (asyncStorageWrites) {
-      throw Invariants.panic(raft.logger, "Advance must not be called when using AsyncStorageWrites");
+      throw Invariants.panic(
+          raft.logger, "Advance must not be called when using AsyncStorageWrites");
     }
     acksOnAdvance.stepAll(raft);
   }
@@ -501,15 +499,17 @@ public final class RawNode {
   }
 
   /**
-   * Visits the progress of every peer in ascending ID order, without copying; the visitor must
-   * not keep or modify the progress, whose inflights are not part of the view.
+   * Visits the progress of every peer in ascending ID order, without copying; the visitor must not
+   * keep or modify the progress, whose inflights are not part of the view.
    */
   public void withProgress(ProgressVisitor visitor) {
     ProgressMap prs = raft.trk.progress();
     for (int i = 0; i < prs.size(); i++) {
       Progress pr = prs.progressAt(i);
       visitor.visit(
-          prs.idAt(i), pr.isLearner() ? ProgressType.PROGRESS_TYPE_LEARNER : ProgressType.PROGRESS_TYPE_PEER, pr);
+          prs.idAt(i),
+          pr.isLearner() ? ProgressType.PROGRESS_TYPE_LEARNER : ProgressType.PROGRESS_TYPE_PEER,
+          pr);
     }
   }
 
@@ -528,17 +528,19 @@ public final class RawNode {
   /** Reports the outcome of sending a snapshot to {@code id}. */
   public void reportSnapshot(long id, SnapshotStatus status) {
     boolean rej = status == SnapshotStatus.SNAPSHOT_FAILURE;
-    raft.step(Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id).setReject(rej).build());
+    raft.step(
+        Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id).setReject(rej).build());
   }
 
   /** Asks the leader to transfer leadership to {@code transferee}. */
   public void transferLeader(long transferee) {
-    raft.step(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
+    raft.step(
+        Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
   }
 
   /**
-   * Makes a follower forget its leader, so it can grant (pre-)votes at once; a no-op on leaders
-   * and candidates.
+   * Makes a follower forget its leader, so it can grant (pre-)votes at once; a no-op on leaders and
+   * candidates.
    */
   public void forgetLeader() {
     raft.step(ApiMessages.forgetLeader());
@@ -554,17 +556,17 @@ public final class RawNode {
 
   /**
    * Sets the randomized election timeout until the next role change, making the next election
-   * deterministic: a hook for tests and the interaction harness (etcd's
-   * {@code SetRandomizedElectionTimeout}).
+   * deterministic: a hook for tests and the interaction harness (etcd's {@code
+   * SetRandomizedElectionTimeout}).
    */
   public void setRandomizedElectionTimeout(int timeout) {
     raft.setRandomizedElectionTimeout(timeout);
   }
 
   /**
-   * Initializes an empty storage for a new cluster: one ConfChangeAddNode entry per peer at term
-   * 1, committed and applied to the configuration. Storages that start from a snapshot holding
-   * the ConfState are preferable.
+   * Initializes an empty storage for a new cluster: one ConfChangeAddNode entry per peer at term 1,
+   * committed and applied to the configuration. Storages that start from a snapshot holding the
+   * ConfState are preferable.
    *
    * @throws IllegalArgumentException if {@code peers} is empty or the storage is not empty
    */
@@ -582,7 +584,8 @@ public final class RawNode {
     List<Entry> ents = new ArrayList<>(peers.size());
     for (int i = 0; i < peers.size(); i++) {
       Peer peer = peers.get(i);
-      ConfChange.Builder cc = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(peer.id());
+      ConfChange.Builder cc =
+          ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(peer.id());
       if (peer.context() != null && !peer.context().isEmpty()) {
         cc.setContext(peer.context());
       }
@@ -599,7 +602,11 @@ public final class RawNode {
     // Ready. The configuration is applied here already, so that campaigning works at once.
     raft.raftLog.setCommitted(ents.size());
     for (Peer peer : peers) {
-      ConfChange cc = ConfChange.newBuilder().setNodeId(peer.id()).setType(ConfChangeType.ConfChangeAddNode).build();
+      ConfChange cc =
+          ConfChange.newBuilder()
+              .setNodeId(peer.id())
+              .setType(ConfChangeType.ConfChangeAddNode)
+              .build();
       raft.applyConfChange(ConfChangeI.of(cc).asV2());
     }
   }

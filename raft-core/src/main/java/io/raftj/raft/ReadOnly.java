@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * Mirrors {@code readOnly} in etcd v3.7's {@code read_only.go}.
  *
  * <p>Requests are numbered in arrival order. A heartbeat's context is the 8-byte little-endian
- * count of requests received so far; a follower echoing it acknowledges all of them. The number
- * of confirmed requests is the quorum's "committed index" over the per-voter acknowledged counts.
- * Not thread-safe; owned by {@link Raft}.
+ * count of requests received so far; a follower echoing it acknowledges all of them. The number of
+ * confirmed requests is the quorum's "committed index" over the per-voter acknowledged counts. Not
+ * thread-safe; owned by {@link Raft}.
  */
 final class ReadOnly implements AckedIndexer {
 
@@ -29,6 +29,7 @@ final class ReadOnly implements AckedIndexer {
   private final ReadOnlyOption option;
   private final Map<Long, Long> acks = new HashMap<>();
   private List<ReadIndexRequest> unconfirmedReads = new ArrayList<>();
+
   /** Requests confirmed so far and removed from the front of unconfirmedReads. */
   private long confirmedReads;
 
@@ -85,7 +86,8 @@ final class ReadOnly implements AckedIndexer {
       return null;
     }
     long position = confirmedReads + unconfirmedReads.size();
-    byte[] b = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(position).array();
+    byte[] b =
+        ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(position).array();
     return ByteString.copyFrom(b);
   }
 }

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Slf4jRaftLogger implements RaftLogger {
 
-  static final Slf4jRaftLogger DEFAULT = new Slf4jRaftLogger(LoggerFactory.getLogger("io.raftj.raft"));
+  static final Slf4jRaftLogger DEFAULT =
+      new Slf4jRaftLogger(LoggerFactory.getLogger("io.raftj.raft"));
 
   private final Logger log;
 

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param basic the basic status
  * @param config a read-only copy of the configuration; as in etcd, its auto-leave flag is not
  *     copied
- * @param progress read-only copies of the peers' progress by ID in ascending unsigned order,
- *     empty unless this node is the leader
+ * @param progress read-only copies of the peers' progress by ID in ascending unsigned order, empty
+ *     unless this node is the leader
  */
 public record Status(BasicStatus basic, ConfigView config, Map<Long, ProgressView> progress) {
 
@@ -98,13 +98,20 @@ public record Status(BasicStatus basic, ConfigView config, Map<Long, ProgressVie
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(128);
-    sb.append("{\"id\":\"").append(Long.toHexString(basic.id()))
-        .append("\",\"term\":").append(Long.toUnsignedString(basic.hardState().getTerm()))
-        .append(",\"vote\":\"").append(Long.toHexString(basic.hardState().getVote()))
-        .append("\",\"commit\":").append(Long.toUnsignedString(basic.hardState().getCommit()))
-        .append(",\"lead\":\"").append(Long.toHexString(basic.softState().lead()))
-        .append("\",\"raftState\":\"").append(basic.softState().raftState())
-        .append("\",\"applied\":").append(Long.toUnsignedString(basic.applied()))
+    sb.append("{\"id\":\"")
+        .append(Long.toHexString(basic.id()))
+        .append("\",\"term\":")
+        .append(Long.toUnsignedString(basic.hardState().getTerm()))
+        .append(",\"vote\":\"")
+        .append(Long.toHexString(basic.hardState().getVote()))
+        .append("\",\"commit\":")
+        .append(Long.toUnsignedString(basic.hardState().getCommit()))
+        .append(",\"lead\":\"")
+        .append(Long.toHexString(basic.softState().lead()))
+        .append("\",\"raftState\":\"")
+        .append(basic.softState().raftState())
+        .append("\",\"applied\":")
+        .append(Long.toUnsignedString(basic.applied()))
         .append(",\"progress\":{");
     boolean first = true;
     for (Map.Entry<Long, ProgressView> e : progress.entrySet()) {
@@ -113,12 +120,19 @@ public record Status(BasicStatus basic, ConfigView config, Map<Long, ProgressVie
       }
       first = false;
       ProgressView pr = e.getValue();
-      sb.append('"').append(Long.toHexString(e.getKey()))
-          .append("\":{\"match\":").append(Long.toUnsignedString(pr.match()))
-          .append(",\"next\":").append(Long.toUnsignedString(pr.next()))
-          .append(",\"state\":\"").append(pr.state()).append("\"}");
+      sb.append('"')
+          .append(Long.toHexString(e.getKey()))
+          .append("\":{\"match\":")
+          .append(Long.toUnsignedString(pr.match()))
+          .append(",\"next\":")
+          .append(Long.toUnsignedString(pr.next()))
+          .append(",\"state\":\"")
+          .append(pr.state())
+          .append("\"}");
     }
-    sb.append("},\"leadtransferee\":\"").append(Long.toHexString(basic.leadTransferee())).append("\"}");
+    sb.append("},\"leadtransferee\":\"")
+        .append(Long.toHexString(basic.leadTransferee()))
+        .append("\"}");
     return sb.toString();
   }
 }

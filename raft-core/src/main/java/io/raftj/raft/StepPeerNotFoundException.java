@@ -1,8 +1,8 @@
 package io.raftj.raft;
 
 /**
- * A response message came from a peer this node does not track. Mirrors etcd's
- * {@code ErrStepPeerNotFound}, returned by {@code RawNode.step}. Stackless.
+ * A response message came from a peer this node does not track. Mirrors etcd's {@code
+ * ErrStepPeerNotFound}, returned by {@code RawNode.step}. Stackless.
  */
 public final class StepPeerNotFoundException extends RuntimeException {
 

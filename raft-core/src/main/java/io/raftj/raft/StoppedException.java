@@ -1,8 +1,8 @@
 package io.raftj.raft;
 
 /**
- * The {@link Node} was stopped before the operation completed. Mirrors etcd's
- * {@code ErrStopped}. Stackless.
+ * The {@link Node} was stopped before the operation completed. Mirrors etcd's {@code ErrStopped}.
+ * Stackless.
  */
 public final class StoppedException extends RuntimeException {
 

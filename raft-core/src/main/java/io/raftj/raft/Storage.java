@@ -9,9 +9,9 @@ import java.util.List;
  * snapshot. Mirrors {@code Storage} in etcd's {@code storage.go}.
  *
  * <p>Errors are unchecked. The expected outcomes are the {@link StorageException} singletons
- * ({@link CompactedException}, {@link UnavailableException},
- * {@link SnapshotTemporarilyUnavailableException}); any other exception makes Raft inoperable,
- * as etcd's panics do, and the application is responsible for cleanup and recovery.
+ * ({@link CompactedException}, {@link UnavailableException}, {@link
+ * SnapshotTemporarilyUnavailableException}); any other exception makes Raft inoperable, as etcd's
+ * panics do, and the application is responsible for cleanup and recovery.
  *
  * <p>Implementations are called from the thread driving the {@code RawNode}; they must tolerate
  * concurrent writes by the application (for example {@link MemoryStorage} locks).
@@ -25,13 +25,14 @@ public interface Storage {
   InitialState initialState();
 
   /**
-   * Returns the consecutive entries in {@code [lo, hi)}, limited in total encoded size to
-   * {@code maxSize} bytes but holding at least one entry if any is in range.
+   * Returns the consecutive entries in {@code [lo, hi)}, limited in total encoded size to {@code
+   * maxSize} bytes but holding at least one entry if any is in range.
    *
    * <p>The returned list is unmodifiable and the entries in it are shared, never to be mutated
    * (protobuf messages are immutable): Raft may hand them to the application in a {@code Ready}.
    *
-   * @param maxSize the size budget in encoded bytes, unsigned; {@link RaftConstants#NO_LIMIT} for none
+   * @param maxSize the size budget in encoded bytes, unsigned; {@link RaftConstants#NO_LIMIT} for
+   *     none
    * @throws CompactedException if entry {@code lo} has been compacted
    * @throws UnavailableException if an entry in {@code [lo, hi)} is unavailable
    */
@@ -51,10 +52,9 @@ public interface Storage {
   long lastIndex();
 
   /**
-   * Returns the index of the first entry possibly available through {@link #entries}; older
-   * entries are folded into the latest snapshot. When the storage holds only the entry the
-   * snapshot stands for, that first entry is not available and {@code firstIndex()} is
-   * {@code lastIndex() + 1}.
+   * Returns the index of the first entry possibly available through {@link #entries}; older entries
+   * are folded into the latest snapshot. When the storage holds only the entry the snapshot stands
+   * for, that first entry is not available and {@code firstIndex()} is {@code lastIndex() + 1}.
    */
   long firstIndex();
 

@@ -3,14 +3,14 @@ package io.raftj.raft;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A failure reported by a {@link Storage}: the base of etcd's storage sentinel errors
- * ({@code ErrCompacted}, {@code ErrUnavailable}, {@code ErrSnapOutOfDate},
- * {@code ErrSnapshotTemporarilyUnavailable} in etcd's {@code storage.go}).
+ * A failure reported by a {@link Storage}: the base of etcd's storage sentinel errors ({@code
+ * ErrCompacted}, {@code ErrUnavailable}, {@code ErrSnapOutOfDate}, {@code
+ * ErrSnapshotTemporarilyUnavailable} in etcd's {@code storage.go}).
  *
- * <p>Raft branches on the specific subclasses, which are stackless singletons compared by
- * identity. A {@code Storage} implementation may throw other instances of this class (or any
- * other unchecked exception) for failures Raft cannot handle; like etcd, Raft then stops working
- * and the application must recover.
+ * <p>Raft branches on the specific subclasses, which are stackless singletons compared by identity.
+ * A {@code Storage} implementation may throw other instances of this class (or any other unchecked
+ * exception) for failures Raft cannot handle; like etcd, Raft then stops working and the
+ * application must recover.
  */
 public class StorageException extends RuntimeException {
 
@@ -23,7 +23,10 @@ public class StorageException extends RuntimeException {
 
   /** For the stackless sentinel subclasses. */
   protected StorageException(
-      String message, @Nullable Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+      String message,
+      @Nullable Throwable cause,
+      boolean enableSuppression,
+      boolean writableStackTrace) {
     super(message, cause, enableSuppression, writableStackTrace);
   }
 }

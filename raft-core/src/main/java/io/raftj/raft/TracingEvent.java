@@ -5,12 +5,12 @@ import io.raftj.raft.raftpb.Message;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One state-machine event for a {@link TraceLogger}. Mirrors {@code TracingEvent} in etcd's
- * {@code state_trace.go}.
+ * One state-machine event for a {@link TraceLogger}. Mirrors {@code TracingEvent} in etcd's {@code
+ * state_trace.go}.
  *
- * @param name the event name, as etcd spells it ({@code InitState}, {@code BecomeLeader},
- *     {@code Commit}, {@code Replicate}, {@code ChangeConf}, {@code ApplyConfChange},
- *     {@code Ready}, {@code SendAppendEntriesRequest}, {@code ReceiveRequestVoteResponse}, ...)
+ * @param name the event name, as etcd spells it ({@code InitState}, {@code BecomeLeader}, {@code
+ *     Commit}, {@code Replicate}, {@code ChangeConf}, {@code ApplyConfChange}, {@code Ready},
+ *     {@code SendAppendEntriesRequest}, {@code ReceiveRequestVoteResponse}, ...)
  * @param nodeId the node that emitted the event
  * @param state the node's term, vote and commit index at the event
  * @param role the node's role at the event

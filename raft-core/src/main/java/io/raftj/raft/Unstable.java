@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The log entries and snapshot not yet written to {@link Storage}. Mirrors {@code unstable} in
  * etcd's {@code log_unstable.go}.
  *
- * <p>It plays two roles. It holds new entries and an incoming snapshot until they are handed out
- * in a {@code Ready} for persistence; and it keeps holding them while the write is in progress, so
+ * <p>It plays two roles. It holds new entries and an incoming snapshot until they are handed out in
+ * a {@code Ready} for persistence; and it keeps holding them while the write is in progress, so
  * that {@link RaftLog} sees them until {@link #stableTo} / {@link #stableSnapTo} report that
  * Storage reflects them. {@link #acceptInProgress} marks what has been handed out, so it is not
  * handed out twice (asynchronous storage writes, etcd v3.7).
@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Invariant: {@code offset <= offsetInProgress <= offset + entryCount()}.
  *
- * <p>Not thread-safe: owned by the thread driving the Raft state machine. Lists returned by
- * {@link #slice}, {@link #nextEntries} and {@link #entries} are unmodifiable views that never
- * change afterwards, even as this log is appended to or truncated.
+ * <p>Not thread-safe: owned by the thread driving the Raft state machine. Lists returned by {@link
+ * #slice}, {@link #nextEntries} and {@link #entries} are unmodifiable views that never change
+ * afterwards, even as this log is appended to or truncated.
  */
 final class Unstable {
 
@@ -54,8 +54,7 @@ final class Unstable {
   private boolean snapshotInProgress;
 
   /**
-   * The entries below this position (exclusive, like {@code offset}) are being written to
-   * storage.
+   * The entries below this position (exclusive, like {@code offset}) are being written to storage.
    */
   private long offsetInProgress;
 
@@ -170,8 +169,8 @@ final class Unstable {
   }
 
   /**
-   * Marks all entries and the snapshot as being written to storage: {@link #nextEntries} and
-   * {@link #nextSnapshot} stop returning them, but return what is added later.
+   * Marks all entries and the snapshot as being written to storage: {@link #nextEntries} and {@link
+   * #nextSnapshot} stop returning them, but return what is added later.
    */
   void acceptInProgress() {
     if (len > 0) {
@@ -255,8 +254,8 @@ final class Unstable {
   }
 
   /**
-   * Appends {@code ents} (non-empty, consecutive), first dropping every entry at or after the
-   * index of the first of them.
+   * Appends {@code ents} (non-empty, consecutive), first dropping every entry at or after the index
+   * of the first of them.
    */
   void truncateAndAppend(List<Entry> ents) {
     long fromIndex = ents.get(0).getIndex();
@@ -325,7 +324,8 @@ final class Unstable {
     }
     long upper = offset + len;
     if (lo < offset || hi > upper) {
-      throw Invariants.panic(logger, "unstable.slice[%d,%d) out of bound [%d,%d]", lo, hi, offset, upper);
+      throw Invariants.panic(
+          logger, "unstable.slice[%d,%d) out of bound [%d,%d]", lo, hi, offset, upper);
     }
   }
 }

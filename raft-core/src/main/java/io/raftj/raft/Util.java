@@ -11,17 +11,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Small helpers on the protocol types: emptiness checks for hard states and snapshots, and entry
- * sizes for the size budgets. Mirrors the size helpers of etcd's {@code util.go} and
- * {@code IsEmptyHardState}/{@code IsEmptySnap} of {@code node.go}.
+ * sizes for the size budgets. Mirrors the size helpers of etcd's {@code util.go} and {@code
+ * IsEmptyHardState}/{@code IsEmptySnap} of {@code node.go}.
  *
- * <p>Sizes come in two kinds, as in etcd. An <em>encoding</em> size ({@link #entsSize},
- * {@link #limitSize}) is the protobuf-encoded size of the entries, which is what
- * {@code MaxSizePerMsg} and {@code MaxCommittedSizePerReady} budget; it depends on which fields are
- * set. A <em>payload</em> size ({@link #payloadSize}) counts only the {@code Data} bytes, so the
- * empty entry a new leader appends costs nothing against the uncommitted-log quota.
+ * <p>Sizes come in two kinds, as in etcd. An <em>encoding</em> size ({@link #entsSize}, {@link
+ * #limitSize}) is the protobuf-encoded size of the entries, which is what {@code MaxSizePerMsg} and
+ * {@code MaxCommittedSizePerReady} budget; it depends on which fields are set. A <em>payload</em>
+ * size ({@link #payloadSize}) counts only the {@code Data} bytes, so the empty entry a new leader
+ * appends costs nothing against the uncommitted-log quota.
  *
- * <p>Sizes are unsigned like Go's {@code uint64}; budgets compare unsigned, so
- * {@link RaftConstants#NO_LIMIT} and {@code -1} both mean "no limit".
+ * <p>Sizes are unsigned like Go's {@code uint64}; budgets compare unsigned, so {@link
+ * RaftConstants#NO_LIMIT} and {@code -1} both mean "no limit".
  */
 public final class Util {
 
@@ -41,7 +41,8 @@ public final class Util {
 
   /** True if {@code a} and {@code b} have the same term, vote and commit (presence ignored). */
   public static boolean isHardStateEqual(HardState a, HardState b) {
-    return a.getTerm() == b.getTerm() && a.getVote() == b.getVote()
+    return a.getTerm() == b.getTerm()
+        && a.getVote() == b.getVote()
         && a.getCommit() == b.getCommit();
   }
 
@@ -55,9 +56,9 @@ public final class Util {
   }
 
   /**
-   * Returns the longest prefix of {@code ents} whose total encoded size does not exceed
-   * {@code maxSize}, but never an empty prefix of a non-empty list: if the first entry alone is
-   * larger, the prefix holding just that entry is returned.
+   * Returns the longest prefix of {@code ents} whose total encoded size does not exceed {@code
+   * maxSize}, but never an empty prefix of a non-empty list: if the first entry alone is larger,
+   * the prefix holding just that entry is returned.
    *
    * @param maxSize the budget in bytes, compared unsigned
    * @return {@code ents} itself when everything fits, otherwise a prefix view of it
@@ -117,8 +118,8 @@ public final class Util {
   /**
    * An unmodifiable view of a range of an entry array: the Java form of a Go slice with its
    * capacity capped. Owners ({@link Unstable}, {@link MemoryStorage}) only ever write array slots
-   * past the end of every view they have handed out, and replace the array when they truncate, so
-   * a view never changes after it is created.
+   * past the end of every view they have handed out, and replace the array when they truncate, so a
+   * view never changes after it is created.
    */
   static final class EntryView extends AbstractList<Entry> implements RandomAccess {
 

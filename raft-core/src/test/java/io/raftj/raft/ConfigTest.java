@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Config.validate: etcd's checks, in etcd's order, with etcd's texts, and its defaults. */
 final class ConfigTest {
@@ -31,12 +31,25 @@ final class ConfigTest {
   static List<Invalid> invalidCases() {
     return List.of(
         new Invalid("none id", c -> c.setId(RaftConstants.NONE), "cannot use none as id"),
-        new Invalid("append thread id", c -> c.setId(RaftConstants.LOCAL_APPEND_THREAD), "cannot use local target as id"),
-        new Invalid("apply thread id", c -> c.setId(RaftConstants.LOCAL_APPLY_THREAD), "cannot use local target as id"),
-        new Invalid("zero heartbeat", c -> c.setHeartbeatTick(0), "heartbeat tick must be greater than 0"),
-        new Invalid("election <= heartbeat", c -> c.setElectionTick(1), "election tick must be greater than heartbeat tick"),
+        new Invalid(
+            "append thread id",
+            c -> c.setId(RaftConstants.LOCAL_APPEND_THREAD),
+            "cannot use local target as id"),
+        new Invalid(
+            "apply thread id",
+            c -> c.setId(RaftConstants.LOCAL_APPLY_THREAD),
+            "cannot use local target as id"),
+        new Invalid(
+            "zero heartbeat", c -> c.setHeartbeatTick(0), "heartbeat tick must be greater than 0"),
+        new Invalid(
+            "election <= heartbeat",
+            c -> c.setElectionTick(1),
+            "election tick must be greater than heartbeat tick"),
         new Invalid("no storage", c -> c.setStorage(null), "storage cannot be nil"),
-        new Invalid("no inflight", c -> c.setMaxInflightMsgs(0), "max inflight messages must be greater than 0"),
+        new Invalid(
+            "no inflight",
+            c -> c.setMaxInflightMsgs(0),
+            "max inflight messages must be greater than 0"),
         new Invalid(
             "inflight bytes below message size",
             c -> c.setMaxSizePerMsg(1024).setMaxInflightBytes(1023),
@@ -52,7 +65,9 @@ final class ConfigTest {
   void validate_rejectsWithEtcdText(Invalid tt) {
     Config c = valid();
     tt.change().accept(c);
-    assertThatThrownBy(c::validate).isInstanceOf(IllegalArgumentException.class).hasMessage(tt.message());
+    assertThatThrownBy(c::validate)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(tt.message());
   }
 
   @Test
@@ -112,13 +127,17 @@ final class ConfigTest {
   void traceLogger_recordsRoleChanges() {
     List<String> events = new java.util.ArrayList<>();
     MemoryStorage s = RaftTestUtil.newTestMemoryStorage(RaftTestUtil.withPeers(1));
-    RawNode rn = new RawNode(RaftTestUtil.newTestConfig(1, 10, 1, s).setTraceLogger(e -> events.add(e.name())));
+    RawNode rn =
+        new RawNode(
+            RaftTestUtil.newTestConfig(1, 10, 1, s).setTraceLogger(e -> events.add(e.name())));
     rn.campaign();
     Ready rd = rn.ready();
     s.append(rd.entries());
     rn.advance(rd);
     assertThat(events).startsWith("InitState");
-    assertThat(events).containsSubsequence("BecomeFollower", "BecomeCandidate", "Ready", "BecomeLeader", "Replicate");
+    assertThat(events)
+        .containsSubsequence(
+            "BecomeFollower", "BecomeCandidate", "Ready", "BecomeLeader", "Replicate");
   }
 
   /** A seeded random source makes the election timeout reproducible. */
@@ -126,8 +145,11 @@ final class ConfigTest {
   void random_seedsTheElectionTimeout() {
     int[] timeouts = new int[2];
     for (int k = 0; k < 2; k++) {
-      Raft r = new Raft(RaftTestUtil.newTestConfig(1, 10, 1, RaftTestUtil.newTestMemoryStorage(RaftTestUtil.withPeers(1, 2)))
-          .setRandom(new java.util.Random(99)));
+      Raft r =
+          new Raft(
+              RaftTestUtil.newTestConfig(
+                      1, 10, 1, RaftTestUtil.newTestMemoryStorage(RaftTestUtil.withPeers(1, 2)))
+                  .setRandom(new java.util.Random(99)));
       timeouts[k] = r.randomizedElectionTimeout;
       assertThat(r.randomizedElectionTimeout).isBetween(10, 19);
     }

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
  * Keeps the Java in {@code README.md}, {@code docs/*.md} and Javadoc honest: every {@code ```java}
  * block, and every {@code <pre>{@code ...}</pre>} block in a main source's comments, must be
  * preceded by a marker line {@code <!-- snippet: path/to/Source.java -->} naming a source file
- * (relative to the repository root) that contains the block's lines, ignoring whitespace (so
- * a block may wrap a statement differently from the formatted source). The build compiles those sources and a test runs them, so a snippet that stops
- * compiling, or drifts from the code it was taken from, fails this test. A line {@code // ...}
- * inside a block skips any number of source lines.
+ * (relative to the repository root) that contains the block's lines, ignoring whitespace (so a
+ * block may wrap a statement differently from the formatted source). The build compiles those
+ * sources and a test runs them, so a snippet that stops compiling, or drifts from the code it was
+ * taken from, fails this test. A line {@code // ...} inside a block skips any number of source
+ * lines.
  */
 final class DocSnippetsTest {
 
@@ -28,8 +29,8 @@ final class DocSnippetsTest {
   private static final String ELISION = "// ...";
 
   /**
-   * Unmarked {@code ```java} blocks tolerated in pages this test does not own, as
-   * {@code "page.md:firstLineOfBlock"}. Keep it empty; every entry is a snippet nobody compiles.
+   * Unmarked {@code ```java} blocks tolerated in pages this test does not own, as {@code
+   * "page.md:firstLineOfBlock"}. Keep it empty; every entry is a snippet nobody compiles.
    */
   private static final Set<String> KNOWN_UNMARKED_BLOCKS = Set.of();
 
@@ -55,7 +56,8 @@ final class DocSnippetsTest {
     for (Block b : all) {
       if (b.source() == null) {
         if (!KNOWN_UNMARKED_BLOCKS.contains(b.key())) {
-          problems.add(b.where() + ": Java block without a preceding " + MARKER_PREFIX + " ... --> line");
+          problems.add(
+              b.where() + ": Java block without a preceding " + MARKER_PREFIX + " ... --> line");
         }
         continue;
       }
@@ -66,8 +68,14 @@ final class DocSnippetsTest {
       }
       int missing = firstUnmatchedLine(b.lines(), Files.readAllLines(src, StandardCharsets.UTF_8));
       if (missing >= 0) {
-        problems.add(b.where() + ": not found in " + b.source() + " from block line " + (missing + 1)
-            + ": " + b.lines().get(missing).strip());
+        problems.add(
+            b.where()
+                + ": not found in "
+                + b.source()
+                + " from block line "
+                + (missing + 1)
+                + ": "
+                + b.lines().get(missing).strip());
       }
       checked++;
     }
@@ -76,11 +84,14 @@ final class DocSnippetsTest {
 
   @Test
   void matcherFindsContiguousLinesAndHonoursElision() {
-    List<String> source = List.of("class A {", "  void f() {", "    int x = 1;", "    int y = 2;", "  }", "}");
+    List<String> source =
+        List.of("class A {", "  void f() {", "    int x = 1;", "    int y = 2;", "  }", "}");
     assertThat(firstUnmatchedLine(List.of("void f() {", "  int x = 1;"), source)).isEqualTo(-1);
     assertThat(firstUnmatchedLine(List.of("void f() {", "int y = 2;"), source)).isEqualTo(1);
-    assertThat(firstUnmatchedLine(List.of("void f() {", ELISION, "int y = 2;"), source)).isEqualTo(-1);
-    assertThat(firstUnmatchedLine(List.of("int y = 2;", ELISION, "int x = 1;"), source)).isEqualTo(2);
+    assertThat(firstUnmatchedLine(List.of("void f() {", ELISION, "int y = 2;"), source))
+        .isEqualTo(-1);
+    assertThat(firstUnmatchedLine(List.of("int y = 2;", ELISION, "int x = 1;"), source))
+        .isEqualTo(2);
     assertThat(firstUnmatchedLine(List.of("void f() { int x =", "1;"), source)).isEqualTo(-1);
     assertThat(firstUnmatchedLine(List.of("void f() {", "int x = 2;"), source)).isEqualTo(1);
   }
@@ -88,29 +99,32 @@ final class DocSnippetsTest {
   @Test
   void blocksAreFoundWithTheirMarkers() throws IOException {
     Path dir = Files.createTempDirectory("docsnippets");
-    Files.writeString(dir.resolve("a.md"), String.join("\n",
-        "text",
-        "<!-- snippet: x/Y.java -->",
-        "```java",
-        "int a;",
-        "```",
-        "```java",
-        "int b;",
-        "```",
-        "```text",
-        "not java",
-        "```",
-        ""));
+    Files.writeString(
+        dir.resolve("a.md"),
+        String.join(
+            "\n",
+            "text",
+            "<!-- snippet: x/Y.java -->",
+            "```java",
+            "int a;",
+            "```",
+            "```java",
+            "int b;",
+            "```",
+            "```text",
+            "not java",
+            "```",
+            ""));
     List<Block> bs = blocks(dir);
     assertThat(bs).extracting(Block::source).containsExactly("x/Y.java", null);
     assertThat(bs).extracting(Block::lines).containsExactly(List.of("int a;"), List.of("int b;"));
   }
 
   /**
-   * Returns the index of the first block line that cannot be matched, or -1. Runs of lines
-   * between elisions must appear in order. Whitespace, line breaks included, is ignored: a
-   * snippet may wrap a statement differently from the formatted source, but every token must be
-   * there, in the same order, with nothing between them.
+   * Returns the index of the first block line that cannot be matched, or -1. Runs of lines between
+   * elisions must appear in order. Whitespace, line breaks included, is ignored: a snippet may wrap
+   * a statement differently from the formatted source, but every token must be there, in the same
+   * order, with nothing between them.
    */
   static int firstUnmatchedLine(List<String> block, List<String> source) {
     String text = withoutWhitespace(String.join("\n", source));
@@ -162,23 +176,27 @@ final class DocSnippetsTest {
     Path root = Files.createTempDirectory("docsnippets");
     Path src = root.resolve("m/src/main/java/p/A.java");
     Files.createDirectories(src.getParent());
-    Files.writeString(src, String.join("\n",
-        "/**",
-        " * Text.",
-        " * <!-- snippet: m/src/test/java/p/ATest.java -->",
-        " * <pre>{@code",
-        " * A a = new A();",
-        " *   a.run();",
-        " * }</pre>",
-        " * <pre>{@code",
-        " * unmarked();",
-        " * }</pre>",
-        " */",
-        "class A {}",
-        ""));
+    Files.writeString(
+        src,
+        String.join(
+            "\n",
+            "/**",
+            " * Text.",
+            " * <!-- snippet: m/src/test/java/p/ATest.java -->",
+            " * <pre>{@code",
+            " * A a = new A();",
+            " *   a.run();",
+            " * }</pre>",
+            " * <pre>{@code",
+            " * unmarked();",
+            " * }</pre>",
+            " */",
+            "class A {}",
+            ""));
     List<Block> bs = javadocBlocks(root);
     assertThat(bs).extracting(Block::source).containsExactly("m/src/test/java/p/ATest.java", null);
-    assertThat(bs).extracting(Block::lines)
+    assertThat(bs)
+        .extracting(Block::lines)
         .containsExactly(List.of("A a = new A();", "  a.run();"), List.of("unmarked();"));
   }
 
@@ -208,9 +226,10 @@ final class DocSnippetsTest {
             j++;
           }
           String m = lastText.strip();
-          String source = m.startsWith(MARKER_PREFIX) && m.endsWith(MARKER_SUFFIX)
-              ? m.substring(MARKER_PREFIX.length(), m.length() - MARKER_SUFFIX.length()).strip()
-              : null;
+          String source =
+              m.startsWith(MARKER_PREFIX) && m.endsWith(MARKER_SUFFIX)
+                  ? m.substring(MARKER_PREFIX.length(), m.length() - MARKER_SUFFIX.length()).strip()
+                  : null;
           out.add(new Block(src, i + 1, source, List.copyOf(body)));
           i = j;
           lastText = "";
@@ -255,10 +274,17 @@ final class DocSnippetsTest {
           }
           if (fence.equals("```java")) {
             String m = lastNonBlank.strip();
-            String source = m.startsWith(MARKER_PREFIX) && m.endsWith(MARKER_SUFFIX)
-                ? m.substring(MARKER_PREFIX.length(), m.length() - MARKER_SUFFIX.length()).strip()
-                : null;
-            out.add(new Block(page, i + 1, source, List.copyOf(lines.subList(i + 1, Math.min(close, lines.size())))));
+            String source =
+                m.startsWith(MARKER_PREFIX) && m.endsWith(MARKER_SUFFIX)
+                    ? m.substring(MARKER_PREFIX.length(), m.length() - MARKER_SUFFIX.length())
+                        .strip()
+                    : null;
+            out.add(
+                new Block(
+                    page,
+                    i + 1,
+                    source,
+                    List.copyOf(lines.subList(i + 1, Math.min(close, lines.size())))));
           }
           i = close;
           lastNonBlank = "";

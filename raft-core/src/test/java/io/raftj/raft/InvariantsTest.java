@@ -46,8 +46,7 @@ final class InvariantsTest {
 
     assertThat(l.allEntries()).isEqualTo(before);
     assertThat(l.committed()).isEqualTo(2);
-    assertThat(quiet.lines)
-        .contains("PANIC entry 2 conflict with committed entry [committed(2)]");
+    assertThat(quiet.lines).contains("PANIC entry 2 conflict with committed entry [committed(2)]");
   }
 
   @Test

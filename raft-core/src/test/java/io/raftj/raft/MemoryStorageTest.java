@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
-import io.raftj.raft.internal.Presence;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
@@ -75,8 +75,8 @@ final class MemoryStorageTest {
         new EntriesCase("maxSize 0 still one entry", 4, 7, 0, null, index(4).terms(4)),
         new EntriesCase("limit to 2", 4, 7, s1 + s2, null, index(4).terms(4, 5)),
         new EntriesCase("limit to 2, half", 4, 7, s1 + s2 + s3 / 2, null, index(4).terms(4, 5)),
-        new EntriesCase("limit to 2, one short", 4, 7, s1 + s2 + s3 - 1, null,
-            index(4).terms(4, 5)),
+        new EntriesCase(
+            "limit to 2, one short", 4, 7, s1 + s2 + s3 - 1, null, index(4).terms(4, 5)),
         new EntriesCase("all", 4, 7, s1 + s2 + s3, null, index(4).terms(4, 5, 6)));
   }
 
@@ -184,9 +184,11 @@ final class MemoryStorageTest {
         new AppendCase("all compacted", index(1).terms(1, 2), index(3).terms(3, 4, 5)),
         new AppendCase("same entries", index(3).terms(3, 4, 5), index(3).terms(3, 4, 5)),
         new AppendCase("replace", index(3).terms(3, 6, 6), index(3).terms(3, 6, 6)),
-        new AppendCase("replace and extend", index(3).terms(3, 4, 5, 5),
-            index(3).terms(3, 4, 5, 5)),
-        new AppendCase("truncate incoming and existing, append", index(2).terms(3, 3, 5),
+        new AppendCase(
+            "replace and extend", index(3).terms(3, 4, 5, 5), index(3).terms(3, 4, 5, 5)),
+        new AppendCase(
+            "truncate incoming and existing, append",
+            index(2).terms(3, 3, 5),
             index(3).terms(3, 5)),
         new AppendCase("truncate existing and append", index(4).terms(5), index(3).terms(3, 5)),
         new AppendCase("direct append", index(6).terms(5), index(3).terms(3, 4, 5, 5)));

@@ -14,26 +14,35 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fences the API: the public top-level types of the packages each library module exports (in its
- * {@code module-info.java}, qualified exports aside) are exactly those listed in
- * {@code api/public-types.txt}. A new public type in an exported package fails here until it is
- * added to the list on purpose, made package-private, or moved to an {@code internal} package.
- * Generated protobuf classes are not listed.
+ * {@code module-info.java}, qualified exports aside) are exactly those listed in {@code
+ * api/public-types.txt}. A new public type in an exported package fails here until it is added to
+ * the list on purpose, made package-private, or moved to an {@code internal} package. Generated
+ * protobuf classes are not listed.
  */
 final class ModuleApiTest {
 
-  static final List<String> MODULES = List.of("raft-core", "raft-wal", "raft-storage",
-      "raft-server", "raft-transport-grpc", "raft-simulation");
+  static final List<String> MODULES =
+      List.of(
+          "raft-core",
+          "raft-wal",
+          "raft-storage",
+          "raft-server",
+          "raft-transport-grpc",
+          "raft-simulation");
 
   private static final Pattern EXPORTS = Pattern.compile("exports\\s+([\\w.]+)\\s*;");
-  private static final Pattern PUBLIC_TYPE = Pattern.compile(
-      "^public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*"
-          + "(?:class|interface|enum|record|@interface)\\s+(\\w+)", Pattern.MULTILINE);
+  private static final Pattern PUBLIC_TYPE =
+      Pattern.compile(
+          "^public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*"
+              + "(?:class|interface|enum|record|@interface)\\s+(\\w+)",
+          Pattern.MULTILINE);
 
   @Test
   void publicTypesOfExportedPackagesAreTheListedOnes() throws IOException {
     Path root = PublicApiDocsTest.repoRoot();
     List<String> expected = new ArrayList<>();
-    for (String line : Files.readAllLines(root.resolve("raft-core/src/test/resources/api/public-types.txt"))) {
+    for (String line :
+        Files.readAllLines(root.resolve("raft-core/src/test/resources/api/public-types.txt"))) {
       if (!line.isBlank() && !line.startsWith("#")) {
         expected.add(line.strip());
       }
@@ -55,22 +64,25 @@ final class ModuleApiTest {
     Path root = PublicApiDocsTest.repoRoot();
     for (String module : MODULES) {
       List<String> pkgs =
-          exportedPackages(Files.readString(root.resolve(module).resolve("src/main/java/module-info.java")));
+          exportedPackages(
+              Files.readString(root.resolve(module).resolve("src/main/java/module-info.java")));
       assertThat(pkgs).as(module).isNotEmpty().noneMatch(p -> p.endsWith(".internal"));
     }
   }
 
   @Test
   void readsOnlyUnqualifiedExports() {
-    String info = String.join("\n",
-        "/** A module; exports x.y; in prose does not count. */",
-        "module m {",
-        "  requires transitive a;",
-        "  exports p.q;",
-        "  // exports commented.out;",
-        "  exports p.internal to other.module;",
-        "  exports r;",
-        "}");
+    String info =
+        String.join(
+            "\n",
+            "/** A module; exports x.y; in prose does not count. */",
+            "module m {",
+            "  requires transitive a;",
+            "  exports p.q;",
+            "  // exports commented.out;",
+            "  exports p.internal to other.module;",
+            "  exports r;",
+            "}");
     assertThat(exportedPackages(info)).containsExactly("p.q", "r");
   }
 

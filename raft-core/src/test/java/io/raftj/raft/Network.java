@@ -3,12 +3,12 @@ package io.raftj.raft;
 import io.raftj.raft.quorum.JointConfig;
 import io.raftj.raft.quorum.MajorityConfig;
 import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.tracker.internal.Inflights;
 import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.internal.ProgressMap;
 import io.raftj.raft.tracker.internal.ProgressTracker;
 import io.raftj.raft.tracker.internal.TrackerConfig;
-import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -53,8 +53,10 @@ final class Network {
   final Map<Long, MemoryStorage> storage = new HashMap<>();
   private final Map<Conn, Double> dropm = new HashMap<>();
   private final Set<MessageType> ignorem = EnumSet.noneOf(MessageType.class);
+
   /** Called for each message; returns false to drop it. */
   Predicate<Message> msgHook;
+
   private final Random rand = new Random(1);
 
   /** A network of {@code n} fresh Rafts with IDs 1..n. */
@@ -64,8 +66,8 @@ final class Network {
 
   /**
    * A network of the given peers with IDs 1..n: null becomes a fresh Raft (its config adjusted by
-   * {@code configFunc}), a {@link Raft} is reconfigured to the n voters (learners kept), and
-   * {@link #BLACK_HOLE} stays as is.
+   * {@code configFunc}), a {@link Raft} is reconfigured to the n voters (learners kept), and {@link
+   * #BLACK_HOLE} stays as is.
    */
   static Network withConfig(Consumer<Config> configFunc, Object... peers) {
     Network nw = new Network();
@@ -118,9 +120,14 @@ final class Network {
       } else {
         voters.add(id);
       }
-      prs.put(id, new Progress(0, 0, new Inflights(trk.maxInflight(), trk.maxInflightBytes()), learner, false));
+      prs.put(
+          id,
+          new Progress(
+              0, 0, new Inflights(trk.maxInflight(), trk.maxInflightBytes()), learner, false));
     }
-    trk.setConfig(new TrackerConfig(new JointConfig(voters, new MajorityConfig()), learners, new MajorityConfig(), false));
+    trk.setConfig(
+        new TrackerConfig(
+            new JointConfig(voters, new MajorityConfig()), learners, new MajorityConfig(), false));
     trk.setProgress(prs);
     r.trk = trk;
     r.reset(r.term);

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link Node}'s batched inbox and the proposals without a future: deterministic tests run the
- * loop on an executor the test drives; the last tests use real threads.
+ * {@link Node}'s batched inbox and the proposals without a future: deterministic tests run the loop
+ * on an executor the test drives; the last tests use real threads.
  */
 final class NodeBatchingTest {
 
@@ -144,19 +144,28 @@ final class NodeBatchingTest {
     CompletableFuture<Void> f = n.propose(List.of(bytes("a"), bytes("b")));
 
     assertThat(f).isCompleted();
-    assertThat(readyNow(n).entries()).extracting(Entry::getData).containsExactly(bytes("a"), bytes("b"));
+    assertThat(readyNow(n).entries())
+        .extracting(Entry::getData)
+        .containsExactly(bytes("a"), bytes("b"));
     n.stop();
   }
 
   @Test
   void proposeAndForget_overUncommittedBudget_countedAndReported() {
     MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
-    Node n = Node.restart(newTestConfig(1, 10, 1, s).setMaxUncommittedEntriesSize(4), Runnable::run, 16);
+    Node n =
+        Node.restart(newTestConfig(1, 10, 1, s).setMaxUncommittedEntriesSize(4), Runnable::run, 16);
     Drops drops = new Drops();
     n.setProposalDropListener(drops);
     n.campaign();
     drainNow(n, s);
-    n.stepAndForget(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(2).setTo(1).setTerm(1).build());
+    n.stepAndForget(
+        Message.newBuilder()
+            .setType(MessageType.MsgVoteResp)
+            .setFrom(2)
+            .setTo(1)
+            .setTerm(1)
+            .build());
     drainNow(n, s);
 
     n.proposeAndForget(bytes("xxx")); // accepted: nothing uncommitted yet
@@ -166,7 +175,9 @@ final class NodeBatchingTest {
     assertThat(n.droppedProposals()).isEqualTo(1);
     assertThat(drops.payloads).containsExactly(List.of(bytes("y"), bytes("z")));
     assertThat(drops.causes).containsExactly(ProposalDroppedException.INSTANCE);
-    assertThat(readyNow(n).entries()).extracting(Entry::getData).containsExactly(bytes("xxx"), bytes("w"));
+    assertThat(readyNow(n).entries())
+        .extracting(Entry::getData)
+        .containsExactly(bytes("xxx"), bytes("w"));
     n.stop();
   }
 
@@ -184,7 +195,8 @@ final class NodeBatchingTest {
     n.stop();
     n.proposeAndForget(bytes("d"));
 
-    assertThat(drops.payloads).containsExactly(List.of(bytes("a")), List.of(bytes("b"), bytes("c")), List.of(bytes("d")));
+    assertThat(drops.payloads)
+        .containsExactly(List.of(bytes("a")), List.of(bytes("b"), bytes("c")), List.of(bytes("d")));
     assertThat(drops.causes).allMatch(c -> c == StoppedException.INSTANCE);
     assertThat(n.droppedProposals()).isEqualTo(3);
   }
@@ -219,9 +231,10 @@ final class NodeBatchingTest {
   void proposeAndForget_listenerThrows_loopGoesOn() {
     MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
     Node n = Node.restart(newTestConfig(1, 10, 1, s), Runnable::run, 1);
-    n.setProposalDropListener((p, c) -> {
-      throw new IllegalStateException("boom");
-    });
+    n.setProposalDropListener(
+        (p, c) -> {
+          throw new IllegalStateException("boom");
+        });
     n.proposeAndForget(bytes("a")); // waits for a leader
     n.proposeAndForget(bytes("b")); // over capacity: dropped, and the listener throws
     assertThat(n.droppedProposals()).isEqualTo(1);
@@ -231,7 +244,12 @@ final class NodeBatchingTest {
 
   /** A call whose event the loop may take from the inbox just as the node is stopped. */
   private enum Late {
-    READY, STATUS, PROPOSE, PROPOSE_AND_FORGET, STEP, APPLY_CONF_CHANGE
+    READY,
+    STATUS,
+    PROPOSE,
+    PROPOSE_AND_FORGET,
+    STEP,
+    APPLY_CONF_CHANGE
   }
 
   /**
@@ -246,22 +264,30 @@ final class NodeBatchingTest {
     Node n = singleVoterLeader(s, Runnable::run, 16);
     Drops drops = new Drops();
     n.setProposalDropListener(drops);
-    n.afterTake(() -> {
-      n.afterTake(null);
-      n.requestStop(); // on the loop, between taking the event and handling it
-    });
+    n.afterTake(
+        () -> {
+          n.afterTake(null);
+          n.requestStop(); // on the loop, between taking the event and handling it
+        });
 
-    CompletableFuture<?> f = switch (late) {
-      case READY -> n.readyAsync();
-      case STATUS -> n.status();
-      case PROPOSE -> n.propose(bytes("a"));
-      case PROPOSE_AND_FORGET -> {
-        n.proposeAndForget(bytes("a"));
-        yield null;
-      }
-      case STEP -> n.campaign();
-      case APPLY_CONF_CHANGE -> n.applyConfChange(ConfChangeI.of(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build()));
-    };
+    CompletableFuture<?> f =
+        switch (late) {
+          case READY -> n.readyAsync();
+          case STATUS -> n.status();
+          case PROPOSE -> n.propose(bytes("a"));
+          case PROPOSE_AND_FORGET -> {
+            n.proposeAndForget(bytes("a"));
+            yield null;
+          }
+          case STEP -> n.campaign();
+          case APPLY_CONF_CHANGE ->
+              n.applyConfChange(
+                  ConfChangeI.of(
+                      ConfChange.newBuilder()
+                          .setType(ConfChangeType.ConfChangeAddNode)
+                          .setNodeId(2)
+                          .build()));
+        };
 
     if (f == null) {
       assertThat(drops.payloads).containsExactly(List.of(bytes("a")));
@@ -276,111 +302,128 @@ final class NodeBatchingTest {
   /** Producers on real threads; every proposal is committed once, each producer's in its order. */
   @Test
   void proposeAndForget_concurrentProducers_allCommittedInProducerOrder() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage s = newTestMemoryStorage(withPeers(1));
-      Node n = Node.restart(newTestConfig(1, 10, 1, s), null, 64);
-      n.campaign().get();
-      int producers = 4;
-      int each = 2000;
-      List<Thread> threads = new ArrayList<>();
-      for (int p = 0; p < producers; p++) {
-        int id = p;
-        threads.add(new Thread(() -> {
-          for (int i = 0; i < each; i++) {
-            if (i % 10 == 9) {
-              n.proposeAndForget(List.of(bytes(id + ":" + i + "a"), bytes(id + ":" + i + "b")));
-            } else {
-              n.proposeAndForget(bytes(id + ":" + i));
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage s = newTestMemoryStorage(withPeers(1));
+          Node n = Node.restart(newTestConfig(1, 10, 1, s), null, 64);
+          n.campaign().get();
+          int producers = 4;
+          int each = 2000;
+          List<Thread> threads = new ArrayList<>();
+          for (int p = 0; p < producers; p++) {
+            int id = p;
+            threads.add(
+                new Thread(
+                    () -> {
+                      for (int i = 0; i < each; i++) {
+                        if (i % 10 == 9) {
+                          n.proposeAndForget(
+                              List.of(bytes(id + ":" + i + "a"), bytes(id + ":" + i + "b")));
+                        } else {
+                          n.proposeAndForget(bytes(id + ":" + i));
+                        }
+                      }
+                    }));
+          }
+          boolean started = false;
+          Map<Integer, List<Integer>> seen = new HashMap<>();
+          int committed = 0;
+          int want = producers * (each + each / 10);
+          while (committed < want) {
+            Ready rd = n.pollReady(10, TimeUnit.SECONDS);
+            assertThat(rd).as("a Ready within 10s at %d of %d", committed, want).isNotNull();
+            s.append(rd.entries());
+            for (Entry e : rd.committedEntries()) {
+              if (e.getData().isEmpty()) {
+                continue; // the election's empty entry
+              }
+              String[] parts = e.getData().toStringUtf8().split(":");
+              String seq = parts[1];
+              int i = Integer.parseInt(seq.replaceAll("[ab]$", ""));
+              List<Integer> mine =
+                  seen.computeIfAbsent(Integer.parseInt(parts[0]), k -> new ArrayList<>());
+              if (!seq.endsWith("b")) {
+                mine.add(i);
+              }
+              committed++;
+            }
+            n.advance();
+            if (!started && rd.softState() != null && rd.softState().lead() == 1) {
+              started = true;
+              threads.forEach(Thread::start);
             }
           }
-        }));
-      }
-      boolean started = false;
-      Map<Integer, List<Integer>> seen = new HashMap<>();
-      int committed = 0;
-      int want = producers * (each + each / 10);
-      while (committed < want) {
-        Ready rd = n.pollReady(10, TimeUnit.SECONDS);
-        assertThat(rd).as("a Ready within 10s at %d of %d", committed, want).isNotNull();
-        s.append(rd.entries());
-        for (Entry e : rd.committedEntries()) {
-          if (e.getData().isEmpty()) {
-            continue; // the election's empty entry
+          for (Thread t : threads) {
+            t.join();
           }
-          String[] parts = e.getData().toStringUtf8().split(":");
-          String seq = parts[1];
-          int i = Integer.parseInt(seq.replaceAll("[ab]$", ""));
-          List<Integer> mine = seen.computeIfAbsent(Integer.parseInt(parts[0]), k -> new ArrayList<>());
-          if (!seq.endsWith("b")) {
-            mine.add(i);
+          for (int p = 0; p < producers; p++) {
+            List<Integer> mine = seen.get(p);
+            assertThat(mine).hasSize(each);
+            for (int i = 0; i < each; i++) {
+              assertThat(mine.get(i)).isEqualTo(i);
+            }
           }
-          committed++;
-        }
-        n.advance();
-        if (!started && rd.softState() != null && rd.softState().lead() == 1) {
-          started = true;
-          threads.forEach(Thread::start);
-        }
-      }
-      for (Thread t : threads) {
-        t.join();
-      }
-      for (int p = 0; p < producers; p++) {
-        List<Integer> mine = seen.get(p);
-        assertThat(mine).hasSize(each);
-        for (int i = 0; i < each; i++) {
-          assertThat(mine.get(i)).isEqualTo(i);
-        }
-      }
-      assertThat(n.droppedProposals()).isZero();
-      n.stop();
-    });
+          assertThat(n.droppedProposals()).isZero();
+          n.stop();
+        });
   }
 
   /** Futures and futureless proposals from several threads, with the host on another. */
   @Test
   void propose_futuresFromThreads_allCompleteNormally() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage s = newTestMemoryStorage(withPeers(1));
-      Node n = Node.restart(newTestConfig(1, 10, 1, s));
-      CompletableFuture<Void> elected = new CompletableFuture<>();
-      Thread host = new Thread(() -> {
-        try {
-          while (true) {
-            Ready rd = n.ready();
-            s.append(rd.entries());
-            n.advance();
-            if (rd.softState() != null && rd.softState().lead() == 1) {
-              elected.complete(null);
-            }
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage s = newTestMemoryStorage(withPeers(1));
+          Node n = Node.restart(newTestConfig(1, 10, 1, s));
+          CompletableFuture<Void> elected = new CompletableFuture<>();
+          Thread host =
+              new Thread(
+                  () -> {
+                    try {
+                      while (true) {
+                        Ready rd = n.ready();
+                        s.append(rd.entries());
+                        n.advance();
+                        if (rd.softState() != null && rd.softState().lead() == 1) {
+                          elected.complete(null);
+                        }
+                      }
+                    } catch (StoppedException | InterruptedException e) {
+                      // done
+                    }
+                  });
+          host.start();
+          n.campaign().get();
+          elected.get();
+          List<CompletableFuture<Void>> futures = new ArrayList<>();
+          List<Thread> threads = new ArrayList<>();
+          for (int p = 0; p < 3; p++) {
+            threads.add(
+                new Thread(
+                    () -> {
+                      for (int i = 0; i < 500; i++) {
+                        CompletableFuture<Void> f =
+                            i % 2 == 0
+                                ? n.propose(bytes("x"))
+                                : n.propose(List.of(bytes("y"), bytes("z")));
+                        synchronized (futures) {
+                          futures.add(f);
+                        }
+                      }
+                    }));
           }
-        } catch (StoppedException | InterruptedException e) {
-          // done
-        }
-      });
-      host.start();
-      n.campaign().get();
-      elected.get();
-      List<CompletableFuture<Void>> futures = new ArrayList<>();
-      List<Thread> threads = new ArrayList<>();
-      for (int p = 0; p < 3; p++) {
-        threads.add(new Thread(() -> {
-          for (int i = 0; i < 500; i++) {
-            CompletableFuture<Void> f = i % 2 == 0 ? n.propose(bytes("x")) : n.propose(List.of(bytes("y"), bytes("z")));
-            synchronized (futures) {
-              futures.add(f);
-            }
+          threads.forEach(Thread::start);
+          for (Thread t : threads) {
+            t.join();
           }
-        }));
-      }
-      threads.forEach(Thread::start);
-      for (Thread t : threads) {
-        t.join();
-      }
-      CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get();
-      assertThat(futures).hasSize(1500).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
-      n.stop();
-      host.join();
-    });
+          CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get();
+          assertThat(futures)
+              .hasSize(1500)
+              .allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+          n.stop();
+          host.join();
+        });
   }
 }

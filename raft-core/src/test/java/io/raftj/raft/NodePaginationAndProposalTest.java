@@ -30,9 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Ports more of etcd's node_test.go: how Node steps messages and proposals, follower forwarding
- * of proposals and read requests, and the size limits on appends and on committed entries per
- * Ready.
+ * Ports more of etcd's node_test.go: how Node steps messages and proposals, follower forwarding of
+ * proposals and read requests, and the size limits on appends and on committed entries per Ready.
  */
 final class NodePaginationAndProposalTest {
 
@@ -55,84 +54,91 @@ final class NodePaginationAndProposalTest {
   @ParameterizedTest
   @EnumSource(MessageType.class)
   void nodeStep(MessageType type) {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      Node n = Node.restart(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))));
-      try {
-        Status before = n.status().get();
-        // From 0 is not a local storage thread: local types must be ignored. Term 1 keeps the
-        // vote requests among the others well-formed for the real raft behind this node.
-        CompletableFuture<Void> f = n.step(Message.newBuilder().setType(type).setFrom(0).setTo(1).setTerm(1).build());
-        if (Messages.isLocalMsg(type)) {
-          assertThat(f).as("dropped at once").isCompleted();
-          Status after = n.status().get();
-          assertThat(after.raftState()).isEqualTo(before.raftState());
-          assertThat(after.term()).isEqualTo(before.term());
-          assertThat(after.vote()).isEqualTo(before.vote());
-          assertThat(after.lead()).isEqualTo(before.lead());
-        } else {
-          // Reaches raft: steps are acknowledged once the loop has handled them (proposals may
-          // be parked until a leader exists, so only non-proposals are awaited).
-          if (type != MessageType.MsgProp) {
-            f.get();
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          Node n = Node.restart(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))));
+          try {
+            Status before = n.status().get();
+            // From 0 is not a local storage thread: local types must be ignored. Term 1 keeps the
+            // vote requests among the others well-formed for the real raft behind this node.
+            CompletableFuture<Void> f =
+                n.step(Message.newBuilder().setType(type).setFrom(0).setTo(1).setTerm(1).build());
+            if (Messages.isLocalMsg(type)) {
+              assertThat(f).as("dropped at once").isCompleted();
+              Status after = n.status().get();
+              assertThat(after.raftState()).isEqualTo(before.raftState());
+              assertThat(after.term()).isEqualTo(before.term());
+              assertThat(after.vote()).isEqualTo(before.vote());
+              assertThat(after.lead()).isEqualTo(before.lead());
+            } else {
+              // Reaches raft: steps are acknowledged once the loop has handled them (proposals may
+              // be parked until a leader exists, so only non-proposals are awaited).
+              if (type != MessageType.MsgProp) {
+                f.get();
+              }
+            }
+          } finally {
+            n.stop();
           }
-        }
-      } finally {
-        n.stop();
-      }
-    });
+        });
   }
 
   /** A non-local message from a peer reaches raft: a heartbeat at term 1 installs the leader. */
   @Test
   void nodeStep_peerMessageReachesRaft() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      Node n = Node.restart(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))));
-      try {
-        n.step(msg(2, 1, MessageType.MsgHeartbeat).setTerm(1).build()).get();
-        Status st = n.status().get();
-        assertThat(st.lead()).isEqualTo(2);
-        assertThat(st.term()).isEqualTo(1);
-        // the same MsgHup that was dropped from outside goes through Node.campaign
-        n.campaign().get();
-        assertThat(n.status().get().raftState()).isEqualTo(StateType.STATE_CANDIDATE);
-      } finally {
-        n.stop();
-      }
-    });
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          Node n = Node.restart(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))));
+          try {
+            n.step(msg(2, 1, MessageType.MsgHeartbeat).setTerm(1).build()).get();
+            Status st = n.status().get();
+            assertThat(st.lead()).isEqualTo(2);
+            assertThat(st.term()).isEqualTo(1);
+            // the same MsgHup that was dropped from outside goes through Node.campaign
+            n.campaign().get();
+            assertThat(n.status().get().raftState()).isEqualTo(StateType.STATE_CANDIDATE);
+          } finally {
+            n.stop();
+          }
+        });
   }
 
   /** A proposal on the leader reaches raft as one entry with the proposed data. */
   @Test
   void nodePropose() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage s = newTestMemoryStorage(withPeers(1));
-      Node n = Node.restart(newTestConfig(1, 10, 1, s));
-      try {
-        n.campaign().get();
-        while (true) {
-          Ready rd = takeReady(n);
-          s.append(rd.entries());
-          n.advance();
-          if (rd.softState() != null && rd.softState().lead() == 1) {
-            break;
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage s = newTestMemoryStorage(withPeers(1));
+          Node n = Node.restart(newTestConfig(1, 10, 1, s));
+          try {
+            n.campaign().get();
+            while (true) {
+              Ready rd = takeReady(n);
+              s.append(rd.entries());
+              n.advance();
+              if (rd.softState() != null && rd.softState().lead() == 1) {
+                break;
+              }
+            }
+            long last = s.lastIndex();
+            n.propose(bytes("somedata")).get();
+            Ready rd = takeReady(n);
+            List<Entry> proposed = new ArrayList<>();
+            for (Entry e : rd.entries()) {
+              if (e.getIndex() > last) {
+                proposed.add(e);
+              }
+            }
+            assertThat(proposed).hasSize(1);
+            assertThat(proposed.get(0).getData()).isEqualTo(bytes("somedata"));
+            n.advance();
+          } finally {
+            n.stop();
           }
-        }
-        long last = s.lastIndex();
-        n.propose(bytes("somedata")).get();
-        Ready rd = takeReady(n);
-        List<Entry> proposed = new ArrayList<>();
-        for (Entry e : rd.entries()) {
-          if (e.getIndex() > last) {
-            proposed.add(e);
-          }
-        }
-        assertThat(proposed).hasSize(1);
-        assertThat(proposed.get(0).getData()).isEqualTo(bytes("somedata"));
-        n.advance();
-      } finally {
-        n.stop();
-      }
-    });
+        });
   }
 
   /** A follower forwards a proposal to the leader unless proposal forwarding is disabled. */
@@ -141,7 +147,9 @@ final class NodePaginationAndProposalTest {
     Raft r1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
     Raft r2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
     Raft r3 =
-        new Raft(newTestConfig(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setDisableProposalForwarding(true));
+        new Raft(
+            newTestConfig(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)))
+                .setDisableProposalForwarding(true));
     Network nt = Network.withConfig(null, r1, r2, r3);
     nt.send(hup(1));
 
@@ -159,7 +167,9 @@ final class NodePaginationAndProposalTest {
   }
 
   private static Message readIndex(long from, long to) {
-    return msg(from, to, MessageType.MsgReadIndex).addEntries(RaftTestUtil.data("testdata")).build();
+    return msg(from, to, MessageType.MsgReadIndex)
+        .addEntries(RaftTestUtil.data("testdata"))
+        .build();
   }
 
   /**
@@ -191,8 +201,8 @@ final class NodePaginationAndProposalTest {
   }
 
   /**
-   * Entries batched during a partition are sent in MsgApps that never exceed maxSizePerMsg but
-   * do fill more than half of it.
+   * Entries batched during a partition are sent in MsgApps that never exceed maxSizePerMsg but do
+   * fill more than half of it.
    */
   @Test
   void appendPagination() {
@@ -221,7 +231,10 @@ final class NodePaginationAndProposalTest {
     // Proposals made while 1 is cut off are batched into larger appends afterwards.
     n.isolate(1);
     for (int i = 0; i < 5; i++) {
-      n.send(msg(1, 1, MessageType.MsgProp).addEntries(Entry.newBuilder().setData(blob(1000))).build());
+      n.send(
+          msg(1, 1, MessageType.MsgProp)
+              .addEntries(Entry.newBuilder().setData(blob(1000)))
+              .build());
     }
     n.recover();
     n.send(msg(1, 1, MessageType.MsgBeat).build());
@@ -234,47 +247,54 @@ final class NodePaginationAndProposalTest {
   /** Committed entries are handed out in Readies bounded by maxCommittedSizePerReady. */
   @Test
   void commitPagination() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage s = newTestMemoryStorage(withPeers(1));
-      Node n = Node.restart(newTestConfig(1, 10, 1, s).setMaxCommittedSizePerReady(2048));
-      try {
-        n.campaign().get();
-        Ready rd = takeReady(n); // persist the vote
-        s.append(rd.entries());
-        n.advance();
-        rd = takeReady(n); // append the empty entry
-        s.append(rd.entries());
-        n.advance();
-        rd = takeReady(n); // apply the empty entry
-        assertThat(rd.committedEntries()).hasSize(1);
-        s.append(rd.entries());
-        n.advance();
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage s = newTestMemoryStorage(withPeers(1));
+          Node n = Node.restart(newTestConfig(1, 10, 1, s).setMaxCommittedSizePerReady(2048));
+          try {
+            n.campaign().get();
+            Ready rd = takeReady(n); // persist the vote
+            s.append(rd.entries());
+            n.advance();
+            rd = takeReady(n); // append the empty entry
+            s.append(rd.entries());
+            n.advance();
+            rd = takeReady(n); // apply the empty entry
+            assertThat(rd.committedEntries()).hasSize(1);
+            s.append(rd.entries());
+            n.advance();
 
-        for (int i = 0; i < 3; i++) {
-          n.propose(blob(1000)).get();
-        }
-        rd = takeReady(n);
-        assertThat(rd.entries()).as("the three proposals are appended together").hasSize(3);
-        s.append(rd.entries());
-        n.advance();
+            for (int i = 0; i < 3; i++) {
+              n.propose(blob(1000)).get();
+            }
+            rd = takeReady(n);
+            assertThat(rd.entries()).as("the three proposals are appended together").hasSize(3);
+            s.append(rd.entries());
+            n.advance();
 
-        rd = takeReady(n);
-        assertThat(rd.committedEntries()).as("first batch").hasSize(2);
-        s.append(rd.entries());
-        n.advance();
-        rd = takeReady(n);
-        assertThat(rd.committedEntries()).as("second batch").hasSize(1);
-        s.append(rd.entries());
-        n.advance();
-      } finally {
-        n.stop();
-      }
-    });
+            rd = takeReady(n);
+            assertThat(rd.committedEntries()).as("first batch").hasSize(2);
+            s.append(rd.entries());
+            n.advance();
+            rd = takeReady(n);
+            assertThat(rd.committedEntries()).as("second batch").hasSize(1);
+            s.append(rd.entries());
+            n.advance();
+          } finally {
+            n.stop();
+          }
+        });
   }
 
   /** Handles the storage messages of one Ready: appends, and acks or collects the apply acks. */
   private static void handleStorageMessages(
-      Node n, MemoryStorage s, Ready rd, int wantMessages, List<Message> applyResps, boolean ackApplies)
+      Node n,
+      MemoryStorage s,
+      Ready rd,
+      int wantMessages,
+      List<Message> applyResps,
+      boolean ackApplies)
       throws Exception {
     assertThat(rd.messages()).hasSize(wantMessages);
     for (Message m : rd.messages()) {
@@ -305,64 +325,71 @@ final class NodePaginationAndProposalTest {
    */
   @Test
   void commitPaginationWithAsyncStorageWrites() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage s = newTestMemoryStorage(withPeers(1));
-      Node n =
-          Node.restart(newTestConfig(1, 10, 1, s).setMaxCommittedSizePerReady(2048).setAsyncStorageWrites(true));
-      try {
-        List<Message> applyResps = new ArrayList<>();
-        n.campaign().get();
-        Ready rd = takeReady(n); // persist the vote
-        assertThat(rd.messages()).hasSize(1);
-        assertThat(rd.messages().get(0).getType()).isEqualTo(MessageType.MsgStorageAppend);
-        handleStorageMessages(n, s, rd, 1, applyResps, true);
-        rd = takeReady(n); // append the empty entry
-        assertThat(rd.messages().get(0).getType()).isEqualTo(MessageType.MsgStorageAppend);
-        handleStorageMessages(n, s, rd, 1, applyResps, true);
-        handleStorageMessages(n, s, takeReady(n), 2, applyResps, true); // apply the empty entry
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage s = newTestMemoryStorage(withPeers(1));
+          Node n =
+              Node.restart(
+                  newTestConfig(1, 10, 1, s)
+                      .setMaxCommittedSizePerReady(2048)
+                      .setAsyncStorageWrites(true));
+          try {
+            List<Message> applyResps = new ArrayList<>();
+            n.campaign().get();
+            Ready rd = takeReady(n); // persist the vote
+            assertThat(rd.messages()).hasSize(1);
+            assertThat(rd.messages().get(0).getType()).isEqualTo(MessageType.MsgStorageAppend);
+            handleStorageMessages(n, s, rd, 1, applyResps, true);
+            rd = takeReady(n); // append the empty entry
+            assertThat(rd.messages().get(0).getType()).isEqualTo(MessageType.MsgStorageAppend);
+            handleStorageMessages(n, s, rd, 1, applyResps, true);
+            handleStorageMessages(n, s, takeReady(n), 2, applyResps, true); // apply the empty entry
 
-        n.propose(blob(1024)).get();
-        rd = takeReady(n); // append the first entry
-        assertThat(rd.messages().get(0).getType()).isEqualTo(MessageType.MsgStorageAppend);
-        assertThat(rd.messages().get(0).getEntriesList()).hasSize(1);
-        handleStorageMessages(n, s, rd, 1, applyResps, true);
+            n.propose(blob(1024)).get();
+            rd = takeReady(n); // append the first entry
+            assertThat(rd.messages().get(0).getType()).isEqualTo(MessageType.MsgStorageAppend);
+            assertThat(rd.messages().get(0).getEntriesList()).hasSize(1);
+            handleStorageMessages(n, s, rd, 1, applyResps, true);
 
-        n.propose(blob(1024)).get();
-        // append the second entry; hold the first one's application
-        handleStorageMessages(n, s, takeReady(n), 2, applyResps, false);
-        n.propose(blob(1024)).get();
-        // append the third entry; hold the second one's application
-        handleStorageMessages(n, s, takeReady(n), 2, applyResps, false);
-        assertThat(applyResps).hasSize(2);
+            n.propose(blob(1024)).get();
+            // append the second entry; hold the first one's application
+            handleStorageMessages(n, s, takeReady(n), 2, applyResps, false);
+            n.propose(blob(1024)).get();
+            // append the third entry; hold the second one's application
+            handleStorageMessages(n, s, takeReady(n), 2, applyResps, false);
+            assertThat(applyResps).hasSize(2);
 
-        // Until the first application is acknowledged the third entry is not offered: drain
-        // whatever Readies are available now (a status round trip settles the loop) and check.
-        while (true) {
-          CompletableFuture<Ready> f = n.readyAsync();
-          n.status().get();
-          if (!f.isDone()) {
-            f.cancel(false);
-            break;
+            // Until the first application is acknowledged the third entry is not offered: drain
+            // whatever Readies are available now (a status round trip settles the loop) and check.
+            while (true) {
+              CompletableFuture<Ready> f = n.readyAsync();
+              n.status().get();
+              if (!f.isDone()) {
+                f.cancel(false);
+                break;
+              }
+              for (Message m : f.get().messages()) {
+                assertThat(m.getType())
+                    .as("unexpected message: %s", m)
+                    .isNotEqualTo(MessageType.MsgStorageApply);
+              }
+            }
+
+            n.step(applyResps.remove(0)).get();
+            rd = takeReady(n);
+            assertThat(rd.messages()).hasSize(1);
+            Message m = rd.messages().get(0);
+            assertThat(m.getType()).isEqualTo(MessageType.MsgStorageApply);
+            assertThat(m.getEntriesList()).hasSize(1);
+            applyResps.add(m.getResponses(0));
+            for (Message resp : applyResps) {
+              n.step(resp).get();
+            }
+          } finally {
+            n.stop();
           }
-          for (Message m : f.get().messages()) {
-            assertThat(m.getType()).as("unexpected message: %s", m).isNotEqualTo(MessageType.MsgStorageApply);
-          }
-        }
-
-        n.step(applyResps.remove(0)).get();
-        rd = takeReady(n);
-        assertThat(rd.messages()).hasSize(1);
-        Message m = rd.messages().get(0);
-        assertThat(m.getType()).isEqualTo(MessageType.MsgStorageApply);
-        assertThat(m.getEntriesList()).hasSize(1);
-        applyResps.add(m.getResponses(0));
-        for (Message resp : applyResps) {
-          n.step(resp).get();
-        }
-      } finally {
-        n.stop();
-      }
-    });
+        });
   }
 
   /**
@@ -371,37 +398,47 @@ final class NodePaginationAndProposalTest {
    */
   @Test
   void nodeProposeAddDuplicateNode() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage s = newTestMemoryStorage(withPeers(1));
-      Node n = Node.restart(newTestConfig(1, 10, 1, s));
-      try {
-        List<Entry> allCommitted = new ArrayList<>();
-        n.campaign().get();
-        ConfChange cc1 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(1).build();
-        ConfChange cc2 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
-        // drive the election, then each proposal, until its conf change is applied
-        driveUntilConfChangeApplied(n, s, allCommitted, null);
-        driveUntilConfChangeApplied(n, s, allCommitted, cc1);
-        driveUntilConfChangeApplied(n, s, allCommitted, cc1);
-        driveUntilConfChangeApplied(n, s, allCommitted, cc2);
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage s = newTestMemoryStorage(withPeers(1));
+          Node n = Node.restart(newTestConfig(1, 10, 1, s));
+          try {
+            List<Entry> allCommitted = new ArrayList<>();
+            n.campaign().get();
+            ConfChange cc1 =
+                ConfChange.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(1)
+                    .build();
+            ConfChange cc2 =
+                ConfChange.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(2)
+                    .build();
+            // drive the election, then each proposal, until its conf change is applied
+            driveUntilConfChangeApplied(n, s, allCommitted, null);
+            driveUntilConfChangeApplied(n, s, allCommitted, cc1);
+            driveUntilConfChangeApplied(n, s, allCommitted, cc1);
+            driveUntilConfChangeApplied(n, s, allCommitted, cc2);
 
-        assertThat(allCommitted).hasSize(4);
-        assertThat(allCommitted.get(1).getData()).isEqualTo(cc1.toByteString());
-        assertThat(allCommitted.get(2).getData()).isEqualTo(cc1.toByteString());
-        assertThat(allCommitted.get(3).getData()).isEqualTo(cc2.toByteString());
-        assertThat(n.status().get().progress().keySet()).containsExactlyInAnyOrder(1L, 2L);
-      } finally {
-        n.stop();
-      }
-    });
+            assertThat(allCommitted).hasSize(4);
+            assertThat(allCommitted.get(1).getData()).isEqualTo(cc1.toByteString());
+            assertThat(allCommitted.get(2).getData()).isEqualTo(cc1.toByteString());
+            assertThat(allCommitted.get(3).getData()).isEqualTo(cc2.toByteString());
+            assertThat(n.status().get().progress().keySet()).containsExactlyInAnyOrder(1L, 2L);
+          } finally {
+            n.stop();
+          }
+        });
   }
 
   /**
    * Proposes {@code cc} (if any) and handles Readies until a conf change was applied, or, without
    * one, until the node leads and its empty entry is committed.
    */
-  private static void driveUntilConfChangeApplied(Node n, MemoryStorage s, List<Entry> allCommitted, ConfChange cc)
-      throws Exception {
+  private static void driveUntilConfChangeApplied(
+      Node n, MemoryStorage s, List<Entry> allCommitted, ConfChange cc) throws Exception {
     if (cc != null) {
       n.proposeConfChange(ConfChangeI.of(cc)).get();
     }
@@ -429,32 +466,45 @@ final class NodePaginationAndProposalTest {
    */
   @Test
   void nodeCommitPaginationAfterRestart() {
-    assertTimeoutPreemptively(TIMEOUT, () -> {
-      MemoryStorage ms = newTestMemoryStorage(withPeers(1));
-      HardState persisted = HardState.newBuilder().setTerm(1).setVote(1).setCommit(10).build();
-      ms.setHardState(persisted);
-      List<Entry> ents = new ArrayList<>();
-      long size = 0;
-      for (int i = 0; i < 10; i++) {
-        Entry ent = Entry.newBuilder().setTerm(1).setIndex(i + 1).setType(EntryType.EntryNormal).setData(bytes("a")).build();
-        ents.add(ent);
-        size += ent.getSerializedSize();
-      }
-      ms.append(ents);
-      Storage ignoreSizeHint = new IgnoreSizeHintStorage(ms);
-      Config cfg = newTestConfig(1, 10, 1, ignoreSizeHint);
-      // Suggests the last committed entry does not fit the first Ready; the storage returns it anyway.
-      cfg.setMaxSizePerMsg(size - ents.get(9).getSerializedSize() - 1);
-      Node n = Node.restart(cfg);
-      try {
-        Ready rd = takeReady(n);
-        assertThat(!Util.isEmptyHardState(rd.hardState()) && rd.hardState().getCommit() < persisted.getCommit())
-            .as("HardState regressed: Commit %d -> %d", persisted.getCommit(), rd.hardState().getCommit())
-            .isFalse();
-      } finally {
-        n.stop();
-      }
-    });
+    assertTimeoutPreemptively(
+        TIMEOUT,
+        () -> {
+          MemoryStorage ms = newTestMemoryStorage(withPeers(1));
+          HardState persisted = HardState.newBuilder().setTerm(1).setVote(1).setCommit(10).build();
+          ms.setHardState(persisted);
+          List<Entry> ents = new ArrayList<>();
+          long size = 0;
+          for (int i = 0; i < 10; i++) {
+            Entry ent =
+                Entry.newBuilder()
+                    .setTerm(1)
+                    .setIndex(i + 1)
+                    .setType(EntryType.EntryNormal)
+                    .setData(bytes("a"))
+                    .build();
+            ents.add(ent);
+            size += ent.getSerializedSize();
+          }
+          ms.append(ents);
+          Storage ignoreSizeHint = new IgnoreSizeHintStorage(ms);
+          Config cfg = newTestConfig(1, 10, 1, ignoreSizeHint);
+          // Suggests the last committed entry does not fit the first Ready; the storage returns it
+          // anyway.
+          cfg.setMaxSizePerMsg(size - ents.get(9).getSerializedSize() - 1);
+          Node n = Node.restart(cfg);
+          try {
+            Ready rd = takeReady(n);
+            assertThat(
+                    !Util.isEmptyHardState(rd.hardState())
+                        && rd.hardState().getCommit() < persisted.getCommit())
+                .as(
+                    "HardState regressed: Commit %d -> %d",
+                    persisted.getCommit(), rd.hardState().getCommit())
+                .isFalse();
+          } finally {
+            n.stop();
+          }
+        });
   }
 
   /** SoftState compares by value, as etcd's SoftState.equal. */

@@ -26,14 +26,15 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public type, constructor, method and field of the published modules (raft-core,
- * raft-wal, raft-storage, raft-server) has a Javadoc comment, except overrides, which inherit theirs. The
- * Javadoc build runs doclint without its "missing" group (which would also want {@code @param}
- * and {@code @return} on every accessor); this is the part of it we hold to.
+ * Every public type, constructor, method and field of the published modules (raft-core, raft-wal,
+ * raft-storage, raft-server) has a Javadoc comment, except overrides, which inherit theirs. The
+ * Javadoc build runs doclint without its "missing" group (which would also want {@code @param} and
+ * {@code @return} on every accessor); this is the part of it we hold to.
  */
 final class PublicApiDocsTest {
 
-  static final List<String> PUBLISHED = List.of("raft-core", "raft-wal", "raft-storage", "raft-server");
+  static final List<String> PUBLISHED =
+      List.of("raft-core", "raft-wal", "raft-storage", "raft-server");
 
   @Test
   void everyPublicMemberHasAComment() throws IOException {
@@ -52,18 +53,21 @@ final class PublicApiDocsTest {
   void finderReportsWhatLacksAComment() throws IOException {
     Path dir = Files.createTempDirectory("apidocs");
     Path src = dir.resolve("A.java");
-    Files.writeString(src, String.join("\n",
-        "/** A. */",
-        "public class A implements Runnable {",
-        "  /** Documented. */",
-        "  public void documented() {}",
-        "  public void bare() {}",
-        "  public int field;",
-        "  void packagePrivate() {}",
-        "  @Override public void run() {}",
-        "  private static class Hidden { public void fine() {} }",
-        "}",
-        ""));
+    Files.writeString(
+        src,
+        String.join(
+            "\n",
+            "/** A. */",
+            "public class A implements Runnable {",
+            "  /** Documented. */",
+            "  public void documented() {}",
+            "  public void bare() {}",
+            "  public int field;",
+            "  void packagePrivate() {}",
+            "  @Override public void run() {}",
+            "  private static class Hidden { public void fine() {} }",
+            "}",
+            ""));
     assertThat(undocumented(List.of(src))).containsExactly("A.java:5 bare", "A.java:6 field");
   }
 
@@ -71,8 +75,15 @@ final class PublicApiDocsTest {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> out = new ArrayList<>();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
-      JavacTask task = (JavacTask) javac.getTask(null, fm, d -> {}, List.of("-proc:none"), null,
-          fm.getJavaFileObjectsFromPaths(sources));
+      JavacTask task =
+          (JavacTask)
+              javac.getTask(
+                  null,
+                  fm,
+                  d -> {},
+                  List.of("-proc:none"),
+                  null,
+                  fm.getJavaFileObjectsFromPaths(sources));
       DocTrees docs = DocTrees.instance(task);
       for (CompilationUnitTree unit : task.parse()) {
         new Scanner(unit, docs, out).scan(unit, null);
@@ -100,7 +111,8 @@ final class PublicApiDocsTest {
         return null; // nothing inside a hidden type is public API
       }
       check(t, t.getSimpleName().toString());
-      boolean iface = t.getKind() == Tree.Kind.INTERFACE || t.getKind() == Tree.Kind.ANNOTATION_TYPE;
+      boolean iface =
+          t.getKind() == Tree.Kind.INTERFACE || t.getKind() == Tree.Kind.ANNOTATION_TYPE;
       inInterface.add(iface);
       try {
         return super.visitClass(t, v);
@@ -119,7 +131,8 @@ final class PublicApiDocsTest {
 
     @Override
     public Void visitVariable(VariableTree t, Void v) {
-      if (getCurrentPath().getParentPath().getLeaf() instanceof ClassTree && visible(t.getModifiers())) {
+      if (getCurrentPath().getParentPath().getLeaf() instanceof ClassTree
+          && visible(t.getModifiers())) {
         check(t, t.getName().toString());
       }
       return null;
@@ -135,13 +148,15 @@ final class PublicApiDocsTest {
     }
 
     private static boolean overrides(ModifiersTree m) {
-      return m.getAnnotations().stream().anyMatch(a -> a.getAnnotationType().toString().equals("Override"));
+      return m.getAnnotations().stream()
+          .anyMatch(a -> a.getAnnotationType().toString().equals("Override"));
     }
 
     private void check(Tree t, String name) {
       TreePath path = new TreePath(getCurrentPath(), t);
       if (docs.getDocCommentTree(path) == null) {
-        long line = unit.getLineMap().getLineNumber(docs.getSourcePositions().getStartPosition(unit, t));
+        long line =
+            unit.getLineMap().getLineNumber(docs.getSourcePositions().getStartPosition(unit, t));
         String file = Path.of(unit.getSourceFile().toUri()).getFileName().toString();
         out.add(file + ":" + line + " " + name);
       }

@@ -13,9 +13,9 @@ import io.raftj.raft.raftpb.MessageType;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ports the check-quorum and leader-lease tests of etcd's raft_test.go that concern elections
- * while a leader's lease may still hold: a lapsed lease lets a new leader win, non-promotable
- * voters stay followers, and pre-vote keeps a disruptive follower from deposing the leader.
+ * Ports the check-quorum and leader-lease tests of etcd's raft_test.go that concern elections while
+ * a leader's lease may still hold: a lapsed lease lets a new leader win, non-promotable voters stay
+ * followers, and pre-vote keeps a disruptive follower from deposing the leader.
  */
 final class RaftCheckQuorumTest {
 
@@ -60,7 +60,8 @@ final class RaftCheckQuorumTest {
   @Test
   void nonPromotableVoterWithCheckQuorum() {
     Raft a =
-        new Raft(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))).setCheckQuorum(true));
+        new Raft(
+            newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2))).setCheckQuorum(true));
     Raft b =
         new Raft(newTestConfig(2, 10, 1, newTestMemoryStorage(withPeers(1))).setCheckQuorum(true));
     Network nt = Network.withConfig(null, a, b);
@@ -100,8 +101,8 @@ final class RaftCheckQuorumTest {
   }
 
   /**
-   * With pre-vote, an isolated follower with a shorter log stays a pre-candidate at the same
-   * term, so the leader's late heartbeat does not depose the leader.
+   * With pre-vote, an isolated follower with a shorter log stays a pre-candidate at the same term,
+   * so the leader's late heartbeat does not depose the leader.
    *
    * <p>etcd turns pre-vote on only after the first election; here it is on from the start (the
    * field is fixed at construction), which elects the same leader at the same term.

@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 final class RaftConfChangeTest {
 
   private static Message confChangeProposal() {
-    return msg(1, 1, MessageType.MsgProp).addEntries(Entry.newBuilder().setType(EntryType.EntryConfChange)).build();
+    return msg(1, 1, MessageType.MsgProp)
+        .addEntries(Entry.newBuilder().setType(EntryType.EntryConfChange))
+        .build();
   }
 
   private static Raft leaderOf(long... peers) {
@@ -54,7 +56,8 @@ final class RaftConfChangeTest {
     long pendingConfIndex = r.pendingConfIndex;
     r.step(confChangeProposal());
     assertThat(r.raftLog.entries(index + 1, RaftConstants.NO_LIMIT))
-        .containsExactly(Entry.newBuilder().setType(EntryType.EntryNormal).setTerm(1).setIndex(3).build());
+        .containsExactly(
+            Entry.newBuilder().setType(EntryType.EntryNormal).setTerm(1).setIndex(3).build());
     assertThat(r.pendingConfIndex).isEqualTo(pendingConfIndex);
   }
 
@@ -72,7 +75,8 @@ final class RaftConfChangeTest {
   }
 
   private static void apply(Raft r, ConfChangeType type, long id) {
-    r.applyConfChange(ConfChangeI.of(ConfChange.newBuilder().setNodeId(id).setType(type).build()).asV2());
+    r.applyConfChange(
+        ConfChangeI.of(ConfChange.newBuilder().setNodeId(id).setType(type).build()).asV2());
   }
 
   @Test
@@ -113,7 +117,9 @@ final class RaftConfChangeTest {
   @CsvSource({"false", "true"})
   void campaignWhileLeader(boolean preVote) {
     Raft r =
-        new Raft(RaftTestUtil.newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1))).setPreVote(preVote));
+        new Raft(
+            RaftTestUtil.newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1)))
+                .setPreVote(preVote));
     assertThat(r.state).isEqualTo(StateType.STATE_FOLLOWER);
     // We don't call campaign() directly because it comes after the check for our current state.
     r.step(msg(1, 1, MessageType.MsgHup).build());
@@ -136,11 +142,13 @@ final class RaftConfChangeTest {
     r.becomeLeader();
 
     // Begin to remove the second node.
-    ConfChange cc = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2).build();
+    ConfChange cc =
+        ConfChange.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2).build();
     r.step(
         Message.newBuilder()
             .setType(MessageType.MsgProp)
-            .addEntries(Entry.newBuilder().setType(EntryType.EntryConfChange).setData(cc.toByteString()))
+            .addEntries(
+                Entry.newBuilder().setType(EntryType.EntryConfChange).setData(cc.toByteString()))
             .build());
     // Stabilize the log: nothing commits without node 2.
     assertThat(nextEnts(r, s)).isEmpty();
@@ -150,11 +158,15 @@ final class RaftConfChangeTest {
     r.step(
         Message.newBuilder()
             .setType(MessageType.MsgProp)
-            .addEntries(Entry.newBuilder().setType(EntryType.EntryNormal).setData(RaftTestUtil.bytes("hello")))
+            .addEntries(
+                Entry.newBuilder()
+                    .setType(EntryType.EntryNormal)
+                    .setData(RaftTestUtil.bytes("hello")))
             .build());
 
     // Node 2 acknowledges the config change, committing it.
-    r.step(Message.newBuilder().setType(MessageType.MsgAppResp).setFrom(2).setIndex(ccIndex).build());
+    r.step(
+        Message.newBuilder().setType(MessageType.MsgAppResp).setFrom(2).setIndex(ccIndex).build());
     List<Entry> ents = nextEnts(r, s);
     assertThat(ents).hasSize(2);
     assertThat(ents.get(0).getType()).isEqualTo(EntryType.EntryNormal);
@@ -197,11 +209,13 @@ final class RaftConfChangeTest {
   /** Removing a learner works; removing the last voter does not. */
   @Test
   void removeLearner() {
-    Raft r = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2)));
+    Raft r =
+        newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2)));
     apply(r, ConfChangeType.ConfChangeRemoveNode, 2);
     assertThat(r.trk.voterNodes()).containsExactly(1);
     assertThat(r.trk.learnerNodes()).isEmpty();
     // Removing all voters is not allowed.
-    assertThatThrownBy(() -> apply(r, ConfChangeType.ConfChangeRemoveNode, 1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> apply(r, ConfChangeType.ConfChangeRemoveNode, 1))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

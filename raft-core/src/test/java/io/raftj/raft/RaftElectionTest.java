@@ -82,7 +82,12 @@ final class RaftElectionTest {
             // instead of the votes being ignored.
             new Case(
                 Network.withConfig(
-                    cfg, null, entsWithConfig(2, cfg, 1), entsWithConfig(3, cfg, 1), entsWithConfig(4, cfg, 1, 1), null),
+                    cfg,
+                    null,
+                    entsWithConfig(2, cfg, 1),
+                    entsWithConfig(3, cfg, 1),
+                    entsWithConfig(4, cfg, 1, 1),
+                    null),
                 StateType.STATE_FOLLOWER,
                 1));
     for (int i = 0; i < cases.size(); i++) {
@@ -125,7 +130,8 @@ final class RaftElectionTest {
     assertThat(n2.state).isEqualTo(StateType.STATE_FOLLOWER);
 
     nt.send(msg(1, 1, MessageType.MsgBeat).build());
-    ConfChange add2 = ConfChange.newBuilder().setNodeId(2).setType(ConfChangeType.ConfChangeAddNode).build();
+    ConfChange add2 =
+        ConfChange.newBuilder().setNodeId(2).setType(ConfChangeType.ConfChangeAddNode).build();
     n1.applyConfChange(ConfChangeI.of(add2).asV2());
     n2.applyConfChange(ConfChangeI.of(add2).asV2());
     assertThat(n2.isLearner).isFalse();
@@ -232,14 +238,20 @@ final class RaftElectionTest {
   }
 
   /**
-   * Two pre-candidates: the one with the less up-to-date log loses its pre-vote and, unlike a
-   * real candidate, never raises its term, so the leader elected meanwhile is not disrupted.
+   * Two pre-candidates: the one with the less up-to-date log loses its pre-vote and, unlike a real
+   * candidate, never raises its term, so the leader elected meanwhile is not disrupted.
    */
   @Test
   void duelingPreCandidates() {
-    Raft a = new Raft(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
-    Raft b = new Raft(newTestConfig(2, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
-    Raft c = new Raft(newTestConfig(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Raft a =
+        new Raft(
+            newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Raft b =
+        new Raft(
+            newTestConfig(2, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Raft c =
+        new Raft(
+            newTestConfig(3, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
     Network nt = Network.withConfig(null, a, b, c);
     nt.cut(1, 3);
     nt.send(hup(1));
@@ -281,7 +293,11 @@ final class RaftElectionTest {
     List<Entry> want =
         List.of(
             Entry.newBuilder().setTerm(1).setIndex(1).build(),
-            Entry.newBuilder().setTerm(1).setIndex(2).setData(RaftTestUtil.bytes("force follower")).build());
+            Entry.newBuilder()
+                .setTerm(1)
+                .setIndex(2)
+                .setData(RaftTestUtil.bytes("force follower"))
+                .build());
     for (long id = 1; id <= 3; id++) {
       assertThat(tt.raft(id).raftLog.allEntries()).as("node %d", id).isEqualTo(want);
       assertThat(tt.raft(id).raftLog.committed()).as("node %d", id).isEqualTo(2);
@@ -304,7 +320,9 @@ final class RaftElectionTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void leaderStepdownWhenQuorum(boolean quorumActive) {
-    Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
+    Raft sm =
+        new Raft(
+            newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
     sm.becomeCandidate();
     sm.becomeLeader();
     for (int i = 0; i < sm.electionTimeout + 1; i++) {
@@ -313,7 +331,8 @@ final class RaftElectionTest {
       }
       sm.tick();
     }
-    assertThat(sm.state).isEqualTo(quorumActive ? StateType.STATE_LEADER : StateType.STATE_FOLLOWER);
+    assertThat(sm.state)
+        .isEqualTo(quorumActive ? StateType.STATE_LEADER : StateType.STATE_FOLLOWER);
   }
 
   /**
@@ -323,7 +342,10 @@ final class RaftElectionTest {
   private static Network checkQuorumTrioLedByOne() {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
-      rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
+      rs[i] =
+          new Raft(
+              newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)))
+                  .setCheckQuorum(true));
     }
     Network nt = Network.withConfig(null, rs[0], rs[1], rs[2]);
     Raft b = rs[1];
@@ -391,7 +413,10 @@ final class RaftElectionTest {
   void preVoteWithSplitVote() {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
-      rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+      rs[i] =
+          new Raft(
+              newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)))
+                  .setPreVote(true));
       rs[i].becomeFollower(1, RaftConstants.NONE);
     }
     Network nt = Network.withConfig(null, rs[0], rs[1], rs[2]);
@@ -450,10 +475,13 @@ final class RaftElectionTest {
     }
   }
 
-  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> voteFromAnyStateCases() {
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments>
+      voteFromAnyStateCases() {
     return java.util.stream.Stream.of(MessageType.MsgVote, MessageType.MsgPreVote)
-        .flatMap(vt -> java.util.Arrays.stream(StateType.values())
-            .map(st -> org.junit.jupiter.params.provider.Arguments.of(vt, st)));
+        .flatMap(
+            vt ->
+                java.util.Arrays.stream(StateType.values())
+                    .map(st -> org.junit.jupiter.params.provider.Arguments.of(vt, st)));
   }
 
   /** A node outside the configuration ignores MsgTimeoutNow and cannot win with stray votes. */
@@ -470,7 +498,12 @@ final class RaftElectionTest {
   @Test
   void learnerCampaign() {
     io.raftj.raft.raftpb.ConfChangeV2 addLearner2 =
-        ConfChangeI.of(ConfChange.newBuilder().setNodeId(2).setType(ConfChangeType.ConfChangeAddLearnerNode).build()).asV2();
+        ConfChangeI.of(
+                ConfChange.newBuilder()
+                    .setNodeId(2)
+                    .setType(ConfChangeType.ConfChangeAddLearnerNode)
+                    .build())
+            .asV2();
     Raft n1 = newTestRaft(1, 10, 1, newTestMemoryStorage(withPeers(1)));
     n1.applyConfChange(addLearner2);
     Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1)));
@@ -499,7 +532,10 @@ final class RaftElectionTest {
   void disruptiveFollower() {
     Raft[] rs = new Raft[3];
     for (int i = 0; i < 3; i++) {
-      rs[i] = new Raft(newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setCheckQuorum(true));
+      rs[i] =
+          new Raft(
+              newTestConfig(i + 1, 10, 1, newTestMemoryStorage(withPeers(1, 2, 3)))
+                  .setCheckQuorum(true));
       rs[i].becomeFollower(1, RaftConstants.NONE);
     }
     Raft n1 = rs[0];
@@ -543,11 +579,16 @@ final class RaftElectionTest {
     tt.send(hup(2));
     tt.send(hup(1));
     // Pretend we're an old leader trying to make progress; this entry is expected to be ignored.
-    tt.send(msg(2, 1, MessageType.MsgApp).setTerm(2).addAllEntries(TestEntries.index(3).terms(2)).build());
+    tt.send(
+        msg(2, 1, MessageType.MsgApp)
+            .setTerm(2)
+            .addAllEntries(TestEntries.index(3).terms(2))
+            .build());
     // Commit a new entry.
     tt.send(msg(1, 1, MessageType.MsgProp).addEntries(data("somedata")).build());
     List<Entry> want = new java.util.ArrayList<>(TestEntries.index(1).terms(1, 2, 3));
-    want.add(Entry.newBuilder().setTerm(3).setIndex(4).setData(RaftTestUtil.bytes("somedata")).build());
+    want.add(
+        Entry.newBuilder().setTerm(3).setIndex(4).setData(RaftTestUtil.bytes("somedata")).build());
     for (long id = 1; id <= 3; id++) {
       assertThat(tt.raft(id).raftLog.allEntries()).as("node %d", id).isEqualTo(want);
       assertThat(tt.raft(id).raftLog.committed()).isEqualTo(4);

@@ -1,12 +1,12 @@
 package io.raftj.raft;
 
+import static io.raftj.raft.RaftTestSupport.hup;
 import static io.raftj.raft.RaftTestUtil.advanceMessagesAfterAppend;
 import static io.raftj.raft.RaftTestUtil.msg;
 import static io.raftj.raft.RaftTestUtil.newTestConfig;
 import static io.raftj.raft.RaftTestUtil.newTestMemoryStorage;
 import static io.raftj.raft.RaftTestUtil.newTestRaft;
 import static io.raftj.raft.RaftTestUtil.withPeers;
-import static io.raftj.raft.RaftTestSupport.hup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftj.raft.raftpb.MessageType;
@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ports etcd raft_test.go's tests of the randomized election timer: how often a given elapsed
- * time counts as past the timeout, and how a candidate that campaigned alone yields to the leader.
+ * Ports etcd raft_test.go's tests of the randomized election timer: how often a given elapsed time
+ * counts as past the timeout, and how a candidate that campaigned alone yields to the leader.
  */
 final class RaftElectionTimeoutTest {
 
@@ -43,7 +43,9 @@ final class RaftElectionTimeoutTest {
   void pastElectionTimeout(TimeoutCase tt) {
     long seed = 20260101L + tt.elapse();
     Raft sm =
-        new Raft(newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1))).setRandom(new SplittableRandom(seed)));
+        new Raft(
+            newTestConfig(1, 10, 1, newTestMemoryStorage(withPeers(1)))
+                .setRandom(new SplittableRandom(seed)));
     sm.electionElapsed = tt.elapse();
     int c = 0;
     for (int j = 0; j < 10000; j++) {
@@ -60,8 +62,8 @@ final class RaftElectionTimeoutTest {
   }
 
   /**
-   * An isolated node that timed out into candidacy becomes a follower at the leader's term when
-   * the leader's heartbeat or append reaches it after the partition heals.
+   * An isolated node that timed out into candidacy becomes a follower at the leader's term when the
+   * leader's heartbeat or append reaches it after the partition heals.
    */
   @ParameterizedTest
   @EnumSource(

@@ -15,9 +15,9 @@ import java.util.Map;
  * every broken invariant of every node.
  *
  * <ul>
- *   <li>log: {@code applied <= applying <= committed <= lastIndex} (applied may lag behind
- *       {@code firstIndex - 1}: a restored snapshot counts as applied only once the application
- *       has applied it)
+ *   <li>log: {@code applied <= applying <= committed <= lastIndex} (applied may lag behind {@code
+ *       firstIndex - 1}: a restored snapshot counts as applied only once the application has
+ *       applied it)
  *   <li>each progress: {@code match < next} (etcd: {@code 0 <= Match < Next})
  *   <li>each inflight window: at most {@code maxInflight} messages
  * </ul>
@@ -68,7 +68,9 @@ final class RaftInvariants {
       long id = prs.idAt(i);
       Progress pr = prs.progressAt(i);
       if (pr.match() >= pr.next()) {
-        out.add(GoFormat.format("%x: progress of %x has match %d >= next %d", r.id, id, pr.match(), pr.next()));
+        out.add(
+            GoFormat.format(
+                "%x: progress of %x has match %d >= next %d", r.id, id, pr.match(), pr.next()));
       }
       if (pr.inflights().count() > maxInflight) {
         out.add(

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * After each test, checks {@link RaftInvariants} on every Raft the test helpers saw, and fails
- * the test if one is broken. Registered for every test of this module by JUnit's extension
+ * After each test, checks {@link RaftInvariants} on every Raft the test helpers saw, and fails the
+ * test if one is broken. Registered for every test of this module by JUnit's extension
  * auto-detection ({@code META-INF/services} and {@code junit-platform.properties} in the test
  * resources). A test that failed already keeps its own failure; the check then only clears.
  */
@@ -25,7 +25,10 @@ public final class RaftInvariantsExtension implements AfterEachCallback {
     }
     if (!broken.isEmpty()) {
       throw new AssertionError(
-          "raft invariants broken after " + context.getDisplayName() + ":\n  " + String.join("\n  ", broken));
+          "raft invariants broken after "
+              + context.getDisplayName()
+              + ":\n  "
+              + String.join("\n  ", broken));
     }
   }
 }

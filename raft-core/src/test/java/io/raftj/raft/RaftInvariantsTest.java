@@ -42,6 +42,9 @@ final class RaftInvariantsTest {
     Raft r = leaderOfThree();
     r.raftLog.append(index(2).terms(1, 1));
     r.trk.progress().get(2).setMatch(r.trk.progress().get(2).next());
-    assertThat(RaftInvariants.violations(r)).singleElement().asString().contains("progress of 2 has match");
+    assertThat(RaftInvariants.violations(r))
+        .singleElement()
+        .asString()
+        .contains("progress of 2 has match");
   }
 }

@@ -18,8 +18,8 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
-import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.ProgressState;
+import io.raftj.raft.tracker.internal.Progress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,14 @@ final class RaftLeaderTest {
     return sm;
   }
 
-  record AppRespCase(long index, boolean reject, long wantMatch, long wantNext, int wantMsgNum, long wantIndex, long wantCommitted) {}
+  record AppRespCase(
+      long index,
+      boolean reject,
+      long wantMatch,
+      long wantNext,
+      int wantMsgNum,
+      long wantIndex,
+      long wantCommitted) {}
 
   static List<AppRespCase> leaderAppRespCases() {
     return List.of(
@@ -60,8 +67,12 @@ final class RaftLeaderTest {
   void leaderAppResp(AppRespCase tt) {
     Raft sm = leaderOverTwoEntries();
     sm.step(
-        msg(2, 0, MessageType.MsgAppResp).setIndex(tt.index()).setTerm(sm.term).setReject(tt.reject())
-            .setRejectHint(tt.index()).build());
+        msg(2, 0, MessageType.MsgAppResp)
+            .setIndex(tt.index())
+            .setTerm(sm.term)
+            .setReject(tt.reject())
+            .setRejectHint(tt.index())
+            .build());
     Progress p = sm.trk.progress().get(2);
     assertThat(p.match()).isEqualTo(tt.wantMatch());
     assertThat(p.next()).isEqualTo(tt.wantNext());
@@ -81,7 +92,9 @@ final class RaftLeaderTest {
     storage.applySnapshot(
         Snapshot.newBuilder()
             .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(offset).setTerm(1)
+                SnapshotMetadata.newBuilder()
+                    .setIndex(offset)
+                    .setTerm(1)
                     .setConfState(ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3)))
             .build());
     Raft sm = newTestRaft(1, 10, 1, storage);
@@ -117,7 +130,11 @@ final class RaftLeaderTest {
 
   /** Only the leader answers MsgBeat with heartbeats. */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"STATE_LEADER, 2", "STATE_CANDIDATE, 0", "STATE_FOLLOWER, 0"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "STATE_LEADER, 2",
+    "STATE_CANDIDATE, 0",
+    "STATE_FOLLOWER, 0"
+  })
   void recvMsgBeat(StateType state, int wantMsgs) {
     MemoryStorage s = newTestMemoryStorage(withPeers(1, 2, 3));
     s.append(index(1).terms(1, 1));

@@ -51,9 +51,9 @@ final class RaftLeaderTransferTest {
   }
 
   /**
-   * An up-to-date transferee gets MsgTimeoutNow at once and wins, and leadership moves back
-   * after some replication; a request sent to a follower (here, the transferee itself) is
-   * forwarded to the leader. etcd's TestLeaderTransferToUpToDateNode and
+   * An up-to-date transferee gets MsgTimeoutNow at once and wins, and leadership moves back after
+   * some replication; a request sent to a follower (here, the transferee itself) is forwarded to
+   * the leader. etcd's TestLeaderTransferToUpToDateNode and
    * TestLeaderTransferToUpToDateNodeFromFollower.
    */
   @ParameterizedTest(name = "requested through the follower: {0}")
@@ -129,7 +129,8 @@ final class RaftLeaderTransferTest {
     assertThat(lead.leadTransferee).isEqualTo(3);
 
     nt.send(emptyProposal());
-    assertThatThrownBy(() -> lead.step(emptyProposal())).isSameAs(ProposalDroppedException.INSTANCE);
+    assertThatThrownBy(() -> lead.step(emptyProposal()))
+        .isSameAs(ProposalDroppedException.INSTANCE);
     assertThat(lead.trk.progress().get(1).match()).isEqualTo(1);
   }
 
@@ -142,7 +143,12 @@ final class RaftLeaderTransferTest {
     nt.send(transfer(3, 1));
     assertThat(lead.leadTransferee).isEqualTo(3);
     lead.applyConfChange(
-        ConfChangeI.of(ConfChange.newBuilder().setNodeId(3).setType(ConfChangeType.ConfChangeRemoveNode).build()).asV2());
+        ConfChangeI.of(
+                ConfChange.newBuilder()
+                    .setNodeId(3)
+                    .setType(ConfChangeType.ConfChangeRemoveNode)
+                    .build())
+            .asV2());
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
   }
 
@@ -157,8 +163,14 @@ final class RaftLeaderTransferTest {
     // Demote 3 through a joint configuration, then leave it.
     lead.applyConfChange(
         io.raftj.raft.raftpb.ConfChangeV2.newBuilder()
-            .addChanges(io.raftj.raft.raftpb.ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(3))
-            .addChanges(io.raftj.raft.raftpb.ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(3))
+            .addChanges(
+                io.raftj.raft.raftpb.ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeRemoveNode)
+                    .setNodeId(3))
+            .addChanges(
+                io.raftj.raft.raftpb.ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddLearnerNode)
+                    .setNodeId(3))
             .build());
     lead.applyConfChange(io.raftj.raft.raftpb.ConfChangeV2.getDefaultInstance());
     checkLeaderTransferState(lead, StateType.STATE_LEADER, 1);
@@ -255,7 +267,9 @@ final class RaftLeaderTransferTest {
     // Transfer leadership to 3 when node 3 is missing a snapshot.
     nt.send(transfer(3, 1));
     assertThat(lead.state).isEqualTo(StateType.STATE_LEADER);
-    assertThat(filtered[0]).as("follower should report snapshot progress automatically").isNotNull();
+    assertThat(filtered[0])
+        .as("follower should report snapshot progress automatically")
+        .isNotNull();
 
     // Apply the snapshot and resume progress.
     Raft follower = nt.raft(3);

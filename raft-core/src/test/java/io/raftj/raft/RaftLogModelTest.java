@@ -13,10 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives a {@link RaftLog} over a {@link MemoryStorage} with random appends, conflicting
- * truncations, asynchronous persistence, commits, applies and compactions, and compares every
- * read against a plain list holding the whole log. It also checks that entry lists handed out
- * earlier never change, which the array-backed views of {@link Unstable} and
- * {@link MemoryStorage} promise.
+ * truncations, asynchronous persistence, commits, applies and compactions, and compares every read
+ * against a plain list holding the whole log. It also checks that entry lists handed out earlier
+ * never change, which the array-backed views of {@link Unstable} and {@link MemoryStorage} promise.
  */
 final class RaftLogModelTest {
 
@@ -31,10 +30,13 @@ final class RaftLogModelTest {
     final Random rnd;
     final MemoryStorage storage = new MemoryStorage(RaftLogger.discard());
     final RaftLog log = RaftLog.newLog(storage, RaftLogger.discard());
+
     /** The whole log: model.get(i) is the entry at index i + 1. */
     final List<Entry> model = new ArrayList<>();
+
     /** Writes handed out and not yet completed, oldest first. */
     final ArrayDeque<List<Entry>> inFlight = new ArrayDeque<>();
+
     final List<Held> held = new ArrayList<>();
     long term = 1;
     long compacted; // storage has compacted up to here

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 final class RaftLogReplicationTest {
 
   /**
-   * A message of an older term is dropped before it reaches the role's handler: nothing is sent
-   * and the log stays as it was.
+   * A message of an older term is dropped before it reaches the role's handler: nothing is sent and
+   * the log stays as it was.
    */
   @Test
   void stepIgnoreOldTermMsg() {
@@ -90,8 +90,8 @@ final class RaftLogReplicationTest {
   }
 
   /**
-   * In replicate state appends are bounded by MaxSizePerMsg, MaxInflightMsgs and
-   * MaxInflightBytes, and each ack frees room for more.
+   * In replicate state appends are bounded by MaxSizePerMsg, MaxInflightMsgs and MaxInflightBytes,
+   * and each ack frees room for more.
    */
   @Test
   void progressFlowControl() {

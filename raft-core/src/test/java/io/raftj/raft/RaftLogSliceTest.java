@@ -32,8 +32,8 @@ final class RaftLogSliceTest {
     return index(from).termRange(from, to);
   }
 
-  record CompactionCase(String name, long lastIndex, long[] compact, int[] wantLeft,
-      boolean wantAllow) {
+  record CompactionCase(
+      String name, long lastIndex, long[] compact, int[] wantLeft, boolean wantAllow) {
     @Override
     public String toString() {
       return name;
@@ -43,10 +43,14 @@ final class RaftLogSliceTest {
   static Stream<CompactionCase> compactionCases() {
     return Stream.of(
         new CompactionCase("out of upper bound", 1000, new long[] {1001}, new int[] {-1}, false),
-        new CompactionCase("in bounds", 1000, new long[] {300, 500, 800, 900},
-            new int[] {700, 500, 200, 100}, true),
-        new CompactionCase("out of lower bound", 1000, new long[] {300, 299},
-            new int[] {700, -1}, false));
+        new CompactionCase(
+            "in bounds",
+            1000,
+            new long[] {300, 500, 800, 900},
+            new int[] {700, 500, 200, 100},
+            true),
+        new CompactionCase(
+            "out of lower bound", 1000, new long[] {300, 299}, new int[] {700, -1}, false));
   }
 
   @ParameterizedTest
@@ -205,11 +209,16 @@ final class RaftLogSliceTest {
         new SliceCase("hi out of bounds", last, last + 1, NO_LIMIT, null, true),
         // No limit.
         new SliceCase("empty", offset + 1, offset + 1, NO_LIMIT, List.of(), false),
-        new SliceCase("stable part", offset + 1, half - 1, NO_LIMIT,
-            entries(offset + 1, half - 1), false),
+        new SliceCase(
+            "stable part", offset + 1, half - 1, NO_LIMIT, entries(offset + 1, half - 1), false),
         new SliceCase("all stable", offset + 1, half, NO_LIMIT, entries(offset + 1, half), false),
-        new SliceCase("stable and one unstable", offset + 1, half + 1, NO_LIMIT,
-            entries(offset + 1, half + 1), false),
+        new SliceCase(
+            "stable and one unstable",
+            offset + 1,
+            half + 1,
+            NO_LIMIT,
+            entries(offset + 1, half + 1),
+            false),
         new SliceCase("everything", offset + 1, last, NO_LIMIT, entries(offset + 1, last), false),
         new SliceCase("last stable", half - 1, half, NO_LIMIT, entries(half - 1, half), false),
         new SliceCase("across", half - 1, half + 1, NO_LIMIT, entries(half - 1, half + 1), false),
@@ -218,39 +227,36 @@ final class RaftLogSliceTest {
         new SliceCase("all unstable", half, last, NO_LIMIT, entries(half, last), false),
         new SliceCase("last unstable", last - 1, last, NO_LIMIT, entries(last - 1, last), false),
         // At least one entry is always returned.
-        new SliceCase("limit 0, stable", offset + 1, last, 0, entries(offset + 1, offset + 2),
-            false),
+        new SliceCase(
+            "limit 0, stable", offset + 1, last, 0, entries(offset + 1, offset + 2), false),
         new SliceCase("limit 0, across", half - 1, half + 1, 0, entries(half - 1, half), false),
         new SliceCase("limit 0, unstable", half, last, 0, entries(half, half + 1), false),
-        new SliceCase("limit 0, unstable+1", half + 1, last, 0, entries(half + 1, half + 2),
-            false),
+        new SliceCase("limit 0, unstable+1", half + 1, last, 0, entries(half + 1, half + 2), false),
         // Low limit.
-        new SliceCase("low, stable", offset + 1, last, sz - 1, entries(offset + 1, offset + 2),
-            false),
+        new SliceCase(
+            "low, stable", offset + 1, last, sz - 1, entries(offset + 1, offset + 2), false),
         new SliceCase("low, across", half - 1, half + 1, sz - 1, entries(half - 1, half), false),
         new SliceCase("low, unstable", half, last, sz - 1, entries(half, half + 1), false),
         // Just enough for one.
-        new SliceCase("one, stable", offset + 1, last, sz, entries(offset + 1, offset + 2),
-            false),
+        new SliceCase("one, stable", offset + 1, last, sz, entries(offset + 1, offset + 2), false),
         new SliceCase("one, across", half - 1, half + 1, sz, entries(half - 1, half), false),
         new SliceCase("one, unstable", half, last, sz, entries(half, half + 1), false),
         // Not enough for two.
-        new SliceCase("not two, stable", offset + 1, last, sz + 1,
-            entries(offset + 1, offset + 2), false),
-        new SliceCase("not two, across", half - 1, half + 1, sz + 1, entries(half - 1, half),
-            false),
+        new SliceCase(
+            "not two, stable", offset + 1, last, sz + 1, entries(offset + 1, offset + 2), false),
+        new SliceCase(
+            "not two, across", half - 1, half + 1, sz + 1, entries(half - 1, half), false),
         new SliceCase("not two, unstable", half, last, sz + 1, entries(half, half + 1), false),
         // Enough for two.
-        new SliceCase("two, stable", offset + 1, last, sz * 2, entries(offset + 1, offset + 3),
-            false),
-        new SliceCase("two, stable end", half - 2, half + 1, sz * 2, entries(half - 2, half),
-            false),
-        new SliceCase("two, across", half - 1, half + 1, sz * 2, entries(half - 1, half + 1),
-            false),
+        new SliceCase(
+            "two, stable", offset + 1, last, sz * 2, entries(offset + 1, offset + 3), false),
+        new SliceCase(
+            "two, stable end", half - 2, half + 1, sz * 2, entries(half - 2, half), false),
+        new SliceCase(
+            "two, across", half - 1, half + 1, sz * 2, entries(half - 1, half + 1), false),
         new SliceCase("two, unstable", half, last, sz * 2, entries(half, half + 2), false),
         // Not enough for three.
-        new SliceCase("not three", half - 2, half + 1, sz * 3 - 1, entries(half - 2, half),
-            false),
+        new SliceCase("not three", half - 2, half + 1, sz * 3 - 1, entries(half - 2, half), false),
         // Enough for three.
         new SliceCase("three", half - 1, half + 2, sz * 3, entries(half - 1, half + 2), false));
   }

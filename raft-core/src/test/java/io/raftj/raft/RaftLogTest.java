@@ -219,37 +219,103 @@ final class RaftLogTest {
     long commit = 1;
     long no = RaftLog.NOT_APPENDED;
     return Stream.of(
-        new MaybeAppendCase("no match: term differs", new EntryId(lt - 1, li), li,
-            index(li + 1).terms(4), no, commit, false),
-        new MaybeAppendCase("no match: index out of bound", new EntryId(lt, li + 1), li,
-            index(li + 2).terms(4), no, commit, false),
+        new MaybeAppendCase(
+            "no match: term differs",
+            new EntryId(lt - 1, li),
+            li,
+            index(li + 1).terms(4),
+            no,
+            commit,
+            false),
+        new MaybeAppendCase(
+            "no match: index out of bound",
+            new EntryId(lt, li + 1),
+            li,
+            index(li + 2).terms(4),
+            no,
+            commit,
+            false),
         // match with the last existing entry
         new MaybeAppendCase("last, commit li", new EntryId(lt, li), li, List.of(), li, li, false),
-        new MaybeAppendCase("last, commit capped at lastnewi", new EntryId(lt, li), li + 1,
-            List.of(), li, li, false),
-        new MaybeAppendCase("last, commit from message", new EntryId(lt, li), li - 1, List.of(),
-            li, li - 1, false),
-        new MaybeAppendCase("last, commit never decreases", new EntryId(lt, li), 0, List.of(), li,
-            commit, false),
-        new MaybeAppendCase("zero prev, commit never decreases", new EntryId(0, 0), li, List.of(),
-            0, commit, false),
-        new MaybeAppendCase("last, one new", new EntryId(lt, li), li, index(li + 1).terms(4),
-            li + 1, li, false),
-        new MaybeAppendCase("last, one new, commit it", new EntryId(lt, li), li + 1,
-            index(li + 1).terms(4), li + 1, li + 1, false),
-        new MaybeAppendCase("last, one new, commit capped", new EntryId(lt, li), li + 2,
-            index(li + 1).terms(4), li + 1, li + 1, false),
-        new MaybeAppendCase("last, two new", new EntryId(lt, li), li + 2,
-            index(li + 1).terms(4, 4), li + 2, li + 2, false),
+        new MaybeAppendCase(
+            "last, commit capped at lastnewi",
+            new EntryId(lt, li),
+            li + 1,
+            List.of(),
+            li,
+            li,
+            false),
+        new MaybeAppendCase(
+            "last, commit from message", new EntryId(lt, li), li - 1, List.of(), li, li - 1, false),
+        new MaybeAppendCase(
+            "last, commit never decreases", new EntryId(lt, li), 0, List.of(), li, commit, false),
+        new MaybeAppendCase(
+            "zero prev, commit never decreases",
+            new EntryId(0, 0),
+            li,
+            List.of(),
+            0,
+            commit,
+            false),
+        new MaybeAppendCase(
+            "last, one new", new EntryId(lt, li), li, index(li + 1).terms(4), li + 1, li, false),
+        new MaybeAppendCase(
+            "last, one new, commit it",
+            new EntryId(lt, li),
+            li + 1,
+            index(li + 1).terms(4),
+            li + 1,
+            li + 1,
+            false),
+        new MaybeAppendCase(
+            "last, one new, commit capped",
+            new EntryId(lt, li),
+            li + 2,
+            index(li + 1).terms(4),
+            li + 1,
+            li + 1,
+            false),
+        new MaybeAppendCase(
+            "last, two new",
+            new EntryId(lt, li),
+            li + 2,
+            index(li + 1).terms(4, 4),
+            li + 2,
+            li + 2,
+            false),
         // match with the entry in the middle
-        new MaybeAppendCase("middle, replace last", new EntryId(lt - 1, li - 1), li,
-            index(li).terms(4), li, li, false),
-        new MaybeAppendCase("middle, replace two", new EntryId(lt - 2, li - 2), li,
-            index(li - 1).terms(4), li - 1, li - 1, false),
-        new MaybeAppendCase("conflict with committed entry", new EntryId(lt - 3, li - 3), li,
-            index(li - 2).terms(4), li - 2, li - 2, true),
-        new MaybeAppendCase("middle, two new", new EntryId(lt - 2, li - 2), li,
-            index(li - 1).terms(4, 4), li, li, false));
+        new MaybeAppendCase(
+            "middle, replace last",
+            new EntryId(lt - 1, li - 1),
+            li,
+            index(li).terms(4),
+            li,
+            li,
+            false),
+        new MaybeAppendCase(
+            "middle, replace two",
+            new EntryId(lt - 2, li - 2),
+            li,
+            index(li - 1).terms(4),
+            li - 1,
+            li - 1,
+            false),
+        new MaybeAppendCase(
+            "conflict with committed entry",
+            new EntryId(lt - 3, li - 3),
+            li,
+            index(li - 2).terms(4),
+            li - 2,
+            li - 2,
+            true),
+        new MaybeAppendCase(
+            "middle, two new",
+            new EntryId(lt - 2, li - 2),
+            li,
+            index(li - 1).terms(4, 4),
+            li,
+            li,
+            false));
   }
 
   @ParameterizedTest
@@ -326,7 +392,11 @@ final class RaftLogTest {
   }
 
   record CommittedCase(
-      long applied, long applying, boolean allowUnstable, boolean paused, boolean snap,
+      long applied,
+      long applying,
+      boolean allowUnstable,
+      boolean paused,
+      boolean snap,
       List<Entry> wantEnts) {
     @Override
     public String toString() {

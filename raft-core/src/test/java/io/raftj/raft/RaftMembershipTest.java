@@ -14,14 +14,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ports etcd's raft_test.go tests of membership at the Raft level: the leader's quorum check
- * right after adding a voter, and the voter list taken from storage.
+ * Ports etcd's raft_test.go tests of membership at the Raft level: the leader's quorum check right
+ * after adding a voter, and the voter list taken from storage.
  */
 final class RaftMembershipTest {
 
   /**
-   * Adding a voter does not fail the leader's quorum check at once: the new node counts as
-   * active until a full election timeout passes without hearing from it.
+   * Adding a voter does not fail the leader's quorum check at once: the new node counts as active
+   * until a full election timeout passes without hearing from it.
    */
   @Test
   void addNodeCheckQuorum() {

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ports etcd's raft_paper_test.go: the Raft paper's rules, section by section (§5.1 terms,
- * §5.2 elections, §5.3 log replication, §5.4 safety).
+ * Ports etcd's raft_paper_test.go: the Raft paper's rules, section by section (§5.1 terms, §5.2
+ * elections, §5.3 log replication, §5.4 safety).
  */
 final class RaftPaperTest {
 
@@ -59,7 +59,9 @@ final class RaftPaperTest {
 
   // §5.1: a server seeing a higher term updates its term and reverts to follower.
   @ParameterizedTest
-  @EnumSource(value = StateType.class, names = {"STATE_FOLLOWER", "STATE_CANDIDATE", "STATE_LEADER"})
+  @EnumSource(
+      value = StateType.class,
+      names = {"STATE_FOLLOWER", "STATE_CANDIDATE", "STATE_LEADER"})
   void updateTermFromMessage(StateType state) {
     Raft r = raft3();
     enterState(r, state);
@@ -106,7 +108,9 @@ final class RaftPaperTest {
 
   // §5.2: a follower or candidate that hears nothing for an election timeout starts an election.
   @ParameterizedTest
-  @EnumSource(value = StateType.class, names = {"STATE_FOLLOWER", "STATE_CANDIDATE"})
+  @EnumSource(
+      value = StateType.class,
+      names = {"STATE_FOLLOWER", "STATE_CANDIDATE"})
   void nonleaderStartElection(StateType state) {
     int et = 10;
     Raft r = newTestRaft(1, et, 1, newTestMemoryStorage(withPeers(1, 2, 3)));
@@ -137,8 +141,10 @@ final class RaftPaperTest {
         new ElectionCase(5, Map.of(2L, true, 3L, true), StateType.STATE_LEADER),
         // Return to follower on a majority of rejections.
         new ElectionCase(3, Map.of(2L, false, 3L, false), StateType.STATE_FOLLOWER),
-        new ElectionCase(5, Map.of(2L, false, 3L, false, 4L, false, 5L, false), StateType.STATE_FOLLOWER),
-        new ElectionCase(5, Map.of(2L, true, 3L, false, 4L, false, 5L, false), StateType.STATE_FOLLOWER),
+        new ElectionCase(
+            5, Map.of(2L, false, 3L, false, 4L, false, 5L, false), StateType.STATE_FOLLOWER),
+        new ElectionCase(
+            5, Map.of(2L, true, 3L, false, 4L, false, 5L, false), StateType.STATE_FOLLOWER),
         // Stay candidate without a majority either way.
         new ElectionCase(3, Map.of(), StateType.STATE_CANDIDATE),
         new ElectionCase(5, Map.of(2L, true), StateType.STATE_CANDIDATE),
@@ -154,7 +160,11 @@ final class RaftPaperTest {
     r.step(msg(1, 1, MessageType.MsgHup).build());
     advanceMessagesAfterAppend(r);
     for (Map.Entry<Long, Boolean> v : tt.votes().entrySet()) {
-      r.step(msg(v.getKey(), 1, MessageType.MsgVoteResp).setTerm(r.term).setReject(!v.getValue()).build());
+      r.step(
+          msg(v.getKey(), 1, MessageType.MsgVoteResp)
+              .setTerm(r.term)
+              .setReject(!v.getValue())
+              .build());
     }
     assertThat(r.state).isEqualTo(tt.state());
     assertThat(r.term).isEqualTo(1);
@@ -200,11 +210,14 @@ final class RaftPaperTest {
 
   // §5.2: election timeouts are chosen randomly from [et, 2et-1].
   @ParameterizedTest
-  @EnumSource(value = StateType.class, names = {"STATE_FOLLOWER", "STATE_CANDIDATE"})
+  @EnumSource(
+      value = StateType.class,
+      names = {"STATE_FOLLOWER", "STATE_CANDIDATE"})
   void nonleaderElectionTimeoutRandomized(StateType state) {
     int et = 10;
-    Config cfg = RaftTestUtil.newTestConfig(1, et, 1, newTestMemoryStorage(withPeers(1, 2, 3)))
-        .setRandom(new java.util.Random(7));
+    Config cfg =
+        RaftTestUtil.newTestConfig(1, et, 1, newTestMemoryStorage(withPeers(1, 2, 3)))
+            .setRandom(new java.util.Random(7));
     Raft r = new Raft(cfg);
     Set<Integer> timeouts = new HashSet<>();
     for (int round = 0; round < 50 * et; round++) {
@@ -228,7 +241,9 @@ final class RaftPaperTest {
 
   // §5.2: randomized timeouts make split votes rare.
   @ParameterizedTest
-  @EnumSource(value = StateType.class, names = {"STATE_FOLLOWER", "STATE_CANDIDATE"})
+  @EnumSource(
+      value = StateType.class,
+      names = {"STATE_FOLLOWER", "STATE_CANDIDATE"})
   void nonleadersElectionTimeoutNonconflict(StateType state) {
     int et = 10;
     int size = 5;
@@ -236,8 +251,10 @@ final class RaftPaperTest {
     java.util.Random seed = new java.util.Random(42);
     List<Raft> rs = new ArrayList<>();
     for (long id : ids) {
-      rs.add(new Raft(RaftTestUtil.newTestConfig(id, et, 1, newTestMemoryStorage(withPeers(ids)))
-          .setRandom(new java.util.Random(seed.nextLong()))));
+      rs.add(
+          new Raft(
+              RaftTestUtil.newTestConfig(id, et, 1, newTestMemoryStorage(withPeers(ids)))
+                  .setRandom(new java.util.Random(seed.nextLong()))));
     }
     int conflicts = 0;
     for (int round = 0; round < 1000; round++) {
@@ -281,8 +298,20 @@ final class RaftPaperTest {
     Entry went = Entry.newBuilder().setIndex(li + 1).setTerm(1).setData(bytes("some data")).build();
     assertThat(sorted(readMessages(r)))
         .containsExactly(
-            msg(1, 2, MessageType.MsgApp).setTerm(1).setIndex(li).setLogTerm(1).addEntries(went).setCommit(li).build(),
-            msg(1, 3, MessageType.MsgApp).setTerm(1).setIndex(li).setLogTerm(1).addEntries(went).setCommit(li).build());
+            msg(1, 2, MessageType.MsgApp)
+                .setTerm(1)
+                .setIndex(li)
+                .setLogTerm(1)
+                .addEntries(went)
+                .setCommit(li)
+                .build(),
+            msg(1, 3, MessageType.MsgApp)
+                .setTerm(1)
+                .setIndex(li)
+                .setLogTerm(1)
+                .addEntries(went)
+                .setCommit(li)
+                .build());
     assertThat(r.raftLog.nextUnstableEnts()).containsExactly(went);
   }
 
@@ -301,7 +330,8 @@ final class RaftPaperTest {
     }
     assertThat(r.raftLog.committed()).isEqualTo(li + 1);
     assertThat(r.raftLog.nextCommittedEnts(true))
-        .containsExactly(Entry.newBuilder().setIndex(li + 1).setTerm(1).setData(bytes("some data")).build());
+        .containsExactly(
+            Entry.newBuilder().setIndex(li + 1).setTerm(1).setData(bytes("some data")).build());
     List<Message> msgs = sorted(readMessages(r));
     for (int i = 0; i < msgs.size(); i++) {
       Message m = msgs.get(i);
@@ -347,11 +377,7 @@ final class RaftPaperTest {
   }
 
   static List<List<Entry>> leaderCommitPrecedingEntriesCases() {
-    return List.of(
-        List.of(),
-        index(1).terms(2),
-        index(1).terms(1, 2),
-        index(1).terms(1));
+    return List.of(List.of(), index(1).terms(2), index(1).terms(1, 2), index(1).terms(1));
   }
 
   // §5.3: committing an entry commits all preceding ones, including earlier leaders'.
@@ -400,12 +426,24 @@ final class RaftPaperTest {
   void followerCommitEntry(FollowerCommitCase tt) {
     Raft r = raft3();
     r.becomeFollower(1, 2);
-    r.step(msg(2, 1, MessageType.MsgApp).setTerm(1).addAllEntries(tt.ents()).setCommit(tt.commit()).build());
+    r.step(
+        msg(2, 1, MessageType.MsgApp)
+            .setTerm(1)
+            .addAllEntries(tt.ents())
+            .setCommit(tt.commit())
+            .build());
     assertThat(r.raftLog.committed()).isEqualTo(tt.commit());
-    assertThat(r.raftLog.nextCommittedEnts(true)).isEqualTo(tt.ents().subList(0, (int) tt.commit()));
+    assertThat(r.raftLog.nextCommittedEnts(true))
+        .isEqualTo(tt.ents().subList(0, (int) tt.commit()));
   }
 
-  record CheckCase(long term, long index, long wantIndex, boolean wantReject, long wantRejectHint, long wantLogTerm) {}
+  record CheckCase(
+      long term,
+      long index,
+      long wantIndex,
+      boolean wantReject,
+      long wantRejectHint,
+      long wantLogTerm) {}
 
   static List<CheckCase> followerCheckMsgAppCases() {
     return List.of(
@@ -429,15 +467,22 @@ final class RaftPaperTest {
     Raft r = newTestRaft(1, 10, 1, storage);
     r.loadState(HardState.newBuilder().setCommit(1).build());
     r.becomeFollower(2, 2);
-    r.step(msg(2, 1, MessageType.MsgApp).setTerm(2).setLogTerm(tt.term()).setIndex(tt.index()).build());
-    Message.Builder expected = msg(1, 2, MessageType.MsgAppResp).setTerm(2).setIndex(tt.wantIndex());
+    r.step(
+        msg(2, 1, MessageType.MsgApp)
+            .setTerm(2)
+            .setLogTerm(tt.term())
+            .setIndex(tt.index())
+            .build());
+    Message.Builder expected =
+        msg(1, 2, MessageType.MsgAppResp).setTerm(2).setIndex(tt.wantIndex());
     if (tt.wantReject()) {
       expected.setReject(true).setRejectHint(tt.wantRejectHint()).setLogTerm(tt.wantLogTerm());
     }
     assertThat(readMessages(r)).containsExactly(expected.build());
   }
 
-  record AppendCase(long index, long term, List<Entry> ents, List<Entry> wantEnts, List<Entry> wantUnstable) {
+  record AppendCase(
+      long index, long term, List<Entry> ents, List<Entry> wantEnts, List<Entry> wantUnstable) {
     @Override
     public String toString() {
       return CaseNames.of(this);
@@ -460,7 +505,13 @@ final class RaftPaperTest {
     storage.append(index(1).terms(1, 2));
     Raft r = newTestRaft(1, 10, 1, storage);
     r.becomeFollower(2, 2);
-    r.step(msg(2, 1, MessageType.MsgApp).setTerm(2).setLogTerm(tt.term()).setIndex(tt.index()).addAllEntries(tt.ents()).build());
+    r.step(
+        msg(2, 1, MessageType.MsgApp)
+            .setTerm(2)
+            .setLogTerm(tt.term())
+            .setIndex(tt.index())
+            .addAllEntries(tt.ents())
+            .build());
     assertThat(r.raftLog.allEntries()).isEqualTo(tt.wantEnts());
     assertThat(r.raftLog.nextUnstableEnts()).isEqualTo(tt.wantUnstable());
   }
@@ -484,7 +535,8 @@ final class RaftPaperTest {
     MemoryStorage leadStorage = newTestMemoryStorage(withPeers(1, 2, 3));
     leadStorage.append(ents.subList(1, ents.size()));
     Raft lead = newTestRaft(1, 10, 1, leadStorage);
-    lead.loadState(HardState.newBuilder().setCommit(lead.raftLog.lastIndex()).setTerm(term).build());
+    lead.loadState(
+        HardState.newBuilder().setCommit(lead.raftLog.lastIndex()).setTerm(term).build());
     MemoryStorage followerStorage = newTestMemoryStorage(withPeers(1, 2, 3));
     followerStorage.append(tt.subList(1, tt.size()));
     Raft follower = newTestRaft(2, 10, 1, followerStorage);
@@ -511,7 +563,13 @@ final class RaftPaperTest {
   @MethodSource("voteRequestCases")
   void voteRequest(VoteRequestCase tt) {
     Raft r = raft3();
-    r.step(msg(2, 1, MessageType.MsgApp).setTerm(tt.wantTerm() - 1).setLogTerm(0).setIndex(0).addAllEntries(tt.ents()).build());
+    r.step(
+        msg(2, 1, MessageType.MsgApp)
+            .setTerm(tt.wantTerm() - 1)
+            .setLogTerm(0)
+            .setIndex(0)
+            .addAllEntries(tt.ents())
+            .build());
     readMessages(r);
     for (int i = 1; i < r.electionTimeout * 2; i++) {
       r.tickElection();
@@ -530,7 +588,8 @@ final class RaftPaperTest {
   }
 
   static List<VoteRequestCase> voteRequestCases() {
-    return List.of(new VoteRequestCase(index(1).terms(1), 2), new VoteRequestCase(index(1).terms(1, 2), 3));
+    return List.of(
+        new VoteRequestCase(index(1).terms(1), 2), new VoteRequestCase(index(1).terms(1, 2), 3));
   }
 
   record VoterCase(List<Entry> ents, long logTerm, long index, boolean wantReject) {
@@ -564,7 +623,12 @@ final class RaftPaperTest {
     MemoryStorage storage = newTestMemoryStorage(withPeers(1, 2));
     storage.append(tt.ents());
     Raft r = newTestRaft(1, 10, 1, storage);
-    r.step(msg(2, 1, MessageType.MsgVote).setTerm(3).setLogTerm(tt.logTerm()).setIndex(tt.index()).build());
+    r.step(
+        msg(2, 1, MessageType.MsgVote)
+            .setTerm(3)
+            .setLogTerm(tt.logTerm())
+            .setIndex(tt.index())
+            .build());
     List<Message> msgs = readMessages(r);
     assertThat(msgs).hasSize(1);
     assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgVoteResp);

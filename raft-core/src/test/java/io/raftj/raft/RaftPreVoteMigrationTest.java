@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>etcd flips {@code preVote} on a live node; here pre-vote is fixed at construction, so the
  * migration restarts node 3 from its storage with pre-vote on, as a rolling restart does. Node 3
- * then resumes as a follower at its persisted term instead of a candidate, which the tests'
- * next step (campaigning at node 3) makes irrelevant: both become pre-candidates at that term.
+ * then resumes as a follower at its persisted term instead of a candidate, which the tests' next
+ * step (campaigning at node 3) makes irrelevant: both become pre-candidates at that term.
  */
 final class RaftPreVoteMigrationTest {
 
@@ -71,15 +71,17 @@ final class RaftPreVoteMigrationTest {
 
     nt.send(hup(3));
     nt.send(hup(1));
-    assertThat(nt.raft(1).state == StateType.STATE_LEADER || nt.raft(3).state == StateType.STATE_LEADER)
+    assertThat(
+            nt.raft(1).state == StateType.STATE_LEADER
+                || nt.raft(3).state == StateType.STATE_LEADER)
         .as("1 or 3 is leader (states %s, %s)", nt.raft(1).state, nt.raft(3).state)
         .isTrue();
   }
 
   /**
-   * etcd's newPreVoteMigrationCluster: 1 leads at term 2 with 2 following; 3, without pre-vote,
-   * was isolated, missed an entry and campaigned twice up to term 4. Then 3 is restarted with
-   * pre-vote on and the network heals.
+   * etcd's newPreVoteMigrationCluster: 1 leads at term 2 with 2 following; 3, without pre-vote, was
+   * isolated, missed an entry and campaigned twice up to term 4. Then 3 is restarted with pre-vote
+   * on and the network heals.
    */
   private static Network preVoteMigrationCluster() {
     MemoryStorage s3 = newTestMemoryStorage(withPeers(1, 2, 3));
@@ -109,7 +111,9 @@ final class RaftPreVoteMigrationTest {
     s3.setHardState(n3.hardState());
     Raft restarted = raft(3, s3, true);
     assertThat(restarted.term).isEqualTo(4);
-    assertThat(restarted.raftLog.lastIndex()).isEqualTo(n3.raftLog.lastIndex()).isLessThan(n1.raftLog.lastIndex());
+    assertThat(restarted.raftLog.lastIndex())
+        .isEqualTo(n3.raftLog.lastIndex())
+        .isLessThan(n1.raftLog.lastIndex());
     replace(nt, restarted);
     nt.recover();
     return nt;

@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 final class RaftReadIndexTest {
 
   private static Message readIndex(long id, ByteString ctx) {
-    return msg(id, id, MessageType.MsgReadIndex).addEntries(Entry.newBuilder().setData(ctx)).build();
+    return msg(id, id, MessageType.MsgReadIndex)
+        .addEntries(Entry.newBuilder().setData(ctx))
+        .build();
   }
 
   private static Message emptyProposal() {
@@ -49,7 +51,8 @@ final class RaftReadIndexTest {
    * For each case: proposes empty entries on leader 1 (running {@code afterProposal} after each),
    * then reads through the case's node and checks the ReadState it gets.
    */
-  private static void checkReads(Network nt, Raft[] rs, List<ReadCase> cases, Runnable afterProposal) {
+  private static void checkReads(
+      Network nt, Raft[] rs, List<ReadCase> cases, Runnable afterProposal) {
     for (ReadCase tt : cases) {
       for (int j = 0; j < tt.proposals(); j++) {
         nt.send(emptyProposal());
@@ -179,7 +182,10 @@ final class RaftReadIndexTest {
     net.send(msg(1, 1, MessageType.MsgHup).build());
 
     // Read A through r2, delaying the heartbeat responses that would confirm it.
-    Message readIndexMsgA = msg(2, 1, MessageType.MsgReadIndex).addEntries(Entry.newBuilder().setData(bytes("A"))).build();
+    Message readIndexMsgA =
+        msg(2, 1, MessageType.MsgReadIndex)
+            .addEntries(Entry.newBuilder().setData(bytes("A")))
+            .build();
     long readIndexMinimumA = r1.raftLog.committed();
     delayedMsgs.add(readIndexMsgA);
     net.msgHook =
@@ -200,10 +206,16 @@ final class RaftReadIndexTest {
     // r2 takes over and commits an entry while r1 is cut off.
     net.isolate(r1.id);
     net.send(msg(2, 2, MessageType.MsgHup).build());
-    net.send(msg(2, 2, MessageType.MsgProp).addEntries(Entry.newBuilder().setData(bytes("someOp"))).build());
+    net.send(
+        msg(2, 2, MessageType.MsgProp)
+            .addEntries(Entry.newBuilder().setData(bytes("someOp")))
+            .build());
 
     // Read B through r1, which is no longer the leader.
-    Message readIndexMsgB = msg(1, 1, MessageType.MsgReadIndex).addEntries(Entry.newBuilder().setData(bytes("B"))).build();
+    Message readIndexMsgB =
+        msg(1, 1, MessageType.MsgReadIndex)
+            .addEntries(Entry.newBuilder().setData(bytes("B")))
+            .build();
     long readIndexMinimumB = r2.raftLog.committed();
     net.send(readIndexMsgB);
 

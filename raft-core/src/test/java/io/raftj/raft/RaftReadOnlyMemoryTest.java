@@ -28,7 +28,10 @@ final class RaftReadOnlyMemoryTest {
     sm.becomeLeader();
     sm.raftLog.commitTo(sm.raftLog.lastIndex());
 
-    sm.step(msg(2, 0, MessageType.MsgReadIndex).addEntries(Entry.newBuilder().setData(bytes("ctx"))).build());
+    sm.step(
+        msg(2, 0, MessageType.MsgReadIndex)
+            .addEntries(Entry.newBuilder().setData(bytes("ctx")))
+            .build());
     List<Message> msgs = readMessages(sm);
     assertThat(msgs).hasSize(1);
     assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgHeartbeat);

@@ -48,7 +48,12 @@ final class RaftReplicationTest {
     List<Case> cases =
         List.of(
             new Case(List.of(prop(1, 1, "somedata")), 2),
-            new Case(List.of(prop(1, 1, "somedata"), msg(1, 2, MessageType.MsgHup).build(), prop(1, 2, "somedata")), 4));
+            new Case(
+                List.of(
+                    prop(1, 1, "somedata"),
+                    msg(1, 2, MessageType.MsgHup).build(),
+                    prop(1, 2, "somedata")),
+                4));
     for (Case tt : cases) {
       Network nw = Network.of(3);
       nw.send(hup(1));
@@ -183,7 +188,8 @@ final class RaftReplicationTest {
 
   static List<Object[]> proxyCases() {
     return List.of(
-        new Object[] {new Object[] {null, null, null}}, new Object[] {new Object[] {null, null, Network.BLACK_HOLE}});
+        new Object[] {new Object[] {null, null, null}},
+        new Object[] {new Object[] {null, null, Network.BLACK_HOLE}});
   }
 
   record CommitCase(long[] matches, List<Entry> logs, long smTerm, long want) {
@@ -226,7 +232,12 @@ final class RaftReplicationTest {
       long id = j + 1;
       if (id > 1) {
         sm.applyConfChange(
-            ConfChangeI.of(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(id).build()).asV2());
+            ConfChangeI.of(
+                    ConfChange.newBuilder()
+                        .setType(ConfChangeType.ConfChangeAddNode)
+                        .setNodeId(id)
+                        .build())
+                .asV2());
       }
       Progress pr = sm.trk.progress().get(id);
       pr.setMatch(tt.matches()[j]);
@@ -244,8 +255,14 @@ final class RaftReplicationTest {
   }
 
   private static Message app(long term, long logTerm, long index, long commit, Entry... ents) {
-    return Message.newBuilder().setType(MessageType.MsgApp).setTerm(term).setLogTerm(logTerm).setIndex(index)
-        .setCommit(commit).addAllEntries(List.of(ents)).build();
+    return Message.newBuilder()
+        .setType(MessageType.MsgApp)
+        .setTerm(term)
+        .setLogTerm(logTerm)
+        .setIndex(index)
+        .setCommit(commit)
+        .addAllEntries(List.of(ents))
+        .build();
   }
 
   static List<AppCase> handleMsgAppCases() {
@@ -256,7 +273,8 @@ final class RaftReplicationTest {
         // Ensure 2: accept and append.
         new AppCase(app(2, 1, 1, 1), 2, 1, false),
         new AppCase(app(2, 0, 0, 1, RaftTestUtil.entry(2, 1)), 1, 1, false),
-        new AppCase(app(2, 2, 2, 3, RaftTestUtil.entry(2, 3), RaftTestUtil.entry(2, 4)), 4, 3, false),
+        new AppCase(
+            app(2, 2, 2, 3, RaftTestUtil.entry(2, 3), RaftTestUtil.entry(2, 4)), 4, 3, false),
         new AppCase(app(2, 2, 2, 4, RaftTestUtil.entry(2, 3)), 3, 3, false),
         new AppCase(app(2, 1, 1, 4, RaftTestUtil.entry(2, 2)), 2, 2, false),
         // Ensure 3: commit up to the last new entry.
@@ -321,7 +339,10 @@ final class RaftReplicationTest {
     assertThat(msgs.get(0).getType()).isEqualTo(MessageType.MsgApp);
 
     // Once we have an MsgAppResp, heartbeats no longer send MsgApp.
-    sm.step(msg(2, 0, MessageType.MsgAppResp).setIndex(msgs.get(0).getIndex() + msgs.get(0).getEntriesCount()).build());
+    sm.step(
+        msg(2, 0, MessageType.MsgAppResp)
+            .setIndex(msgs.get(0).getIndex() + msgs.get(0).getEntriesCount())
+            .build());
     readMessages(sm);
     sm.step(msg(2, 0, MessageType.MsgHeartbeatResp).build());
     assertThat(readMessages(sm)).isEmpty();
@@ -400,14 +421,38 @@ final class RaftReplicationTest {
     return List.of(
         // The leader walks back a whole term per probe: the follower's hint skips its term-3
         // tail, the leader's lookup skips its term-4 entries.
-        new RejectionCase(index(1).terms(1, 2, 2, 4, 4, 4, 4), index(1).terms(1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3), 0, 3, 7, 2, 3),
-        new RejectionCase(index(1).terms(1, 2, 2, 3, 4, 4, 4, 5), index(1).terms(1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3), 0, 3, 8, 3, 4),
+        new RejectionCase(
+            index(1).terms(1, 2, 2, 4, 4, 4, 4),
+            index(1).terms(1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3),
+            0,
+            3,
+            7,
+            2,
+            3),
+        new RejectionCase(
+            index(1).terms(1, 2, 2, 3, 4, 4, 4, 5),
+            index(1).terms(1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3),
+            0,
+            3,
+            8,
+            3,
+            4),
         new RejectionCase(index(1).terms(1, 1, 1, 1), index(1).terms(1, 2, 2, 4), 0, 1, 1, 1, 1),
-        new RejectionCase(index(1).terms(1, 1, 1, 1, 1, 1), index(1).terms(1, 2, 2, 4), 0, 1, 1, 1, 1),
-        new RejectionCase(index(1).terms(1, 1, 1, 1), index(1).terms(1, 2, 2, 4, 4, 4), 0, 1, 1, 1, 1),
+        new RejectionCase(
+            index(1).terms(1, 1, 1, 1, 1, 1), index(1).terms(1, 2, 2, 4), 0, 1, 1, 1, 1),
+        new RejectionCase(
+            index(1).terms(1, 1, 1, 1), index(1).terms(1, 2, 2, 4, 4, 4), 0, 1, 1, 1, 1),
         new RejectionCase(index(1).terms(1, 1, 1, 4, 5), index(1).terms(1, 1, 1, 4), 0, 4, 4, 4, 4),
-        new RejectionCase(index(1).terms(2, 5, 5, 5, 5, 5, 5, 5, 5), index(1).terms(2, 4, 4, 4, 4, 4), 0, 4, 6, 2, 1),
-        new RejectionCase(index(1).terms(2, 2, 2, 2, 2), index(1).terms(2, 4, 4, 4, 4, 4, 4, 4), 0, 2, 1, 2, 1),
+        new RejectionCase(
+            index(1).terms(2, 5, 5, 5, 5, 5, 5, 5, 5),
+            index(1).terms(2, 4, 4, 4, 4, 4),
+            0,
+            4,
+            6,
+            2,
+            1),
+        new RejectionCase(
+            index(1).terms(2, 2, 2, 2, 2), index(1).terms(2, 4, 4, 4, 4, 4, 4, 4), 0, 2, 1, 2, 1),
         // A follower whose log is compacted past the probe index hints with term 0.
         new RejectionCase(index(1).terms(1, 1, 3), index(1).terms(1, 1, 3, 3, 3), 5, 0, 3, 1, 2));
   }
@@ -419,7 +464,8 @@ final class RaftReplicationTest {
     MemoryStorage s1 = newTestMemoryStorage(withPeers(1, 2, 3));
     s1.append(test.leaderLog());
     Entry last = test.leaderLog().get(test.leaderLog().size() - 1);
-    s1.setHardState(HardState.newBuilder().setTerm(last.getTerm() - 1).setCommit(last.getIndex()).build());
+    s1.setHardState(
+        HardState.newBuilder().setTerm(last.getTerm() - 1).setCommit(last.getIndex()).build());
     Raft n1 = newTestRaft(1, 10, 1, s1);
     n1.becomeCandidate(); // bumps Term to last.getTerm()
     n1.becomeLeader();

@@ -5,7 +5,6 @@ import static io.raftj.raft.RaftTestUtil.newTestRaft;
 import static io.raftj.raft.RaftTestUtil.readMessages;
 import static io.raftj.raft.RaftTestUtil.withLearners;
 import static io.raftj.raft.RaftTestUtil.withPeers;
-import static io.raftj.raft.TestEntries.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftj.raft.raftpb.ConfState;

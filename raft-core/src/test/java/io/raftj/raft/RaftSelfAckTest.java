@@ -16,8 +16,8 @@ import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
-import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.ProgressState;
+import io.raftj.raft.tracker.internal.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Ports etcd's tests of delayed self-acknowledgements (msgsAfterAppend) and of how the leader
- * sends appends in each progress state (raft_test.go).
+ * Ports etcd's tests of delayed self-acknowledgements (msgsAfterAppend) and of how the leader sends
+ * appends in each progress state (raft_test.go).
  */
 final class RaftSelfAckTest {
 
@@ -52,7 +52,9 @@ final class RaftSelfAckTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void candidateSelfVoteAfterLostElection(boolean preVote) {
-    Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(preVote));
+    Raft sm =
+        new Raft(
+            newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(preVote));
     // n1 calls an election; its self-vote waits for the vote to be durable.
     sm.step(msg(1, 1, MessageType.MsgHup).build());
     List<Message> steps = takeMessagesAfterAppend(sm);
@@ -70,7 +72,8 @@ final class RaftSelfAckTest {
   /** A late pre-vote self-ack does not count as a vote in the real election that follows. */
   @Test
   void candidateDeliversPreCandidateSelfVoteAfterBecomingCandidate() {
-    Raft sm = new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
+    Raft sm =
+        new Raft(newTestConfig(1, 5, 1, newTestMemoryStorage(withPeers(1, 2, 3))).setPreVote(true));
     sm.step(msg(1, 1, MessageType.MsgHup).build());
     assertThat(sm.state).isEqualTo(StateType.STATE_PRE_CANDIDATE);
     List<Message> steps = takeMessagesAfterAppend(sm);

@@ -160,7 +160,11 @@ final class RaftSnapTest {
     Raft sm = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1, 2)));
     sm.step(
         io.raftj.raft.raftpb.Message.newBuilder()
-            .setType(MessageType.MsgSnap).setFrom(1).setTerm(2).setSnapshot(snap(11, 11, 1, 2)).build());
+            .setType(MessageType.MsgSnap)
+            .setFrom(1)
+            .setTerm(2)
+            .setSnapshot(snap(11, 11, 1, 2))
+            .build());
     assertThat(sm.lead).isEqualTo(1);
   }
 
@@ -170,10 +174,13 @@ final class RaftSnapTest {
     Snapshot s =
         Snapshot.newBuilder()
             .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(11).setTerm(11)
+                SnapshotMetadata.newBuilder()
+                    .setIndex(11)
+                    .setTerm(11)
                     .setConfState(ConfState.newBuilder().addVoters(1).addVoters(2).addLearners(3)))
             .build();
-    Raft sm = newTestRaft(3, 8, 2, newTestMemoryStorage(withPeers(1, 2), RaftTestUtil.withLearners(3)));
+    Raft sm =
+        newTestRaft(3, 8, 2, newTestMemoryStorage(withPeers(1, 2), RaftTestUtil.withLearners(3)));
     assertThat(sm.restore(s)).isTrue();
     assertThat(sm.raftLog.lastIndex()).isEqualTo(11);
     assertThat(sm.raftLog.term(11)).isEqualTo(11);
@@ -192,12 +199,15 @@ final class RaftSnapTest {
     Snapshot s =
         Snapshot.newBuilder()
             .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(11).setTerm(11)
+                SnapshotMetadata.newBuilder()
+                    .setIndex(11)
+                    .setTerm(11)
                     .setConfState(ConfState.newBuilder().addVoters(1).addLearners(2)))
             .build();
     MemoryStorage store = newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2));
     Raft n1 = newTestRaft(1, 10, 1, store);
-    Raft n2 = newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2)));
+    Raft n2 =
+        newTestRaft(2, 10, 1, newTestMemoryStorage(withPeers(1), RaftTestUtil.withLearners(2)));
     n1.restore(s);
     Snapshot snap = n1.raftLog.nextUnstableSnapshot();
     store.applySnapshot(snap);

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Ports etcd's role-transition, step-down, vote-granting and progress tests (raft_test.go). */
 final class RaftStateTest {
 
-  record Transition(StateType from, StateType to, boolean wantAllow, long wantTerm, long wantLead) {}
+  record Transition(
+      StateType from, StateType to, boolean wantAllow, long wantTerm, long wantLead) {}
 
   static List<Transition> stateTransitionCases() {
     StateType f = StateType.STATE_FOLLOWER;
@@ -133,7 +134,10 @@ final class RaftStateTest {
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> recvMsgVoteArgs() {
     return java.util.stream.Stream.of(MessageType.MsgVote, MessageType.MsgPreVote)
-        .flatMap(t -> recvMsgVoteCases().stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(t, c)));
+        .flatMap(
+            t ->
+                recvMsgVoteCases().stream()
+                    .map(c -> org.junit.jupiter.params.provider.Arguments.of(t, c)));
   }
 
   /**
@@ -219,11 +223,19 @@ final class RaftStateTest {
     assertThat(n1.state).isEqualTo(StateType.STATE_LEADER);
 
     // Begin to remove the third node.
-    ConfChangeI cc = ConfChangeI.of(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2).build());
+    ConfChangeI cc =
+        ConfChangeI.of(
+            ConfChange.newBuilder()
+                .setType(ConfChangeType.ConfChangeRemoveNode)
+                .setNodeId(2)
+                .build());
     if (v2) {
       cc = ConfChangeI.of(cc.asV2());
     }
-    nt.send(msg(1, 1, MessageType.MsgProp).addEntries(Entry.newBuilder().setType(cc.entryType()).setData(cc.marshal())).build());
+    nt.send(
+        msg(1, 1, MessageType.MsgProp)
+            .addEntries(Entry.newBuilder().setType(cc.entryType()).setData(cc.marshal()))
+            .build());
 
     // Trigger a campaign on node 2: it must not campaign with the conf change unapplied.
     for (int i = 0; i < n2.randomizedElectionTimeout; i++) {

@@ -11,8 +11,8 @@ import io.raftj.raft.raftpb.MessageType;
 import java.util.List;
 
 /**
- * More helpers for the Raft tests ported from etcd's raft_test.go: short builders for messages
- * and conf changes, and etcd's expectOneMessage.
+ * More helpers for the Raft tests ported from etcd's raft_test.go: short builders for messages and
+ * conf changes, and etcd's expectOneMessage.
  */
 final class RaftTestSupport {
 

@@ -60,7 +60,9 @@ final class RaftTestUtil {
         o.accept(cs);
       }
       ms.applySnapshot(
-          Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
+          Snapshot.newBuilder()
+              .setMetadata(SnapshotMetadata.newBuilder().setConfState(cs))
+              .build());
     }
     return ms;
   }
@@ -137,7 +139,9 @@ final class RaftTestUtil {
     }
     r.bcastAppend();
     for (Message m : readMessages(r)) {
-      if (m.getType() != io.raftj.raft.raftpb.MessageType.MsgApp || m.getEntriesCount() != 1 || m.getEntries(0).hasData()) {
+      if (m.getType() != io.raftj.raft.raftpb.MessageType.MsgApp
+          || m.getEntriesCount() != 1
+          || m.getEntries(0).hasData()) {
         throw new IllegalStateException("not a message to append noop entry");
       }
       r.step(acceptAndReply(m));

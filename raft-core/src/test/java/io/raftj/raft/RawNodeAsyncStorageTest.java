@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 final class RawNodeAsyncStorageTest {
 
   /**
-   * A single voter driven only through the storage messages elects itself and commits and applies
-   * a proposal; advance is refused.
+   * A single voter driven only through the storage messages elects itself and commits and applies a
+   * proposal; advance is refused.
    */
   @Test
   void asyncStorageWrites_singleVoterCommitsThroughStorageMessages() {
@@ -45,7 +45,12 @@ final class RawNodeAsyncStorageTest {
         if (m.getTo() == RaftConstants.LOCAL_APPEND_THREAD) {
           assertThat(m.getType()).isEqualTo(MessageType.MsgStorageAppend);
           if (m.hasTerm()) {
-            s.setHardState(HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build());
+            s.setHardState(
+                HardState.newBuilder()
+                    .setTerm(m.getTerm())
+                    .setVote(m.getVote())
+                    .setCommit(m.getCommit())
+                    .build());
           }
           s.append(m.getEntriesList());
           for (Message resp : m.getResponsesList()) {
@@ -93,10 +98,16 @@ final class RawNodeAsyncStorageTest {
     assertThat(append.hasCommit()).isTrue();
     assertThat(append.getResponsesList())
         .containsExactly(
-            Message.newBuilder().setTo(1).setFrom(1).setTerm(1).setType(MessageType.MsgVoteResp).build());
+            Message.newBuilder()
+                .setTo(1)
+                .setFrom(1)
+                .setTerm(1)
+                .setType(MessageType.MsgVoteResp)
+                .build());
     assertThat(Describe.describeMessage(append, null))
-        .isEqualTo("1->AppendThread MsgStorageAppend Term:1 Log:0/0 Vote:1 Responses:[\n"
-            + "  1->1 MsgVoteResp Term:1 Log:0/0\n"
-            + "]");
+        .isEqualTo(
+            "1->AppendThread MsgStorageAppend Term:1 Log:0/0 Vote:1 Responses:[\n"
+                + "  1->1 MsgVoteResp Term:1 Log:0/0\n"
+                + "]");
   }
 }

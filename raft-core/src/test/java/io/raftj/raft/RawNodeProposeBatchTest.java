@@ -39,7 +39,13 @@ final class RawNodeProposeBatchTest {
     RawNode rn = new RawNode(c);
     rn.campaign();
     drain(rn, s);
-    rn.step(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(2).setTo(1).setTerm(1).build());
+    rn.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgVoteResp)
+            .setFrom(2)
+            .setTo(1)
+            .setTerm(1)
+            .build());
     drain(rn, s);
     assertThat(rn.basicStatus().raftState()).isEqualTo(StateType.STATE_LEADER);
     return rn;
@@ -122,7 +128,13 @@ final class RawNodeProposeBatchTest {
     MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
     RawNode rn = new RawNode(newTestConfig(1, 10, 1, s));
     // Node 2 leads term 1.
-    rn.step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(2).setTo(1).setTerm(1).build());
+    rn.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgHeartbeat)
+            .setFrom(2)
+            .setTo(1)
+            .setTerm(1)
+            .build());
     drain(rn, s);
 
     rn.propose(BATCH);
@@ -181,8 +193,8 @@ final class RawNodeProposeBatchTest {
   }
 
   /**
-   * A Ready accepted at one term and advanced at a higher one: its append acknowledgement is of
-   * the older term, so, as with etcd's MsgStorageAppendResp, the entries are not marked stable.
+   * A Ready accepted at one term and advanced at a higher one: its append acknowledgement is of the
+   * older term, so, as with etcd's MsgStorageAppendResp, the entries are not marked stable.
    */
   @Test
   void advance_afterTermMoved_doesNotMarkOldTermEntriesStable() {
@@ -194,7 +206,13 @@ final class RawNodeProposeBatchTest {
     long offsetBefore = rn.raft().raftLog.unstable().offset();
 
     // A higher term arrives before the host advances.
-    rn.step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(2).setTo(1).setTerm(5).build());
+    rn.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgHeartbeat)
+            .setFrom(2)
+            .setTo(1)
+            .setTerm(5)
+            .build());
     s.append(rd.entries());
     rn.advance(rd);
 

@@ -30,7 +30,9 @@ final class RawNodeReadyMessagesTest {
     rn.propose(bytes("a"));
     Ready first = rn.ready();
     List<Message> sent = List.copyOf(first.messages());
-    assertThat(sent).extracting(Message::getType, Message::getTo).containsExactly(tuple(MessageType.MsgApp, 2L));
+    assertThat(sent)
+        .extracting(Message::getType, Message::getTo)
+        .containsExactly(tuple(MessageType.MsgApp, 2L));
     s.append(first.entries());
     rn.advance(first);
     long index = sent.get(0).getEntries(0).getIndex();
@@ -105,7 +107,10 @@ final class RawNodeReadyMessagesTest {
                   .setTerm(m.getTerm())
                   .build());
         } else if (m.getType() == MessageType.MsgApp) {
-          long last = m.getEntriesCount() > 0 ? m.getEntries(m.getEntriesCount() - 1).getIndex() : m.getIndex();
+          long last =
+              m.getEntriesCount() > 0
+                  ? m.getEntries(m.getEntriesCount() - 1).getIndex()
+                  : m.getIndex();
           rn.step(appResp(m.getTo(), m.getFrom(), m.getTerm(), last));
         }
       }

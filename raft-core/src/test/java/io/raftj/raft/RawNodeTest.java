@@ -25,9 +25,9 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
-import io.raftj.raft.tracker.internal.Progress;
 import io.raftj.raft.tracker.ProgressState;
 import io.raftj.raft.tracker.ProgressView;
+import io.raftj.raft.tracker.internal.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,8 @@ final class RawNodeTest {
     return ConfChangeSingle.newBuilder().setType(type).setNodeId(id).build();
   }
 
-  private static ConfState cs(long[] voters, long[] outgoing, long[] learners, long[] learnersNext, Boolean autoLeave) {
+  private static ConfState cs(
+      long[] voters, long[] outgoing, long[] learners, long[] learnersNext, Boolean autoLeave) {
     ConfState.Builder b = ConfState.newBuilder();
     for (long v : voters) {
       b.addVoters(v);
@@ -84,7 +85,11 @@ final class RawNodeTest {
     s.append(List.of(RaftTestUtil.entry(1, 1)));
     s.applySnapshot(
         Snapshot.newBuilder()
-            .setMetadata(SnapshotMetadata.newBuilder().setConfState(ConfState.newBuilder().addVoters(1)).setIndex(1).setTerm(1))
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setConfState(ConfState.newBuilder().addVoters(1))
+                    .setIndex(1)
+                    .setTerm(1))
             .build());
     RawNode rawNode = new RawNode(newTestConfig(1, 10, 1, s));
     Message m = Message.newBuilder().setType(type).build();
@@ -109,7 +114,10 @@ final class RawNodeTest {
   }
 
   static List<ConfChangeCase> proposeAndConfChangeCases() {
-    ConfChangeV2 addLearner2 = ConfChangeV2.newBuilder().addChanges(single(ConfChangeType.ConfChangeAddLearnerNode, 2)).build();
+    ConfChangeV2 addLearner2 =
+        ConfChangeV2.newBuilder()
+            .addChanges(single(ConfChangeType.ConfChangeAddLearnerNode, 2))
+            .build();
     List<ConfChangeSingle> demote =
         List.of(
             single(ConfChangeType.ConfChangeAddNode, 2),
@@ -119,23 +127,40 @@ final class RawNodeTest {
     return List.of(
         new ConfChangeCase(
             "v1 add",
-            ConfChangeI.of(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build()),
+            ConfChangeI.of(
+                ConfChange.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(2)
+                    .build()),
             cs(ids(1, 2), ids(), ids(), ids(), null),
             null),
         new ConfChangeCase(
             "v2 add, simple",
-            ConfChangeI.of(ConfChangeV2.newBuilder().addChanges(single(ConfChangeType.ConfChangeAddNode, 2)).build()),
+            ConfChangeI.of(
+                ConfChangeV2.newBuilder()
+                    .addChanges(single(ConfChangeType.ConfChangeAddNode, 2))
+                    .build()),
             cs(ids(1, 2), ids(), ids(), ids(), null),
             null),
-        new ConfChangeCase("v2 add learner", ConfChangeI.of(addLearner2), cs(ids(1), ids(), ids(2), ids(), null), null),
+        new ConfChangeCase(
+            "v2 add learner",
+            ConfChangeI.of(addLearner2),
+            cs(ids(1), ids(), ids(2), ids(), null),
+            null),
         new ConfChangeCase(
             "explicit joint",
-            ConfChangeI.of(addLearner2.toBuilder().setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit).build()),
+            ConfChangeI.of(
+                addLearner2.toBuilder()
+                    .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
+                    .build()),
             cs(ids(1), ids(1), ids(2), ids(), null),
             cs(ids(1), ids(), ids(2), ids(), null)),
         new ConfChangeCase(
             "implicit joint",
-            ConfChangeI.of(addLearner2.toBuilder().setTransition(ConfChangeTransition.ConfChangeTransitionJointImplicit).build()),
+            ConfChangeI.of(
+                addLearner2.toBuilder()
+                    .setTransition(ConfChangeTransition.ConfChangeTransitionJointImplicit)
+                    .build()),
             cs(ids(1), ids(1), ids(2), ids(), true),
             cs(ids(1), ids(), ids(2), ids(), null)),
         new ConfChangeCase(
@@ -146,20 +171,26 @@ final class RawNodeTest {
         new ConfChangeCase(
             "demote, explicit",
             ConfChangeI.of(
-                ConfChangeV2.newBuilder().addAllChanges(demote).setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit).build()),
+                ConfChangeV2.newBuilder()
+                    .addAllChanges(demote)
+                    .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
+                    .build()),
             cs(ids(2), ids(1), ids(3), ids(1), null),
             exp2Demote),
         new ConfChangeCase(
             "demote, implicit",
             ConfChangeI.of(
-                ConfChangeV2.newBuilder().addAllChanges(demote).setTransition(ConfChangeTransition.ConfChangeTransitionJointImplicit).build()),
+                ConfChangeV2.newBuilder()
+                    .addAllChanges(demote)
+                    .setTransition(ConfChangeTransition.ConfChangeTransitionJointImplicit)
+                    .build()),
             cs(ids(2), ids(1), ids(3), ids(1), true),
             exp2Demote));
   }
 
   /**
-   * A conf change (simple or joint) proposed to a single node applies with the expected
-   * ConfState, and joint configurations are left (automatically or by an empty change).
+   * A conf change (simple or joint) proposed to a single node applies with the expected ConfState,
+   * and joint configurations are left (automatically or by an empty change).
    */
   @ParameterizedTest
   @MethodSource("proposeAndConfChangeCases")
@@ -214,7 +245,8 @@ final class RawNodeTest {
         return;
       }
       context = bytes("manual");
-      rawNode.proposeConfChange(ConfChangeI.of(ConfChangeV2.newBuilder().setContext(context).build()));
+      rawNode.proposeConfChange(
+          ConfChangeI.of(ConfChangeV2.newBuilder().setContext(context).build()));
       rd = rawNode.ready();
     }
     assertThat(rd.entries()).hasSize(1);
@@ -254,7 +286,11 @@ final class RawNodeTest {
         if (ent.getType() == EntryType.EntryConfChangeV2) {
           // Force it to step down.
           rawNode.step(
-              Message.newBuilder().setType(MessageType.MsgHeartbeatResp).setFrom(1).setTerm(rawNode.raft().term + 1).build());
+              Message.newBuilder()
+                  .setType(MessageType.MsgHeartbeatResp)
+                  .setFrom(1)
+                  .setTerm(rawNode.raft().term + 1)
+                  .build());
           cs = rawNode.applyConfChange(ConfChangeI.of(ConfChangeV2.parseFrom(ent.getData())));
         }
       }
@@ -310,8 +346,10 @@ final class RawNodeTest {
         break;
       }
     }
-    ConfChange cc1 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(1).build();
-    ConfChange cc2 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
+    ConfChange cc1 =
+        ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(1).build();
+    ConfChange cc2 =
+        ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
     proposeConfChangeAndApply(rawNode, s, cc1);
     proposeConfChangeAndApply(rawNode, s, cc1);
     proposeConfChangeAndApply(rawNode, s, cc2);
@@ -364,7 +402,8 @@ final class RawNodeTest {
     }
     rawNode.readIndex(bytes("somedata2"));
     rd = rawNode.ready();
-    assertThat(rd.readStates()).containsExactly(new ReadState(rawNode.raft().raftLog.committed(), bytes("somedata2")));
+    assertThat(rd.readStates())
+        .containsExactly(new ReadState(rawNode.raft().raftLog.committed(), bytes("somedata2")));
   }
 
   /** A node bootstrapped with a ConfState snapshot campaigns, proposes and commits. */
@@ -374,12 +413,17 @@ final class RawNodeTest {
         List.of(
             RaftTestUtil.entry(1, 2),
             Entry.newBuilder().setTerm(1).setIndex(3).setData(bytes("foo")).build());
-    MemoryStorage storage = new MemoryStorage(List.of(RaftTestUtil.entry(0, 1)), RaftLogger.discard());
+    MemoryStorage storage =
+        new MemoryStorage(List.of(RaftTestUtil.entry(0, 1)), RaftLogger.discard());
     assertThat(storage.firstIndex()).isEqualTo(2);
     assertThat(Util.isEmptyHardState(storage.initialState().hardState())).isTrue();
     storage.applySnapshot(
         Snapshot.newBuilder()
-            .setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(0).setConfState(ConfState.newBuilder().addVoters(1)))
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setIndex(1)
+                    .setTerm(0)
+                    .setConfState(ConfState.newBuilder().addVoters(1)))
             .build());
 
     RawNode rawNode = newTestRawNode(1, 10, 1, storage);
@@ -403,7 +447,8 @@ final class RawNodeTest {
     assertThat(rd.mustSync()).isFalse();
     rawNode.advance(rd);
 
-    assertThat(rd.hardState()).isEqualTo(HardState.newBuilder().setTerm(1).setCommit(3).setVote(1).build());
+    assertThat(rd.hardState())
+        .isEqualTo(HardState.newBuilder().setTerm(1).setCommit(3).setVote(1).build());
     assertThat(rd.committedEntries()).isEqualTo(entries);
     assertThat(rd.snapshot()).isEqualTo(Snapshot.getDefaultInstance());
     assertThat(rawNode.hasReady()).isFalse();
@@ -413,7 +458,9 @@ final class RawNodeTest {
   @Test
   void rawNodeRestart() {
     List<Entry> entries =
-        List.of(RaftTestUtil.entry(1, 1), Entry.newBuilder().setTerm(1).setIndex(2).setData(bytes("foo")).build());
+        List.of(
+            RaftTestUtil.entry(1, 1),
+            Entry.newBuilder().setTerm(1).setIndex(2).setData(bytes("foo")).build());
     HardState st = HardState.newBuilder().setTerm(1).setCommit(1).build();
     MemoryStorage storage = newTestMemoryStorage(withPeers(1));
     storage.setHardState(st);
@@ -422,8 +469,15 @@ final class RawNodeTest {
     Ready rd = rawNode.ready();
     assertThat(rd)
         .isEqualTo(
-            new Ready(null, HardState.getDefaultInstance(), List.of(), List.of(), Snapshot.getDefaultInstance(),
-                entries.subList(0, 1), List.of(), false));
+            new Ready(
+                null,
+                HardState.getDefaultInstance(),
+                List.of(),
+                List.of(),
+                Snapshot.getDefaultInstance(),
+                entries.subList(0, 1),
+                List.of(),
+                false));
     rawNode.advance(rd);
     assertThat(rawNode.hasReady()).isFalse();
   }
@@ -433,9 +487,13 @@ final class RawNodeTest {
     Snapshot snap =
         Snapshot.newBuilder()
             .setMetadata(
-                SnapshotMetadata.newBuilder().setConfState(ConfState.newBuilder().addVoters(1).addVoters(2)).setIndex(2).setTerm(1))
+                SnapshotMetadata.newBuilder()
+                    .setConfState(ConfState.newBuilder().addVoters(1).addVoters(2))
+                    .setIndex(2)
+                    .setTerm(1))
             .build();
-    List<Entry> entries = List.of(Entry.newBuilder().setTerm(1).setIndex(3).setData(bytes("foo")).build());
+    List<Entry> entries =
+        List.of(Entry.newBuilder().setTerm(1).setIndex(3).setData(bytes("foo")).build());
     MemoryStorage s = new MemoryStorage(RaftLogger.discard());
     s.setHardState(HardState.newBuilder().setTerm(1).setCommit(3).build());
     s.applySnapshot(snap);
@@ -444,8 +502,15 @@ final class RawNodeTest {
     Ready rd = rawNode.ready();
     assertThat(rd)
         .isEqualTo(
-            new Ready(null, HardState.getDefaultInstance(), List.of(), List.of(), Snapshot.getDefaultInstance(),
-                entries, List.of(), false));
+            new Ready(
+                null,
+                HardState.getDefaultInstance(),
+                List.of(),
+                List.of(),
+                Snapshot.getDefaultInstance(),
+                entries,
+                List.of(),
+                false));
     rawNode.advance(rd);
     assertThat(rawNode.hasReady()).isFalse();
   }
@@ -486,7 +551,13 @@ final class RawNodeTest {
     List<Entry> ents = new ArrayList<>();
     long size = 0;
     for (int i = 0; i < 10; i++) {
-      Entry ent = Entry.newBuilder().setTerm(1).setIndex(i + 1).setType(EntryType.EntryNormal).setData(bytes("a")).build();
+      Entry ent =
+          Entry.newBuilder()
+              .setTerm(1)
+              .setIndex(i + 1)
+              .setType(EntryType.EntryNormal)
+              .setData(bytes("a"))
+              .build();
       ents.add(ent);
       size += ent.getSerializedSize();
     }
@@ -495,7 +566,14 @@ final class RawNodeTest {
     // Suggests to Raft that the last committed entry does not fit in the first Ready; the
     // storage returns it anyway.
     cfg.setMaxSizePerMsg(size - ents.get(9).getSerializedSize() - 1);
-    ms.append(List.of(Entry.newBuilder().setTerm(1).setIndex(11).setType(EntryType.EntryNormal).setData(bytes("boom")).build()));
+    ms.append(
+        List.of(
+            Entry.newBuilder()
+                .setTerm(1)
+                .setIndex(11)
+                .setType(EntryType.EntryNormal)
+                .setData(bytes("boom"))
+                .build()));
     RawNode rawNode = new RawNode(cfg);
 
     for (long highestApplied = 0; highestApplied != 11; ) {
@@ -509,7 +587,13 @@ final class RawNodeTest {
       highestApplied = rd.committedEntries().get(n - 1).getIndex();
       rawNode.advance(rd);
       rawNode.step(
-          Message.newBuilder().setType(MessageType.MsgHeartbeat).setTo(1).setFrom(2).setTerm(1).setCommit(11).build());
+          Message.newBuilder()
+              .setType(MessageType.MsgHeartbeat)
+              .setTo(1)
+              .setFrom(2)
+              .setTerm(1)
+              .setCommit(11)
+              .build());
     }
   }
 

@@ -33,8 +33,12 @@ final class TermsAndIndexesTest {
         new Case("index", app.clone().setTerm(1).setIndex(-3)),
         new Case("commit", app.clone().setTerm(1).setCommit(-1)),
         new Case("reject hint", app.clone().setTerm(1).setRejectHint(-1)),
-        new Case("entry index", app.clone().setTerm(1).addEntries(Entry.newBuilder().setTerm(1).setIndex(-1))),
-        new Case("entry term", app.clone().setTerm(1).addEntries(Entry.newBuilder().setTerm(-1).setIndex(1))),
+        new Case(
+            "entry index",
+            app.clone().setTerm(1).addEntries(Entry.newBuilder().setTerm(1).setIndex(-1))),
+        new Case(
+            "entry term",
+            app.clone().setTerm(1).addEntries(Entry.newBuilder().setTerm(-1).setIndex(1))),
         new Case(
             "snapshot index",
             Message.newBuilder()

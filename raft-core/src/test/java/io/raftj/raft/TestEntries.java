@@ -31,8 +31,8 @@ final class TestEntries {
     }
 
     /**
-     * Entries at consecutive indexes with the consecutive terms {@code [from, to)}; Type is set
-     * (to EntryNormal) as well.
+     * Entries at consecutive indexes with the consecutive terms {@code [from, to)}; Type is set (to
+     * EntryNormal) as well.
      */
     List<Entry> termRange(long from, long to) {
       List<Entry> out = new ArrayList<>((int) (to - from));
@@ -65,8 +65,7 @@ final class TestEntries {
   static Snapshot snap(long index, long term, ConfState cs, String data) {
     return Snapshot.newBuilder()
         .setData(com.google.protobuf.ByteString.copyFromUtf8(data))
-        .setMetadata(
-            SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
+        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
         .build();
   }
 

@@ -194,7 +194,11 @@ final class UnstableTest {
     long offset = c.entries().isEmpty() ? c.offsetInProgress() : 5;
     Unstable u =
         new Unstable(
-            c.entries(), offset, c.offsetInProgress(), c.snapshot(), c.snapshotInProgress(),
+            c.entries(),
+            offset,
+            c.offsetInProgress(),
+            c.snapshot(),
+            c.snapshotInProgress(),
             LOGGER);
     u.acceptInProgress();
     assertThat(u.offsetInProgress()).isEqualTo(c.wantOffsetInProgress());
@@ -228,28 +232,27 @@ final class UnstableTest {
         new StableToCase("empty", List.of(), 0, 0, null, 5, 1, 0, 0, 0),
         new StableToCase("first entry", index(5).terms(1), 5, 6, null, 5, 1, 6, 6, 0),
         new StableToCase("first of two", index(5).terms(1, 1), 5, 6, null, 5, 1, 6, 6, 1),
-        new StableToCase("first, in progress ahead", index(5).terms(1, 1), 5, 7, null, 5, 1,
-            6, 7, 1),
+        new StableToCase(
+            "first, in progress ahead", index(5).terms(1, 1), 5, 7, null, 5, 1, 6, 7, 1),
         new StableToCase("term mismatch", index(6).terms(2), 6, 7, null, 6, 1, 6, 7, 1),
         new StableToCase("old entry", index(5).terms(1), 5, 6, null, 4, 1, 5, 6, 1),
         new StableToCase("old entry, other term", index(5).terms(1), 5, 6, null, 4, 2, 5, 6, 1),
         // with snapshot
         new StableToCase("snap: first entry", index(5).terms(1), 5, 6, SNAP_4_1, 5, 1, 6, 6, 0),
-        new StableToCase("snap: first of two", index(5).terms(1, 1), 5, 6, SNAP_4_1, 5, 1,
-            6, 6, 1),
-        new StableToCase("snap: first, in progress ahead", index(5).terms(1, 1), 5, 7, SNAP_4_1,
-            5, 1, 6, 7, 1),
+        new StableToCase("snap: first of two", index(5).terms(1, 1), 5, 6, SNAP_4_1, 5, 1, 6, 6, 1),
+        new StableToCase(
+            "snap: first, in progress ahead", index(5).terms(1, 1), 5, 7, SNAP_4_1, 5, 1, 6, 7, 1),
         new StableToCase("snap: term mismatch", index(6).terms(2), 6, 7, snap51, 6, 1, 6, 7, 1),
-        new StableToCase("snap: stable to snapshot", index(5).terms(1), 5, 6, SNAP_4_1, 4, 1,
-            5, 6, 1),
+        new StableToCase(
+            "snap: stable to snapshot", index(5).terms(1), 5, 6, SNAP_4_1, 4, 1, 5, 6, 1),
         new StableToCase("snap: old entry", index(5).terms(2), 5, 6, snap42, 4, 1, 5, 6, 1));
   }
 
   @ParameterizedTest
   @MethodSource("stableToCases")
   void unstableStableTo(StableToCase c) {
-    Unstable u = new Unstable(c.entries(), c.offset(), c.offsetInProgress(), c.snap(), false,
-        LOGGER);
+    Unstable u =
+        new Unstable(c.entries(), c.offset(), c.offsetInProgress(), c.snap(), false, LOGGER);
     u.stableTo(new EntryId(c.term(), c.index()));
     assertThat(u.offset()).isEqualTo(c.wantOffset());
     assertThat(u.offsetInProgress()).isEqualTo(c.wantOffsetInProgress());
@@ -275,26 +278,82 @@ final class UnstableTest {
   static Stream<TruncateCase> truncateAndAppendCases() {
     return Stream.of(
         // append to the end
-        new TruncateCase("append", index(5).terms(1), 5, 5, index(6).terms(1, 1), 5, 5,
+        new TruncateCase(
+            "append", index(5).terms(1), 5, 5, index(6).terms(1, 1), 5, 5, index(5).terms(1, 1, 1)),
+        new TruncateCase(
+            "append, first in progress",
+            index(5).terms(1),
+            5,
+            6,
+            index(6).terms(1, 1),
+            5,
+            6,
             index(5).terms(1, 1, 1)),
-        new TruncateCase("append, first in progress", index(5).terms(1), 5, 6,
-            index(6).terms(1, 1), 5, 6, index(5).terms(1, 1, 1)),
         // replace the unstable entries
-        new TruncateCase("replace at offset", index(5).terms(1), 5, 5, index(5).terms(2, 2), 5, 5,
+        new TruncateCase(
+            "replace at offset",
+            index(5).terms(1),
+            5,
+            5,
+            index(5).terms(2, 2),
+            5,
+            5,
             index(5).terms(2, 2)),
-        new TruncateCase("replace before offset", index(5).terms(1), 5, 5,
-            index(4).terms(2, 2, 2), 4, 4, index(4).terms(2, 2, 2)),
-        new TruncateCase("replace in progress", index(5).terms(1), 5, 6, index(5).terms(2, 2), 5,
-            5, index(5).terms(2, 2)),
+        new TruncateCase(
+            "replace before offset",
+            index(5).terms(1),
+            5,
+            5,
+            index(4).terms(2, 2, 2),
+            4,
+            4,
+            index(4).terms(2, 2, 2)),
+        new TruncateCase(
+            "replace in progress",
+            index(5).terms(1),
+            5,
+            6,
+            index(5).terms(2, 2),
+            5,
+            5,
+            index(5).terms(2, 2)),
         // truncate the existing entries and append
-        new TruncateCase("truncate at 6", index(5).terms(1, 1, 1), 5, 5, index(6).terms(2), 5, 5,
+        new TruncateCase(
+            "truncate at 6",
+            index(5).terms(1, 1, 1),
+            5,
+            5,
+            index(6).terms(2),
+            5,
+            5,
             index(5).terms(1, 2)),
-        new TruncateCase("truncate at 7", index(5).terms(1, 1, 1), 5, 5, index(7).terms(2, 2), 5,
-            5, index(5).terms(1, 1, 2, 2)),
-        new TruncateCase("truncate, kept entry in progress", index(5).terms(1, 1, 1), 5, 6,
-            index(6).terms(2), 5, 6, index(5).terms(1, 2)),
-        new TruncateCase("truncate, dropped entry in progress", index(5).terms(1, 1, 1), 5, 7,
-            index(6).terms(2), 5, 6, index(5).terms(1, 2)));
+        new TruncateCase(
+            "truncate at 7",
+            index(5).terms(1, 1, 1),
+            5,
+            5,
+            index(7).terms(2, 2),
+            5,
+            5,
+            index(5).terms(1, 1, 2, 2)),
+        new TruncateCase(
+            "truncate, kept entry in progress",
+            index(5).terms(1, 1, 1),
+            5,
+            6,
+            index(6).terms(2),
+            5,
+            6,
+            index(5).terms(1, 2)),
+        new TruncateCase(
+            "truncate, dropped entry in progress",
+            index(5).terms(1, 1, 1),
+            5,
+            7,
+            index(6).terms(2),
+            5,
+            6,
+            index(5).terms(1, 2)));
   }
 
   @ParameterizedTest

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One group's apply side: committed entries into the {@link StateMachine}, proposals' futures
- * completed with their results, reads answered once applied far enough, snapshots taken by
- * policy and restored from the leader's. Every method only queues work on the group's apply
- * executor; the state below is confined to it. When that executor is the group's loop thread,
- * {@link #apply} (called on the loop) runs at once if nothing else of the applier's is queued.
+ * completed with their results, reads answered once applied far enough, snapshots taken by policy
+ * and restored from the leader's. Every method only queues work on the group's apply executor; the
+ * state below is confined to it. When that executor is the group's loop thread, {@link #apply}
+ * (called on the loop) runs at once if nothing else of the applier's is queued.
  */
 final class Applier {
 
@@ -38,8 +38,10 @@ final class Applier {
   private final SnapshotStore store;
   private final GroupOptions options;
   private final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+
   /** Whether the executor is the group's loop thread ({@link GroupOptions#applyOnLoopThread()}). */
   private final boolean onLoop;
+
   /** With {@link #onLoop}: tasks queued on the executor that have not started. */
   private final AtomicInteger queued = new AtomicInteger();
 
@@ -50,12 +52,7 @@ final class Applier {
   private long appliedTerm;
   private long lastSnapshotIndex;
   private long bytesSinceSnapshot;
-  /**
-   * A membership change was applied since the last snapshot: a member added now must get a
-   * snapshot whose configuration names it (Raft ignores one that does not), so the next snapshot
-   * is taken without waiting for the thresholds.
-   */
-  private boolean snapshotAfterChange;
+  private long lastChangeIndex; // the newest membership change applied
   private Throwable stopped;
 
   private record WaitingRead(Object query, CompletableFuture<Object> future, long minIndex) {}
@@ -98,14 +95,15 @@ final class Applier {
 
   /** Answers {@code query} once entries up to {@code minIndex} are applied. */
   void read(Object query, CompletableFuture<Object> future, long minIndex) {
-    submit(() -> {
-      if (stopped != null) {
-        future.completeExceptionally(stoppedException());
-        return;
-      }
-      reads.add(new WaitingRead(query, future, minIndex));
-      serveReads();
-    });
+    submit(
+        () -> {
+          if (stopped != null) {
+            future.completeExceptionally(stoppedException());
+            return;
+          }
+          reads.add(new WaitingRead(query, future, minIndex));
+          serveReads();
+        });
   }
 
   /** Completes {@code future} with {@code value} off the loop thread, after earlier applies. */
@@ -126,31 +124,33 @@ final class Applier {
 
   /** Fails every waiting read, and every later one. */
   void stop(String reason, Throwable cause) {
-    submit(() -> {
-      if (stopped == null) {
-        stopped = new GroupStoppedException(reason, cause);
-      }
-      for (WaitingRead r : reads) {
-        r.future.completeExceptionally(stopped);
-      }
-      reads.clear();
-    });
+    submit(
+        () -> {
+          if (stopped == null) {
+            stopped = new GroupStoppedException(reason, cause);
+          }
+          for (WaitingRead r : reads) {
+            r.future.completeExceptionally(stopped);
+          }
+          reads.clear();
+        });
   }
 
   /** Fails reads issued through ReadIndex that have not been answered: leadership changed. */
   void failReads(RaftServerException ex) {
-    submit(() -> {
-      for (int i = reads.size() - 1; i >= 0; i--) {
-        if (reads.get(i).minIndex > applied) {
-          reads.remove(i).future.completeExceptionally(ex);
-        }
-      }
-    });
+    submit(
+        () -> {
+          for (int i = reads.size() - 1; i >= 0; i--) {
+            if (reads.get(i).minIndex > applied) {
+              reads.remove(i).future.completeExceptionally(ex);
+            }
+          }
+        });
   }
 
   /**
-   * Queues {@code task} on the apply executor. On the loop thread the tasks are counted until
-   * they run, so that an apply runs inline only when none of them would be overtaken.
+   * Queues {@code task} on the apply executor. On the loop thread the tasks are counted until they
+   * run, so that an apply runs inline only when none of them would be overtaken.
    */
   private void submit(Runnable task) {
     if (!onLoop) {
@@ -158,10 +158,11 @@ final class Applier {
       return;
     }
     queued.incrementAndGet();
-    executor.execute(() -> {
-      queued.decrementAndGet();
-      task.run();
-    });
+    executor.execute(
+        () -> {
+          queued.decrementAndGet();
+          task.run();
+        });
   }
 
   private GroupStoppedException stoppedException() {
@@ -181,8 +182,8 @@ final class Applier {
     long first = entries.get(0).getIndex();
     Entry last = entries.get(entries.size() - 1);
     if (first > applied + 1) {
-      group.enqueue(new GroupEvent.Stop(
-          "apply gap: applied " + applied + ", next entry " + first, null));
+      group.enqueue(
+          new GroupEvent.Stop("apply gap: applied " + applied + ", next entry " + first, null));
       return;
     }
     batch.clear();
@@ -208,8 +209,12 @@ final class Applier {
       try {
         sm.apply(batch);
       } catch (RuntimeException | Error e) {
-        LOG.error("group {}: state machine failed to apply entries {}..{}",
-            Long.toUnsignedString(group.groupId()), first, last.getIndex(), e);
+        LOG.error(
+            "group {}: state machine failed to apply entries {}..{}",
+            Long.toUnsignedString(group.groupId()),
+            first,
+            last.getIndex(),
+            e);
         group.enqueue(new GroupEvent.Stop("state machine failed", e));
         stopped = new GroupStoppedException("state machine failed", e);
         for (PendingProposal p : proposals) {
@@ -218,40 +223,46 @@ final class Applier {
         return;
       }
     }
-    if (changes != null && (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)) {
-      snapshotAfterChange = true;
+    if (changes != null) {
+      lastChangeIndex = last.getIndex();
     }
     changes = resolve(entries, first, proposals, changes);
     applied = last.getIndex();
     appliedTerm = last.getTerm();
     serveReads();
-    group.enqueue(new GroupEvent.Applied(
-        applied, appliedTerm, changes == null ? List.of() : changes, m.getResponsesList()));
+    group.enqueue(
+        new GroupEvent.Applied(
+            applied, appliedTerm, changes == null ? List.of() : changes, m.getResponsesList()));
     maybeSnapshot();
   }
 
   /** Completes each proposal applied in this batch; returns the changes with their futures. */
   private List<GroupEvent.AppliedChange> resolve(
-      List<Entry> entries, long first, List<PendingProposal> proposals,
+      List<Entry> entries,
+      long first,
+      List<PendingProposal> proposals,
       List<GroupEvent.AppliedChange> changes) {
     int slot = 0;
     for (int i = 0; i < proposals.size(); i++) {
       PendingProposal p = proposals.get(i);
       long off = p.index() - first;
       if (off < 0 || off >= entries.size()) {
-        p.future().completeExceptionally(new OutcomeUnknownException(
-            "entry " + p.index() + " was not among the applied entries"));
+        p.future()
+            .completeExceptionally(
+                new OutcomeUnknownException(
+                    "entry " + p.index() + " was not among the applied entries"));
         continue;
       }
       Entry e = entries.get((int) off);
       if (e.getTerm() != p.term()) {
-        p.future().completeExceptionally(
-            new ProposalLostException(p.index(), p.term(), e.getTerm()));
+        p.future()
+            .completeExceptionally(new ProposalLostException(p.index(), p.term(), e.getTerm()));
       } else if (p.change()) {
         if (e.getType() == EntryType.EntryNormal) {
           // Raft turns a change it refuses into an empty entry.
-          p.future().completeExceptionally(new MembershipChangeException(
-              "another membership change is still in progress"));
+          p.future()
+              .completeExceptionally(
+                  new MembershipChangeException("another membership change is still in progress"));
         } else {
           for (int c = 0; c < changes.size(); c++) {
             if (changes.get(c).entry().getIndex() == p.index()) {
@@ -263,7 +274,8 @@ final class Applier {
         while (slot < batch.size && batch.index[slot] < p.index()) {
           slot++;
         }
-        Object result = slot < batch.size && batch.index[slot] == p.index() ? batch.results[slot] : null;
+        Object result =
+            slot < batch.size && batch.index[slot] == p.index() ? batch.results[slot] : null;
         p.future().complete(new Applied(p.index(), p.term(), result));
       }
     }
@@ -287,10 +299,15 @@ final class Applier {
   }
 
   private void maybeSnapshot() {
-    boolean byCount = options.snapshotEntries() > 0
-        && applied - lastSnapshotIndex >= options.snapshotEntries();
+    boolean byCount =
+        options.snapshotEntries() > 0 && applied - lastSnapshotIndex >= options.snapshotEntries();
     boolean bySize = options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes();
-    boolean byChange = snapshotAfterChange && applied > lastSnapshotIndex;
+    // A leader sends a lagging member its newest snapshot, which a member added after it was
+    // taken refuses (it is not in the snapshot's configuration): with a policy, a membership
+    // change is followed by a snapshot.
+    boolean byChange =
+        (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)
+            && lastChangeIndex > lastSnapshotIndex;
     if (!(byCount || bySize || byChange) || !snapshotInFlight.compareAndSet(false, true)) {
       return;
     }
@@ -299,15 +316,16 @@ final class Applier {
       writer = sm.snapshot();
     } catch (RuntimeException e) {
       snapshotInFlight.set(false);
-      LOG.warn("group {}: state machine could not capture a snapshot",
-          Long.toUnsignedString(group.groupId()), e);
+      LOG.warn(
+          "group {}: state machine could not capture a snapshot",
+          Long.toUnsignedString(group.groupId()),
+          e);
       return;
     }
     long index = applied;
     long term = appliedTerm;
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
-    snapshotAfterChange = false;
     snapshotExecutor.execute(() -> write(writer, index, term));
   }
 
@@ -323,17 +341,21 @@ final class Applier {
       if (pending != null) {
         pending.abort();
       }
-      LOG.warn("group {}: writing the snapshot at index {} failed; the next one retries",
-          Long.toUnsignedString(group.groupId()), index, e);
+      LOG.warn(
+          "group {}: writing the snapshot at index {} failed; the next one retries",
+          Long.toUnsignedString(group.groupId()),
+          index,
+          e);
     } finally {
       snapshotInFlight.set(false);
-      // A snapshot due while this one was written (after a membership change, say) need not wait
-      // for the next apply, which may be long in an idle group.
-      executor.execute(() -> {
-        if (stopped == null) {
-          maybeSnapshot();
-        }
-      });
+      // what came due while this one was written (a membership change) need not wait for more
+      // entries
+      executor.execute(
+          () -> {
+            if (stopped == null) {
+              maybeSnapshot();
+            }
+          });
     }
   }
 
@@ -344,8 +366,9 @@ final class Applier {
     long index = snap.getMetadata().getIndex();
     long term = snap.getMetadata().getTerm();
     if (!snap.getData().equals(MARKER)) {
-      group.enqueue(new GroupEvent.Stop(
-          "snapshot at index " + index + " was not written by raft-server", null));
+      group.enqueue(
+          new GroupEvent.Stop(
+              "snapshot at index " + index + " was not written by raft-server", null));
       return;
     }
     try (InputStream in = store.open(term, index)) {
@@ -355,11 +378,17 @@ final class Applier {
       stopped = new GroupStoppedException("restoring a snapshot failed", e);
       return;
     }
+    boolean fromLeader = index > applied; // not the group's own snapshot at start
     applied = index;
     appliedTerm = term;
     lastSnapshotIndex = index;
     bytesSinceSnapshot = 0;
     serveReads();
+    if (fromLeader) {
+      // the loop's applied index (its status) moves to the snapshot's, without waiting for an
+      // entry; at start the loop begins there anyway (and may not be set up yet)
+      group.enqueue(new GroupEvent.Applied(index, term, List.of(), List.of()));
+    }
   }
 
   /** The commands of one apply call; arrays grow as needed and are reused. */

@@ -9,9 +9,9 @@ import io.raftj.storage.DurableStorage;
 import java.io.IOException;
 
 /**
- * A {@link GroupLog} in a data directory through {@link DurableStorage}: appends go to the
- * server's {@link StorageStage}, which group-commits what waits and reports back with
- * {@link GroupEvent.Stored}.
+ * A {@link GroupLog} in a data directory through {@link DurableStorage}: appends go to the server's
+ * {@link StorageStage}, which group-commits what waits and reports back with {@link
+ * GroupEvent.Stored}.
  */
 final class DurableLog implements GroupLog {
 

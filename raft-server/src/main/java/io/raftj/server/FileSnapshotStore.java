@@ -10,8 +10,7 @@ import java.nio.file.Path;
 /**
  * A {@link SnapshotStore} in a directory: {@code <term>-<index>.smsnap} (16 hex digits each),
  * written to a {@code .tmp} file, fsynced, renamed and made durable with a directory fsync, so a
- * crash leaves either the whole snapshot or none. All I/O goes through the injected
- * {@link WalFs}.
+ * crash leaves either the whole snapshot or none. All I/O goes through the injected {@link WalFs}.
  */
 final class FileSnapshotStore implements SnapshotStore {
 

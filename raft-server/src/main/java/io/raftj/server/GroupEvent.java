@@ -8,14 +8,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What reaches a group's loop through its inbox, besides Raft messages from peers (which are
- * queued as {@link Message}s). Each record is one kind of input; the loop handles them in order.
+ * What reaches a group's loop through its inbox, besides Raft messages from peers (which are queued
+ * as {@link Message}s). Each record is one kind of input; the loop handles them in order.
  */
 sealed interface GroupEvent {
 
   /** A command, or a membership change of {@code target} when {@code op} is not null. */
   record Propose(
-      ByteString data, MembershipOp op, long target, CompletableFuture<Object> future, long deadline)
+      ByteString data,
+      MembershipOp op,
+      long target,
+      CompletableFuture<Object> future,
+      long deadline)
       implements GroupEvent {}
 
   /** The membership changes a {@link RaftGroup} offers. */

@@ -8,12 +8,11 @@ import java.util.List;
  * How one group runs on a {@link RaftServer}: its ID and first members, its Raft timing and flow
  * control, its read mode and its snapshot policy. Immutable; each {@code withX} returns a copy.
  *
- * <p>The defaults follow etcd's server: an election timeout of 10 ticks and a heartbeat every
- * tick (1 s and 100 ms at the server's default 100 ms tick), pre-vote and check-quorum on, 1 MiB
- * per append message and 512 messages in flight per follower; a snapshot every 10,000 applied
- * entries or 64 MiB of applied payload, with 5,000 entries kept behind it for slow followers; a
- * proposal or read that has no outcome after 10 seconds fails with
- * {@link DeadlineExceededException}.
+ * <p>The defaults follow etcd's server: an election timeout of 10 ticks and a heartbeat every tick
+ * (1 s and 100 ms at the server's default 100 ms tick), pre-vote and check-quorum on, 1 MiB per
+ * append message and 512 messages in flight per follower; a snapshot every 10,000 applied entries
+ * or 64 MiB of applied payload, with 5,000 entries kept behind it for slow followers; a proposal or
+ * read that has no outcome after 10 seconds fails with {@link DeadlineExceededException}.
  *
  * @param groupId the group's ID, unique among the server's groups
  * @param members the servers that form a new group (its voters); ignored when the group restarts
@@ -25,16 +24,16 @@ import java.util.List;
  * @param maxSizePerMsg the largest append message, in encoded entry bytes
  * @param maxInflightMsgs append messages in flight to one follower
  * @param maxPendingProposals proposals accepted but not yet resolved before new ones are refused
- * @param leaseReads whether {@link ReadPolicy#LEASE} reads are allowed (etcd's
- *     {@code ReadOnlyLeaseBased}); such a group never quiesces, and refuses
- *     {@link ReadPolicy#LINEARIZABLE} reads, which it could only answer from the lease
+ * @param leaseReads whether {@link ReadPolicy#LEASE} reads are allowed (etcd's {@code
+ *     ReadOnlyLeaseBased}); such a group never quiesces, and refuses {@link
+ *     ReadPolicy#LINEARIZABLE} reads, which it could only answer from the lease
  * @param snapshotEntries applied entries after which a snapshot is taken (0: never by count)
  * @param snapshotBytes applied payload bytes after which a snapshot is taken (0: never by size)
  * @param snapshotCatchUpEntries entries kept in the log behind a snapshot
  * @param operationTimeout the default deadline of proposals, reads and membership changes
  * @param applyOnLoopThread run the state machine on the group's loop thread instead of an apply
- *     executor: one thread hand-off less per command, for state machines that never take long
- *     (a slow one then delays this loop thread's groups: their ticks, heartbeats and replication)
+ *     executor: one thread hand-off less per command, for state machines that never take long (a
+ *     slow one then delays this loop thread's groups: their ticks, heartbeats and replication)
  */
 public record GroupOptions(
     long groupId,
@@ -88,8 +87,20 @@ public record GroupOptions(
       list.add(m);
     }
     return new GroupOptions(
-        groupId, list, false, 10, 1, 1 << 20, 512, 65_536, false, 10_000, 64L << 20, 5_000,
-        Duration.ofSeconds(10), false);
+        groupId,
+        list,
+        false,
+        10,
+        1,
+        1 << 20,
+        512,
+        65_536,
+        false,
+        10_000,
+        64L << 20,
+        5_000,
+        Duration.ofSeconds(10),
+        false);
   }
 
   /** A member that joins the existing group {@code groupId}, with the defaults. */
@@ -104,18 +115,20 @@ public record GroupOptions(
 
   /** A copy with the election and heartbeat timeouts, in ticks. */
   public GroupOptions withTicks(int electionTicks, int heartbeatTicks) {
-    return with(c -> {
-      c.electionTicks = electionTicks;
-      c.heartbeatTicks = heartbeatTicks;
-    });
+    return with(
+        c -> {
+          c.electionTicks = electionTicks;
+          c.heartbeatTicks = heartbeatTicks;
+        });
   }
 
   /** A copy with the append flow control. */
   public GroupOptions withFlowControl(long maxSizePerMsg, int maxInflightMsgs) {
-    return with(c -> {
-      c.maxSizePerMsg = maxSizePerMsg;
-      c.maxInflightMsgs = maxInflightMsgs;
-    });
+    return with(
+        c -> {
+          c.maxSizePerMsg = maxSizePerMsg;
+          c.maxInflightMsgs = maxInflightMsgs;
+        });
   }
 
   /** A copy with {@link #maxPendingProposals()} set. */
@@ -130,11 +143,12 @@ public record GroupOptions(
 
   /** A copy with the snapshot policy. */
   public GroupOptions withSnapshots(long entries, long bytes, long catchUpEntries) {
-    return with(c -> {
-      c.snapshotEntries = entries;
-      c.snapshotBytes = bytes;
-      c.snapshotCatchUpEntries = catchUpEntries;
-    });
+    return with(
+        c -> {
+          c.snapshotEntries = entries;
+          c.snapshotBytes = bytes;
+          c.snapshotCatchUpEntries = catchUpEntries;
+        });
   }
 
   /** A copy with {@link #applyOnLoopThread()} set. */
@@ -151,9 +165,20 @@ public record GroupOptions(
   private GroupOptions with(java.util.function.Consumer<Copy> change) {
     Copy c = new Copy(this);
     change.accept(c);
-    return new GroupOptions(c.groupId, c.members, c.join, c.electionTicks, c.heartbeatTicks,
-        c.maxSizePerMsg, c.maxInflightMsgs, c.maxPendingProposals, c.leaseReads,
-        c.snapshotEntries, c.snapshotBytes, c.snapshotCatchUpEntries, c.operationTimeout,
+    return new GroupOptions(
+        c.groupId,
+        c.members,
+        c.join,
+        c.electionTicks,
+        c.heartbeatTicks,
+        c.maxSizePerMsg,
+        c.maxInflightMsgs,
+        c.maxPendingProposals,
+        c.leaseReads,
+        c.snapshotEntries,
+        c.snapshotBytes,
+        c.snapshotCatchUpEntries,
+        c.operationTimeout,
         c.applyOnLoopThread);
   }
 

@@ -29,11 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One group member's loop: owns its {@link RawNode} and everything Raft-side, and runs only on
- * its {@link LoopWorker}'s thread, one turn at a time, so nothing on the Raft path takes a lock.
- * A turn drains the inbox (peer messages, proposals, reads, storage and apply completions),
- * steps all waiting proposals as one {@code MsgProp} and all waiting reads as one ReadIndex, then
- * hands each Ready's work to the outbox, the group's log and its {@link Applier}.
+ * One group member's loop: owns its {@link RawNode} and everything Raft-side, and runs only on its
+ * {@link LoopWorker}'s thread, one turn at a time, so nothing on the Raft path takes a lock. A turn
+ * drains the inbox (peer messages, proposals, reads, storage and apply completions), steps all
+ * waiting proposals as one {@code MsgProp} and all waiting reads as one ReadIndex, then hands each
+ * Ready's work to the outbox, the group's log and its {@link Applier}.
  *
  * <p>{@link #enqueue} is the only method other threads call.
  */
@@ -73,10 +73,13 @@ final class GroupRunner {
   private long applied;
   private boolean quiesced;
   private boolean ticked;
+
   /** The index of the newest snapshot in Raft's storage. */
   private long lastSnapshotIndex;
+
   /** Whether this server has been in the group's configuration since the group started here. */
   private boolean member;
+
   private int idleTicks;
   private volatile boolean stopped;
   private volatile GroupStatus status;
@@ -91,8 +94,8 @@ final class GroupRunner {
   }
 
   /**
-   * Opens the log, restores the state machine from the newest snapshot and creates the node.
-   * Runs on the creating thread before the group receives anything.
+   * Opens the log, restores the state machine from the newest snapshot and creates the node. Runs
+   * on the creating thread before the group receives anything.
    */
   void start(GroupLog log, SnapshotStore store, Applier.Factory applierFactory) throws IOException {
     this.log = log;
@@ -156,8 +159,8 @@ final class GroupRunner {
   }
 
   /**
-   * Counts a proposal against {@link GroupOptions#maxPendingProposals()}; false if the group
-   * has too many unresolved ones already.
+   * Counts a proposal against {@link GroupOptions#maxPendingProposals()}; false if the group has
+   * too many unresolved ones already.
    */
   boolean admit() {
     if (pendingCount.incrementAndGet() > options.maxPendingProposals()) {
@@ -198,8 +201,10 @@ final class GroupRunner {
       return;
     }
     if (quiesced) {
-      if (leader != self && (leader == 0 || server.liveness().silentFor(leader)
-          > server.tickNanos() * options.electionTicks())) {
+      if (leader != self
+          && (leader == 0
+              || server.liveness().silentFor(leader)
+                  > server.tickNanos() * options.electionTicks())) {
         wakeUp(); // the leader's server fell silent: tick again so an election can happen
       }
       return;
@@ -268,11 +273,13 @@ final class GroupRunner {
     } else if (e instanceof GroupEvent.Applied a) {
       applied(a);
     } else if (e instanceof GroupEvent.SnapshotWritten w) {
-      log.snapshot(w.index(), membership.at(w.index()), Applier.MARKER, options.snapshotCatchUpEntries());
+      log.snapshot(
+          w.index(), membership.at(w.index()), Applier.MARKER, options.snapshotCatchUpEntries());
       membership.forgetBefore(w.index());
       snapshotRecorded(w.index());
     } else if (e instanceof GroupEvent.SnapshotSent s) {
-      node.reportSnapshot(s.to(), s.delivered() ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
+      node.reportSnapshot(
+          s.to(), s.delivered() ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
     } else if (e instanceof GroupEvent.TransferLeader t) {
       startTransfer(t);
     } else if (e instanceof GroupEvent.Unreachable u) {
@@ -280,7 +287,10 @@ final class GroupRunner {
         node.reportUnreachable(u.server());
       }
     } else if (e instanceof GroupEvent.Quiesce q) {
-      if (q.from() == leader && q.term() == term && q.commit() == commit && role == StateType.STATE_FOLLOWER) {
+      if (q.from() == leader
+          && q.term() == term
+          && q.commit() == commit
+          && role == StateType.STATE_FOLLOWER) {
         quiesced = true;
       }
     } else if (e instanceof GroupEvent.Stop s) {
@@ -300,8 +310,13 @@ final class GroupRunner {
     } catch (IllegalArgumentException e) {
       // A malformed message from a peer (a local type, a negative term or index): drop it, as
       // a network drops garbage; it must not stop the group.
-      LOG.warn("group {} on server {}: dropped {} from {}: {}", hex(groupId), hex(self),
-          m.getType(), hex(m.getFrom()), e.getMessage());
+      LOG.warn(
+          "group {} on server {}: dropped {} from {}: {}",
+          hex(groupId),
+          hex(self),
+          m.getType(),
+          hex(m.getFrom()),
+          e.getMessage());
     }
   }
 
@@ -357,8 +372,10 @@ final class GroupRunner {
           accepted.add(proposals.get(k));
         }
       } catch (ProposalDroppedException e) {
-        NotLeaderException ex = new NotLeaderException(
-            "proposal dropped: a leader transfer is in progress or too much is uncommitted", leader);
+        NotLeaderException ex =
+            new NotLeaderException(
+                "proposal dropped: a leader transfer is in progress or too much is uncommitted",
+                leader);
         for (int k = i; k < j; k++) {
           resolveFailed(proposals.get(k).future(), ex);
         }
@@ -382,7 +399,8 @@ final class GroupRunner {
     for (int i = 0; i < n; i++) {
       GroupEvent.Propose p = accepted.get(i);
       Entry e = ents.get(base + i);
-      inLog.add(new PendingProposal(e.getIndex(), e.getTerm(), p.future(), p.deadline(), p.op() != null));
+      inLog.add(
+          new PendingProposal(e.getIndex(), e.getTerm(), p.future(), p.deadline(), p.op() != null));
     }
     accepted.clear();
     handleReady(rd);
@@ -398,8 +416,11 @@ final class GroupRunner {
       return new NotLeaderException("no leader is known", 0);
     }
     return new NotLeaderException(
-        "server " + Long.toUnsignedString(self) + " is not the leader; the leader is "
-            + Long.toUnsignedString(leader), leader);
+        "server "
+            + Long.toUnsignedString(self)
+            + " is not the leader; the leader is "
+            + Long.toUnsignedString(leader),
+        leader);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -489,6 +510,10 @@ final class GroupRunner {
         transfer.future().complete(null);
         transfer = null;
       }
+      // Published before the listeners are walked: addLeaderListener adds, then reads the status,
+      // so a listener added after the walk began finds the new leader in it (it may be told
+      // twice, never not at all; publishing only at the end of the turn lost it).
+      publishStatus();
       server.leaderChanged(handle, leader, term);
     }
   }
@@ -508,8 +533,14 @@ final class GroupRunner {
     long index = snap.getMetadata().getIndex();
     for (PendingProposal p : inLog.takeUpTo(index)) {
       release();
-      fail(p.future(), new OutcomeUnknownException(
-          "a snapshot at index " + index + " replaced the log where proposal " + p.index() + " was"));
+      fail(
+          p.future(),
+          new OutcomeUnknownException(
+              "a snapshot at index "
+                  + index
+                  + " replaced the log where proposal "
+                  + p.index()
+                  + " was"));
     }
     membership.reset(snap.getMetadata().getConfState(), index);
     applier.restore(snap);
@@ -517,9 +548,9 @@ final class GroupRunner {
   }
 
   /**
-   * Raft's storage now holds a snapshot at {@code index}: once that is durable, the state
-   * machine snapshots before the previous one can go. The previous one stays as the fallback the
-   * storage keeps too, in case the newest snapshot file is unreadable after a crash.
+   * Raft's storage now holds a snapshot at {@code index}: once that is durable, the state machine
+   * snapshots before the previous one can go. The previous one stays as the fallback the storage
+   * keeps too, in case the newest snapshot file is unreadable after a crash.
    */
   private void snapshotRecorded(long index) {
     long keepFrom = lastSnapshotIndex;
@@ -527,14 +558,17 @@ final class GroupRunner {
     if (keepFrom == 0) {
       return;
     }
-    log.afterWrites(() -> {
-      try {
-        store.deleteBefore(keepFrom);
-      } catch (IOException e) {
-        LOG.warn("group {}: could not delete old snapshots; retried after the next one",
-            hex(groupId), e);
-      }
-    });
+    log.afterWrites(
+        () -> {
+          try {
+            store.deleteBefore(keepFrom);
+          } catch (IOException e) {
+            LOG.warn(
+                "group {}: could not delete old snapshots; retried after the next one",
+                hex(groupId),
+                e);
+          }
+        });
   }
 
   private void applied(GroupEvent.Applied a) {
@@ -565,9 +599,9 @@ final class GroupRunner {
   }
 
   /**
-   * An entry of term {@code committedTerm} is committed: a log holds terms in ascending order,
-   * so no later index can hold a proposal of an older term. Those still waiting are lost now,
-   * not at their deadline.
+   * An entry of term {@code committedTerm} is committed: a log holds terms in ascending order, so
+   * no later index can hold a proposal of an older term. Those still waiting are lost now, not at
+   * their deadline.
    */
   private void failOlderProposals(long committedTerm) {
     for (PendingProposal p : inLog.takeOlderThan(committedTerm)) {
@@ -583,8 +617,8 @@ final class GroupRunner {
       }
       return ConfChangeI.of(ConfChangeV2.parseFrom(e.getData()));
     } catch (InvalidProtocolBufferException ex) {
-      throw new IllegalStateException("committed membership change at index " + e.getIndex()
-          + " does not parse", ex);
+      throw new IllegalStateException(
+          "committed membership change at index " + e.getIndex() + " does not parse", ex);
     }
   }
 
@@ -592,31 +626,35 @@ final class GroupRunner {
     long to = m.getTo();
     long t = m.getSnapshot().getMetadata().getTerm();
     long index = m.getSnapshot().getMetadata().getIndex();
-    server.transport().sendSnapshot(to, new Transport.OutgoingSnapshot() {
-      private final AtomicBoolean done = new AtomicBoolean();
+    server
+        .transport()
+        .sendSnapshot(
+            to,
+            new Transport.OutgoingSnapshot() {
+              private final AtomicBoolean done = new AtomicBoolean();
 
-      @Override
-      public long groupId() {
-        return groupId;
-      }
+              @Override
+              public long groupId() {
+                return groupId;
+              }
 
-      @Override
-      public Message message() {
-        return m;
-      }
+              @Override
+              public Message message() {
+                return m;
+              }
 
-      @Override
-      public java.io.InputStream open() throws IOException {
-        return store.open(t, index);
-      }
+              @Override
+              public java.io.InputStream open() throws IOException {
+                return store.open(t, index);
+              }
 
-      @Override
-      public void completed(boolean delivered) {
-        if (done.compareAndSet(false, true)) {
-          enqueue(new GroupEvent.SnapshotSent(to, delivered));
-        }
-      }
-    });
+              @Override
+              public void completed(boolean delivered) {
+                if (done.compareAndSet(false, true)) {
+                  enqueue(new GroupEvent.SnapshotSent(to, delivered));
+                }
+              }
+            });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -629,8 +667,10 @@ final class GroupRunner {
       return;
     }
     if (!membership.isVoter(t.target())) {
-      fail(t.future(), new MembershipChangeException(
-          "server " + Long.toUnsignedString(t.target()) + " is not a voter of the group"));
+      fail(
+          t.future(),
+          new MembershipChangeException(
+              "server " + Long.toUnsignedString(t.target()) + " is not a voter of the group"));
       return;
     }
     if (t.target() == self) {
@@ -648,20 +688,24 @@ final class GroupRunner {
     long now = server.scheduler().nanoTime();
     for (PendingProposal p : inLog.takeExpired(now)) {
       release();
-      fail(p.future(), new DeadlineExceededException(
-          "no outcome for the proposal at index " + p.index() + " before its deadline"));
+      fail(
+          p.future(),
+          new DeadlineExceededException(
+              "no outcome for the proposal at index " + p.index() + " before its deadline"));
     }
     reads.expire(now);
     if (transfer != null && transfer.deadline() - now <= 0) {
-      fail(transfer.future(), new DeadlineExceededException(
-          "leadership did not move to " + Long.toUnsignedString(transfer.target())));
+      fail(
+          transfer.future(),
+          new DeadlineExceededException(
+              "leadership did not move to " + Long.toUnsignedString(transfer.target())));
       transfer = null;
     }
   }
 
   /**
-   * A leader whose followers all match its log, with everything applied and nothing pending,
-   * tells them to stop ticking and stops itself (CockroachDB's quiescence). Any input wakes it.
+   * A leader whose followers all match its log, with everything applied and nothing pending, tells
+   * them to stop ticking and stops itself (CockroachDB's quiescence). Any input wakes it.
    */
   private void maybeQuiesce() {
     if (role != StateType.STATE_LEADER || options.leaseReads() || !server.quiesce()) {
@@ -675,16 +719,18 @@ final class GroupRunner {
       return;
     }
     long[] lastAndOk = {-1, 1};
-    node.withProgress((id, type, pr) -> {
-      if (id == self) {
-        lastAndOk[0] = pr.match();
-      }
-    });
-    node.withProgress((id, type, pr) -> {
-      if (pr.match() != lastAndOk[0] || !pr.recentActive() && id != self) {
-        lastAndOk[1] = 0;
-      }
-    });
+    node.withProgress(
+        (id, type, pr) -> {
+          if (id == self) {
+            lastAndOk[0] = pr.match();
+          }
+        });
+    node.withProgress(
+        (id, type, pr) -> {
+          if (pr.match() != lastAndOk[0] || !pr.recentActive() && id != self) {
+            lastAndOk[1] = 0;
+          }
+        });
     if (lastAndOk[1] == 0 || lastAndOk[0] != commit) {
       return;
     }
@@ -701,13 +747,29 @@ final class GroupRunner {
 
   private void publishStatus() {
     GroupStatus s = status;
-    if (s != null && s.role() == role && s.leader() == leader && s.term() == term
-        && s.commit() == commit && s.applied() == applied && s.quiesced() == quiesced
-        && s.voters() == membership.voters() && s.learners() == membership.learners()) {
+    if (s != null
+        && s.role() == role
+        && s.leader() == leader
+        && s.term() == term
+        && s.commit() == commit
+        && s.applied() == applied
+        && s.quiesced() == quiesced
+        && s.voters() == membership.voters()
+        && s.learners() == membership.learners()) {
       return;
     }
-    status = new GroupStatus(groupId, self, role, leader, term, commit, applied,
-        membership.voters(), membership.learners(), quiesced);
+    status =
+        new GroupStatus(
+            groupId,
+            self,
+            role,
+            leader,
+            term,
+            commit,
+            applied,
+            membership.voters(),
+            membership.learners(),
+            quiesced);
   }
 
   void stop(String reason, Throwable cause) {
@@ -720,16 +782,17 @@ final class GroupRunner {
     } else {
       LOG.info("group {} on server {} stopped: {}", hex(groupId), hex(self), reason);
     }
-    GroupStoppedException ex = new GroupStoppedException(
-        "group " + hex(groupId) + " stopped: " + reason, cause);
+    GroupStoppedException ex =
+        new GroupStoppedException("group " + hex(groupId) + " stopped: " + reason, cause);
     for (GroupEvent.Propose p : proposals) {
       resolveFailed(p.future(), ex);
     }
     proposals.clear();
-    inLog.drain(p -> {
-      release();
-      fail(p.future(), ex);
-    });
+    inLog.drain(
+        p -> {
+          release();
+          fail(p.future(), ex);
+        });
     reads.failWaiting(ex);
     failIssuedReads(ex);
     if (transfer != null) {
@@ -741,8 +804,18 @@ final class GroupRunner {
     server.groupStopped(this, log);
     role = StateType.STATE_FOLLOWER;
     leader = 0;
-    status = new GroupStatus(groupId, self, role, 0, term, commit, applied,
-        membership.voters(), membership.learners(), false);
+    status =
+        new GroupStatus(
+            groupId,
+            self,
+            role,
+            0,
+            term,
+            commit,
+            applied,
+            membership.voters(),
+            membership.learners(),
+            false);
   }
 
   boolean isStopped() {

@@ -12,12 +12,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-memory network of {@link Transport}s, one per server, for tests, benchmarks and
- * simulation. Batches are handed over as objects (nothing is serialised) on the sender's thread,
- * or later on the scheduler's timer when delayed. Faults come from hooks that can change at any
- * time: drop, duplicate and delay (which reorders) at seeded random rates, links cut one way or
- * both, whole partitions, and a filter for anything else. Snapshots stream in 64 KiB chunks on
- * the scheduler. Thread-safe.
+ * An in-memory network of {@link Transport}s, one per server, for tests, benchmarks and simulation.
+ * Batches are handed over as objects (nothing is serialised) on the sender's thread, or later on
+ * the scheduler's timer when delayed. Faults come from hooks that can change at any time: drop,
+ * duplicate and delay (which reorders) at seeded random rates, links cut one way or both, whole
+ * partitions, and a filter for anything else. Snapshots stream in 64 KiB chunks on the scheduler.
+ * Thread-safe.
  */
 public final class LocalNetwork {
 
@@ -45,16 +45,16 @@ public final class LocalNetwork {
   private final AtomicLong dropped = new AtomicLong();
 
   /**
-   * A network for servers on real threads: delays and snapshot streams run on a daemon
-   * {@link ThreadScheduler} of its own.
+   * A network for servers on real threads: delays and snapshot streams run on a daemon {@link
+   * ThreadScheduler} of its own.
    */
   public LocalNetwork() {
     this(new ThreadScheduler("local-network"), System.nanoTime());
   }
 
   /**
-   * A network on {@code scheduler} (for delays and snapshot streams), faults seeded by
-   * {@code seed}: with a {@link ManualScheduler}, a whole cluster replays from its seeds.
+   * A network on {@code scheduler} (for delays and snapshot streams), faults seeded by {@code
+   * seed}: with a {@link ManualScheduler}, a whole cluster replays from its seeds.
    */
   public LocalNetwork(Scheduler scheduler, long seed) {
     this.scheduler = scheduler;
@@ -77,7 +77,9 @@ public final class LocalNetwork {
     this.duplicateRate = probability(rate);
   }
 
-  /** Delays each batch by a random time in [min, max] nanoseconds; batches then overtake each other. */
+  /**
+   * Delays each batch by a random time in [min, max] nanoseconds; batches then overtake each other.
+   */
   public void setDelay(long minNanos, long maxNanos) {
     if (minNanos < 0 || maxNanos < minNanos) {
       throw new IllegalArgumentException("bad delay range " + minNanos + ".." + maxNanos);
@@ -200,15 +202,17 @@ public final class LocalNetwork {
         delivered.incrementAndGet();
         dest.receive(batch);
       } else {
-        scheduler.schedule(() -> {
-          Transport.Inbound d = inbound.get(to);
-          if (d != null && !isCut(from, to)) {
-            delivered.incrementAndGet();
-            d.receive(batch);
-          } else {
-            dropped.incrementAndGet();
-          }
-        }, delay);
+        scheduler.schedule(
+            () -> {
+              Transport.Inbound d = inbound.get(to);
+              if (d != null && !isCut(from, to)) {
+                delivered.incrementAndGet();
+                d.receive(batch);
+              } else {
+                dropped.incrementAndGet();
+              }
+            },
+            delay);
       }
     }
   }
@@ -252,11 +256,15 @@ public final class LocalNetwork {
     @Override
     public void start(long localServerId, Inbound in) {
       if (localServerId != self) {
-        throw new IllegalArgumentException("transport of server " + Long.toUnsignedString(self)
-            + " started for " + Long.toUnsignedString(localServerId));
+        throw new IllegalArgumentException(
+            "transport of server "
+                + Long.toUnsignedString(self)
+                + " started for "
+                + Long.toUnsignedString(localServerId));
       }
       if (inbound.putIfAbsent(self, in) != null) {
-        throw new IllegalStateException("server " + Long.toUnsignedString(self) + " is already on the network");
+        throw new IllegalStateException(
+            "server " + Long.toUnsignedString(self) + " is already on the network");
       }
     }
 

@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One loop thread's share of the groups. A group with input queued is put on the run queue once;
- * a run takes turns for the queued groups and then sends everything they produced, batched per
- * destination. Ticks arrive as one request per worker and tick all its awake groups in that
- * run, so an idle group costs nothing between ticks and a quiesced one nothing at all.
+ * One loop thread's share of the groups. A group with input queued is put on the run queue once; a
+ * run takes turns for the queued groups and then sends everything they produced, batched per
+ * destination. Ticks arrive as one request per worker and tick all its awake groups in that run, so
+ * an idle group costs nothing between ticks and a quiesced one nothing at all.
  *
- * <p>{@link #wake} and {@link #requestTick} may be called from any thread; everything else runs
- * on the worker's serial executor.
+ * <p>{@link #wake} and {@link #requestTick} may be called from any thread; everything else runs on
+ * the worker's serial executor.
  */
 final class LoopWorker {
 
@@ -63,11 +63,12 @@ final class LoopWorker {
 
   /** Forgets {@code g} if it is one of this worker's groups. */
   void removeIfPresent(GroupRunner g) {
-    executor.execute(() -> {
-      if (groups.remove(g)) {
-        size.decrementAndGet();
-      }
-    });
+    executor.execute(
+        () -> {
+          if (groups.remove(g)) {
+            size.decrementAndGet();
+          }
+        });
   }
 
   /** Puts {@code g} on the run queue unless it is there already. */

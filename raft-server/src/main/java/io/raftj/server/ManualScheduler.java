@@ -9,15 +9,13 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * A deterministic {@link Scheduler} for tests: virtual time that moves only when the test says,
- * and every executor's tasks run on the calling thread inside {@link #runUntilIdle()}. With a
- * seed, the next task is picked at random among the executors that have one (each executor stays
- * in order), so one seed is one interleaving and replays exactly; without one, tasks run in
- * submission order.
+ * A deterministic {@link Scheduler} for tests: virtual time that moves only when the test says, and
+ * every executor's tasks run on the calling thread inside {@link #runUntilIdle()}. With a seed, the
+ * next task is picked at random among the executors that have one (each executor stays in order),
+ * so one seed is one interleaving and replays exactly; without one, tasks run in submission order.
  *
- * <p>Tasks may be submitted from any thread, but only one thread drives the scheduler. A test
- * never blocks on a future: it runs the scheduler until the future is done
- * ({@link #runUntil}).
+ * <p>Tasks may be submitted from any thread, but only one thread drives the scheduler. A test never
+ * blocks on a future: it runs the scheduler until the future is done ({@link #runUntil}).
  */
 public final class ManualScheduler implements Scheduler {
 
@@ -100,8 +98,8 @@ public final class ManualScheduler implements Scheduler {
   }
 
   /**
-   * Runs tasks and moves time forward, a step of {@code stepNanos} at a time, until
-   * {@code done} holds; false if it still does not after {@code maxNanos} of virtual time.
+   * Runs tasks and moves time forward, a step of {@code stepNanos} at a time, until {@code done}
+   * holds; false if it still does not after {@code maxNanos} of virtual time.
    */
   public boolean runUntil(BooleanSupplier done, long stepNanos, long maxNanos) {
     runUntilIdle();

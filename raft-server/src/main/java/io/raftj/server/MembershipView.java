@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The group's membership as applied on this member, with the history a snapshot needs: the
- * configuration as of any index since the last snapshot. Confined to the loop thread; the lists
- * it hands out are immutable and replaced, never changed, so identity tells a change.
+ * configuration as of any index since the last snapshot. Confined to the loop thread; the lists it
+ * hands out are immutable and replaced, never changed, so identity tells a change.
  */
 final class MembershipView {
 
@@ -84,11 +84,12 @@ final class MembershipView {
 
   /** The conf change that carries {@code op} for server {@code id}. */
   static ConfChange confChange(GroupEvent.MembershipOp op, long id) {
-    ConfChangeType type = switch (op) {
-      case ADD_VOTER, PROMOTE -> ConfChangeType.ConfChangeAddNode;
-      case ADD_LEARNER -> ConfChangeType.ConfChangeAddLearnerNode;
-      case REMOVE -> ConfChangeType.ConfChangeRemoveNode;
-    };
+    ConfChangeType type =
+        switch (op) {
+          case ADD_VOTER, PROMOTE -> ConfChangeType.ConfChangeAddNode;
+          case ADD_LEARNER -> ConfChangeType.ConfChangeAddLearnerNode;
+          case REMOVE -> ConfChangeType.ConfChangeRemoveNode;
+        };
     return ConfChange.newBuilder().setType(type).setNodeId(id).build();
   }
 
@@ -99,15 +100,24 @@ final class MembershipView {
       return "0 cannot be a member ID";
     }
     return switch (op) {
-      case ADD_VOTER -> voters.contains(id) ? who + " is already a voter"
-          : learners.contains(id) ? who + " is a learner: promote it instead" : null;
-      case ADD_LEARNER -> voters.contains(id) ? who + " is already a voter"
-          : learners.contains(id) ? who + " is already a learner" : null;
-      case PROMOTE -> learners.contains(id) ? null
-          : voters.contains(id) ? who + " is already a voter" : who + " is not a learner";
-      case REMOVE -> !contains(id) ? who + " is not a member"
-          : voters.size() == 1 && voters.get(0) == id
-              ? "cannot remove " + who + ": it is the last voter" : null;
+      case ADD_VOTER ->
+          voters.contains(id)
+              ? who + " is already a voter"
+              : learners.contains(id) ? who + " is a learner: promote it instead" : null;
+      case ADD_LEARNER ->
+          voters.contains(id)
+              ? who + " is already a voter"
+              : learners.contains(id) ? who + " is already a learner" : null;
+      case PROMOTE ->
+          learners.contains(id)
+              ? null
+              : voters.contains(id) ? who + " is already a voter" : who + " is not a learner";
+      case REMOVE ->
+          !contains(id)
+              ? who + " is not a member"
+              : voters.size() == 1 && voters.get(0) == id
+                  ? "cannot remove " + who + ": it is the last voter"
+                  : null;
     };
   }
 

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The traffic one server sends another in one go: Raft messages of any number of groups and the
- * coalesced heartbeats. An empty batch still tells the receiver its sender is alive. Immutable;
- * the lists are owned by the batch.
+ * coalesced heartbeats. An empty batch still tells the receiver its sender is alive. Immutable; the
+ * lists are owned by the batch.
  *
  * @param from the sending server
  * @param to the receiving server
@@ -15,7 +15,11 @@ import java.util.List;
  * @param heartbeats coalesced heartbeats, responses and quiesce notices
  */
 public record MessageBatch(
-    long from, long to, long[] groupIds, List<Message> messages, List<Transport.Heartbeat> heartbeats) {
+    long from,
+    long to,
+    long[] groupIds,
+    List<Message> messages,
+    List<Transport.Heartbeat> heartbeats) {
 
   /** Checks that every message has its group ID. */
   public MessageBatch {

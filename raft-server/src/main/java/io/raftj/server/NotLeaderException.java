@@ -1,9 +1,9 @@
 package io.raftj.server;
 
 /**
- * The proposal or read was dropped before entering the log: this member is not the leader, there
- * is no leader, a leader transfer is under way, or too much is already pending. Nothing was
- * appended, so retrying cannot apply the command twice.
+ * The proposal or read was dropped before entering the log: this member is not the leader, there is
+ * no leader, a leader transfer is under way, or too much is already pending. Nothing was appended,
+ * so retrying cannot apply the command twice.
  */
 public final class NotLeaderException extends RaftServerException {
   private static final long serialVersionUID = 1L;

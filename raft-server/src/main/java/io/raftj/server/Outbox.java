@@ -7,16 +7,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The messages a loop worker's groups produced in one turn, batched per destination server and
- * sent together when the turn ends: one transport call per destination, whatever the number of
- * groups. Heartbeats and their responses without a read-index context are coalesced into
- * {@link Transport.Heartbeat}s. Confined to the worker's thread.
+ * The messages a loop worker's groups produced in one turn, batched per destination server and sent
+ * together when the turn ends: one transport call per destination, whatever the number of groups.
+ * Heartbeats and their responses without a read-index context are coalesced into {@link
+ * Transport.Heartbeat}s. Confined to the worker's thread.
  */
 final class Outbox {
 
   private final long self;
+
   /** One entry per destination ever used: few (the servers this one shares groups with). */
   private Pending[] byDest = new Pending[0];
+
   private final List<Pending> dirty = new ArrayList<>();
   private Pending last;
 
@@ -67,13 +69,14 @@ final class Outbox {
     Pending p = pending(m.getTo());
     MessageType t = m.getType();
     if (t == MessageType.MsgHeartbeat && m.getContext().isEmpty()) {
-      p.heartbeats.add(new Transport.Heartbeat(
-          groupId, m.getTerm(), m.getCommit(), Transport.HeartbeatKind.HEARTBEAT));
+      p.heartbeats.add(
+          new Transport.Heartbeat(
+              groupId, m.getTerm(), m.getCommit(), Transport.HeartbeatKind.HEARTBEAT));
       return;
     }
     if (t == MessageType.MsgHeartbeatResp && m.getContext().isEmpty()) {
-      p.heartbeats.add(new Transport.Heartbeat(
-          groupId, m.getTerm(), 0, Transport.HeartbeatKind.RESPONSE));
+      p.heartbeats.add(
+          new Transport.Heartbeat(groupId, m.getTerm(), 0, Transport.HeartbeatKind.RESPONSE));
       return;
     }
     int n = p.messages.size();
@@ -86,8 +89,9 @@ final class Outbox {
 
   /** Queues a notice to {@code to} that the group is idle. */
   void addQuiesce(long to, long groupId, long term, long commit) {
-    pending(to).heartbeats.add(
-        new Transport.Heartbeat(groupId, term, commit, Transport.HeartbeatKind.QUIESCE));
+    pending(to)
+        .heartbeats
+        .add(new Transport.Heartbeat(groupId, term, commit, Transport.HeartbeatKind.QUIESCE));
   }
 
   /** Sends every non-empty batch and starts afresh; returns the batches sent. */
@@ -99,8 +103,9 @@ final class Outbox {
       if (p.isEmpty()) {
         continue;
       }
-      MessageBatch batch = new MessageBatch(
-          self, p.to, Arrays.copyOf(p.groupIds, p.messages.size()), p.messages, p.heartbeats);
+      MessageBatch batch =
+          new MessageBatch(
+              self, p.to, Arrays.copyOf(p.groupIds, p.messages.size()), p.messages, p.heartbeats);
       p.messages = new ArrayList<>();
       p.heartbeats = new ArrayList<>();
       liveness.sent(p.to);

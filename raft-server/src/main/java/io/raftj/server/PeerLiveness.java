@@ -57,10 +57,11 @@ final class PeerLiveness {
   /** The peers nothing was sent to for at least {@code nanos}. */
   void forEachIdle(long nanos, java.util.function.LongConsumer action) {
     long now = clock.nanoTime();
-    peers.forEach((id, p) -> {
-      if (now - p.lastSent >= nanos) {
-        action.accept(id);
-      }
-    });
+    peers.forEach(
+        (id, p) -> {
+          if (now - p.lastSent >= nanos) {
+            action.accept(id);
+          }
+        });
   }
 }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * This member's proposals that are in its log but not yet applied, in the order they were
- * appended. That is index order, unless this member lost leadership and won it back with a
- * shorter log: then a new proposal can take an index an older one still waits on, and the
- * queue is scanned whole instead of from its head. Confined to the loop thread.
+ * This member's proposals that are in its log but not yet applied, in the order they were appended.
+ * That is index order, unless this member lost leadership and won it back with a shorter log: then
+ * a new proposal can take an index an older one still waits on, and the queue is scanned whole
+ * instead of from its head. Confined to the loop thread.
  */
 final class PendingProposals {
 
@@ -81,7 +81,8 @@ final class PendingProposals {
     ordered = true;
   }
 
-  private void removeIf(java.util.function.Predicate<PendingProposal> test, List<PendingProposal> out) {
+  private void removeIf(
+      java.util.function.Predicate<PendingProposal> test, List<PendingProposal> out) {
     Iterator<PendingProposal> it = queue.iterator();
     long last = 0;
     boolean stillOrdered = true;

@@ -1,8 +1,8 @@
 package io.raftj.server;
 
 /**
- * The proposal entered the log but a later leader replaced it: the entry at its index was
- * committed with another term. The command was not applied, so it may be proposed again.
+ * The proposal entered the log but a later leader replaced it: the entry at its index was committed
+ * with another term. The command was not applied, so it may be proposed again.
  */
 public final class ProposalLostException extends RaftServerException {
   private static final long serialVersionUID = 1L;
@@ -13,7 +13,11 @@ public final class ProposalLostException extends RaftServerException {
 
   ProposalLostException(long index, long term, long committedTerm) {
     super(
-        "proposal at index " + index + " (term " + term + ") was overwritten by an entry of term "
+        "proposal at index "
+            + index
+            + " (term "
+            + term
+            + ") was overwritten by an entry of term "
             + committedTerm,
         false);
     this.index = index;

@@ -12,10 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Every future completes, with a result or with one of the {@link RaftServerException}
  * subclasses: {@link NotLeaderException} (dropped before entering the log; retry at the leader
- * hint), {@link ProposalLostException} (entered the log but a new leader replaced it),
- * {@link DeadlineExceededException} or {@link OutcomeUnknownException} (the outcome cannot be
- * known here), {@link GroupStoppedException}, {@link MembershipChangeException}. Futures
- * complete on the group's apply executor: chain blocking work with the {@code *Async} methods.
+ * hint), {@link ProposalLostException} (entered the log but a new leader replaced it), {@link
+ * DeadlineExceededException} or {@link OutcomeUnknownException} (the outcome cannot be known here),
+ * {@link GroupStoppedException}, {@link MembershipChangeException}. Futures complete on the group's
+ * apply executor: chain blocking work with the {@code *Async} methods.
  *
  * @see <a href="../../../../../../docs/server.md">docs/server.md</a>
  */
@@ -39,10 +39,9 @@ public final class RaftGroup {
   }
 
   /**
-   * Proposes a command with the group's default deadline. It succeeds once the command is
-   * committed and applied on this member, with its index, term and the state machine's result.
-   * Only the leader accepts proposals; proposals waiting when the loop turns are appended as one
-   * batch.
+   * Proposes a command with the group's default deadline. It succeeds once the command is committed
+   * and applied on this member, with its index, term and the state machine's result. Only the
+   * leader accepts proposals; proposals waiting when the loop turns are appended as one batch.
    */
   public CompletableFuture<Applied> propose(ByteString data) {
     return propose(data, runner.options().operationTimeout());
@@ -76,15 +75,19 @@ public final class RaftGroup {
       return f;
     }
     if (policy == ReadPolicy.LEASE && !lease) {
-      f.completeExceptionally(new IllegalArgumentException(
-          "lease reads are off for group " + Long.toUnsignedString(groupId())
-              + ": create it with GroupOptions.withLeaseReads(true)"));
+      f.completeExceptionally(
+          new IllegalArgumentException(
+              "lease reads are off for group "
+                  + Long.toUnsignedString(groupId())
+                  + ": create it with GroupOptions.withLeaseReads(true)"));
       return f;
     }
     if (policy == ReadPolicy.LINEARIZABLE && lease) {
-      f.completeExceptionally(new IllegalArgumentException(
-          "group " + Long.toUnsignedString(groupId())
-              + " serves reads from its lease: use ReadPolicy.LEASE (or LOCAL)"));
+      f.completeExceptionally(
+          new IllegalArgumentException(
+              "group "
+                  + Long.toUnsignedString(groupId())
+                  + " serves reads from its lease: use ReadPolicy.LEASE (or LOCAL)"));
       return f;
     }
     runner.enqueue(new GroupEvent.Read(query, f, deadline(timeout)));
@@ -120,8 +123,8 @@ public final class RaftGroup {
    */
   public CompletableFuture<Void> transferLeadership(long server) {
     CompletableFuture<Object> f = new CompletableFuture<>();
-    runner.enqueue(new GroupEvent.TransferLeader(
-        server, f, deadline(runner.options().operationTimeout())));
+    runner.enqueue(
+        new GroupEvent.TransferLeader(server, f, deadline(runner.options().operationTimeout())));
     return f.thenApply(x -> null);
   }
 
@@ -131,9 +134,9 @@ public final class RaftGroup {
   }
 
   /**
-   * Calls {@code l} on every leader change this member sees from now on, and first with the
-   * leader it knows now, if any, so that a leader elected while the listener was being added is
-   * not missed (the same leader may then be reported twice).
+   * Calls {@code l} on every leader change this member sees from now on, and first with the leader
+   * it knows now, if any, so that a leader elected while the listener was being added is not missed
+   * (the same leader may then be reported twice).
    */
   public void addLeaderListener(LeaderListener l) {
     listeners.add(Objects.requireNonNull(l, "listener"));
@@ -149,9 +152,9 @@ public final class RaftGroup {
   }
 
   /**
-   * Stops this member (the other members go on without it): pending operations fail with
-   * {@link GroupStoppedException}, the log is closed, and the data directory is kept, so the
-   * group can be created again from it. Completes once the log is closed.
+   * Stops this member (the other members go on without it): pending operations fail with {@link
+   * GroupStoppedException}, the log is closed, and the data directory is kept, so the group can be
+   * created again from it. Completes once the log is closed.
    */
   public CompletableFuture<Void> close() {
     return runner.server().closeGroup(runner);
@@ -173,9 +176,10 @@ public final class RaftGroup {
       return f;
     }
     if (!runner.admit()) {
-      f.completeExceptionally(new NotLeaderException(
-          "too many proposals pending (" + runner.options().maxPendingProposals() + ")",
-          runner.status().leader()));
+      f.completeExceptionally(
+          new NotLeaderException(
+              "too many proposals pending (" + runner.options().maxPendingProposals() + ")",
+              runner.status().leader()));
       return f;
     }
     runner.enqueue(new GroupEvent.Propose(data, op, target, f, deadline(timeout)));

@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hosts any number of Raft groups in one process: a fixed pool of loop threads runs them (each
- * group on one thread at a time, so the Raft path takes no locks), one timer ticks them in
- * batches, one {@link Transport} carries all their traffic, a storage executor group-commits
- * their writes and apply executors drive their {@link StateMachine}s. Thread-safe.
- *
+ * group on one thread at a time, so the Raft path takes no locks), one timer ticks them in batches,
+ * one {@link Transport} carries all their traffic, a storage executor group-commits their writes
+ * and apply executors drive their {@link StateMachine}s. Thread-safe.
  * <!-- snippet: raft-server/src/test/java/io/raftj/server/QuickStartTest.java -->
+ *
  * <pre>{@code
  * RaftServer server = RaftServer.builder(id, network.transport(id)).build();
  * RaftGroup group = server.createGroup(GroupOptions.of(42, 1, 2, 3), new Counter());
@@ -53,6 +53,7 @@ public final class RaftServer implements AutoCloseable {
   private final boolean ownsScheduler;
   private final Path dataDir;
   private final WalFs fs;
+  private final StorageObserver storageObserver;
   private final SplittableRandom random;
   private final long tickNanos;
   private final boolean quiesce;
@@ -77,11 +78,13 @@ public final class RaftServer implements AutoCloseable {
     this.serverId = b.serverId;
     this.transport = b.transport;
     this.ownsScheduler = b.scheduler == null;
-    this.scheduler = ownsScheduler
-        ? new ThreadScheduler("raft-" + Long.toHexString(b.serverId), b.spinNanos)
-        : b.scheduler;
+    this.scheduler =
+        ownsScheduler
+            ? new ThreadScheduler("raft-" + Long.toHexString(b.serverId), b.spinNanos)
+            : b.scheduler;
     this.dataDir = b.dataDir;
     this.fs = b.fs;
+    this.storageObserver = b.storageObserver;
     this.random = new SplittableRandom(b.seed);
     this.tickNanos = b.tickInterval.toNanos();
     this.quiesce = b.quiesce;
@@ -89,7 +92,8 @@ public final class RaftServer implements AutoCloseable {
     this.liveness = new PeerLiveness(scheduler);
     this.workers = new LoopWorker[b.loopThreads];
     for (int i = 0; i < workers.length; i++) {
-      workers[i] = new LoopWorker(serverId, scheduler.newExecutor("loop-" + i), transport, liveness);
+      workers[i] =
+          new LoopWorker(serverId, scheduler.newExecutor("loop-" + i), transport, liveness);
     }
     this.applyExecutors = new Executor[b.applyThreads];
     for (int i = 0; i < applyExecutors.length; i++) {
@@ -97,7 +101,7 @@ public final class RaftServer implements AutoCloseable {
     }
     this.storageStages = new StorageStage[dataDir == null ? 0 : b.storageThreads];
     for (int i = 0; i < storageStages.length; i++) {
-      storageStages[i] = new StorageStage(scheduler.newExecutor("storage-" + i));
+      storageStages[i] = new StorageStage(scheduler.newExecutor("storage-" + i), b.storageObserver);
     }
     this.snapshotExecutor = scheduler.newExecutor("snapshot");
     this.eventExecutor = scheduler.newExecutor("events");
@@ -108,7 +112,9 @@ public final class RaftServer implements AutoCloseable {
     }
   }
 
-  /** Starts building the server {@code serverId} (non-zero) that talks through {@code transport}. */
+  /**
+   * Starts building the server {@code serverId} (non-zero) that talks through {@code transport}.
+   */
   public static Builder builder(long serverId, Transport transport) {
     return new Builder(serverId, transport);
   }
@@ -119,8 +125,8 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
-   * Creates the member of group {@code options.groupId()} on this server. With a data directory,
-   * a group that ran here before restarts from {@code <dataDir>/groups/<id>} (its state machine
+   * Creates the member of group {@code options.groupId()} on this server. With a data directory, a
+   * group that ran here before restarts from {@code <dataDir>/groups/<id>} (its state machine
    * restored from the newest snapshot, then the committed log replayed into it); otherwise it
    * starts fresh: bootstrapped with {@code options.members()}, or empty when joining.
    *
@@ -137,9 +143,15 @@ public final class RaftServer implements AutoCloseable {
         throw new IllegalStateException(
             "group " + Long.toUnsignedString(options.groupId()) + " is already on this server");
       }
-      if (!options.join() && !options.members().contains(serverId) && !storedGroups().contains(options.groupId())) {
-        throw new IllegalArgumentException("server " + Long.toUnsignedString(serverId)
-            + " is not among the members " + options.members() + " of a new group; join instead");
+      if (!options.join()
+          && !options.members().contains(serverId)
+          && !storedGroups().contains(options.groupId())) {
+        throw new IllegalArgumentException(
+            "server "
+                + Long.toUnsignedString(serverId)
+                + " is not among the members "
+                + options.members()
+                + " of a new group; join instead");
       }
       LoopWorker worker = workers[0];
       for (LoopWorker w : workers) {
@@ -147,9 +159,10 @@ public final class RaftServer implements AutoCloseable {
           worker = w;
         }
       }
-      Executor applyExecutor = options.applyOnLoopThread()
-          ? worker.executor()
-          : applyExecutors[nextApply++ % applyExecutors.length];
+      Executor applyExecutor =
+          options.applyOnLoopThread()
+              ? worker.executor()
+              : applyExecutors[nextApply++ % applyExecutors.length];
       GroupRunner runner = new GroupRunner(this, options, worker);
       GroupLog log;
       SnapshotStore store;
@@ -159,23 +172,39 @@ public final class RaftServer implements AutoCloseable {
       } else {
         Path dir = groupDir(options.groupId());
         fs.createDirectoriesDurably(dir.resolve("sm"));
-        DurableStorage ds = DurableStorage.open(dir.resolve("raft"),
-            DurableStorageOptions.DEFAULT.withFs(fs).withWalSegmentSizeBytes(walSegmentBytes)
-                .withSnapshotCatchUpEntries(options.snapshotCatchUpEntries()));
-        StorageStage stage = storageStages[(int) Long.remainderUnsigned(
-            options.groupId(), storageStages.length)];
+        DurableStorage ds =
+            DurableStorage.open(
+                dir.resolve("raft"),
+                DurableStorageOptions.DEFAULT
+                    .withFs(fs)
+                    .withWalSegmentSizeBytes(walSegmentBytes)
+                    .withSnapshotCatchUpEntries(options.snapshotCatchUpEntries()));
+        storageObserver.opened(options.groupId(), ds.hardStateAtOpen(), ds.memoryStorage());
+        StorageStage stage =
+            storageStages[(int) Long.remainderUnsigned(options.groupId(), storageStages.length)];
         log = new DurableLog(ds, stage, runner);
         store = new FileSnapshotStore(fs, dir.resolve("sm"));
       }
       try {
-        runner.start(log, store, (g, snap) -> {
-          Applier a = new Applier(g, sm, applyExecutor, snapshotExecutor, store, options,
-              snap.getMetadata().getIndex(), snap.getMetadata().getTerm());
-          if (snap.getMetadata().getIndex() > 0) {
-            a.restore(snap);
-          }
-          return a;
-        });
+        runner.start(
+            log,
+            store,
+            (g, snap) -> {
+              Applier a =
+                  new Applier(
+                      g,
+                      sm,
+                      applyExecutor,
+                      snapshotExecutor,
+                      store,
+                      options,
+                      snap.getMetadata().getIndex(),
+                      snap.getMetadata().getTerm());
+              if (snap.getMetadata().getIndex() > 0) {
+                a.restore(snap);
+              }
+              return a;
+            });
       } catch (IOException | RuntimeException e) {
         log.close();
         throw e;
@@ -209,9 +238,9 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
-   * Counters: {@code saves} (storage writes, one fsync each when Raft requires it),
-   * {@code appends} (MsgStorageAppend messages they carried), {@code entries} (entries saved),
-   * {@code unknownGroupMessages} (messages for groups not on this server).
+   * Counters: {@code saves} (storage writes, one fsync each when Raft requires it), {@code appends}
+   * (MsgStorageAppend messages they carried), {@code entries} (entries saved), {@code
+   * unknownGroupMessages} (messages for groups not on this server).
    */
   public java.util.Map<String, Long> metrics() {
     long saves = 0;
@@ -223,14 +252,21 @@ public final class RaftServer implements AutoCloseable {
       appends += c[1];
       entries += c[2];
     }
-    return java.util.Map.of("saves", saves, "appends", appends, "entries", entries,
-        "unknownGroupMessages", unknownGroupMessages.get());
+    return java.util.Map.of(
+        "saves",
+        saves,
+        "appends",
+        appends,
+        "entries",
+        entries,
+        "unknownGroupMessages",
+        unknownGroupMessages.get());
   }
 
   /**
-   * Stops every group (pending operations fail with {@link GroupStoppedException}) and closes
-   * their logs. The future completes when all are closed; with a {@link ManualScheduler}, run it
-   * until then.
+   * Stops every group (pending operations fail with {@link GroupStoppedException}) and closes their
+   * logs. The future completes when all are closed; with a {@link ManualScheduler}, run it until
+   * then.
    */
   public CompletableFuture<Void> closeAsync() {
     List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -246,17 +282,19 @@ public final class RaftServer implements AutoCloseable {
         all.add(closeGroup(g));
       }
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-      transport.close();
-      if (ownsScheduler) {
-        ((ThreadScheduler) scheduler).close();
-      }
-    });
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (v, e) -> {
+              transport.close();
+              if (ownsScheduler) {
+                ((ThreadScheduler) scheduler).close();
+              }
+            });
   }
 
   /**
-   * {@link #closeAsync()} and waits up to 30 seconds for it; on a {@link ManualScheduler}, runs
-   * the scheduler until then instead.
+   * {@link #closeAsync()} and waits up to 30 seconds for it; on a {@link ManualScheduler}, runs the
+   * scheduler until then instead.
    */
   @Override
   public void close() {
@@ -309,7 +347,8 @@ public final class RaftServer implements AutoCloseable {
         .setMaxInflightMsgs(o.maxInflightMsgs())
         .setCheckQuorum(true)
         .setPreVote(true)
-        .setReadOnlyOption(o.leaseReads() ? ReadOnlyOption.READ_ONLY_LEASE_BASED : ReadOnlyOption.READ_ONLY_SAFE)
+        .setReadOnlyOption(
+            o.leaseReads() ? ReadOnlyOption.READ_ONLY_LEASE_BASED : ReadOnlyOption.READ_ONLY_SAFE)
         .setDisableProposalForwarding(true)
         .setStepDownOnRemoval(true)
         .setRandom(newRandom());
@@ -330,13 +369,14 @@ public final class RaftServer implements AutoCloseable {
 
   /** Tells one listener of a leader, on the event executor. */
   void tellListener(LeaderListener l, long groupId, long leader, long term) {
-    eventExecutor.execute(() -> {
-      try {
-        l.leaderChanged(groupId, leader, term);
-      } catch (RuntimeException e) {
-        LOG.warn("leader listener failed", e);
-      }
-    });
+    eventExecutor.execute(
+        () -> {
+          try {
+            l.leaderChanged(groupId, leader, term);
+          } catch (RuntimeException e) {
+            LOG.warn("leader listener failed", e);
+          }
+        });
   }
 
   CompletableFuture<Void> closeGroup(GroupRunner g) {
@@ -349,18 +389,20 @@ public final class RaftServer implements AutoCloseable {
   void groupStopped(GroupRunner g, GroupLog log) {
     groups.remove(g.groupId(), g);
     CompletableFuture<Void> f = closing.computeIfAbsent(g, k -> new CompletableFuture<>());
-    Runnable close = () -> {
-      try {
-        log.close();
-        f.complete(null);
-      } catch (IOException | RuntimeException e) {
-        f.completeExceptionally(e);
-      } finally {
-        closing.remove(g);
-      }
-    };
+    Runnable close =
+        () -> {
+          try {
+            log.close();
+            f.complete(null);
+          } catch (IOException | RuntimeException e) {
+            f.completeExceptionally(e);
+          } finally {
+            closing.remove(g);
+          }
+        };
     if (log instanceof DurableLog) {
-      storageStages[(int) Long.remainderUnsigned(g.groupId(), storageStages.length)].run(g, close, true);
+      storageStages[(int) Long.remainderUnsigned(g.groupId(), storageStages.length)].run(
+          g, close, true);
     } else {
       close.run();
     }
@@ -382,10 +424,13 @@ public final class RaftServer implements AutoCloseable {
         w.requestTick();
       }
       // Peers this server sent nothing to in the last tick hear an empty batch: it is alive.
-      liveness.forEachIdle(tickNanos, peer -> {
-        liveness.sent(peer);
-        transport.send(peer, new MessageBatch(serverId, peer, new long[0], List.of(), List.of()));
-      });
+      liveness.forEachIdle(
+          tickNanos,
+          peer -> {
+            liveness.sent(peer);
+            transport.send(
+                peer, new MessageBatch(serverId, peer, new long[0], List.of(), List.of()));
+          });
       nextTickAt += tickNanos;
       long delay = Math.max(0, nextTickAt - scheduler.nanoTime());
       ticker = scheduler.schedule(this::tick, delay);
@@ -427,8 +472,11 @@ public final class RaftServer implements AutoCloseable {
         throws IOException {
       GroupRunner g = groups.get(groupId);
       if (g == null) {
-        throw new IOException("group " + Long.toUnsignedString(groupId) + " is not on server "
-            + Long.toUnsignedString(serverId));
+        throw new IOException(
+            "group "
+                + Long.toUnsignedString(groupId)
+                + " is not on server "
+                + Long.toUnsignedString(serverId));
       }
       Snapshot snap = m.getSnapshot();
       SnapshotStore.Pending pending =
@@ -462,7 +510,9 @@ public final class RaftServer implements AutoCloseable {
     public void unreachable(long server) {
       for (GroupRunner g : groups.values()) {
         GroupStatus s = g.status();
-        if (s != null && s.isLeader() && (s.voters().contains(server) || s.learners().contains(server))) {
+        if (s != null
+            && s.isLeader()
+            && (s.voters().contains(server) || s.learners().contains(server))) {
           g.enqueue(new GroupEvent.Unreachable(server));
         }
       }
@@ -476,6 +526,7 @@ public final class RaftServer implements AutoCloseable {
     private Scheduler scheduler;
     private Path dataDir;
     private WalFs fs = WalFs.nio();
+    private StorageObserver storageObserver = StorageObserver.NONE;
     private long seed = System.nanoTime();
     private Duration tickInterval = Duration.ofMillis(100);
     private boolean quiesce = true;
@@ -502,6 +553,15 @@ public final class RaftServer implements AutoCloseable {
     /** The file system the data directory is on (default: the real one). */
     public Builder fs(WalFs fs) {
       this.fs = Objects.requireNonNull(fs, "fs");
+      return this;
+    }
+
+    /**
+     * Watches every group's durable reads and writes (default: nothing); see {@link
+     * StorageObserver}. Used only with a data directory.
+     */
+    public Builder storageObserver(StorageObserver observer) {
+      this.storageObserver = Objects.requireNonNull(observer, "storage observer");
       return this;
     }
 
@@ -554,8 +614,8 @@ public final class RaftServer implements AutoCloseable {
     }
 
     /**
-     * How long an idle thread of the server's own scheduler spins before parking (default 0):
-     * lower hand-off latency when cores are to spare.
+     * How long an idle thread of the server's own scheduler spins before parking (default 0): lower
+     * hand-off latency when cores are to spare.
      */
     public Builder spinNanos(long nanos) {
       if (nanos < 0) {

@@ -2,8 +2,8 @@ package io.raftj.server;
 
 /**
  * The failures a {@link RaftGroup} operation's future can complete with. Each subclass is a
- * distinct outcome a caller branches on; {@link #retryable()} says whether trying again (at
- * {@code leaderHint} when there is one) may succeed. Frequent ones carry no stack trace.
+ * distinct outcome a caller branches on; {@link #retryable()} says whether trying again (at {@code
+ * leaderHint} when there is one) may succeed. Frequent ones carry no stack trace.
  */
 public abstract class RaftServerException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -12,10 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * A group's reads through ReadIndex: those that arrived during a loop turn go out as one
- * ReadIndex request, whose 8-byte context names the batch; when Raft answers with a
- * {@link ReadState}, each read of the batch waits on the apply executor for that index.
- * Confined to the group's loop thread.
+ * A group's reads through ReadIndex: those that arrived during a loop turn go out as one ReadIndex
+ * request, whose 8-byte context names the batch; when Raft answers with a {@link ReadState}, each
+ * read of the batch waits on the apply executor for that index. Confined to the group's loop
+ * thread.
  */
 final class ReadIndexReads {
 
@@ -99,14 +99,16 @@ final class ReadIndexReads {
     Iterator<List<GroupEvent.Read>> it = issued.values().iterator();
     while (it.hasNext()) {
       List<GroupEvent.Read> reads = it.next();
-      reads.removeIf(r -> {
-        if (r.deadline() - now <= 0) {
-          fail.accept(r.future(),
-              new DeadlineExceededException("read timed out waiting for its read index"));
-          return true;
-        }
-        return false;
-      });
+      reads.removeIf(
+          r -> {
+            if (r.deadline() - now <= 0) {
+              fail.accept(
+                  r.future(),
+                  new DeadlineExceededException("read timed out waiting for its read index"));
+              return true;
+            }
+            return false;
+          });
       if (reads.isEmpty()) {
         it.remove();
       }

@@ -10,9 +10,9 @@ public enum ReadPolicy {
   LINEARIZABLE,
 
   /**
-   * Linearizable if clocks drift no more than the election timeout allows: the leader answers
-   * from its lease without a heartbeat round (etcd's {@code ReadOnlyLeaseBased}). Allowed only in
-   * a group created with {@link GroupOptions#withLeaseReads(boolean)}, which needs check-quorum.
+   * Linearizable if clocks drift no more than the election timeout allows: the leader answers from
+   * its lease without a heartbeat round (etcd's {@code ReadOnlyLeaseBased}). Allowed only in a
+   * group created with {@link GroupOptions#withLeaseReads(boolean)}, which needs check-quorum.
    */
   LEASE,
 

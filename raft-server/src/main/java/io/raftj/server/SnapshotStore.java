@@ -6,8 +6,8 @@ import java.io.OutputStream;
 
 /**
  * Where one group keeps its state machine's snapshots, each named by the term and index it was
- * taken at, as Raft's snapshot metadata names it. Raft's own snapshot carries only a small
- * marker in its data; the bytes live here and travel as a stream. Thread-safe.
+ * taken at, as Raft's snapshot metadata names it. Raft's own snapshot carries only a small marker
+ * in its data; the bytes live here and travel as a stream. Thread-safe.
  */
 interface SnapshotStore {
 

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One storage executor's work: the durable appends of the groups assigned to it, group-committed.
- * Each run takes everything waiting; consecutive appends of one group become a single
- * {@link DurableStorage#save} (one fsync), whose responses go back to the group together.
- * Appends carrying a snapshot are saved on their own, in order. Runs on its serial executor.
+ * Each run takes everything waiting; consecutive appends of one group become a single {@link
+ * DurableStorage#save} (one fsync), whose responses go back to the group together. Appends carrying
+ * a snapshot are saved on their own, in order. Runs on its serial executor.
  */
 final class StorageStage {
 
@@ -38,6 +38,7 @@ final class StorageStage {
   private record Task(GroupRunner group, Runnable task, boolean always) implements Job {}
 
   private final Executor executor;
+  private final StorageObserver observer;
   private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong saves = new AtomicLong();
@@ -45,8 +46,9 @@ final class StorageStage {
   private final AtomicLong entries = new AtomicLong();
   private final Runnable drain = this::drain;
 
-  StorageStage(Executor executor) {
+  StorageStage(Executor executor, StorageObserver observer) {
     this.executor = executor;
+    this.observer = observer;
   }
 
   void append(GroupRunner group, DurableStorage storage, Message m) {
@@ -61,8 +63,8 @@ final class StorageStage {
   }
 
   /**
-   * Runs {@code task} after every job of {@code group} queued before it, if they all succeeded
-   * or {@code always}.
+   * Runs {@code task} after every job of {@code group} queued before it, if they all succeeded or
+   * {@code always}.
    */
   void run(GroupRunner group, Runnable task, boolean always) {
     jobs.add(new Task(group, task, always));
@@ -119,7 +121,7 @@ final class StorageStage {
         appends.incrementAndGet();
         if (a.m.hasSnapshot()) {
           merge.flush();
-          save(a.storage, hardState(a.m), a.m.getEntriesList(), a.m.getSnapshot());
+          save(a.group, a.storage, hardState(a.m), a.m.getEntriesList(), a.m.getSnapshot());
           a.group.enqueue(new GroupEvent.Stored(a.m.getResponsesList(), a.m.getSnapshot()));
         } else {
           merge.add(a);
@@ -145,9 +147,11 @@ final class StorageStage {
   }
 
   private void save(
-      DurableStorage storage, HardState hs, List<Entry> ents, Snapshot snap)
+      GroupRunner group, DurableStorage storage, HardState hs, List<Entry> ents, Snapshot snap)
       throws IOException {
+    observer.saving(group.groupId(), hs, ents, snap);
     storage.save(hs, ents, snap);
+    observer.saved(group.groupId(), hs, ents, snap);
     saves.incrementAndGet();
     entries.addAndGet(ents.size());
   }
@@ -200,7 +204,7 @@ final class StorageStage {
       }
       GroupRunner g = group;
       try {
-        save(storage, hs, ents, Snapshot.getDefaultInstance());
+        save(g, storage, hs, ents, Snapshot.getDefaultInstance());
         g.enqueue(new GroupEvent.Stored(new ArrayList<>(responses), null));
       } catch (IOException | RuntimeException e) {
         g.enqueue(new GroupEvent.Stop("storage failed", e));

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -14,9 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The production {@link Scheduler}: {@link System#nanoTime()}, one timer thread, and one daemon
  * thread per serial executor. An idle executor thread parks; a submission unparks it. Before
- * parking it may spin for {@code spinNanos} to take the next task without a wake-up, which
- * lowers hand-off latency when cores are free and wastes them when they are not (default 0).
- * Thread-safe. {@link #close()} stops every thread; tasks not yet run are dropped.
+ * parking it may spin for {@code spinNanos} to take the next task without a wake-up, which lowers
+ * hand-off latency when cores are free and wastes them when they are not (default 0). Thread-safe.
+ * {@link #close()} stops every thread; tasks not yet run are dropped.
  */
 public final class ThreadScheduler implements Scheduler, AutoCloseable {
 

@@ -5,16 +5,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Carries Raft traffic between servers: batches of messages of every group, and snapshots
- * streamed in chunks. One instance per {@link RaftServer}; the server calls {@link #start} once,
- * before anything else. {@link LocalNetwork} ships an in-memory implementation; a network one
- * lives in its own module.
+ * Carries Raft traffic between servers: batches of messages of every group, and snapshots streamed
+ * in chunks. One instance per {@link RaftServer}; the server calls {@link #start} once, before
+ * anything else. {@link LocalNetwork} ships an in-memory implementation; a network one lives in its
+ * own module.
  *
- * <p>Contract: every method is thread-safe and returns without waiting on the network.
- * Delivery is best effort, as Raft expects: a batch may be dropped, delayed, duplicated or
- * reordered, but never altered. When a destination cannot be reached (a full queue, a broken
- * connection), the transport drops what it cannot send and calls
- * {@link Inbound#unreachable}; Raft then probes that member again.
+ * <p>Contract: every method is thread-safe and returns without waiting on the network. Delivery is
+ * best effort, as Raft expects: a batch may be dropped, delayed, duplicated or reordered, but never
+ * altered. When a destination cannot be reached (a full queue, a broken connection), the transport
+ * drops what it cannot send and calls {@link Inbound#unreachable}; Raft then probes that member
+ * again.
  */
 public interface Transport extends AutoCloseable {
 
@@ -42,9 +42,9 @@ public interface Transport extends AutoCloseable {
     void receive(MessageBatch batch);
 
     /**
-     * Opens a sink for a snapshot of group {@code groupId} arriving from {@code from};
-     * {@code message} is the {@code MsgSnap} it belongs to (its snapshot's data is a small
-     * descriptor, not the state).
+     * Opens a sink for a snapshot of group {@code groupId} arriving from {@code from}; {@code
+     * message} is the {@code MsgSnap} it belongs to (its snapshot's data is a small descriptor, not
+     * the state).
      *
      * @throws IOException if the receiver cannot take it now (the sender reports failure)
      */

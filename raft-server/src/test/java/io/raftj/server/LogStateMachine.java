@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A state machine that keeps every command it applied, in order: members agree exactly when
- * their lists are equal. Results are the command's position in the list. Queries: "size" gives
- * the number of commands, "all" a copy of them, an Integer gives the command at that position.
+ * A state machine that keeps every command it applied, in order: members agree exactly when their
+ * lists are equal. Results are the command's position in the list. Queries: "size" gives the number
+ * of commands, "all" a copy of them, an Integer gives the command at that position.
  */
 final class LogStateMachine implements StateMachine {
 

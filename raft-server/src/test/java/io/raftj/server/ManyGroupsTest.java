@@ -23,14 +23,18 @@ final class ManyGroupsTest {
         c.create(id, GroupOptions.of(g, 1, 2, 3));
       }
     }
-    assertThat(c.runUntil(() -> {
-      for (long g = 1; g <= groups; g++) {
-        if (c.leader(g) == 0) {
-          return false;
-        }
-      }
-      return true;
-    }, 200)).isTrue();
+    assertThat(
+            c.runUntil(
+                () -> {
+                  for (long g = 1; g <= groups; g++) {
+                    if (c.leader(g) == 0) {
+                      return false;
+                    }
+                  }
+                  return true;
+                },
+                200))
+        .isTrue();
 
     List<CompletableFuture<Applied>> fs = new ArrayList<>();
     for (long g = 1; g <= groups; g++) {
@@ -51,8 +55,13 @@ final class ManyGroupsTest {
     long leader = c.leader(500);
     CompletableFuture<Applied> f = c.servers.get(leader).group(500).propose(cmd("again"));
     c.await(List.of(f), 20);
-    assertThat(c.runUntil(() -> c.machine(1, 500).commands.size() == 2
-        && c.machine(2, 500).commands.size() == 2 && c.machine(3, 500).commands.size() == 2, 20))
+    assertThat(
+            c.runUntil(
+                () ->
+                    c.machine(1, 500).commands.size() == 2
+                        && c.machine(2, 500).commands.size() == 2
+                        && c.machine(3, 500).commands.size() == 2,
+                20))
         .isTrue();
   }
 

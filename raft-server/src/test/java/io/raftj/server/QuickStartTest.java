@@ -52,11 +52,12 @@ final class QuickStartTest {
     for (long id = 1; id <= 3; id++) {
       RaftServer server = RaftServer.builder(id, network.transport(id)).build();
       RaftGroup group = server.createGroup(GroupOptions.of(42, 1, 2, 3), new Counter());
-      group.addLeaderListener((groupId, leaderId, term) -> {
-        if (leaderId == group.serverId()) {
-          elected.complete(group);
-        }
-      });
+      group.addLeaderListener(
+          (groupId, leaderId, term) -> {
+            if (leaderId == group.serverId()) {
+              elected.complete(group);
+            }
+          });
       servers.add(server);
     }
     RaftGroup leader = elected.get(); // about a second with the default timing

@@ -40,17 +40,24 @@ final class RaftServerTest {
         assertThat(out.get(i).index()).isEqualTo(out.get(i - 1).index() + 1);
       }
     }
-    assertThat(c.runUntil(() -> c.machine(1, 7).commands.size() == 100
-        && c.machine(2, 7).commands.size() == 100 && c.machine(3, 7).commands.size() == 100, 50))
+    assertThat(
+            c.runUntil(
+                () ->
+                    c.machine(1, 7).commands.size() == 100
+                        && c.machine(2, 7).commands.size() == 100
+                        && c.machine(3, 7).commands.size() == 100,
+                50))
         .isTrue();
-    assertThat(c.machine(1, 7).commands).isEqualTo(c.machine(2, 7).commands)
+    assertThat(c.machine(1, 7).commands)
+        .isEqualTo(c.machine(2, 7).commands)
         .isEqualTo(c.machine(3, 7).commands);
   }
 
   @Test
   void applyOnLoopThread_givesTheSameResults_andSnapshotsStillCatchUpAFollower() throws Exception {
-    SimCluster c = threeMembers(15, GroupOptions.of(7, 1, 2, 3).withApplyOnLoopThread(true)
-        .withSnapshots(20, 0, 5));
+    SimCluster c =
+        threeMembers(
+            15, GroupOptions.of(7, 1, 2, 3).withApplyOnLoopThread(true).withSnapshots(20, 0, 5));
     long leader = c.awaitLeader(7);
     long lagging = leader == 3 ? 2 : 3;
     c.network.isolate(lagging);
@@ -72,12 +79,20 @@ final class RaftServerTest {
     long leader = c.awaitLeader(7);
     long follower = leader == 1 ? 2 : 1;
     long other = 6 - leader - follower;
-    io.raftj.raft.raftpb.Message bad = io.raftj.raft.raftpb.Message.newBuilder()
-        .setType(io.raftj.raft.raftpb.MessageType.MsgApp).setFrom(other).setTo(follower)
-        .setTerm(-5).setIndex(-1).build();
-    io.raftj.raft.raftpb.Message local = io.raftj.raft.raftpb.Message.newBuilder()
-        .setType(io.raftj.raft.raftpb.MessageType.MsgStorageAppend).setFrom(other).setTo(follower)
-        .build();
+    io.raftj.raft.raftpb.Message bad =
+        io.raftj.raft.raftpb.Message.newBuilder()
+            .setType(io.raftj.raft.raftpb.MessageType.MsgApp)
+            .setFrom(other)
+            .setTo(follower)
+            .setTerm(-5)
+            .setIndex(-1)
+            .build();
+    io.raftj.raft.raftpb.Message local =
+        io.raftj.raft.raftpb.Message.newBuilder()
+            .setType(io.raftj.raft.raftpb.MessageType.MsgStorageAppend)
+            .setFrom(other)
+            .setTo(follower)
+            .build();
     c.network.inject(
         new MessageBatch(other, follower, new long[] {7, 7}, List.of(bad, local), List.of()));
     c.scheduler.runUntilIdle();
@@ -105,8 +120,9 @@ final class RaftServerTest {
   void leaderCutOffMidFlight_everyFutureCompletes_andNoFailedOrLostCommandIsApplied()
       throws Exception {
     for (long seed = 10; seed < 20; seed++) {
-      SimCluster c = threeMembers(seed, GroupOptions.of(7, 1, 2, 3)
-          .withOperationTimeout(Duration.ofSeconds(5)));
+      SimCluster c =
+          threeMembers(
+              seed, GroupOptions.of(7, 1, 2, 3).withOperationTimeout(Duration.ofSeconds(5)));
       long leader = c.awaitLeader(7);
       RaftGroup g = c.servers.get(leader).group(7);
       List<CompletableFuture<Applied>> fs = new ArrayList<>();
@@ -126,9 +142,13 @@ final class RaftServerTest {
       c.network.heal();
       c.await(after, 100);
       assertThat(c.runUntil(() -> fs.stream().allMatch(CompletableFuture::isDone), 100))
-          .as("seed %d: every future completes", seed).isTrue();
-      assertThat(c.runUntil(() -> c.machine(leader, 7).commands.size()
-          == c.machine(next, 7).commands.size(), 100)).isTrue();
+          .as("seed %d: every future completes", seed)
+          .isTrue();
+      assertThat(
+              c.runUntil(
+                  () -> c.machine(leader, 7).commands.size() == c.machine(next, 7).commands.size(),
+                  100))
+          .isTrue();
       List<com.google.protobuf.ByteString> applied = c.machine(next, 7).commands;
       assertThat(c.machine(leader, 7).commands).isEqualTo(applied);
       for (int i = 0; i < fs.size(); i++) {
@@ -138,7 +158,8 @@ final class RaftServerTest {
         if (t == null) {
           assertThat(applied.get((Integer) f.join().result())).isEqualTo(cmd(name));
         } else if (t instanceof NotLeaderException || t instanceof ProposalLostException) {
-          assertThat(applied).as("seed %d: %s failed with %s but was applied", seed, name, t)
+          assertThat(applied)
+              .as("seed %d: %s failed with %s but was applied", seed, name, t)
               .doesNotContain(cmd(name));
         } else {
           assertThat(t).isInstanceOf(OutcomeUnknownException.class);
@@ -171,7 +192,8 @@ final class RaftServerTest {
       c.stop(leader);
       assertThat(fs).as("seed %d", seed).allMatch(CompletableFuture::isDone);
       long next = c.awaitLeader(7);
-      CompletableFuture<Object> all = c.servers.get(next).group(7).read("all", ReadPolicy.LINEARIZABLE);
+      CompletableFuture<Object> all =
+          c.servers.get(next).group(7).read("all", ReadPolicy.LINEARIZABLE);
       c.await(List.of(all), 50);
       @SuppressWarnings("unchecked")
       List<com.google.protobuf.ByteString> log = (List<com.google.protobuf.ByteString>) all.join();
@@ -202,7 +224,8 @@ final class RaftServerTest {
     for (CompletableFuture<Applied> f : stale) {
       assertThat(failure(f)).isInstanceOf(ProposalLostException.class);
     }
-    assertThat(c.machine(next, 7).commands).contains(cmd("fresh"))
+    assertThat(c.machine(next, 7).commands)
+        .contains(cmd("fresh"))
         .noneMatch(b -> b.toStringUtf8().startsWith("stale"));
   }
 
@@ -216,7 +239,8 @@ final class RaftServerTest {
     List<CompletableFuture<Applied>> fs = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       // ~70 KiB each, so the snapshot needs several chunks.
-      fs.add(g.propose(com.google.protobuf.ByteString.copyFrom(new byte[70_000]).concat(cmd("" + i))));
+      fs.add(
+          g.propose(com.google.protobuf.ByteString.copyFrom(new byte[70_000]).concat(cmd("" + i))));
       if (i % 50 == 49) {
         c.await(fs, 100);
       }
@@ -246,7 +270,8 @@ final class RaftServerTest {
     c.create(4, GroupOptions.joining(7));
     c.await(List.of(g.addVoter(4)), 20);
     assertThat(c.runUntil(() -> c.machine(4L, 7).commands.size() == 50, 100))
-        .as("the new member restored a snapshot holding the earlier commands").isTrue();
+        .as("the new member restored a snapshot holding the earlier commands")
+        .isTrue();
     assertThat(c.machine(4L, 7).restores).isGreaterThan(0);
   }
 
@@ -278,7 +303,8 @@ final class RaftServerTest {
     Membership after = c.await(List.of(g.remove(removed)), 20).get(0);
     assertThat(after.voters()).doesNotContain(removed).hasSize(3);
     assertThat(c.runUntil(() -> c.servers.get(removed).group(7) == null, 50))
-        .as("a removed member stops").isTrue();
+        .as("a removed member stops")
+        .isTrue();
   }
 
   @Test
@@ -289,15 +315,15 @@ final class RaftServerTest {
     c.awaitLeader(7);
     CompletableFuture<Membership> f = g.remove(1);
     c.awaitDone(List.of(f), 10);
-    assertThat(failure(f)).isInstanceOf(MembershipChangeException.class)
+    assertThat(failure(f))
+        .isInstanceOf(MembershipChangeException.class)
         .hasMessageContaining("last voter");
     CompletableFuture<Applied> still = g.propose(cmd("still here"));
     assertThat(c.await(List.of(still), 10).get(0).result()).isEqualTo(0);
   }
 
   @Test
-  void linearizableRead_seesEveryWriteAcknowledgedBeforeIt_onLeaderAndFollower()
-      throws Exception {
+  void linearizableRead_seesEveryWriteAcknowledgedBeforeIt_onLeaderAndFollower() throws Exception {
     SimCluster c = threeMembers(6, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     long follower = leader == 1 ? 2 : 1;
@@ -310,7 +336,8 @@ final class RaftServerTest {
     assertThat(onLeader.join()).isEqualTo(2);
     assertThat(onFollower.join()).isEqualTo(2);
     CompletableFuture<Object> lease = g.read("size", ReadPolicy.LEASE);
-    assertThat(failure(lease)).isInstanceOf(IllegalArgumentException.class)
+    assertThat(failure(lease))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("withLeaseReads");
   }
 

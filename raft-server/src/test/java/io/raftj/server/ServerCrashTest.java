@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Servers crash (power failure: unsynced writes lost or torn, in {@link CrashFs}) at random
- * points, one or all at once, and restart from what survived. Every proposal acknowledged before
- * a crash must still be in the log, at the position its result named, and the members must agree.
+ * Servers crash (power failure: unsynced writes lost or torn, in {@link CrashFs}) at random points,
+ * one or all at once, and restart from what survived. Every proposal acknowledged before a crash
+ * must still be in the log, at the position its result named, and the members must agree.
  */
 @Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 final class ServerCrashTest {
@@ -117,19 +117,22 @@ final class ServerCrashTest {
     }
     c.network.heal();
     long leader = c.awaitLeader(5);
-    CompletableFuture<Object> all = c.servers.get(leader).group(5).read("all", ReadPolicy.LINEARIZABLE);
+    CompletableFuture<Object> all =
+        c.servers.get(leader).group(5).read("all", ReadPolicy.LINEARIZABLE);
     c.await(List.of(all), 100);
     @SuppressWarnings("unchecked")
     List<ByteString> log = (List<ByteString>) all.join();
     for (Map.Entry<Integer, ByteString> a : acked.entrySet()) {
-      assertThat(a.getKey()).as("seed %d: acknowledged %s lost", seed, a.getValue().toStringUtf8())
+      assertThat(a.getKey())
+          .as("seed %d: acknowledged %s lost", seed, a.getValue().toStringUtf8())
           .isLessThan(log.size());
       assertThat(log.get(a.getKey())).as("seed %d", seed).isEqualTo(a.getValue());
     }
     for (long id = 1; id <= 3; id++) {
       long member = id;
       assertThat(c.runUntil(() -> c.machine(member, 5).commands.size() == log.size(), 100))
-          .as("seed %d: server %d catches up", seed, id).isTrue();
+          .as("seed %d: server %d catches up", seed, id)
+          .isTrue();
       assertThat(c.machine(member, 5).commands).isEqualTo(log);
     }
     return new int[] {acked.size(), log.size(), midWrite};

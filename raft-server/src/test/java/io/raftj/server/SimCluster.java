@@ -23,8 +23,10 @@ final class SimCluster {
   private final Scheduler serverScheduler;
   final LocalNetwork network;
   final Map<Long, RaftServer> servers = new HashMap<>();
+
   /** The file system each server's data directory is on, when not the real one. */
   final Map<Long, io.raftj.wal.WalFs> fs = new HashMap<>();
+
   final Map<Long, Map<Long, LogStateMachine>> machines = new HashMap<>();
   private final long seed;
   private final Path dataDir;
@@ -54,11 +56,12 @@ final class SimCluster {
   }
 
   RaftServer start(long id) {
-    RaftServer.Builder b = RaftServer.builder(id, network.transport(id))
-        .scheduler(serverScheduler)
-        .seed(seed * 31 + id)
-        .loopThreads(2)
-        .applyThreads(1);
+    RaftServer.Builder b =
+        RaftServer.builder(id, network.transport(id))
+            .scheduler(serverScheduler)
+            .seed(seed * 31 + id)
+            .loopThreads(2)
+            .applyThreads(1);
     if (dataDir != null) {
       b.dataDir(dataDir.resolve("s" + id)).walSegmentBytes(1 << 20);
       if (fs.containsKey(id)) {
@@ -124,7 +127,9 @@ final class SimCluster {
     }
     for (Map.Entry<Long, Integer> e : votes.entrySet()) {
       RaftServer s = servers.get(e.getKey());
-      if (s != null && s.group(group) != null && s.group(group).status().isLeader()
+      if (s != null
+          && s.group(group) != null
+          && s.group(group).status().isLeader()
           && e.getValue() * 2 > members(group)) {
         return e.getKey();
       }
@@ -160,7 +165,10 @@ final class SimCluster {
     return ByteString.copyFromUtf8(s);
   }
 
-  /** Runs until every future in {@code fs} is done; fails if one is still pending after {@code ticks}. */
+  /**
+   * Runs until every future in {@code fs} is done; fails if one is still pending after {@code
+   * ticks}.
+   */
   void awaitDone(List<? extends CompletableFuture<?>> fs, int ticks) {
     if (!runUntil(() -> fs.stream().allMatch(CompletableFuture::isDone), ticks)) {
       throw new AssertionError("futures still pending after " + ticks + " ticks");

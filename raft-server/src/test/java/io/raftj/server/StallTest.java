@@ -1,6 +1,5 @@
 package io.raftj.server;
 
-import static io.raftj.server.SimCluster.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stuck state machine or disk holds up only what waits for it: ticks, heartbeats and
- * replication go on. The stall is an executor whose tasks are held back while time passes.
+ * A stuck state machine or disk holds up only what waits for it: ticks, heartbeats and replication
+ * go on. The stall is an executor whose tasks are held back while time passes.
  */
 final class StallTest {
 
@@ -97,6 +96,7 @@ final class StallTest {
     c.runTicks(100);
     assertThat(c.leader(7)).isEqualTo(leader);
     assertThat(c.servers.get(stuck).group(7).status().term())
-        .as("the stuck follower still hears heartbeats").isEqualTo(term);
+        .as("the stuck follower still hears heartbeats")
+        .isEqualTo(term);
   }
 }

@@ -21,15 +21,20 @@ final class ThreadedRaftServerTest {
     CountDownLatch elected = new CountDownLatch(1);
     try {
       for (long id = 1; id <= 3; id++) {
-        RaftServer s = RaftServer.builder(id, net.transport(id))
-            .tickInterval(Duration.ofMillis(10)).loopThreads(2).applyThreads(1).build();
+        RaftServer s =
+            RaftServer.builder(id, net.transport(id))
+                .tickInterval(Duration.ofMillis(10))
+                .loopThreads(2)
+                .applyThreads(1)
+                .build();
         servers.add(s);
         RaftGroup g = s.createGroup(GroupOptions.of(1, 1, 2, 3), new LogStateMachine());
-        g.addLeaderListener((group, leader, term) -> {
-          if (leader != 0) {
-            elected.countDown();
-          }
-        });
+        g.addLeaderListener(
+            (group, leader, term) -> {
+              if (leader != 0) {
+                elected.countDown();
+              }
+            });
       }
       assertThat(elected.await(30, TimeUnit.SECONDS)).isTrue();
       RaftGroup leader = null;
@@ -44,15 +49,18 @@ final class ThreadedRaftServerTest {
       RaftGroup g = leader;
       int threads = 4;
       int each = 500;
-      List<CompletableFuture<Applied>> fs = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Applied>> fs =
+          java.util.Collections.synchronizedList(new ArrayList<>());
       List<Thread> ts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int tt = t;
-        Thread th = new Thread(() -> {
-          for (int i = 0; i < each; i++) {
-            fs.add(g.propose(ByteString.copyFromUtf8(tt + ":" + i)));
-          }
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    fs.add(g.propose(ByteString.copyFromUtf8(tt + ":" + i)));
+                  }
+                });
         ts.add(th);
         th.start();
       }

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The client operations of a run: when each was invoked and when it returned, on one logical
- * clock that orders every event of the run. A write returns with the index it was applied at; a
- * read returns with the applied index whose state it saw. Not thread-safe: confined to the
- * world's thread, or guarded by its caller.
+ * The client operations of a run: when each was invoked and when it returned, on one logical clock
+ * that orders every event of the run. A write returns with the index it was applied at; a read
+ * returns with the applied index whose state it saw. Not thread-safe: confined to the world's
+ * thread, or guarded by its caller.
  */
 public final class History {
 
@@ -64,8 +64,14 @@ public final class History {
 
     @Override
     public String toString() {
-      return (write ? "write " : "read ") + id + " on " + Long.toHexString(member) + " ["
-          + invokedAt + ", " + (returned() ? returnedAt + "] -> " + value : "pending]");
+      return (write ? "write " : "read ")
+          + id
+          + " on "
+          + Long.toHexString(member)
+          + " ["
+          + invokedAt
+          + ", "
+          + (returned() ? returnedAt + "] -> " + value : "pending]");
     }
   }
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The terms of a member's log as the checkers model it: a snapshot's index and term, then one
- * term per index. Compaction is not modelled: an entry stays until a conflicting one or a
- * received snapshot replaces it.
+ * The terms of a member's log as the checkers model it: a snapshot's index and term, then one term
+ * per index. Compaction is not modelled: an entry stays until a conflicting one or a received
+ * snapshot replaces it.
  */
 final class LogView {
   long snapIndex;

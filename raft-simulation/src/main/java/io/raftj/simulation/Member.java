@@ -7,14 +7,14 @@ import io.raftj.raft.raftpb.Message;
 import java.util.List;
 
 /**
- * A cluster member the {@link World} drives: one Raft peer with its storage and state machine.
- * The world delivers messages, ticks the clock, asks for pending work to be done, submits client
+ * A cluster member the {@link World} drives: one Raft peer with its storage and state machine. The
+ * world delivers messages, ticks the clock, asks for pending work to be done, submits client
  * operations and crashes and restarts it; the member reports what it persisted, applied and
  * answered to a {@link MemberListener}. Confined to the world's thread; nothing in it may use
  * another clock, thread or random source than the ones the world gave it.
  *
- * <p>Client operations are identified by a positive {@code opId}; a write's entry data is
- * {@link Ops#writeData(long)}, so every member recognises it in the log.
+ * <p>Client operations are identified by a positive {@code opId}; a write's entry data is {@link
+ * Ops#writeData(long)}, so every member recognises it in the log.
  */
 public interface Member {
 
@@ -71,7 +71,9 @@ public interface Member {
   /** A power failure now: unsynced writes are lost or torn, as {@code crashSeed} decides. */
   void crash(long crashSeed);
 
-  /** Arms a crash after {@code writes} more mutating file-system calls, so it lands inside a save. */
+  /**
+   * Arms a crash after {@code writes} more mutating file-system calls, so it lands inside a save.
+   */
   void crashDuringWrites(int writes, long crashSeed);
 
   /** Starts it again from what its disk kept. */

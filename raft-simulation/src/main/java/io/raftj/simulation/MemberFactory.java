@@ -11,5 +11,27 @@ public interface MemberFactory {
    * A member with an empty disk that bootstraps {@code bootstrap} (empty: it waits to be added),
    * reports to {@code listener} and draws its randomness from {@code randomSeed}.
    */
-  Member create(long id, List<Peer> bootstrap, Scenario scenario, MemberListener listener, long randomSeed);
+  Member create(
+      long id, List<Peer> bootstrap, Scenario scenario, MemberListener listener, long randomSeed);
+
+  /**
+   * Whether its members report every entry they apply ({@link MemberListener#applied}), or only
+   * client writes, so that applied indexes may skip.
+   */
+  default boolean appliesEveryEntry() {
+    return true;
+  }
+
+  /**
+   * Whether a member removed from the configuration may be added back. A {@code RaftServer} member
+   * stops for good once it applies its own removal (etcd refuses a removed ID as well).
+   */
+  default boolean rejoinsAfterRemoval() {
+    return true;
+  }
+
+  /** What {@code bin/raft-sim} needs besides the seed to build a world of these members. */
+  default String replayFlags() {
+    return "";
+  }
 }

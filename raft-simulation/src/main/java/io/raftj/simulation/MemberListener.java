@@ -14,11 +14,12 @@ import java.util.List;
 public interface MemberListener {
 
   /**
-   * A save returned: {@code hs} (possibly empty), {@code entries} and a snapshot at
-   * {@code snapshot} (null if none) are on disk, durable if {@code mustSync} (Raft's own
-   * verdict, {@code Ready.mustSync}) or a snapshot was saved.
+   * A save returned: {@code hs} (possibly empty), {@code entries} and a snapshot at {@code
+   * snapshot} (null if none) are on disk, durable if {@code mustSync} (Raft's own verdict, {@code
+   * Ready.mustSync}) or a snapshot was saved.
    */
-  void persisted(long id, HardState hs, List<Entry> entries, SnapshotMetadata snapshot, boolean mustSync);
+  void persisted(
+      long id, HardState hs, List<Entry> entries, SnapshotMetadata snapshot, boolean mustSync);
 
   /** A local snapshot at {@code index} holding {@code writes} was written; it is durable. */
   void snapshotTaken(long id, long index, List<Long> writes);
@@ -39,12 +40,20 @@ public interface MemberListener {
   void readServed(long id, long opId, long appliedIndex);
 
   /**
-   * The member crashed. {@code inflightFirstIndex} is the first entry index of the save that
-   * the crash interrupted, or 0 if it was not inside a save of entries; {@code midWrite} says
-   * whether it was inside any write at all.
+   * The member crashed. {@code inflightFirstIndex} is the first entry index of the save that the
+   * crash interrupted, or 0 if it was not inside a save of entries; {@code midWrite} says whether
+   * it was inside any write at all.
    */
   void crashed(long id, boolean midWrite, long inflightFirstIndex);
 
   /** The member reopened its storage and holds {@code hs} and {@code storage}. */
   void restarted(long id, HardState hs, MemoryStorage storage);
+
+  /**
+   * For members whose state machine sees only client writes (a {@code RaftServer}'s skips empty
+   * entries and membership changes): a snapshot of the state machine was taken, or it was restored
+   * from one if {@code restored}. It holds {@code writes} (the entries, in log order) and every
+   * write up to index {@code upTo}.
+   */
+  default void writesInSnapshot(long id, boolean restored, long upTo, List<Entry> writes) {}
 }

@@ -26,7 +26,9 @@ public final class Ops {
     return longAt(data, 1);
   }
 
-  /** Big-endian, byte by byte: a ByteString's buffer view may be offset or in another byte order. */
+  /**
+   * Big-endian, byte by byte: a ByteString's buffer view may be offset or in another byte order.
+   */
   private static long longAt(ByteString data, int at) {
     long v = 0;
     for (int i = 0; i < 8; i++) {

@@ -35,13 +35,13 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A {@link Member} made of the real {@link RawNode} over {@link DurableStorage} on a
- * {@link CrashFs}, with the synchronous Ready loop etcd's raftexample uses and a state machine
- * that records the client writes it applied. Confined to the world's thread.
+ * A {@link Member} made of the real {@link RawNode} over {@link DurableStorage} on a {@link
+ * CrashFs}, with the synchronous Ready loop etcd's raftexample uses and a state machine that
+ * records the client writes it applied. Confined to the world's thread.
  *
  * <p>A crash forgets everything but the file system's crash image; a restart reopens the data
- * directory from it, restores the state machine from the recovered snapshot, and lets Raft
- * deliver the committed entries after it again.
+ * directory from it, restores the state machine from the recovered snapshot, and lets Raft deliver
+ * the committed entries after it again.
  */
 public final class RawNodeMember implements Member {
 
@@ -82,10 +82,11 @@ public final class RawNodeMember implements Member {
   private final List<long[]> readsAwaitingApply = new ArrayList<>(); // {opId, index}
 
   /**
-   * A member with an empty disk. It bootstraps {@code bootstrap} on its first start, or, if that
-   * is empty, starts with no configuration and waits to be added by a leader.
+   * A member with an empty disk. It bootstraps {@code bootstrap} on its first start, or, if that is
+   * empty, starts with no configuration and waits to be added by a leader.
    */
-  public RawNodeMember(long id, Settings settings, List<Peer> bootstrap, MemberListener listener, long randomSeed) {
+  public RawNodeMember(
+      long id, Settings settings, List<Peer> bootstrap, MemberListener listener, long randomSeed) {
     this.id = id;
     this.settings = settings;
     this.bootstrap = List.copyOf(bootstrap);
@@ -116,7 +117,8 @@ public final class RawNodeMember implements Member {
     try {
       storage = DurableStorage.open(dir, settings.storage().withFs(fs));
     } catch (IOException e) {
-      throw new UncheckedIOException("member " + Long.toHexString(id) + " cannot recover its data directory", e);
+      throw new UncheckedIOException(
+          "member " + Long.toHexString(id) + " cannot recover its data directory", e);
     }
     writes.clear();
     seen.clear();
@@ -128,22 +130,24 @@ public final class RawNodeMember implements Member {
     }
     confState = storage.memoryStorage().initialState().confState();
     snapshotConf = snap.getMetadata().getConfState();
-    Config c = new Config()
-        .setId(id)
-        .setElectionTick(settings.electionTick())
-        .setHeartbeatTick(settings.heartbeatTick())
-        .setStorage(storage.memoryStorage())
-        .setApplied(applied)
-        .setMaxSizePerMsg(4096)
-        .setMaxInflightMsgs(64)
-        .setCheckQuorum(settings.checkQuorum())
-        .setPreVote(settings.preVote())
-        .setReadOnlyOption(settings.leaseReads()
-            ? io.raftj.raft.ReadOnlyOption.READ_ONLY_LEASE_BASED
-            : io.raftj.raft.ReadOnlyOption.READ_ONLY_SAFE)
-        .setStepDownOnRemoval(true)
-        .setLogger(RaftLogger.discard())
-        .setRandom(new Random(randomSeed * 1_000_003L + starts++));
+    Config c =
+        new Config()
+            .setId(id)
+            .setElectionTick(settings.electionTick())
+            .setHeartbeatTick(settings.heartbeatTick())
+            .setStorage(storage.memoryStorage())
+            .setApplied(applied)
+            .setMaxSizePerMsg(4096)
+            .setMaxInflightMsgs(64)
+            .setCheckQuorum(settings.checkQuorum())
+            .setPreVote(settings.preVote())
+            .setReadOnlyOption(
+                settings.leaseReads()
+                    ? io.raftj.raft.ReadOnlyOption.READ_ONLY_LEASE_BASED
+                    : io.raftj.raft.ReadOnlyOption.READ_ONLY_SAFE)
+            .setStepDownOnRemoval(true)
+            .setLogger(RaftLogger.discard())
+            .setRandom(new Random(randomSeed * 1_000_003L + starts++));
     node = new RawNode(c);
     if (!storage.isRestart() && !bootstrap.isEmpty()) {
       node.bootstrap(bootstrap);
@@ -213,7 +217,8 @@ public final class RawNodeMember implements Member {
 
   @Override
   public void reportSnapshot(long to, boolean delivered) {
-    node.reportSnapshot(to, delivered ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
+    node.reportSnapshot(
+        to, delivered ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
   }
 
   @Override
@@ -251,8 +256,12 @@ public final class RawNodeMember implements Member {
         storage.save(rd.hardState(), rd.entries(), rd.snapshot());
         saving = 0;
         boolean hasSnap = rd.snapshot().getMetadata().getIndex() > 0;
-        listener.persisted(id, rd.hardState(), rd.entries(),
-            hasSnap ? rd.snapshot().getMetadata() : null, rd.mustSync());
+        listener.persisted(
+            id,
+            rd.hardState(),
+            rd.entries(),
+            hasSnap ? rd.snapshot().getMetadata() : null,
+            rd.mustSync());
         if (hasSnap) {
           restore(rd.snapshot().getData());
           applied = rd.snapshot().getMetadata().getIndex();
@@ -273,7 +282,9 @@ public final class RawNodeMember implements Member {
       }
     } catch (IOException | RuntimeException e) {
       if (!fs.isDead()) {
-        throw e instanceof RuntimeException ? (RuntimeException) e : new UncheckedIOException((IOException) e);
+        throw e instanceof RuntimeException
+            ? (RuntimeException) e
+            : new UncheckedIOException((IOException) e);
       }
       died(true);
     }
@@ -350,7 +361,8 @@ public final class RawNodeMember implements Member {
     saving = 0;
     fs = fs.crashedImage();
     try {
-      storage.close(); // stops the WAL's file pipeline thread; the dead file system refuses the rest
+      storage
+          .close(); // stops the WAL's file pipeline thread; the dead file system refuses the rest
     } catch (IOException | RuntimeException ignored) {
       // expected: the file system is gone
     }

@@ -18,28 +18,27 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Checks Raft's safety properties as the members report their work, and throws
- * {@link SafetyViolation} at the first one broken (Raft §5.2-5.4, thesis §3.6.3):
+ * Checks Raft's safety properties as the members report their work, and throws {@link
+ * SafetyViolation} at the first one broken (Raft §5.2-5.4, thesis §3.6.3):
+ *
  * <ul>
  *   <li>election safety: at most one leader per term;
- *   <li>log matching: entries with the same index and term hold the same data and follow the
- *       same term, in every member's log;
- *   <li>leader completeness: a leader of term T holds every entry known committed in an
- *       earlier term;
- *   <li>state-machine safety: no two members apply different entries at one index, each applies
- *       in order, and a snapshot holds exactly the writes committed up to its index;
+ *   <li>log matching: entries with the same index and term hold the same data and follow the same
+ *       term, in every member's log;
+ *   <li>leader completeness: a leader of term T holds every entry known committed in an earlier
+ *       term;
+ *   <li>state-machine safety: no two members apply different entries at one index, each applies in
+ *       order, and a snapshot holds exactly the writes committed up to its index;
  *   <li>one vote per term: no member grants votes to two candidates in a term, across crashes;
  *   <li>durability (the crash oracle): after a restart a member holds at least what Raft had
- *       acknowledged as durable ({@code Ready.mustSync} saves and snapshots), judged from the
- *       saves that returned, not from the WAL's own sync decision: its term and vote, a commit
- *       index that never goes back, and every acknowledged entry.
+ *       acknowledged as durable ({@code Ready.mustSync} saves and snapshots), judged from the saves
+ *       that returned, not from the WAL's own sync decision: its term and vote, a commit index that
+ *       never goes back, and every acknowledged entry.
  * </ul>
+ *
  * Confined to the world's thread.
  */
 public final class SafetyChecker {
-
-  /** Creates a checker that has seen nothing yet. */
-  public SafetyChecker() {}
 
   private record EntryKey(long index, long term) {}
 
@@ -64,6 +63,21 @@ public final class SafetyChecker {
   private final Map<Long, LogView> logs = new HashMap<>();
   private final Map<Long, Acked> acked = new HashMap<>();
   private final Map<Long, Long> lastApplied = new HashMap<>();
+  private final boolean everyEntry;
+
+  /** A checker of members that report every entry they apply. */
+  public SafetyChecker() {
+    this(true);
+  }
+
+  /**
+   * A checker of members that report every entry they apply if {@code everyEntry}, or only the
+   * client writes (applied indexes then only grow, and snapshots come as {@link
+   * #writesInSnapshot}).
+   */
+  public SafetyChecker(boolean everyEntry) {
+    this.everyEntry = everyEntry;
+  }
 
   /** The entries known committed (applied by some member), by index. Read-only. */
   public TreeMap<Long, Entry> committed() {
@@ -75,7 +89,8 @@ public final class SafetyChecker {
     return committed.isEmpty() ? 0 : committed.lastKey();
   }
 
-  void persisted(long id, HardState hs, List<Entry> entries, SnapshotMetadata snap, boolean mustSync) {
+  void persisted(
+      long id, HardState hs, List<Entry> entries, SnapshotMetadata snap, boolean mustSync) {
     LogView log = logs.get(id);
     if (snap != null) {
       log.replaceBySnapshot(snap.getIndex(), snap.getTerm());
@@ -112,12 +127,18 @@ public final class SafetyChecker {
       return;
     }
     if (!s.entry.equals(e)) {
-      throw new SafetyViolation("log matching", String.format(
-          "member %x holds %s at index %d term %d, another member %s", id, brief(e), e.getIndex(), e.getTerm(), brief(s.entry)));
+      throw new SafetyViolation(
+          "log matching",
+          String.format(
+              "member %x holds %s at index %d term %d, another member %s",
+              id, brief(e), e.getIndex(), e.getTerm(), brief(s.entry)));
     }
     if (prev >= 0 && s.prevTerm >= 0 && prev != s.prevTerm) {
-      throw new SafetyViolation("log matching", String.format(
-          "entry %d/%d follows term %d at member %x but term %d elsewhere", e.getIndex(), e.getTerm(), prev, id, s.prevTerm));
+      throw new SafetyViolation(
+          "log matching",
+          String.format(
+              "entry %d/%d follows term %d at member %x but term %d elsewhere",
+              e.getIndex(), e.getTerm(), prev, id, s.prevTerm));
     }
   }
 
@@ -139,24 +160,69 @@ public final class SafetyChecker {
   private void vote(long voter, long term, long candidate) {
     Long prev = votes.putIfAbsent(new VoteKey(voter, term), candidate);
     if (prev != null && prev != candidate) {
-      throw new SafetyViolation("one vote per term", String.format(
-          "member %x voted for %x and for %x in term %d", voter, prev, candidate, term));
+      throw new SafetyViolation(
+          "one vote per term",
+          String.format(
+              "member %x voted for %x and for %x in term %d", voter, prev, candidate, term));
     }
   }
 
   void applied(long id, long term, Entry e) {
     long last = lastApplied.getOrDefault(id, 0L);
-    if (e.getIndex() != last + 1) {
-      throw new SafetyViolation("state-machine safety", String.format(
-          "member %x applied index %d after %d", id, e.getIndex(), last));
+    if (everyEntry ? e.getIndex() != last + 1 : e.getIndex() <= last) {
+      throw new SafetyViolation(
+          "state-machine safety",
+          String.format("member %x applied index %d after %d", id, e.getIndex(), last));
     }
     lastApplied.put(id, e.getIndex());
     Entry prev = committed.putIfAbsent(e.getIndex(), e);
     if (prev != null && !prev.equals(e)) {
-      throw new SafetyViolation("state-machine safety", String.format(
-          "member %x applied %s at index %d, another member applied %s", id, brief(e), e.getIndex(), brief(prev)));
+      throw new SafetyViolation(
+          "state-machine safety",
+          String.format(
+              "member %x applied %s at index %d, another member applied %s",
+              id, brief(e), e.getIndex(), brief(prev)));
     }
     knownCommittedInTerm.merge(e.getIndex(), term, Math::min);
+  }
+
+  void writesInSnapshot(long id, boolean restored, long upTo, List<Entry> writes) {
+    String what = restored ? "restored" : "took";
+    Set<Long> held = new HashSet<>();
+    long prev = 0;
+    for (int i = 0; i < writes.size(); i++) {
+      Entry e = writes.get(i);
+      if (e.getIndex() <= prev || e.getIndex() > upTo) {
+        throw new SafetyViolation(
+            "state-machine safety",
+            String.format(
+                "member %x %s a snapshot up to %d holding write %d/%d after index %d",
+                id, what, upTo, e.getIndex(), e.getTerm(), prev));
+      }
+      prev = e.getIndex();
+      held.add(e.getIndex());
+      Entry was = committed.putIfAbsent(e.getIndex(), e);
+      if (was != null && !was.equals(e)) {
+        throw new SafetyViolation(
+            "state-machine safety",
+            String.format(
+                "member %x %s a snapshot holding %s at index %d, another member applied %s",
+                id, what, brief(e), e.getIndex(), brief(was)));
+      }
+      knownCommittedInTerm.putIfAbsent(e.getIndex(), Long.MAX_VALUE);
+    }
+    for (Map.Entry<Long, Entry> c : committed.headMap(upTo, true).entrySet()) {
+      if (Ops.opOf(c.getValue().getData()) != 0 && !held.contains(c.getKey())) {
+        throw new SafetyViolation(
+            "state-machine safety",
+            String.format(
+                "member %x %s a snapshot up to %d without the committed %s at index %d",
+                id, what, upTo, brief(c.getValue()), c.getKey()));
+      }
+    }
+    if (restored) {
+      lastApplied.put(id, upTo);
+    }
   }
 
   void restored(long id, SnapshotMetadata md, List<Long> writes) {
@@ -167,9 +233,11 @@ public final class SafetyChecker {
   private void checkSnapshotData(long id, String what, long index, List<Long> writes) {
     List<Long> want = writesUpTo(index);
     if (want != null && !want.equals(writes)) {
-      throw new SafetyViolation("state-machine safety", String.format(
-          "member %x %s a snapshot at %d holding writes %s, the committed log has %s there",
-          id, what, index, writes, want));
+      throw new SafetyViolation(
+          "state-machine safety",
+          String.format(
+              "member %x %s a snapshot at %d holding writes %s, the committed log has %s there",
+              id, what, index, writes, want));
     }
   }
 
@@ -184,7 +252,9 @@ public final class SafetyChecker {
       }
       expect++;
       long op = Ops.opOf(c.getValue().getData());
-      if (op != 0 && c.getValue().getType() == io.raftj.raft.raftpb.EntryType.EntryNormal && dup.add(op)) {
+      if (op != 0
+          && c.getValue().getType() == io.raftj.raft.raftpb.EntryType.EntryNormal
+          && dup.add(op)) {
         out.add(op);
       }
     }
@@ -216,16 +286,25 @@ public final class SafetyChecker {
 
   private void checkRecovered(long id, Acked a, HardState hs, MemoryStorage ms) {
     if (hs.getTerm() < a.term) {
-      throw new SafetyViolation("durability", String.format(
-          "member %x restarted at term %d, but term %d was acknowledged", id, hs.getTerm(), a.term));
+      throw new SafetyViolation(
+          "durability",
+          String.format(
+              "member %x restarted at term %d, but term %d was acknowledged",
+              id, hs.getTerm(), a.term));
     }
     if (hs.getTerm() == a.term && a.vote != 0 && hs.getVote() != a.vote) {
-      throw new SafetyViolation("durability", String.format(
-          "member %x restarted with vote %x in term %d, but vote %x was acknowledged", id, hs.getVote(), a.term, a.vote));
+      throw new SafetyViolation(
+          "durability",
+          String.format(
+              "member %x restarted with vote %x in term %d, but vote %x was acknowledged",
+              id, hs.getVote(), a.term, a.vote));
     }
     if (hs.getCommit() < a.commit) {
-      throw new SafetyViolation("commit never goes back", String.format(
-          "member %x restarted with commit %d, but commit %d was acknowledged", id, hs.getCommit(), a.commit));
+      throw new SafetyViolation(
+          "commit never goes back",
+          String.format(
+              "member %x restarted with commit %d, but commit %d was acknowledged",
+              id, hs.getCommit(), a.commit));
     }
     long snapIndex = ms.snapshot().getMetadata().getIndex();
     for (Map.Entry<Long, Long> e : a.log.entries()) {
@@ -240,9 +319,11 @@ public final class SafetyChecker {
         t = -1;
       }
       if (t != e.getValue()) {
-        throw new SafetyViolation("durability", String.format(
-            "member %x lost acknowledged entry %d/%d (after restart: term %d, snapshot at %d, last index %d)",
-            id, i, e.getValue(), t, snapIndex, ms.lastIndex()));
+        throw new SafetyViolation(
+            "durability",
+            String.format(
+                "member %x lost acknowledged entry %d/%d (after restart: term %d, snapshot at %d, last index %d)",
+                id, i, e.getValue(), t, snapIndex, ms.lastIndex()));
       }
     }
   }
@@ -256,8 +337,9 @@ public final class SafetyChecker {
       long term = m.term();
       Long prev = leaders.putIfAbsent(term, m.id());
       if (prev != null && prev != m.id()) {
-        throw new SafetyViolation("election safety", String.format(
-            "members %x and %x both led term %d", prev, m.id(), term));
+        throw new SafetyViolation(
+            "election safety",
+            String.format("members %x and %x both led term %d", prev, m.id(), term));
       }
       if (completenessChecked.add(new EntryKey(m.id(), term))) {
         checkCompleteness(m.id(), term);
@@ -274,15 +356,20 @@ public final class SafetyChecker {
       }
       Long t = log.term(i);
       if (t == null || t != c.getValue().getTerm()) {
-        throw new SafetyViolation("leader completeness", String.format(
-            "member %x leads term %d without committed entry %d/%d (it holds term %s)",
-            id, term, i, c.getValue().getTerm(), t));
+        throw new SafetyViolation(
+            "leader completeness",
+            String.format(
+                "member %x leads term %d without committed entry %d/%d (it holds term %s)",
+                id, term, i, c.getValue().getTerm(), t));
       }
     }
   }
 
   private static String brief(Entry e) {
     long op = Ops.opOf(e.getData());
-    return e.getType() + (op != 0 ? " write " + op : e.getData().isEmpty() ? " (empty)" : " (" + e.getData().size() + " bytes)");
+    return e.getType()
+        + (op != 0
+            ? " write " + op
+            : e.getData().isEmpty() ? " (empty)" : " (" + e.getData().size() + " bytes)");
   }
 }

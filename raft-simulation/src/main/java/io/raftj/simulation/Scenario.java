@@ -12,7 +12,8 @@ import java.util.Set;
  * @param voters initial voters (3 or 5, at most {@code members})
  * @param preVote Raft's PreVote
  * @param checkQuorum Raft's CheckQuorum (always on for lease reads)
- * @param leaseReads reads served from the leader's lease ({@code ReadOnlyLeaseBased}) instead of ReadIndex
+ * @param leaseReads reads served from the leader's lease ({@code ReadOnlyLeaseBased}) instead of
+ *     ReadIndex
  * @param leaseDrift in lease-read worlds, the most ticks a clock may jump ahead at once
  * @param faults the faults enabled
  * @param loss message loss probability while faults run
@@ -64,14 +65,34 @@ public record Scenario(
     // the cluster forever (etcd's documented behaviour), so worlds that remove members use both.
     boolean preVote = membership || lease || r.nextBoolean();
     boolean checkQuorum = membership || lease || r.nextBoolean();
-    return new Scenario(members, voters, preVote, checkQuorum, lease, lease ? 1 : 0, faults,
-        r.nextDouble() * 0.15, r.nextDouble() * 0.08, 1 + r.nextInt(6), 400 + r.nextInt(600));
+    return new Scenario(
+        members,
+        voters,
+        preVote,
+        checkQuorum,
+        lease,
+        lease ? 1 : 0,
+        faults,
+        r.nextDouble() * 0.15,
+        r.nextDouble() * 0.08,
+        1 + r.nextInt(6),
+        400 + r.nextInt(600));
   }
 
   /** This scenario with only {@code kept} of its faults. */
   public Scenario withFaults(Set<Fault> kept) {
-    return new Scenario(members, voters, preVote, checkQuorum, leaseReads, leaseDrift, kept, loss,
-        duplication, maxDelay, chaosSteps);
+    return new Scenario(
+        members,
+        voters,
+        preVote,
+        checkQuorum,
+        leaseReads,
+        leaseDrift,
+        kept,
+        loss,
+        duplication,
+        maxDelay,
+        chaosSteps);
   }
 
   /**
@@ -82,14 +103,24 @@ public record Scenario(
     EnumSet<Fault> kept = EnumSet.noneOf(Fault.class);
     kept.addAll(faults);
     kept.remove(Fault.LEADER_TRANSFER);
-    return new Scenario(members, voters, true, true, true, ticks, kept, loss, duplication, maxDelay,
-        chaosSteps);
+    return new Scenario(
+        members, voters, true, true, true, ticks, kept, loss, duplication, maxDelay, chaosSteps);
   }
 
   /** This scenario with a shorter faulty phase. */
   public Scenario withChaosSteps(int steps) {
-    return new Scenario(members, voters, preVote, checkQuorum, leaseReads, leaseDrift, faults, loss,
-        duplication, maxDelay, steps);
+    return new Scenario(
+        members,
+        voters,
+        preVote,
+        checkQuorum,
+        leaseReads,
+        leaseDrift,
+        faults,
+        loss,
+        duplication,
+        maxDelay,
+        steps);
   }
 
   boolean has(Fault f) {
@@ -98,9 +129,18 @@ public record Scenario(
 
   @Override
   public String toString() {
-    return String.format("%d members (%d voters), preVote=%s checkQuorum=%s reads=%s, loss=%.3f dup=%.3f "
-        + "maxDelay=%d, %d faulty steps, faults=%s", members, voters, preVote, checkQuorum,
-        leaseReads ? "lease(drift " + leaseDrift + ")" : "ReadIndex", loss, duplication, maxDelay,
-        chaosSteps, faults);
+    return String.format(
+        "%d members (%d voters), preVote=%s checkQuorum=%s reads=%s, loss=%.3f dup=%.3f "
+            + "maxDelay=%d, %d faulty steps, faults=%s",
+        members,
+        voters,
+        preVote,
+        checkQuorum,
+        leaseReads ? "lease(drift " + leaseDrift + ")" : "ReadIndex",
+        loss,
+        duplication,
+        maxDelay,
+        chaosSteps,
+        faults);
   }
 }

@@ -9,9 +9,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The simulated network: every message is delivered after a random delay, so messages overtake
- * each other; some are lost or delivered twice; links can be cut in one direction or both.
- * Deterministic for a given random source. Confined to the world's thread.
+ * The simulated network: every message is delivered after a random delay, so messages overtake each
+ * other; some are lost or delivered twice; links can be cut in one direction or both. Deterministic
+ * for a given random source. Confined to the world's thread.
  */
 public final class SimNetwork {
 
@@ -26,8 +26,9 @@ public final class SimNetwork {
   private record Link(long from, long to) {}
 
   private final Random random;
-  private final PriorityQueue<InFlight> queue = new PriorityQueue<>((a, b) -> a.at != b.at
-      ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+  private final PriorityQueue<InFlight> queue =
+      new PriorityQueue<>(
+          (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
   private final Set<Link> cut = new HashSet<>();
   private Faults faults = Faults.NONE;
   private final List<Message> lostSnapshots = new ArrayList<>();
@@ -68,8 +69,8 @@ public final class SimNetwork {
   }
 
   /**
-   * Sends {@code m} at step {@code now}. Returns false if it was lost at once (a cut link or
-   * random loss); the caller may report that to the sender.
+   * Sends {@code m} at step {@code now}. Returns false if it was lost at once (a cut link or random
+   * loss); the caller may report that to the sender.
    */
   public boolean send(Message m, long now) {
     if (cut.contains(new Link(m.getFrom(), m.getTo())) || chance(faults.loss())) {
@@ -87,7 +88,9 @@ public final class SimNetwork {
   private void enqueue(Message m, long now) {
     long delay = 1 + (faults.maxDelay() > 0 ? random.nextInt(faults.maxDelay() + 1) : 0);
     // a random tie-breaker reorders messages that arrive in the same step
-    queue.add(new InFlight(now + delay, ((long) random.nextInt(1 << 20) << 32) | (seq++ & 0xffffffffL), m));
+    queue.add(
+        new InFlight(
+            now + delay, ((long) random.nextInt(1 << 20) << 32) | (seq++ & 0xffffffffL), m));
   }
 
   private boolean chance(double p) {
@@ -95,8 +98,8 @@ public final class SimNetwork {
   }
 
   /**
-   * The messages due at {@code now}, in delivery order. A message whose link was cut while it
-   * was in flight is dropped, as a partition drops what is on the wire.
+   * The messages due at {@code now}, in delivery order. A message whose link was cut while it was
+   * in flight is dropped, as a partition drops what is on the wire.
    */
   public List<Message> due(long now) {
     List<Message> out = new ArrayList<>();

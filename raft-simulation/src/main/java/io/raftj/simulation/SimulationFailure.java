@@ -12,8 +12,26 @@ public final class SimulationFailure extends RuntimeException {
   private final String property;
   private final transient List<String> trace;
 
-  SimulationFailure(long seed, Scenario scenario, long step, String property, Throwable cause, List<String> trace) {
-    super(describe(seed, scenario, step, cause, trace), cause);
+  SimulationFailure(
+      long seed,
+      Scenario scenario,
+      long step,
+      String property,
+      Throwable cause,
+      List<String> trace) {
+    this(seed, scenario, step, property, cause, trace, "");
+  }
+
+  /** {@code replayFlags}: what {@code bin/raft-sim} needs besides the seed to build this world. */
+  SimulationFailure(
+      long seed,
+      Scenario scenario,
+      long step,
+      String property,
+      Throwable cause,
+      List<String> trace,
+      String replayFlags) {
+    super(describe(seed, scenario, step, cause, trace, replayFlags), cause);
     this.seed = seed;
     this.scenario = scenario;
     this.step = step;
@@ -21,11 +39,21 @@ public final class SimulationFailure extends RuntimeException {
     this.trace = List.copyOf(trace);
   }
 
-  private static String describe(long seed, Scenario sc, long step, Throwable cause, List<String> trace) {
+  private static String describe(
+      long seed, Scenario sc, long step, Throwable cause, List<String> trace, String replayFlags) {
     StringBuilder sb = new StringBuilder();
-    sb.append("seed ").append(seed).append(" failed at step ").append(step).append(": ").append(cause)
-        .append("\n  world: ").append(sc)
-        .append("\n  replay: bin/raft-sim --seed ").append(seed).append(" --trace")
+    sb.append("seed ")
+        .append(seed)
+        .append(" failed at step ")
+        .append(step)
+        .append(": ")
+        .append(cause)
+        .append("\n  world: ")
+        .append(sc)
+        .append("\n  replay: bin/raft-sim --seed ")
+        .append(seed)
+        .append(replayFlags)
+        .append(" --trace")
         .append("\n  last events:");
     for (String line : trace) {
       sb.append("\n    ").append(line);

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What happened in a run, one line per event: the last {@link #KEPT} lines are kept for a
- * failure report, and with a sink every line is printed as it happens (replaying a seed).
+ * What happened in a run, one line per event: the last {@link #KEPT} lines are kept for a failure
+ * report, and with a sink every line is printed as it happens (replaying a seed).
  */
 final class Trace {
   static final int KEPT = 60;
@@ -16,7 +16,10 @@ final class Trace {
   private final PrintStream sink;
   private final boolean messages;
 
-  /** A trace printing to {@code sink} (null: keep only the last lines); {@code messages} adds every delivery. */
+  /**
+   * A trace printing to {@code sink} (null: keep only the last lines); {@code messages} adds every
+   * delivery.
+   */
   Trace(PrintStream sink, boolean messages) {
     this.sink = sink;
     this.messages = messages;

@@ -25,13 +25,12 @@ import java.util.Random;
  * the seed, so a seed replays exactly.
  *
  * <p>A run has two phases. In the faulty phase ({@link Scenario#chaosSteps()} steps) the world
- * injects the scenario's {@link Fault}s while clients write and read. Then everything heals:
- * links are restored, the network becomes reliable, crashed members restart; within
- * {@link #HEAL_BOUND} steps a leader must be elected, a new write and a read must complete, and
- * every member of the configuration must apply the write. Each step delivers due messages, ticks
- * the clocks every {@link Scenario#STEPS_PER_TICK} steps, issues client operations, lets every
- * member do its work, and runs the {@link SafetyChecker}; at the end the history is checked for
- * linearizability.
+ * injects the scenario's {@link Fault}s while clients write and read. Then everything heals: links
+ * are restored, the network becomes reliable, crashed members restart; within {@link #HEAL_BOUND}
+ * steps a leader must be elected, a new write and a read must complete, and every member of the
+ * configuration must apply the write. Each step delivers due messages, ticks the clocks every
+ * {@link Scenario#STEPS_PER_TICK} steps, issues client operations, lets every member do its work,
+ * and runs the {@link SafetyChecker}; at the end the history is checked for linearizability.
  */
 public final class World implements MemberListener {
 
@@ -47,7 +46,10 @@ public final class World implements MemberListener {
   private final List<Member> members = new ArrayList<>();
   private final Map<Long, Member> byId = new HashMap<>();
   private final Map<Long, String> roles = new HashMap<>();
-  private final SafetyChecker checker = new SafetyChecker();
+  private final SafetyChecker checker;
+  private final boolean rejoin;
+  private final String replayFlags;
+  private final java.util.Set<Long> removed = new java.util.HashSet<>();
   private final History history = new History();
   private final Trace trace;
   private final Stats stats = new Stats();
@@ -65,8 +67,10 @@ public final class World implements MemberListener {
     public Stats() {}
 
     public int steps;
+
     /** Steps from the healing of all faults until the cluster served again. */
     public int healSteps;
+
     public int crashes;
     public int midWriteCrashes;
     public int restarts;
@@ -90,12 +94,20 @@ public final class World implements MemberListener {
   }
 
   /**
-   * A world whose members {@code factory} makes; with a {@code traceSink} every event is printed
-   * as it happens, and with {@code messages} every delivered message too.
+   * A world whose members {@code factory} makes; with a {@code traceSink} every event is printed as
+   * it happens, and with {@code messages} every delivered message too.
    */
-  public World(long seed, Scenario scenario, PrintStream traceSink, boolean messages, MemberFactory factory) {
+  public World(
+      long seed,
+      Scenario scenario,
+      PrintStream traceSink,
+      boolean messages,
+      MemberFactory factory) {
     this.seed = seed;
     this.sc = scenario;
+    this.checker = new SafetyChecker(factory.appliesEveryEntry());
+    this.rejoin = factory.rejoinsAfterRemoval();
+    this.replayFlags = factory.replayFlags();
     Random master = new Random(seed);
     for (Fault f : Fault.values()) {
       rnd.put(f, new Random(master.nextLong()));
@@ -105,16 +117,19 @@ public final class World implements MemberListener {
     this.net = new SimNetwork(new Random(master.nextLong()));
     long memberSeeds = master.nextLong();
     this.trace = new Trace(traceSink, messages);
-    net.setFaults(new SimNetwork.Faults(
-        sc.has(Fault.LOSS) ? sc.loss() : 0,
-        sc.has(Fault.DUPLICATION) ? sc.duplication() : 0,
-        sc.has(Fault.DELAY) ? sc.maxDelay() : 0));
+    net.setFaults(
+        new SimNetwork.Faults(
+            sc.has(Fault.LOSS) ? sc.loss() : 0,
+            sc.has(Fault.DUPLICATION) ? sc.duplication() : 0,
+            sc.has(Fault.DELAY) ? sc.maxDelay() : 0));
     List<Peer> voters = new ArrayList<>();
     for (int i = 1; i <= sc.voters(); i++) {
       voters.add(Peer.of(i));
     }
     for (long id = 1; id <= sc.members(); id++) {
-      Member m = factory.create(id, id <= sc.voters() ? voters : List.of(), sc, this, memberSeeds * 31 + id);
+      Member m =
+          factory.create(
+              id, id <= sc.voters() ? voters : List.of(), sc, this, memberSeeds * 31 + id);
       members.add(m);
       byId.put(id, m);
     }
@@ -124,17 +139,25 @@ public final class World implements MemberListener {
   /** The member settings a scenario implies. */
   public static RawNodeMember.Settings settings(Scenario sc, long randomSeed) {
     long snapshotEvery = sc.has(Fault.SNAPSHOT) ? 4 + new Random(randomSeed).nextInt(20) : 0;
-    DurableStorageOptions storage = DurableStorageOptions.DEFAULT
-        .withWalSegmentSizeBytes(4 * 1024)
-        .withSnapshotCatchUpEntries(3)
-        .withMaxSnapshotFiles(2)
-        .withMaxWalSegments(1)
-        .withLogger(RaftLogger.discard());
-    return new RawNodeMember.Settings(Scenario.ELECTION_TICK, 1, sc.checkQuorum(), sc.preVote(),
-        sc.leaseReads(), snapshotEvery, storage);
+    DurableStorageOptions storage =
+        DurableStorageOptions.DEFAULT
+            .withWalSegmentSizeBytes(4 * 1024)
+            .withSnapshotCatchUpEntries(3)
+            .withMaxSnapshotFiles(2)
+            .withMaxWalSegments(1)
+            .withLogger(RaftLogger.discard());
+    return new RawNodeMember.Settings(
+        Scenario.ELECTION_TICK,
+        1,
+        sc.checkQuorum(),
+        sc.preVote(),
+        sc.leaseReads(),
+        snapshotEvery,
+        storage);
   }
 
-  private static Member rawNodeMember(long id, List<Peer> bootstrap, Scenario sc, MemberListener l, long seed) {
+  private static Member rawNodeMember(
+      long id, List<Peer> bootstrap, Scenario sc, MemberListener l, long seed) {
     return new RawNodeMember(id, settings(sc, seed), bootstrap, l, seed);
   }
 
@@ -142,8 +165,8 @@ public final class World implements MemberListener {
    * Runs the world to the end.
    *
    * @return what it did
-   * @throws SimulationFailure with the seed and a trace if a property broke or the code under
-   *     test threw
+   * @throws SimulationFailure with the seed and a trace if a property broke or the code under test
+   *     threw
    */
   public Stats run() {
     try {
@@ -178,18 +201,26 @@ public final class World implements MemberListener {
       stats.steps = (int) Math.min(now, end);
       stats.healSteps = stats.steps - sc.chaosSteps();
       if (now > end) {
-        throw new SafetyViolation("liveness", "no write and read completed within " + HEAL_BOUND
-            + " steps after the faults healed (probe write " + history.op(probeWrite) + ", read "
-            + history.op(probeRead) + "; " + describeMembers() + ")");
+        throw new SafetyViolation(
+            "liveness",
+            "no write and read completed within "
+                + HEAL_BOUND
+                + " steps after the faults healed (probe write "
+                + history.op(probeWrite)
+                + ", read "
+                + history.op(probeRead)
+                + "; "
+                + describeMembers()
+                + ")");
       }
       checkHistory();
       stats.dropped = net.dropped();
       stats.duplicated = net.duplicated();
       return stats;
     } catch (SafetyViolation v) {
-      throw new SimulationFailure(seed, sc, now, v.property(), v, trace.lastLines());
+      throw new SimulationFailure(seed, sc, now, v.property(), v, trace.lastLines(), replayFlags);
     } catch (RuntimeException e) {
-      throw new SimulationFailure(seed, sc, now, "crash", e, trace.lastLines());
+      throw new SimulationFailure(seed, sc, now, "crash", e, trace.lastLines(), replayFlags);
     } finally {
       for (Member m : members) {
         try {
@@ -224,7 +255,8 @@ public final class World implements MemberListener {
       Member m = randomUp(rnd.get(Fault.CRASH_MID_WRITE));
       if (m != null) {
         int writes = rnd.get(Fault.CRASH_MID_WRITE).nextInt(12);
-        trace.add(now, "arm a crash of " + m.id() + " after " + writes + " more file-system writes");
+        trace.add(
+            now, "arm a crash of " + m.id() + " after " + writes + " more file-system writes");
         m.crashDuringWrites(writes, crashSeeds.nextLong());
       }
     }
@@ -237,8 +269,10 @@ public final class World implements MemberListener {
       Random r = rnd.get(Fault.CLOCK_JUMP);
       Member m = randomUp(r);
       if (m != null) {
-        int ticks = sc.leaseReads() ? 1 + r.nextInt(sc.leaseDrift())
-            : Scenario.ELECTION_TICK / 2 + r.nextInt(2 * Scenario.ELECTION_TICK);
+        int ticks =
+            sc.leaseReads()
+                ? 1 + r.nextInt(sc.leaseDrift())
+                : Scenario.ELECTION_TICK / 2 + r.nextInt(2 * Scenario.ELECTION_TICK);
         stats.clockJumps++;
         trace.add(now, "clock of " + m.id() + " jumps " + ticks + " ticks");
         for (int i = 0; i < ticks; i++) {
@@ -249,8 +283,12 @@ public final class World implements MemberListener {
     if (roll(Fault.MEMBERSHIP, 0.01)) {
       Member leader = leaderOrNull();
       if (leader != null) {
-        Membership.Change c = Membership.next(leader.confState(), sc.members(), rnd.get(Fault.MEMBERSHIP));
+        Membership.Change c =
+            Membership.next(leader.confState(), sc.members(), rnd.get(Fault.MEMBERSHIP), removed);
         if (c != null && leader.proposeConfChange(c.change())) {
+          if (!rejoin && c.removed() != 0) {
+            removed.add(c.removed());
+          }
           stats.confChanges++;
           trace.add(now, "leader " + leader.id() + " proposes " + c.description());
         }
@@ -284,7 +322,8 @@ public final class World implements MemberListener {
     int k = 1 + r.nextInt(ids.size() - 1);
     List<Long> a = ids.subList(0, k);
     List<Long> b = ids.subList(k, ids.size());
-    boolean oneWay = sc.has(Fault.ONE_WAY_PARTITION) && (!sc.has(Fault.PARTITION) || r.nextBoolean());
+    boolean oneWay =
+        sc.has(Fault.ONE_WAY_PARTITION) && (!sc.has(Fault.PARTITION) || r.nextBoolean());
     for (long x : a) {
       for (long y : b) {
         net.cut(x, y);
@@ -294,7 +333,8 @@ public final class World implements MemberListener {
       }
     }
     stats.partitions++;
-    trace.add(now, "partition " + a + (oneWay ? " -> " : " | ") + b + (oneWay ? " cut one way" : ""));
+    trace.add(
+        now, "partition " + a + (oneWay ? " -> " : " | ") + b + (oneWay ? " cut one way" : ""));
   }
 
   private Member randomUp(Random r) {
@@ -317,7 +357,9 @@ public final class World implements MemberListener {
   private Member leaderOrNull() {
     Member best = null;
     for (Member m : members) {
-      if (m.isUp() && m.role() == StateType.STATE_LEADER && (best == null || m.term() > best.term())) {
+      if (m.isUp()
+          && m.role() == StateType.STATE_LEADER
+          && (best == null || m.term() > best.term())) {
         best = m;
       }
     }
@@ -332,9 +374,16 @@ public final class World implements MemberListener {
         sb.append(" down");
         continue;
       }
-      sb.append(' ').append(m.role()).append(" term ").append(m.term()).append(" applied ").append(m.applied());
+      sb.append(' ')
+          .append(m.role())
+          .append(" term ")
+          .append(m.term())
+          .append(" applied ")
+          .append(m.applied());
       if (m.role() == StateType.STATE_LEADER) {
-        sb.append(" config ").append(m.confState().getVotersList()).append(" learners ")
+        sb.append(" config ")
+            .append(m.confState().getVotersList())
+            .append(" learners ")
             .append(m.confState().getLearnersList());
       }
     }
@@ -489,7 +538,8 @@ public final class World implements MemberListener {
     }
     String bad = Linearizability.check(history, positions);
     if (bad != null) {
-      throw new SafetyViolation(sc.leaseReads() ? "linearizability (lease reads)" : "linearizability (ReadIndex)", bad);
+      throw new SafetyViolation(
+          sc.leaseReads() ? "linearizability (lease reads)" : "linearizability (ReadIndex)", bad);
     }
   }
 
@@ -497,7 +547,8 @@ public final class World implements MemberListener {
   // MemberListener: to the checker, the history and the trace
 
   @Override
-  public void persisted(long id, HardState hs, List<Entry> entries, SnapshotMetadata snapshot, boolean mustSync) {
+  public void persisted(
+      long id, HardState hs, List<Entry> entries, SnapshotMetadata snapshot, boolean mustSync) {
     checker.persisted(id, hs, entries, snapshot, mustSync);
   }
 
@@ -506,6 +557,17 @@ public final class World implements MemberListener {
     stats.snapshots++;
     trace.add(now, id + " snapshots at " + index);
     checker.snapshotTaken(id, index, writes);
+  }
+
+  @Override
+  public void writesInSnapshot(long id, boolean restored, long upTo, List<Entry> writes) {
+    if (restored) {
+      trace.add(now, id + " restores a snapshot holding the writes up to " + upTo);
+    } else {
+      stats.snapshots++;
+      trace.add(now, id + " snapshots its writes up to " + upTo);
+    }
+    checker.writesInSnapshot(id, restored, upTo, writes);
   }
 
   @Override
@@ -542,7 +604,13 @@ public final class World implements MemberListener {
   public void crashed(long id, boolean midWrite, long inflightFirstIndex) {
     if (midWrite) {
       stats.midWriteCrashes++;
-      trace.add(now, id + " crashed inside a write" + (inflightFirstIndex > 0 ? " (saving entries from " + inflightFirstIndex + ")" : ""));
+      trace.add(
+          now,
+          id
+              + " crashed inside a write"
+              + (inflightFirstIndex > 0
+                  ? " (saving entries from " + inflightFirstIndex + ")"
+                  : ""));
     }
     roles.remove(id);
     checker.crashed(id, midWrite, inflightFirstIndex);
@@ -551,8 +619,19 @@ public final class World implements MemberListener {
   @Override
   public void restarted(long id, HardState hs, MemoryStorage storage) {
     if (now > 0) {
-      trace.add(now, id + " recovered term " + hs.getTerm() + " vote " + hs.getVote() + " commit "
-          + hs.getCommit() + ", log " + storage.firstIndex() + ".." + storage.lastIndex());
+      trace.add(
+          now,
+          id
+              + " recovered term "
+              + hs.getTerm()
+              + " vote "
+              + hs.getVote()
+              + " commit "
+              + hs.getCommit()
+              + ", log "
+              + storage.firstIndex()
+              + ".."
+              + storage.lastIndex());
     }
     checker.restarted(id, hs, storage);
   }

@@ -25,20 +25,57 @@ final class BrokenMemberTest {
       this.d = d;
     }
 
-    @Override public void persisted(long id, HardState hs, List<Entry> e, SnapshotMetadata s, boolean sync) { d.persisted(id, hs, e, s, sync); }
-    @Override public void snapshotTaken(long id, long index, List<Long> w) { d.snapshotTaken(id, index, w); }
-    @Override public void sent(long id, List<Message> m) { d.sent(id, m); }
-    @Override public void applied(long id, long term, Entry e) { d.applied(id, term, e); }
-    @Override public void restored(long id, SnapshotMetadata md, List<Long> w) { d.restored(id, md, w); }
-    @Override public void writeAcked(long id, long op, long index) { d.writeAcked(id, op, index); }
-    @Override public void readServed(long id, long op, long applied) { d.readServed(id, op, Math.max(0, applied - 2)); }
-    @Override public void crashed(long id, boolean mid, long first) { d.crashed(id, mid, first); }
-    @Override public void restarted(long id, HardState hs, MemoryStorage s) { d.restarted(id, hs, s); }
+    @Override
+    public void persisted(long id, HardState hs, List<Entry> e, SnapshotMetadata s, boolean sync) {
+      d.persisted(id, hs, e, s, sync);
+    }
+
+    @Override
+    public void snapshotTaken(long id, long index, List<Long> w) {
+      d.snapshotTaken(id, index, w);
+    }
+
+    @Override
+    public void sent(long id, List<Message> m) {
+      d.sent(id, m);
+    }
+
+    @Override
+    public void applied(long id, long term, Entry e) {
+      d.applied(id, term, e);
+    }
+
+    @Override
+    public void restored(long id, SnapshotMetadata md, List<Long> w) {
+      d.restored(id, md, w);
+    }
+
+    @Override
+    public void writeAcked(long id, long op, long index) {
+      d.writeAcked(id, op, index);
+    }
+
+    @Override
+    public void readServed(long id, long op, long applied) {
+      d.readServed(id, op, Math.max(0, applied - 2));
+    }
+
+    @Override
+    public void crashed(long id, boolean mid, long first) {
+      d.crashed(id, mid, first);
+    }
+
+    @Override
+    public void restarted(long id, HardState hs, MemoryStorage s) {
+      d.restarted(id, hs, s);
+    }
   }
 
   private static SimulationFailure runBroken(long seed) {
-    MemberFactory broken = (id, boot, sc, l, rs) -> World.RAW_NODE_MEMBERS.create(id, boot, sc, new StaleReads(l), rs);
-    return catchThrowableOfType(SimulationFailure.class,
+    MemberFactory broken =
+        (id, boot, sc, l, rs) -> World.RAW_NODE_MEMBERS.create(id, boot, sc, new StaleReads(l), rs);
+    return catchThrowableOfType(
+        SimulationFailure.class,
         () -> new World(seed, Scenario.of(seed), null, false, broken).run());
   }
 

@@ -10,8 +10,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Linearizability#checkRegister}: hand-made histories of a register seen from outside, and
- * a seeded comparison with an exhaustive search over small random histories.
+ * {@link Linearizability#checkRegister}: hand-made histories of a register seen from outside, and a
+ * seeded comparison with an exhaustive search over small random histories.
  */
 final class RegisterLinearizabilityTest {
 
@@ -204,7 +204,9 @@ final class RegisterLinearizabilityTest {
     return v;
   }
 
-  /** Wing and Gong's search, memoised on (ops done, register value): exponential, for tests only. */
+  /**
+   * Wing and Gong's search, memoised on (ops done, register value): exponential, for tests only.
+   */
   static final class Exhaustive {
     private final List<History.Op> ops;
     private final Set<String> seen = new HashSet<>();

@@ -37,7 +37,13 @@ final class SafetyCheckerTest {
     MemoryStorage forgot = new MemoryStorage();
     forgot.setHardState(hs(2, 3, 0));
     c.restarted(1, hs(2, 3, 0), forgot);
-    Message vote = Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(1).setTo(4).setTerm(2).build();
+    Message vote =
+        Message.newBuilder()
+            .setType(MessageType.MsgVoteResp)
+            .setFrom(1)
+            .setTo(4)
+            .setTerm(2)
+            .build();
     assertThatThrownBy(() -> c.sent(1, List.of(vote))).hasMessageContaining("one vote per term");
   }
 
@@ -46,7 +52,8 @@ final class SafetyCheckerTest {
     start(1);
     start(2);
     c.applied(1, 1, entry(1, 1, 7));
-    assertThatThrownBy(() -> c.applied(2, 1, entry(1, 1, 8))).hasMessageContaining("state-machine safety");
+    assertThatThrownBy(() -> c.applied(2, 1, entry(1, 1, 8)))
+        .hasMessageContaining("state-machine safety");
   }
 
   @Test
@@ -54,7 +61,9 @@ final class SafetyCheckerTest {
     start(1);
     start(2);
     c.persisted(1, HardState.getDefaultInstance(), List.of(entry(1, 1, 7)), null, true);
-    assertThatThrownBy(() -> c.persisted(2, HardState.getDefaultInstance(), List.of(entry(1, 1, 8)), null, true))
+    assertThatThrownBy(
+            () ->
+                c.persisted(2, HardState.getDefaultInstance(), List.of(entry(1, 1, 8)), null, true))
         .hasMessageContaining("log matching");
   }
 
@@ -65,7 +74,8 @@ final class SafetyCheckerTest {
     c.crashed(1, false, 0);
     MemoryStorage lostOne = new MemoryStorage();
     lostOne.append(List.of(entry(1, 1, 7)));
-    assertThatThrownBy(() -> c.restarted(1, hs(1, 1, 0), lostOne)).hasMessageContaining("lost acknowledged entry 2");
+    assertThatThrownBy(() -> c.restarted(1, hs(1, 1, 0), lostOne))
+        .hasMessageContaining("lost acknowledged entry 2");
   }
 
   @Test
@@ -86,7 +96,8 @@ final class SafetyCheckerTest {
     c.crashed(1, false, 0);
     MemoryStorage ms = new MemoryStorage();
     ms.append(List.of(entry(1, 1, 7)));
-    assertThatThrownBy(() -> c.restarted(1, hs(1, 1, 0), ms)).hasMessageContaining("commit never goes back");
+    assertThatThrownBy(() -> c.restarted(1, hs(1, 1, 0), ms))
+        .hasMessageContaining("commit never goes back");
   }
 
   @Test
@@ -104,6 +115,7 @@ final class SafetyCheckerTest {
     start(1);
     c.applied(1, 1, entry(1, 1, 7));
     c.applied(1, 1, Entry.newBuilder().setIndex(2).setTerm(1).setData(ByteString.EMPTY).build());
-    assertThatThrownBy(() -> c.snapshotTaken(1, 2, List.of(8L))).hasMessageContaining("state-machine safety");
+    assertThatThrownBy(() -> c.snapshotTaken(1, 2, List.of(8L)))
+        .hasMessageContaining("state-machine safety");
   }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Thousands of seeded worlds per build (the seed count and first seed come from
- * {@code -Draft.sim.seeds} and {@code -Draft.sim.from}), and the determinism that makes a failing
- * seed replay exactly.
+ * Thousands of seeded worlds per build (the seed count and first seed come from {@code
+ * -Draft.sim.seeds} and {@code -Draft.sim.from}), and the determinism that makes a failing seed
+ * replay exactly.
  */
 final class SimulationTest {
 

@@ -13,14 +13,14 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A read-only view of a data directory, for inspection and tools: raftj's (what
- * {@link DurableStorage} opens) or an etcd member directory ({@code <etcd-data-dir>/member}),
- * which share the layout {@code snap/} + {@code wal/}. Nothing here writes: no lock is taken, no
- * permission changed, no file created, deleted, renamed or repaired, so it can look at the
- * directory of a running node, a backup, or a copy taken off a broken machine. Contrast
- * {@link DurableStorage#open}, which locks the directory and repairs what a crash left.
- *
+ * A read-only view of a data directory, for inspection and tools: raftj's (what {@link
+ * DurableStorage} opens) or an etcd member directory ({@code <etcd-data-dir>/member}), which share
+ * the layout {@code snap/} + {@code wal/}. Nothing here writes: no lock is taken, no permission
+ * changed, no file created, deleted, renamed or repaired, so it can look at the directory of a
+ * running node, a backup, or a copy taken off a broken machine. Contrast {@link
+ * DurableStorage#open}, which locks the directory and repairs what a crash left.
  * <!-- snippet: raft-storage/src/test/java/io/raftj/storage/DataDirectoryTest.java -->
+ *
  * <pre>{@code
  * DataDirectory d = DataDirectory.open(dataDir);
  * for (SnapshotFile f : d.snapshots()) {
@@ -45,9 +45,9 @@ public final class DataDirectory {
    * @return the view; nothing has been read yet
    * @throws NoSuchFileException if {@code dir} does not exist
    * @throws NotDirectoryException if {@code dir} is not a directory
-   * @throws IOException if {@code dir} is not a data directory; the message says where one is
-   *     when {@code dir} is etcd's data directory (pass its {@code member}) or a WAL directory
-   *     (pass its parent)
+   * @throws IOException if {@code dir} is not a data directory; the message says where one is when
+   *     {@code dir} is etcd's data directory (pass its {@code member}) or a WAL directory (pass its
+   *     parent)
    */
   public static DataDirectory open(Path dir) throws IOException {
     if (!Files.exists(dir)) {
@@ -107,8 +107,8 @@ public final class DataDirectory {
 
   /**
    * The {@code .snap} files, newest first (by term, then index, as etcd orders them), without
-   * reading them; {@link SnapshotFile#read()} reads and checks one. Leftover temporary and
-   * {@code .broken} files are not listed (and not removed).
+   * reading them; {@link SnapshotFile#read()} reads and checks one. Leftover temporary and {@code
+   * .broken} files are not listed (and not removed).
    *
    * @return the snapshot files; empty if there are none or no {@code snap/}
    * @throws IOException if the directory cannot be listed

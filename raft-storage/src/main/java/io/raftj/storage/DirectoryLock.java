@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * An exclusive lock on a data directory, held through a lock file inside it, so that two
- * processes never recover and write the same directory at once. The WAL's own segment locks (etcd
- * locks segment files, not the directory) cover {@code wal/} only; this covers {@code snap/} too.
- * The operating system drops the lock when the process dies, so a crash leaves nothing to clean.
- * The lock is {@link WalFs#openLocked} on the directory's file system; the production one adds a
+ * An exclusive lock on a data directory, held through a lock file inside it, so that two processes
+ * never recover and write the same directory at once. The WAL's own segment locks (etcd locks
+ * segment files, not the directory) cover {@code wal/} only; this covers {@code snap/} too. The
+ * operating system drops the lock when the process dies, so a crash leaves nothing to clean. The
+ * lock is {@link WalFs#openLocked} on the directory's file system; the production one adds a
  * JVM-wide registry, so a second open in the same process is refused too.
  */
 final class DirectoryLock implements Closeable {

@@ -11,13 +11,12 @@ import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
-import io.raftj.raft.raftpb.SnapshotMetadata;
 import io.raftj.wal.Wal;
+import io.raftj.wal.WalFs;
 import io.raftj.wal.WalPurger;
 import io.raftj.wal.WalSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
-import io.raftj.wal.WalFs;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -29,14 +28,14 @@ import java.util.List;
 /**
  * Durable Raft storage over one data directory: etcd-format snapshot files in {@code snap/}, the
  * WAL in {@code wal/}, and the {@link MemoryStorage} Raft reads, kept in the order Raft requires
- * and recovered together on restart. It does what etcd's raftexample wires by hand in
- * {@code raft.go} ({@code replayWAL}, {@code saveSnap}, the Ready loop's saves, compaction), with
- * the fixes etcd's issues taught: the snapshot file is durable before its WAL record, a torn WAL
- * tail is repaired once, and old WAL segments and snapshot files are purged.
+ * and recovered together on restart. It does what etcd's raftexample wires by hand in {@code
+ * raft.go} ({@code replayWAL}, {@code saveSnap}, the Ready loop's saves, compaction), with the
+ * fixes etcd's issues taught: the snapshot file is durable before its WAL record, a torn WAL tail
+ * is repaired once, and old WAL segments and snapshot files are purged.
  *
  * <p>A host needs a few lines (from the README's quick start, which runs as a test):
- *
  * <!-- snippet: raft-storage/src/test/java/io/raftj/storage/quickstart/QuickStart.java -->
+ *
  * <pre>{@code
  * DurableStorage storage = DurableStorage.open(dir.resolve("member-" + id));
  * RawNode node = new RawNode(Config.defaults(id) // etcd's server settings
@@ -49,13 +48,12 @@ import java.util.List;
  * m.storage().save(rd.hardState(), rd.entries(), rd.snapshot()); // durable on return
  * }</pre>
  *
- * then send {@code rd.messages()}, apply {@code rd.committedEntries()} and call
- * {@code advance(rd)}. Before a restarted node serves, restore the state machine from
- * {@link #snapshotAtOpen()}; now and then, once it has applied an index, call
- * {@link #snapshot(long, ConfState, ByteString)} with its serialized state, which compacts the
- * log and purges old files.
+ * then send {@code rd.messages()}, apply {@code rd.committedEntries()} and call {@code
+ * advance(rd)}. Before a restarted node serves, restore the state machine from {@link
+ * #snapshotAtOpen()}; now and then, once it has applied an index, call {@link #snapshot(long,
+ * ConfState, ByteString)} with its serialized state, which compacts the log and purges old files.
  *
- * With asynchronous storage writes, the append thread calls {@link #saveStorageAppend} with each
+ * <p>With asynchronous storage writes, the append thread calls {@link #saveStorageAppend} with each
  * {@code MsgStorageAppend} and then delivers the message's responses itself.
  *
  * <p>Thread-safety: the saving methods, {@link #snapshot}, {@link #compact}, {@link #purge} and
@@ -87,7 +85,10 @@ public final class DurableStorage implements Closeable {
   private boolean closed;
 
   private DurableStorage(
-      Path dir, DurableStorageOptions options, DirectoryLock lock, Snapshotter snapshotter,
+      Path dir,
+      DurableStorageOptions options,
+      DirectoryLock lock,
+      Snapshotter snapshotter,
       Recovery.Result r) {
     this.dir = dir;
     this.options = options;
@@ -108,15 +109,15 @@ public final class DurableStorage implements Closeable {
   }
 
   /**
-   * Opens a data directory, creating it or recovering what it holds: the newest snapshot file
-   * that the WAL confirms (older ones are the fallback if it is broken), the WAL replayed from it
-   * with a torn tail repaired once, and a {@link MemoryStorage} restored from snapshot, hard state
-   * and entries. Snapshot files the WAL does not confirm are removed.
+   * Opens a data directory, creating it or recovering what it holds: the newest snapshot file that
+   * the WAL confirms (older ones are the fallback if it is broken), the WAL replayed from it with a
+   * torn tail repaired once, and a {@link MemoryStorage} restored from snapshot, hard state and
+   * entries. Snapshot files the WAL does not confirm are removed.
    *
    * @throws DirectoryLockedException if another process or object has the directory open
    * @throws io.raftj.wal.WalException and its subclasses if the WAL is damaged beyond its tail
-   * @throws IOException naming the path and the reason (permission denied, not a directory, a
-   *     full disk while repairing a torn tail, ...) if the directory cannot be used
+   * @throws IOException naming the path and the reason (permission denied, not a directory, a full
+   *     disk while repairing a torn tail, ...) if the directory cannot be used
    */
   public static DurableStorage open(Path dir, DurableStorageOptions options) throws IOException {
     WalFs fs = options.fs();
@@ -173,14 +174,17 @@ public final class DurableStorage implements Closeable {
   }
 
   /**
-   * Whether the directory held a node's state. False for a new directory, and for a WAL that
-   * holds nothing but its creation (a crash before the first save): bootstrap the peers then.
+   * Whether the directory held a node's state. False for a new directory, and for a WAL that holds
+   * nothing but its creation (a crash before the first save): bootstrap the peers then.
    */
   public boolean isRestart() {
     return restart;
   }
 
-  /** The snapshot recovered on open (the default instance if none): restore the state machine from it. */
+  /**
+   * The snapshot recovered on open (the default instance if none): restore the state machine from
+   * it.
+   */
   public Snapshot snapshotAtOpen() {
     return snapshotAtOpen;
   }
@@ -196,8 +200,8 @@ public final class DurableStorage implements Closeable {
   /**
    * The commit index recovered on open: the applied index the state machine must reach before it
    * serves reads again; the committed entries up to it come back through Raft. The state machine
-   * may have applied a little further before a crash: a commit-only hard state is not synced
-   * (Raft needs only term, vote and entries durable), and Raft commits those entries again.
+   * may have applied a little further before a crash: a commit-only hard state is not synced (Raft
+   * needs only term, vote and entries durable), and Raft commits those entries again.
    */
   public long replayTargetIndex() {
     return hardStateAtOpen.getCommit();
@@ -225,9 +229,8 @@ public final class DurableStorage implements Closeable {
    * Persists one {@code Ready}'s hard state, entries and snapshot, in the order that survives a
    * crash at any point: the snapshot file (fsynced), then the WAL's snapshot record (synced), then
    * the entries and hard state (synced when Raft requires: new entries, or a new term or vote; and
-   * always with a snapshot, whose record counts only once the commit reaches it), and only then
-   * the {@link MemoryStorage}, so Raft never sees what is not durable. Empty
-   * parts are skipped.
+   * always with a snapshot, whose record counts only once the commit reaches it), and only then the
+   * {@link MemoryStorage}, so Raft never sees what is not durable. Empty parts are skipped.
    *
    * @throws IOException if a write failed; the storage refuses further writes
    */
@@ -264,8 +267,8 @@ public final class DurableStorage implements Closeable {
 
   /**
    * Persists a {@code MsgStorageAppend} (asynchronous storage writes): its hard state (term, vote
-   * and commit, all set or none), entries and snapshot, as {@link #save} does. Delivering
-   * {@code m.getResponsesList()} afterwards is the caller's job.
+   * and commit, all set or none), entries and snapshot, as {@link #save} does. Delivering {@code
+   * m.getResponsesList()} afterwards is the caller's job.
    *
    * @throws IllegalArgumentException if {@code m} is not a {@code MsgStorageAppend}
    * @throws IOException if a write failed; the storage refuses further writes
@@ -276,19 +279,20 @@ public final class DurableStorage implements Closeable {
     }
     HardState hs = HardState.getDefaultInstance();
     if (m.getTerm() != 0 || m.getVote() != 0 || m.getCommit() != 0) {
-      hs = HardState.newBuilder()
-          .setTerm(m.getTerm())
-          .setVote(m.getVote())
-          .setCommit(m.getCommit())
-          .build();
+      hs =
+          HardState.newBuilder()
+              .setTerm(m.getTerm())
+              .setVote(m.getVote())
+              .setCommit(m.getCommit())
+              .build();
     }
     save(hs, m.getEntriesList(), m.hasSnapshot() ? m.getSnapshot() : Snapshot.getDefaultInstance());
   }
 
   /**
-   * Takes a snapshot of the state machine at {@code appliedIndex}: creates it in the
-   * {@link MemoryStorage}, writes the snapshot file and its WAL record, compacts the in-memory log
-   * to {@link DurableStorageOptions#snapshotCatchUpEntries()} entries behind it, and purges WAL
+   * Takes a snapshot of the state machine at {@code appliedIndex}: creates it in the {@link
+   * MemoryStorage}, writes the snapshot file and its WAL record, compacts the in-memory log to
+   * {@link DurableStorageOptions#snapshotCatchUpEntries()} entries behind it, and purges WAL
    * segments and snapshot files beyond the retention counts.
    *
    * @param appliedIndex the index the state machine has applied, and {@code data} reflects
@@ -297,8 +301,8 @@ public final class DurableStorage implements Closeable {
    * @throws io.raftj.raft.SnapOutOfDateException if a snapshot at or after {@code appliedIndex}
    *     exists
    * @throws IllegalStateException if {@code appliedIndex} is past the last saved entry (with
-   *     asynchronous storage writes, applying may run ahead of the local log: snapshot at an
-   *     index that has been saved)
+   *     asynchronous storage writes, applying may run ahead of the local log: snapshot at an index
+   *     that has been saved)
    * @throws IOException if writing the snapshot failed; the storage refuses further writes
    */
   public synchronized Snapshot snapshot(long appliedIndex, ConfState confState, ByteString data)
@@ -341,13 +345,14 @@ public final class DurableStorage implements Closeable {
     checkOpen();
     int snapsRemoved = snapshotter.purge(options.maxSnapshotFiles());
     int walRemoved =
-        WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments(), options.walOptions()).size();
+        WalPurger.purge(dir.resolve(WAL_DIR), options.maxWalSegments(), options.walOptions())
+            .size();
     listener.purged(walRemoved, snapsRemoved, walSegmentCount(), snapshotter.count());
   }
 
   /**
-   * Syncs the WAL and releases the directory. Everything a save returned for is already durable,
-   * so this adds nothing a restart needs. Calling it again does nothing.
+   * Syncs the WAL and releases the directory. Everything a save returned for is already durable, so
+   * this adds nothing a restart needs. Calling it again does nothing.
    */
   @Override
   public synchronized void close() throws IOException {
@@ -403,8 +408,8 @@ public final class DurableStorage implements Closeable {
 
   /**
    * Lets the WAL unlock the segments before the oldest snapshot file kept, so they become
-   * purgeable. etcd releases up to the newest snapshot; keeping the log back to the oldest
-   * retained one means a broken newest file still has a snapshot and log to fall back on.
+   * purgeable. etcd releases up to the newest snapshot; keeping the log back to the oldest retained
+   * one means a broken newest file still has a snapshot and log to fall back on.
    */
   private void releaseWal() throws IOException {
     List<String> names = snapshotter.snapNames(); // newest first

@@ -11,10 +11,9 @@ import java.util.Objects;
  * behind a snapshot for slow followers, and how many snapshot files, WAL segments and broken
  * snapshot files to retain. Immutable; each {@code withX} returns a copy.
  *
- * <p>The defaults follow etcd: 64 MB WAL segments, 5 WAL segments and 5 snapshot files
- * retained ({@code --max-wals}, {@code --max-snapshots}), and 5,000 entries kept behind each
- * snapshot ({@code SnapshotCatchUpEntries}). Files live on the production file system
- * ({@link WalFs#nio()}).
+ * <p>The defaults follow etcd: 64 MB WAL segments, 5 WAL segments and 5 snapshot files retained
+ * ({@code --max-wals}, {@code --max-snapshots}), and 5,000 entries kept behind each snapshot
+ * ({@code SnapshotCatchUpEntries}). Files live on the production file system ({@link WalFs#nio()}).
  */
 public final class DurableStorageOptions {
 
@@ -139,67 +138,130 @@ public final class DurableStorageOptions {
   /** A copy with the metadata written into a new WAL (etcd writes the member and cluster IDs). */
   public DurableStorageOptions withWalMetadata(byte[] metadata) {
     return new DurableStorageOptions(
-        metadata == null ? null : Arrays.copyOf(metadata, metadata.length), walSegmentSizeBytes, snapshotCatchUpEntries,
-        maxSnapshotFiles, maxWalSegments, maxBrokenSnapshotFiles, listener, logger, fs);
+        metadata == null ? null : Arrays.copyOf(metadata, metadata.length),
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        listener,
+        logger,
+        fs);
   }
 
   /** A copy with another WAL segment size. */
   public DurableStorageOptions withWalSegmentSizeBytes(long bytes) {
     return new DurableStorageOptions(
-        walMetadata, bytes, snapshotCatchUpEntries, maxSnapshotFiles, maxWalSegments,
-        maxBrokenSnapshotFiles, listener, logger, fs);
+        walMetadata,
+        bytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        listener,
+        logger,
+        fs);
   }
 
   /** A copy that keeps this many entries in memory behind each snapshot, for slow followers. */
   public DurableStorageOptions withSnapshotCatchUpEntries(long entries) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, entries, maxSnapshotFiles, maxWalSegments,
-        maxBrokenSnapshotFiles, listener, logger, fs);
+        walMetadata,
+        walSegmentSizeBytes,
+        entries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        listener,
+        logger,
+        fs);
   }
 
   /** A copy that keeps this many snapshot files (at least 1). */
   public DurableStorageOptions withMaxSnapshotFiles(int files) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, files, maxWalSegments,
-        maxBrokenSnapshotFiles, listener, logger, fs);
+        walMetadata,
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        files,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        listener,
+        logger,
+        fs);
   }
 
   /** A copy that keeps this many WAL segments once snapshots let older ones go. */
   public DurableStorageOptions withMaxWalSegments(int segments) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles, segments,
-        maxBrokenSnapshotFiles, listener, logger, fs);
+        walMetadata,
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        segments,
+        maxBrokenSnapshotFiles,
+        listener,
+        logger,
+        fs);
   }
 
   /** A copy that keeps this many {@code .snap.broken} files. */
   public DurableStorageOptions withMaxBrokenSnapshotFiles(int files) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, files, listener, logger, fs);
+        walMetadata,
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        files,
+        listener,
+        logger,
+        fs);
   }
 
   /** A copy that reports saves, snapshots and purges to {@code l}. */
   public DurableStorageOptions withListener(StorageListener l) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, maxBrokenSnapshotFiles, l, logger, fs);
+        walMetadata,
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        l,
+        logger,
+        fs);
   }
 
   /** A copy that gives the recovered {@code MemoryStorage} the logger {@code l}. */
   public DurableStorageOptions withLogger(RaftLogger l) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, maxBrokenSnapshotFiles, listener, l, fs);
+        walMetadata,
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        listener,
+        l,
+        fs);
   }
 
   /**
    * A copy whose data directory (snapshot files, WAL, lock file) lives on {@code f}: a
-   * crash-simulating file system in tests, or a host's own. Production code keeps
-   * {@link WalFs#nio()}.
+   * crash-simulating file system in tests, or a host's own. Production code keeps {@link
+   * WalFs#nio()}.
    */
   public DurableStorageOptions withFs(WalFs f) {
     return new DurableStorageOptions(
-        walMetadata, walSegmentSizeBytes, snapshotCatchUpEntries, maxSnapshotFiles,
-        maxWalSegments, maxBrokenSnapshotFiles, listener, logger, f);
+        walMetadata,
+        walSegmentSizeBytes,
+        snapshotCatchUpEntries,
+        maxSnapshotFiles,
+        maxWalSegments,
+        maxBrokenSnapshotFiles,
+        listener,
+        logger,
+        f);
   }
 }

@@ -3,8 +3,8 @@ package io.raftj.storage;
 import java.io.IOException;
 
 /**
- * A snapshot file is empty, or its envelope has no data or a zero CRC. Mirrors
- * {@code ErrEmptySnapshot} in etcd's {@code snap/snapshotter.go}.
+ * A snapshot file is empty, or its envelope has no data or a zero CRC. Mirrors {@code
+ * ErrEmptySnapshot} in etcd's {@code snap/snapshotter.go}.
  */
 public final class EmptySnapshotException extends IOException {
 

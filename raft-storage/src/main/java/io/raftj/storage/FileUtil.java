@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The few file operations the snapshotter and durable storage need, with the fsyncs that make
- * them durable, over the same {@link WalFs} as the WAL. Mirrors the parts of etcd's
- * {@code client/pkg/fileutil} and {@code pkg/ioutil} that {@code snap} uses.
+ * The few file operations the snapshotter and durable storage need, with the fsyncs that make them
+ * durable, over the same {@link WalFs} as the WAL. Mirrors the parts of etcd's {@code
+ * client/pkg/fileutil} and {@code pkg/ioutil} that {@code snap} uses.
  */
 final class FileUtil {
 

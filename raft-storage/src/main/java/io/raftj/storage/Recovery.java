@@ -15,10 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a data directory back to the state the last acknowledged save left: the newest snapshot
- * the WAL confirms, the WAL replayed from it (a torn tail repaired once), and a
- * {@code MemoryStorage} rebuilt from the three. This is the start-up half of etcd's raftexample
- * ({@code replayWAL}, {@code loadSnapshot}, {@code openWAL}) plus the {@code Repair} step etcd
- * server adds.
+ * the WAL confirms, the WAL replayed from it (a torn tail repaired once), and a {@code
+ * MemoryStorage} rebuilt from the three. This is the start-up half of etcd's raftexample ({@code
+ * replayWAL}, {@code loadSnapshot}, {@code openWAL}) plus the {@code Repair} step etcd server adds.
  */
 final class Recovery {
 
@@ -42,7 +41,8 @@ final class Recovery {
             "storage: " + snapshotter.dir() + " holds snapshots but " + walDir + " holds no WAL");
       }
       Wal wal = Wal.create(walDir, options.walMetadata(), walOptions);
-      return new Result(wal, ms, Snapshot.getDefaultInstance(), HardState.getDefaultInstance(), false);
+      return new Result(
+          wal, ms, Snapshot.getDefaultInstance(), HardState.getDefaultInstance(), false);
     }
 
     List<io.raftj.wal.walpb.Snapshot> walSnaps = Wal.validSnapshotEntries(walDir, walOptions);
@@ -110,10 +110,22 @@ final class Recovery {
     if (cause instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
       why = fse.getReason() + " (" + fse.getFile() + ")";
     }
-    String hint = why.contains("No space left on device")
-        ? "; free disk space on that file system and open the directory again" : "";
-    IOException e = new IOException("storage: the WAL in " + walDir + " ends in a torn record (" + torn.file()
-        + " at offset " + torn.offset() + ") and cutting it off failed: " + why + hint, cause);
+    String hint =
+        why.contains("No space left on device")
+            ? "; free disk space on that file system and open the directory again"
+            : "";
+    IOException e =
+        new IOException(
+            "storage: the WAL in "
+                + walDir
+                + " ends in a torn record ("
+                + torn.file()
+                + " at offset "
+                + torn.offset()
+                + ") and cutting it off failed: "
+                + why
+                + hint,
+            cause);
     e.addSuppressed(torn);
     return e;
   }
@@ -129,9 +141,9 @@ final class Recovery {
 
   /**
    * Deletes snapshot files newer than the one loaded. The WAL does not confirm them (a crash came
-   * between the file and its WAL record, or before the commit that makes the record valid), so
-   * Raft never relied on them; left in place they would be what {@link Snapshotter#load} returns
-   * and what a purge by count keeps instead of the snapshot a restart needs.
+   * between the file and its WAL record, or before the commit that makes the record valid), so Raft
+   * never relied on them; left in place they would be what {@link Snapshotter#load} returns and
+   * what a purge by count keeps instead of the snapshot a restart needs.
    */
   private static void removeUnconfirmed(Snapshotter snapshotter, Snapshot loaded)
       throws IOException {

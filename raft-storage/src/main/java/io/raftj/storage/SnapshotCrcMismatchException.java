@@ -3,8 +3,8 @@ package io.raftj.storage;
 import java.io.IOException;
 
 /**
- * A snapshot file's data does not match the CRC-32C stored beside it. Mirrors
- * {@code ErrCRCMismatch} in etcd's {@code snap/snapshotter.go}.
+ * A snapshot file's data does not match the CRC-32C stored beside it. Mirrors {@code
+ * ErrCRCMismatch} in etcd's {@code snap/snapshotter.go}.
  */
 public final class SnapshotCrcMismatchException extends IOException {
 

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A {@code .snap} file as its name and size describe it: etcd names a snapshot file
- * {@code %016x-%016x.snap} after the snapshot's term and index.
+ * A {@code .snap} file as its name and size describe it: etcd names a snapshot file {@code
+ * %016x-%016x.snap} after the snapshot's term and index.
  *
  * @param path the file
  * @param term the snapshot's term, from the name
@@ -16,8 +16,8 @@ import java.nio.file.Path;
 public record SnapshotFile(Path path, long term, long index, long size) {
 
   /**
-   * Reads and checks the file (its CRC and both protobuf layers) without changing anything: a
-   * file that does not read is reported, not renamed.
+   * Reads and checks the file (its CRC and both protobuf layers) without changing anything: a file
+   * that does not read is reported, not renamed.
    *
    * @return the snapshot
    * @throws EmptySnapshotException if the file, its data or its CRC is empty

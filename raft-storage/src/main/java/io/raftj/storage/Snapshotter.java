@@ -9,19 +9,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Saves and loads Raft snapshots as etcd's {@code .snap} files. Mirrors {@code Snapshotter} in
- * etcd's {@code server/etcdserver/api/snap/snapshotter.go}, and reads and writes the same bytes:
- * a file named {@code %016x-%016x.snap} (term, then index) holding a {@code snappb.snapshot}
+ * etcd's {@code server/etcdserver/api/snap/snapshotter.go}, and reads and writes the same bytes: a
+ * file named {@code %016x-%016x.snap} (term, then index) holding a {@code snappb.snapshot}
  * envelope, whose {@code data} is the marshalled {@link Snapshot} and whose {@code crc} is the
  * CRC-32C of that data.
  *
@@ -161,8 +161,8 @@ public final class Snapshotter {
   }
 
   /**
-   * Returns the newest snapshot that reads correctly. Files that do not are renamed to
-   * {@code .broken} on the way, as in etcd's {@code Load}.
+   * Returns the newest snapshot that reads correctly. Files that do not are renamed to {@code
+   * .broken} on the way, as in etcd's {@code Load}.
    *
    * @throws NoSnapshotException if no file reads correctly
    */
@@ -171,18 +171,20 @@ public final class Snapshotter {
   }
 
   /**
-   * Returns the newest snapshot that reads correctly and whose term and index equal one of
-   * {@code walSnaps} (in any order): the snapshot records the WAL confirms, so a snapshot file
-   * written just before a crash, with no WAL record yet, is passed over. Mirrors etcd's
-   * {@code LoadNewestAvailable}.
+   * Returns the newest snapshot that reads correctly and whose term and index equal one of {@code
+   * walSnaps} (in any order): the snapshot records the WAL confirms, so a snapshot file written
+   * just before a crash, with no WAL record yet, is passed over. Mirrors etcd's {@code
+   * LoadNewestAvailable}.
    *
    * @throws NoSnapshotException if no file matches
    */
-  public Snapshot loadNewestAvailable(Collection<io.raftj.wal.walpb.Snapshot> walSnaps) throws IOException {
+  public Snapshot loadNewestAvailable(Collection<io.raftj.wal.walpb.Snapshot> walSnaps)
+      throws IOException {
     return loadMatching(walSnaps);
   }
 
-  private Snapshot loadMatching(Collection<io.raftj.wal.walpb.Snapshot> walSnaps) throws IOException {
+  private Snapshot loadMatching(Collection<io.raftj.wal.walpb.Snapshot> walSnaps)
+      throws IOException {
     for (String name : snapNames()) {
       Snapshot snap = loadSnap(name);
       if (snap != null && (walSnaps == null || matches(snap.getMetadata(), walSnaps))) {
@@ -218,8 +220,7 @@ public final class Snapshotter {
         FileUtil.fsyncDir(fs, dir);
         cleanupBroken();
       } catch (IOException re) {
-        LOG.warn(
-            "failed to rename a broken snap file; path={}, broken-path={}", path, broken, re);
+        LOG.warn("failed to rename a broken snap file; path={}, broken-path={}", path, broken, re);
       }
       return null;
     }
@@ -277,8 +278,8 @@ public final class Snapshotter {
 
   /**
    * The {@code .snap} file names, newest first (reverse string order, which is term then index).
-   * Deletes leftover temporary files of saves that crashed. Empty when there are none; etcd
-   * returns {@code ErrNoSnapshot} here, which the loaders raise instead.
+   * Deletes leftover temporary files of saves that crashed. Empty when there are none; etcd returns
+   * {@code ErrNoSnapshot} here, which the loaders raise instead.
    */
   List<String> snapNames() throws IOException {
     List<String> snaps = new ArrayList<>();
@@ -298,8 +299,8 @@ public final class Snapshotter {
 
   /**
    * Deletes the oldest {@code .snap} files so that at most {@code retain} are left. The caller
-   * keeps {@code retain} at least 1 and purges only after the WAL records the newest snapshot,
-   * so the snapshot a restart needs is never among the removed.
+   * keeps {@code retain} at least 1 and purges only after the WAL records the newest snapshot, so
+   * the snapshot a restart needs is never among the removed.
    *
    * @return how many files were deleted
    */

@@ -2,12 +2,12 @@ package io.raftj.storage;
 
 /**
  * Receives measurements from {@link Snapshotter} and durable storage: fsync and save durations,
- * bytes written, and how many WAL segments and snapshot files are kept. These are the figures
- * etcd exports as {@code etcd_disk_wal_fsync_duration_seconds}, {@code etcd_snap_fsync_duration_seconds}
+ * bytes written, and how many WAL segments and snapshot files are kept. These are the figures etcd
+ * exports as {@code etcd_disk_wal_fsync_duration_seconds}, {@code etcd_snap_fsync_duration_seconds}
  * and friends; a host forwards them to the metrics library it already uses.
  *
- * <p>Calls come on the thread that saves, inside the save: keep them cheap and never throw.
- * Every method has an empty default, so a listener overrides only what it records.
+ * <p>Calls come on the thread that saves, inside the save: keep them cheap and never throw. Every
+ * method has an empty default, so a listener overrides only what it records.
  */
 public interface StorageListener {
 
@@ -26,9 +26,9 @@ public interface StorageListener {
 
   /**
    * The WAL fsynced: its tail after a save Raft required to be durable, a snapshot record, a
-   * segment cut or a close, or its directory after a cut. etcd's
-   * {@code etcd_disk_wal_fsync_duration_seconds}. A save that syncs reports here and, with the
-   * whole save's time, in {@link #walSaved}.
+   * segment cut or a close, or its directory after a cut. etcd's {@code
+   * etcd_disk_wal_fsync_duration_seconds}. A save that syncs reports here and, with the whole
+   * save's time, in {@link #walSaved}.
    *
    * @param nanos time the fsync took
    */
@@ -52,5 +52,6 @@ public interface StorageListener {
    * @param walSegments WAL segment files left
    * @param snapshots snapshot files left
    */
-  default void purged(int walSegmentsRemoved, int snapshotsRemoved, int walSegments, int snapshots) {}
+  default void purged(
+      int walSegmentsRemoved, int snapshotsRemoved, int walSegments, int snapshots) {}
 }

@@ -17,11 +17,11 @@ import java.util.Random;
 
 /**
  * The process {@link KillNineTest} kills: one node's write path on a real disk, as a single-voter
- * Raft drives it. Each round appends a batch of entries with a hard state that commits them
- * (what a lone voter's Ready carries), applies them to a tiny state machine and prints
- * {@code ACK <index> <payload>} for each, only after {@link DurableStorage#save} returned. Now and
- * then it snapshots the state machine, which compacts and purges. On start it recovers, replays
- * the committed entries after the snapshot (printing them again) and goes on in a new term.
+ * Raft drives it. Each round appends a batch of entries with a hard state that commits them (what a
+ * lone voter's Ready carries), applies them to a tiny state machine and prints {@code ACK <index>
+ * <payload>} for each, only after {@link DurableStorage#save} returned. Now and then it snapshots
+ * the state machine, which compacts and purges. On start it recovers, replays the committed entries
+ * after the snapshot (printing them again) and goes on in a new term.
  *
  * <p>It exits when its standard input closes, so it never outlives the test.
  */
@@ -150,8 +150,11 @@ public final class CrashChild {
         sm.applied = Long.parseLong(parts[0]);
         sm.hash = Long.parseLong(parts[1]);
         if (sm.applied != snap.getMetadata().getIndex()) {
-          throw new IllegalStateException("snapshot data at " + sm.applied + " but metadata at "
-              + snap.getMetadata().getIndex());
+          throw new IllegalStateException(
+              "snapshot data at "
+                  + sm.applied
+                  + " but metadata at "
+                  + snap.getMetadata().getIndex());
         }
       }
       return sm;

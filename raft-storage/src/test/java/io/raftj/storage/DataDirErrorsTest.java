@@ -50,7 +50,8 @@ final class DataDirErrorsTest {
   void fileInsteadOfDirectory_isNamed() throws IOException {
     Path file = Files.writeString(tmp.resolve("data"), "not a directory");
     assertThatThrownBy(() -> DurableStorage.open(file))
-        .hasMessage("storage: cannot use data directory " + file + ": " + file + " is not a directory");
+        .hasMessage(
+            "storage: cannot use data directory " + file + ": " + file + " is not a directory");
     assertThatThrownBy(() -> DurableStorage.open(file.resolve("sub")))
         .hasMessageStartingWith("storage: cannot use data directory " + file.resolve("sub") + ": ")
         .hasMessageContaining("Not a directory");
@@ -60,16 +61,21 @@ final class DataDirErrorsTest {
   @Test
   void unwritableDirectory_isNamed() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("data"));
-    DurableStorageOptions opts = DurableStorageOptions.DEFAULT.withFs(new FaultFs(
-        p -> null, p -> new AccessDeniedException(p.toString())));
+    DurableStorageOptions opts =
+        DurableStorageOptions.DEFAULT.withFs(
+            new FaultFs(p -> null, p -> new AccessDeniedException(p.toString())));
     assertThatThrownBy(() -> DurableStorage.open(dir, opts))
-        .hasMessage("storage: cannot use data directory " + dir + ": permission denied on "
-            + dir.resolve("LOCK") + " (the directory must be writable by this process)");
+        .hasMessage(
+            "storage: cannot use data directory "
+                + dir
+                + ": permission denied on "
+                + dir.resolve("LOCK")
+                + " (the directory must be writable by this process)");
   }
 
   /**
-   * A disk that filled up mid-write leaves a torn record; on restart the repair needs room for
-   * its {@code .broken} copy, and fails. The error names the full disk, not the torn record.
+   * A disk that filled up mid-write leaves a torn record; on restart the repair needs room for its
+   * {@code .broken} copy, and fails. The error names the full disk, not the torn record.
    */
   @Test
   void tornTailOnAFullDisk_namesTheFullDisk() throws IOException {
@@ -89,16 +95,28 @@ final class DataDirErrorsTest {
     try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
       ch.truncate(last + 10);
     }
-    DurableStorageOptions full = DurableStorageOptions.DEFAULT.withFs(new FaultFs(
-        p -> p.getFileName().toString().endsWith(".broken")
-            ? new FileSystemException(p.toString(), null, "No space left on device") : null,
-        p -> null));
+    DurableStorageOptions full =
+        DurableStorageOptions.DEFAULT.withFs(
+            new FaultFs(
+                p ->
+                    p.getFileName().toString().endsWith(".broken")
+                        ? new FileSystemException(p.toString(), null, "No space left on device")
+                        : null,
+                p -> null));
     assertThatThrownBy(() -> DurableStorage.open(dir, full))
         .isNotInstanceOf(TornTailException.class)
-        .hasMessage("storage: the WAL in " + dir.resolve("wal") + " ends in a torn record ("
-            + seg.getFileName() + " at offset " + last + ") and cutting it off failed: No space left on device ("
-            + seg + ".broken); free disk space on that file system and open the directory again")
-        .satisfies(e -> assertThat(e.getSuppressed()).hasOnlyElementsOfType(TornTailException.class));
+        .hasMessage(
+            "storage: the WAL in "
+                + dir.resolve("wal")
+                + " ends in a torn record ("
+                + seg.getFileName()
+                + " at offset "
+                + last
+                + ") and cutting it off failed: No space left on device ("
+                + seg
+                + ".broken); free disk space on that file system and open the directory again")
+        .satisfies(
+            e -> assertThat(e.getSuppressed()).hasOnlyElementsOfType(TornTailException.class));
 
     // with room again, the same directory opens: the torn record (the last hard state) is cut off
     try (DurableStorage s = DurableStorage.open(dir)) {

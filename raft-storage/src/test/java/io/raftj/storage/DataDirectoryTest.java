@@ -90,14 +90,19 @@ final class DataDirectoryTest {
 
   @Test
   void wrongDirectories_areNamedWithAHint() throws IOException {
-    assertThatThrownBy(() -> DataDirectory.open(tmp.resolve("nope"))).isInstanceOf(NoSuchFileException.class)
+    assertThatThrownBy(() -> DataDirectory.open(tmp.resolve("nope")))
+        .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("nope");
     Path etcd = tmp.resolve("etcd");
     Files.createDirectories(etcd.resolve("member").resolve("wal"));
     assertThatThrownBy(() -> DataDirectory.open(etcd))
-        .hasMessage("not a data directory (no wal/ or snap/ in it): " + etcd
-            + "; it looks like an etcd data directory: open " + etcd.resolve("member"));
-    assertThat(DataDirectory.open(etcd.resolve("member")).walDir()).isEqualTo(etcd.resolve("member/wal"));
+        .hasMessage(
+            "not a data directory (no wal/ or snap/ in it): "
+                + etcd
+                + "; it looks like an etcd data directory: open "
+                + etcd.resolve("member"));
+    assertThat(DataDirectory.open(etcd.resolve("member")).walDir())
+        .isEqualTo(etcd.resolve("member/wal"));
   }
 
   /** The class Javadoc's example, line for line (DocSnippetsTest holds the two together). */
@@ -118,12 +123,15 @@ final class DataDirectoryTest {
     } finally {
       System.setOut(saved);
     }
-    assertThat(buf.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-        "0000000000000001-000000000000000a.snap term=1 index=10",
-        "0000000000000001-0000000000000005.snap term=1 index=5");
+    assertThat(buf.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "0000000000000001-000000000000000a.snap term=1 index=10",
+            "0000000000000001-0000000000000005.snap term=1 index=5");
   }
 
-  /** Every path below {@code dir} with its permissions, size, modification time and content hash. */
+  /**
+   * Every path below {@code dir} with its permissions, size, modification time and content hash.
+   */
   private static Map<String, String> fingerprint(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     List<Path> all = new ArrayList<>();
@@ -131,8 +139,10 @@ final class DataDirectoryTest {
       s.forEach(all::add);
     }
     for (Path p : all) {
-      String v = PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " "
-          + Files.getLastModifiedTime(p).toMillis();
+      String v =
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
+              + " "
+              + Files.getLastModifiedTime(p).toMillis();
       if (Files.isRegularFile(p)) {
         v += " " + Files.size(p) + " " + java.util.Arrays.hashCode(Files.readAllBytes(p));
       }

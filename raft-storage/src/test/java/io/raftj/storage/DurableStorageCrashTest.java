@@ -59,11 +59,17 @@ final class DurableStorageCrashTest {
       try {
         runSeed(seed);
       } catch (AssertionError | Exception e) {
-        throw new AssertionError("storage crash test failed for seed " + seed
-            + " (rerun with -Dstorage.crash.seed=" + seed + " -Dstorage.crash.seeds=1)", e);
+        throw new AssertionError(
+            "storage crash test failed for seed "
+                + seed
+                + " (rerun with -Dstorage.crash.seed="
+                + seed
+                + " -Dstorage.crash.seeds=1)",
+            e);
       }
     }
-    System.out.printf("DurableStorageCrashTest: %d seeds x %d crash rounds in %d ms%n",
+    System.out.printf(
+        "DurableStorageCrashTest: %d seeds x %d crash rounds in %d ms%n",
         seeds, ROUNDS, (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -71,12 +77,13 @@ final class DurableStorageCrashTest {
   static void runSeed(long seed) throws Exception {
     Random r = new Random(seed);
     CrashFs fs = newFs();
-    DurableStorageOptions opts = DurableStorageOptions.DEFAULT
-        .withWalSegmentSizeBytes(1024 + r.nextInt(3000))
-        .withSnapshotCatchUpEntries(r.nextInt(4))
-        .withMaxSnapshotFiles(1 + r.nextInt(3))
-        .withMaxWalSegments(1 + r.nextInt(2))
-        .withMaxBrokenSnapshotFiles(1);
+    DurableStorageOptions opts =
+        DurableStorageOptions.DEFAULT
+            .withWalSegmentSizeBytes(1024 + r.nextInt(3000))
+            .withSnapshotCatchUpEntries(r.nextInt(4))
+            .withMaxSnapshotFiles(1 + r.nextInt(3))
+            .withMaxWalSegments(1 + r.nextInt(2))
+            .withMaxBrokenSnapshotFiles(1);
     Workload wl = new Workload(r);
     try {
       runRounds(seed, r, fs, opts, wl);
@@ -85,8 +92,8 @@ final class DurableStorageCrashTest {
     }
   }
 
-  private static void runRounds(long seed, Random r, CrashFs fs, DurableStorageOptions opts, Workload wl)
-      throws Exception {
+  private static void runRounds(
+      long seed, Random r, CrashFs fs, DurableStorageOptions opts, Workload wl) throws Exception {
     DurableStorage s = null;
     for (int round = 0; round < ROUNDS; round++) {
       int calls = r.nextInt(150);
@@ -130,8 +137,15 @@ final class DurableStorageCrashTest {
         }
       }
       s = DurableStorage.open(DIR, opts.withFs(fs));
-      wl.trace.add("reopened at snapshot " + s.snapshotAtOpen().getMetadata().getIndex() + ", hard state "
-          + Workload.str(s.hardStateAtOpen()) + ", last " + s.memoryStorage().lastIndex() + ", " + files(fs));
+      wl.trace.add(
+          "reopened at snapshot "
+              + s.snapshotAtOpen().getMetadata().getIndex()
+              + ", hard state "
+              + Workload.str(s.hardStateAtOpen())
+              + ", last "
+              + s.memoryStorage().lastIndex()
+              + ", "
+              + files(fs));
       wl.recovered(s);
     }
     s.close();
@@ -168,7 +182,8 @@ final class DurableStorageCrashTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(SnapCrash.class)
-  void localSnapshot_crashedInsideTheSave_reopensAtTheOldOrNewSnapshot(SnapCrash at) throws IOException {
+  void localSnapshot_crashedInsideTheSave_reopensAtTheOldOrNewSnapshot(SnapCrash at)
+      throws IOException {
     for (long seed = 0; seed < CRASH_SEEDS; seed++) {
       TriggerFs fs = new TriggerFs(newFs(), seed);
       DurableStorage s = DurableStorage.open(DIR, crashOptions().withFs(fs));
@@ -188,10 +203,14 @@ final class DurableStorageCrashTest {
         String context = at + ", crash seed " + seed;
         long snapIndex = r.snapshotAtOpen().getMetadata().getIndex();
         assertThat(snapIndex).as(context).isIn(returned ? List.of(25L) : List.of(10L, 25L));
-        assertThat(r.snapshotAtOpen().getData()).as(context)
+        assertThat(r.snapshotAtOpen().getData())
+            .as(context)
             .isEqualTo(snapIndex == 10 ? ByteString.copyFromUtf8("local@10") : data);
-        assertThat(r.hardStateAtOpen()).as(context).isEqualTo(StorageTestSupport.hardState(1, 1, 30));
-        assertThat(StorageTestSupport.allEntries(r.memoryStorage())).as(context)
+        assertThat(r.hardStateAtOpen())
+            .as(context)
+            .isEqualTo(StorageTestSupport.hardState(1, 1, 30));
+        assertThat(StorageTestSupport.allEntries(r.memoryStorage()))
+            .as(context)
             .isEqualTo(ents.subList((int) snapIndex, ents.size()));
         assertCleanSnapDir(image, snapIndex, context);
         goOn(r, image, context);
@@ -201,14 +220,18 @@ final class DurableStorageCrashTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(SnapCrash.class)
-  void receivedSnapshot_crashedInsideTheSave_reopensBeforeOrAfterIt(SnapCrash at) throws IOException {
+  void receivedSnapshot_crashedInsideTheSave_reopensBeforeOrAfterIt(SnapCrash at)
+      throws IOException {
     for (long seed = 0; seed < CRASH_SEEDS; seed++) {
       TriggerFs fs = new TriggerFs(newFs(), seed);
       DurableStorage s = DurableStorage.open(DIR, crashOptions().withFs(fs));
       List<Entry> ents = prepare(s);
-      Snapshot snap = Snapshot.newBuilder().setData(ByteString.copyFromUtf8("received@40"))
-          .setMetadata(SnapshotMetadata.newBuilder().setTerm(1).setIndex(40).setConfState(VOTERS_1))
-          .build();
+      Snapshot snap =
+          Snapshot.newBuilder()
+              .setData(ByteString.copyFromUtf8("received@40"))
+              .setMetadata(
+                  SnapshotMetadata.newBuilder().setTerm(1).setIndex(40).setConfState(VOTERS_1))
+              .build();
       fs.crashAt(at.trigger());
       assertThatCrashes(() -> s.save(StorageTestSupport.hardState(1, 1, 40), List.of(), snap));
       closeDead(s);
@@ -219,13 +242,20 @@ final class DurableStorageCrashTest {
         if (at == SnapCrash.WAL_RECORD_SYNCED_BEFORE_HARD_STATE_SYNC && snapIndex == 40) {
           // the hard state made it after all: the save's whole effect survived
           assertThat(r.snapshotAtOpen()).as(context).isEqualTo(snap);
-          assertThat(r.hardStateAtOpen()).as(context).isEqualTo(StorageTestSupport.hardState(1, 1, 40));
+          assertThat(r.hardStateAtOpen())
+              .as(context)
+              .isEqualTo(StorageTestSupport.hardState(1, 1, 40));
           assertThat(r.memoryStorage().lastIndex()).as(context).isEqualTo(40);
         } else {
           assertThat(snapIndex).as(context).isEqualTo(10);
-          assertThat(r.snapshotAtOpen().getData()).as(context).isEqualTo(ByteString.copyFromUtf8("local@10"));
-          assertThat(r.hardStateAtOpen()).as(context).isEqualTo(StorageTestSupport.hardState(1, 1, 30));
-          assertThat(StorageTestSupport.allEntries(r.memoryStorage())).as(context)
+          assertThat(r.snapshotAtOpen().getData())
+              .as(context)
+              .isEqualTo(ByteString.copyFromUtf8("local@10"));
+          assertThat(r.hardStateAtOpen())
+              .as(context)
+              .isEqualTo(StorageTestSupport.hardState(1, 1, 30));
+          assertThat(StorageTestSupport.allEntries(r.memoryStorage()))
+              .as(context)
               .isEqualTo(ents.subList(10, ents.size()));
         }
         assertCleanSnapDir(image, snapIndex, context);
@@ -234,16 +264,22 @@ final class DurableStorageCrashTest {
     }
   }
 
-  /** Regression: a received snapshot's save returned, but the hard state that confirms it was not synced. */
+  /**
+   * Regression: a received snapshot's save returned, but the hard state that confirms it was not
+   * synced.
+   */
   @Test
   void receivedSnapshot_crashAfterTheSaveReturned_survives() throws IOException {
     for (long seed = 0; seed < 64; seed++) {
       CrashFs fs = newFs();
       DurableStorage s = DurableStorage.open(DIR, crashOptions().withFs(fs));
       prepare(s);
-      Snapshot snap = Snapshot.newBuilder().setData(ByteString.copyFromUtf8("received@40"))
-          .setMetadata(SnapshotMetadata.newBuilder().setTerm(1).setIndex(40).setConfState(VOTERS_1))
-          .build();
+      Snapshot snap =
+          Snapshot.newBuilder()
+              .setData(ByteString.copyFromUtf8("received@40"))
+              .setMetadata(
+                  SnapshotMetadata.newBuilder().setTerm(1).setIndex(40).setConfState(VOTERS_1))
+              .build();
       // same term and vote: only the commit changes, which alone Raft does not require to sync
       s.save(StorageTestSupport.hardState(1, 1, 40), List.of(), snap);
       s.purge(); // the WAL released its segments up to the new snapshot (etcd#10219)
@@ -270,7 +306,11 @@ final class DurableStorageCrashTest {
       try (DurableStorage s = DurableStorage.open(DIR, crashOptions().withFs(base))) {
         prepare(s);
         List<String> wals = base.list(DIR.resolve("wal"));
-        tail = DIR.resolve("wal").resolve(wals.get(wals.size() - 1 - (wals.get(wals.size() - 1).endsWith(".tmp") ? 1 : 0)));
+        tail =
+            DIR.resolve("wal")
+                .resolve(
+                    wals.get(
+                        wals.size() - 1 - (wals.get(wals.size() - 1).endsWith(".tmp") ? 1 : 0)));
       }
       // the residue of an older torn write: non-zero bytes in the sector after the clean end
       byte[] bytes = base.contents(tail);
@@ -287,10 +327,19 @@ final class DurableStorageCrashTest {
       }
       TriggerFs fs = new TriggerFs(base, seed);
       DurableStorage s = DurableStorage.open(DIR, crashOptions().withFs(fs));
-      Entry big = Entry.newBuilder().setTerm(1).setIndex(31)
-          .setData(ByteString.copyFromUtf8("y".repeat(3 * CrashFs.SECTOR))).build();
+      Entry big =
+          Entry.newBuilder()
+              .setTerm(1)
+              .setIndex(31)
+              .setData(ByteString.copyFromUtf8("y".repeat(3 * CrashFs.SECTOR)))
+              .build();
       fs.crashAt((op, p) -> op.equals("force") && p.equals(tail));
-      assertThatCrashes(() -> s.save(StorageTestSupport.hardState(1, 1, 31), List.of(big), Snapshot.getDefaultInstance()));
+      assertThatCrashes(
+          () ->
+              s.save(
+                  StorageTestSupport.hardState(1, 1, 31),
+                  List.of(big),
+                  Snapshot.getDefaultInstance()));
       closeDead(s);
       try (DurableStorage r = DurableStorage.open(DIR, crashOptions().withFs(fs.image()))) {
         assertThat(r.memoryStorage().lastIndex()).as("crash seed %d", seed).isIn(30L, 31L);
@@ -299,16 +348,23 @@ final class DurableStorageCrashTest {
   }
 
   static DurableStorageOptions crashOptions() {
-    return DurableStorageOptions.DEFAULT.withWalSegmentSizeBytes(2048)
-        .withSnapshotCatchUpEntries(0).withMaxSnapshotFiles(1).withMaxWalSegments(1);
+    return DurableStorageOptions.DEFAULT
+        .withWalSegmentSizeBytes(2048)
+        .withSnapshotCatchUpEntries(0)
+        .withMaxSnapshotFiles(1)
+        .withMaxWalSegments(1);
   }
 
   /** Entries 1..30 at term 1, a snapshot at 10 ("local@10"), commit 30. Returns the entries. */
   private static List<Entry> prepare(DurableStorage s) throws IOException {
     List<Entry> ents = new ArrayList<>();
     for (long i = 1; i <= 30; i++) {
-      Entry e = Entry.newBuilder().setTerm(1).setIndex(i)
-          .setData(ByteString.copyFromUtf8("entry-" + i + "-" + "x".repeat(60))).build();
+      Entry e =
+          Entry.newBuilder()
+              .setTerm(1)
+              .setIndex(i)
+              .setData(ByteString.copyFromUtf8("entry-" + i + "-" + "x".repeat(60)))
+              .build();
       ents.add(e);
       s.save(StorageTestSupport.hardState(1, 1, i), List.of(e), Snapshot.getDefaultInstance());
       if (i == 10) {
@@ -332,7 +388,8 @@ final class DurableStorageCrashTest {
   }
 
   /** No temporary snapshot file, and no snapshot file newer than the one loaded, is left. */
-  private static void assertCleanSnapDir(CrashFs fs, long loaded, String context) throws IOException {
+  private static void assertCleanSnapDir(CrashFs fs, long loaded, String context)
+      throws IOException {
     for (String name : fs.list(DIR.resolve("snap"))) {
       assertThat(name).as(context).doesNotEndWith(".tmp");
       if (name.endsWith(".snap")) {
@@ -351,7 +408,8 @@ final class DurableStorageCrashTest {
     try (DurableStorage again = DurableStorage.open(DIR, crashOptions().withFs(fs))) {
       assertThat(again.snapshotAtOpen().getMetadata().getIndex()).as(context).isEqualTo(last + 3);
       assertThat(again.snapshotAtOpen().getData().toStringUtf8()).as(context).isEqualTo("later");
-      assertThat(StorageTestSupport.allEntries(again.memoryStorage())).as(context)
+      assertThat(StorageTestSupport.allEntries(again.memoryStorage()))
+          .as(context)
           .isEqualTo(more.subList(3, 5));
     }
   }
@@ -364,8 +422,9 @@ final class DurableStorageCrashTest {
         sb.append(n.replaceAll("^0+(?=.)", "").replaceAll("-0+(?=.)", "-")).append(' ');
       }
       sb.append("snapshot records ");
-      for (io.raftj.wal.walpb.Snapshot w : Wal.validSnapshotEntries(DIR.resolve("wal"),
-          io.raftj.wal.WalOptions.DEFAULT.withFs(fs))) {
+      for (io.raftj.wal.walpb.Snapshot w :
+          Wal.validSnapshotEntries(
+              DIR.resolve("wal"), io.raftj.wal.WalOptions.DEFAULT.withFs(fs))) {
         sb.append(w.getIndex()).append('/').append(w.getTerm()).append(' ');
       }
       sb.append("snap files ");
@@ -400,20 +459,26 @@ final class DurableStorageCrashTest {
   /** Drives a DurableStorage as a Raft node would, recording the state after every write. */
   static final class Workload {
     final Random r;
+
     /** The states the writes so far lead through; states.get(synced) and before are durable. */
     List<State> states = new ArrayList<>();
+
     int synced;
+
     /** The data saved for each snapshot, by "term/index" (a snapshot may be taken twice). */
     final Map<String, Set<ByteString>> snapshots = new HashMap<>();
+
     long term = 1;
     int op;
+
     /**
-     * A received snapshot whose save a crash interrupted. Its WAL record may have survived
-     * without the commit that confirms it, so the leader sends it again before anything else:
-     * in Raft the entry at its index is committed at its term, and the log may not later hold
-     * another term there (a record with the same index and another term would not match).
+     * A received snapshot whose save a crash interrupted. Its WAL record may have survived without
+     * the commit that confirms it, so the leader sends it again before anything else: in Raft the
+     * entry at its index is committed at its term, and the log may not later hold another term
+     * there (a record with the same index and another term would not match).
      */
     Snapshot resend;
+
     /** What was done, for the failure message. */
     final List<String> trace = new ArrayList<>();
 
@@ -446,10 +511,17 @@ final class DurableStorageCrashTest {
       } else if (kind < 67) {
         State c0 = cur();
         long index = Math.max(c0.last(), c0.hs().getCommit()) + 1 + r.nextInt(20);
-        receiveSnapshot(s, fs, Snapshot.newBuilder()
-            .setData(payload("received@" + index + "/" + op, 2000))
-            .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(VOTERS_1))
-            .build());
+        receiveSnapshot(
+            s,
+            fs,
+            Snapshot.newBuilder()
+                .setData(payload("received@" + index + "/" + op, 2000))
+                .setMetadata(
+                    SnapshotMetadata.newBuilder()
+                        .setIndex(index)
+                        .setTerm(term)
+                        .setConfState(VOTERS_1))
+                .build());
       } else if (kind < 80) {
         long from = Math.max(snapIndex + 1, ms.firstIndex());
         if (c.hs().getCommit() >= from) {
@@ -496,8 +568,12 @@ final class DurableStorageCrashTest {
       long last = c.last();
       for (int i = 0; i < n; i++) {
         long index = start + i;
-        Entry e = Entry.newBuilder().setIndex(index).setTerm(term)
-            .setData(payload("e" + index + "/" + op, 300)).build();
+        Entry e =
+            Entry.newBuilder()
+                .setIndex(index)
+                .setTerm(term)
+                .setData(payload("e" + index + "/" + op, 300))
+                .build();
         batch.add(e);
         // a crash may keep any prefix of the batch's records
         log = new TreeMap<>(log.headMap(index));
@@ -509,10 +585,15 @@ final class DurableStorageCrashTest {
       if (last > commit && r.nextBoolean()) {
         commit += r.nextInt((int) (last - commit) + 1);
       }
-      HardState hs = HardState.newBuilder().setTerm(term)
-          .setVote(r.nextInt(5) == 0 ? r.nextInt(3) : c.hs().getVote()).setCommit(commit).build();
+      HardState hs =
+          HardState.newBuilder()
+              .setTerm(term)
+              .setVote(r.nextInt(5) == 0 ? r.nextInt(3) : c.hs().getVote())
+              .setCommit(commit)
+              .build();
       states.add(new State(c.base(), log, last, hs));
-      trace.add(op + ": save " + start + ".." + last + " at term " + term + ", hard state " + str(hs));
+      trace.add(
+          op + ": save " + start + ".." + last + " at term " + term + ", hard state " + str(hs));
       s.save(hs, batch, Snapshot.getDefaultInstance());
       acknowledged(fs, true);
     }
@@ -542,13 +623,20 @@ final class DurableStorageCrashTest {
     private void receiveSnapshot(DurableStorage s, CrashFs fs, Snapshot snap) throws IOException {
       State c = cur();
       long index = snap.getMetadata().getIndex();
-      snapshots.computeIfAbsent(snap.getMetadata().getTerm() + "/" + index, k -> new HashSet<>())
+      snapshots
+          .computeIfAbsent(snap.getMetadata().getTerm() + "/" + index, k -> new HashSet<>())
           .add(snap.getData());
       term = Math.max(term, snap.getMetadata().getTerm());
       HardState hs = c.hs().toBuilder().setTerm(term).setCommit(index).build();
       states.add(new State(index, new TreeMap<>(), index, hs));
-      trace.add(op + ": save received snapshot at " + index + " (term " + snap.getMetadata().getTerm()
-          + "), hard state " + str(hs));
+      trace.add(
+          op
+              + ": save received snapshot at "
+              + index
+              + " (term "
+              + snap.getMetadata().getTerm()
+              + "), hard state "
+              + str(hs));
       resend = snap;
       s.save(hs, List.of(), snap);
       // Raft answers the leader as soon as this returns: the snapshot must survive.
@@ -558,7 +646,9 @@ final class DurableStorageCrashTest {
 
     /** A call returned: with {@code durable}, everything written so far must survive a crash. */
     private void acknowledged(CrashFs fs, boolean durable) {
-      assertThat(fs.isDead()).as("a call returned normally after the file system crashed").isFalse();
+      assertThat(fs.isDead())
+          .as("a call returned normally after the file system crashed")
+          .isFalse();
       if (durable) {
         synced = states.size() - 1;
       }
@@ -586,18 +676,34 @@ final class DurableStorageCrashTest {
         }
       }
       StringBuilder sb = new StringBuilder();
-      sb.append("recovered snapshot ").append(snapIndex).append(", last ").append(ms.lastIndex())
-          .append(", hs ").append(str(hs)).append(", entries ").append(ids(ents)).append('\n');
+      sb.append("recovered snapshot ")
+          .append(snapIndex)
+          .append(", last ")
+          .append(ms.lastIndex())
+          .append(", hs ")
+          .append(str(hs))
+          .append(", entries ")
+          .append(ids(ents))
+          .append('\n');
       for (int m = 0; m < states.size(); m++) {
         State st = states.get(m);
-        sb.append(m == synced ? "synced " : "").append(m).append(": base ").append(st.base())
-            .append(" last ").append(st.last()).append(" hs ").append(str(st.hs()))
-            .append(" log ").append(st.log().keySet()).append('\n');
+        sb.append(m == synced ? "synced " : "")
+            .append(m)
+            .append(": base ")
+            .append(st.base())
+            .append(" last ")
+            .append(st.last())
+            .append(" hs ")
+            .append(str(st.hs()))
+            .append(" log ")
+            .append(st.log().keySet())
+            .append('\n');
       }
       fail(sb + "the reopened storage matches no state from the acknowledged one (%d) on", synced);
     }
 
-    private static boolean matches(State st, long snapIndex, long last, List<Entry> ents, HardState hs) {
+    private static boolean matches(
+        State st, long snapIndex, long last, List<Entry> ents, HardState hs) {
       if (!sameHardState(st.hs(), hs) || st.last() != last || snapIndex < st.base()) {
         return false;
       }
@@ -623,7 +729,9 @@ final class DurableStorageCrashTest {
     }
 
     static boolean sameHardState(HardState a, HardState b) {
-      return a.getTerm() == b.getTerm() && a.getVote() == b.getVote() && a.getCommit() == b.getCommit();
+      return a.getTerm() == b.getTerm()
+          && a.getVote() == b.getVote()
+          && a.getCommit() == b.getCommit();
     }
 
     static String str(HardState hs) {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random sequences of appends, local snapshots, snapshots received from a leader, compactions,
- * purges and reopenings, checked against a model after every reopening: the recovered snapshot
- * is one that was saved, with its data, and every entry after it is the one last saved at its
- * index. Seeds are fixed and printed on failure.
+ * purges and reopenings, checked against a model after every reopening: the recovered snapshot is
+ * one that was saved, with its data, and every entry after it is the one last saved at its index.
+ * Seeds are fixed and printed on failure.
  */
 final class DurableStorageRandomTest {
 

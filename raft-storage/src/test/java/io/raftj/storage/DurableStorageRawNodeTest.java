@@ -159,7 +159,8 @@ final class DurableStorageRawNodeTest {
   void rawNode_freshDirectory_bootstrapsAndCommitsTheConfChange() throws IOException {
     Host h = new Host(dir, false);
     assertThat(h.confState.getVotersList()).containsExactly(1L);
-    assertThat(h.storage.memoryStorage().lastIndex()).isGreaterThanOrEqualTo(2); // conf change, empty entry
+    assertThat(h.storage.memoryStorage().lastIndex())
+        .isGreaterThanOrEqualTo(2); // conf change, empty entry
     h.storage.close();
   }
 }

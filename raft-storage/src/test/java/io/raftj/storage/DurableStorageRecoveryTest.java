@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recovery matrix: what a restart finds after each kind of interruption, from a clean close
- * to a crash between the snapshot file and its WAL record.
+ * The recovery matrix: what a restart finds after each kind of interruption, from a clean close to
+ * a crash between the snapshot file and its WAL record.
  */
 final class DurableStorageRecoveryTest {
 
@@ -67,7 +67,8 @@ final class DurableStorageRecoveryTest {
       assertThat(s.isRestart()).isTrue();
       assertThat(s.appliedIndex()).isEqualTo(6);
       assertThat(s.snapshotAtOpen().getData().toStringUtf8()).isEqualTo("state@6");
-      assertThat(s.snapshotAtOpen().getMetadata().getConfState().getVotersList()).containsExactly(1L);
+      assertThat(s.snapshotAtOpen().getMetadata().getConfState().getVotersList())
+          .containsExactly(1L);
       assertThat(s.memoryStorage().initialState().confState().getVotersList()).containsExactly(1L);
       assertThat(allEntries(s.memoryStorage())).isEqualTo(entries(1, 7, 10));
       assertThat(s.replayTargetIndex()).isEqualTo(10);
@@ -150,7 +151,8 @@ final class DurableStorageRecoveryTest {
       assertThat(s.snapshotAtOpen().getData().toStringUtf8()).isEqualTo("state@100");
       assertThat(allEntries(s.memoryStorage())).isEqualTo(entries(1, 101, 300));
     }
-    assertThat(names(snapDir(), ".broken")).containsExactly(Snapshotter.snapName(1, 250) + ".broken");
+    assertThat(names(snapDir(), ".broken"))
+        .containsExactly(Snapshotter.snapName(1, 250) + ".broken");
   }
 
   @Test
@@ -161,8 +163,7 @@ final class DurableStorageRecoveryTest {
       saveEach(s, 21, 30);
     }
     // A crash between writing the snapshot file and its WAL record.
-    Snapshot orphan =
-        StorageTestSupport.snapshot(25, 1, "state@25");
+    Snapshot orphan = StorageTestSupport.snapshot(25, 1, "state@25");
     new Snapshotter(snapDir()).saveSnap(orphan);
 
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
@@ -234,8 +235,7 @@ final class DurableStorageRecoveryTest {
     // A follower got a snapshot at 50; the crash came after the snapshot file and its WAL record
     // but before the hard state that commits it, so the WAL does not confirm it yet.
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
-      Snapshot received =
-          StorageTestSupport.snapshot(50, 2, "state@50");
+      Snapshot received = StorageTestSupport.snapshot(50, 2, "state@50");
       s.save(io.raftj.raft.raftpb.HardState.getDefaultInstance(), List.of(), received);
     }
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
@@ -252,8 +252,7 @@ final class DurableStorageRecoveryTest {
    */
   @Test
   void restart_afterReceivedSnapshot_thenASegmentCutBeforeAnyEntry() throws IOException {
-    Snapshot received =
-        StorageTestSupport.snapshot(50, 2, "state@50");
+    Snapshot received = StorageTestSupport.snapshot(50, 2, "state@50");
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {
       saveEach(s, 1, 5);
       s.save(hardState(2, 1, 50), List.of(), received);
@@ -268,7 +267,8 @@ final class DurableStorageRecoveryTest {
       for (String name : names(walDir(), ".wal")) {
         assertThat(Long.parseUnsignedLong(name.substring(17, 33), 16))
             .as("segment %s starts after the snapshot or holds what precedes it", name)
-            .satisfiesAnyOf(i -> assertThat(i).isLessThanOrEqualTo(6), i -> assertThat(i).isGreaterThan(50));
+            .satisfiesAnyOf(
+                i -> assertThat(i).isLessThanOrEqualTo(6), i -> assertThat(i).isGreaterThan(50));
       }
     }
     try (DurableStorage s = DurableStorage.open(dir, smallOptions())) {

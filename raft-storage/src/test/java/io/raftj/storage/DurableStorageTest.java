@@ -70,8 +70,7 @@ final class DurableStorageTest {
       assertThat(s.memoryStorage().initialState().hardState()).isEqualTo(hardState(1, 1, 2));
     }
     // What the WAL holds on its own, read without the storage.
-    Wal wal =
-        Wal.openForRead(dir.resolve("wal"), io.raftj.wal.walpb.Snapshot.getDefaultInstance());
+    Wal wal = Wal.openForRead(dir.resolve("wal"), io.raftj.wal.walpb.Snapshot.getDefaultInstance());
     try (wal) {
       WalContents c = wal.readAll();
       assertThat(c.entries()).isEqualTo(entries(1, 1, 3));
@@ -225,7 +224,9 @@ final class DurableStorageTest {
     }
     assertThat(fs.list(data)).containsExactly("LOCK", "snap", "wal");
     assertThat(fs.list(data.resolve("snap"))).containsExactly(Snapshotter.snapName(1, 2));
-    assertThat(Snapshotter.read(data.resolve("snap").resolve(Snapshotter.snapName(1, 2)), fs).getData())
+    assertThat(
+            Snapshotter.read(data.resolve("snap").resolve(Snapshotter.snapName(1, 2)), fs)
+                .getData())
         .isEqualTo(ByteString.copyFromUtf8("two"));
     assertThat(java.nio.file.Files.exists(Path.of("/elsewhere"))).isFalse();
     try (DurableStorage s = DurableStorage.open(data, opts)) {
@@ -265,15 +266,16 @@ final class DurableStorageTest {
           .containsExactly(Snapshotter.snapName(1, 500), Snapshotter.snapName(1, 600));
       // The first segment kept reaches back to the older snapshot, for a fallback.
       List<String> wals = names(dir.resolve("wal"), ".wal");
-      assertThat(Long.parseUnsignedLong(wals.get(0).substring(17, 33), 16)).isLessThanOrEqualTo(500);
+      assertThat(Long.parseUnsignedLong(wals.get(0).substring(17, 33), 16))
+          .isLessThanOrEqualTo(500);
       assertThat(wals.size()).isLessThan(10);
     }
   }
 
   /**
-   * A data directory created under parents that did not exist: every new directory is fsynced
-   * into its parent, so a crash right after a synced save keeps the save, whichever unsynced
-   * directory entries the crash drops.
+   * A data directory created under parents that did not exist: every new directory is fsynced into
+   * its parent, so a crash right after a synced save keeps the save, whichever unsynced directory
+   * entries the crash drops.
    */
   @Test
   void open_underMissingParents_keepsAcknowledgedSavesAcrossACrash() throws IOException {
@@ -290,7 +292,9 @@ final class DurableStorageTest {
       }
       try (DurableStorage r = DurableStorage.open(data, smallOptions().withFs(image))) {
         assertThat(r.isRestart()).as("crash seed %d", crashSeed).isTrue();
-        assertThat(allEntries(r.memoryStorage())).as("crash seed %d", crashSeed).containsExactly(entry(1, 1));
+        assertThat(allEntries(r.memoryStorage()))
+            .as("crash seed %d", crashSeed)
+            .containsExactly(entry(1, 1));
       }
     }
   }

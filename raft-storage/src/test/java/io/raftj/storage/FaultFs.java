@@ -8,12 +8,13 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * The production file system, except that writes to, or locks of, the paths a rule picks fail
- * with the exception the rule returns: a full disk, a directory this process may not write.
+ * The production file system, except that writes to, or locks of, the paths a rule picks fail with
+ * the exception the rule returns: a full disk, a directory this process may not write.
  */
 final class FaultFs extends ForwardingWalFs {
   /** For a path, the exception its writes fail with, or null. */
   private final Function<Path, IOException> writeFault;
+
   /** For a path, the exception locking it fails with, or null. */
   private final Function<Path, IOException> lockFault;
 

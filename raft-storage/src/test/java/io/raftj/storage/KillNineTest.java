@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a writing process with SIGKILL at random moments, on a real disk, and checks after each
  * kill that every entry it acknowledged is recovered, at its index, in order, and that the node
- * goes on from there. {@link RaftCrashChild} (Raft in the loop) and {@link CrashChild} (the
- * storage alone) are the processes.
+ * goes on from there. {@link RaftCrashChild} (Raft in the loop) and {@link CrashChild} (the storage
+ * alone) are the processes.
  *
- * <p>50 kills of the Raft node and 10 of the storage alone by default (about 70 s on an idle
- * here); {@code -Draftj.kills=N} and {@code -Draftj.directKills=N} run more. The seed is printed,
- * and {@code -Draftj.killSeed=S} replays a run's kill moments.
+ * <p>50 kills of the Raft node and 10 of the storage alone by default (about 70 s on an idle here);
+ * {@code -Draftj.kills=N} and {@code -Draftj.directKills=N} run more. The seed is printed, and
+ * {@code -Draftj.killSeed=S} replays a run's kill moments.
  */
 @DisabledOnOs(OS.WINDOWS) // destroyForcibly is TerminateProcess there, not SIGKILL
 @Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
@@ -56,8 +56,8 @@ final class KillNineTest {
   }
 
   /**
-   * Kills {@code child} {@code kills} times. {@code contiguous}: every index is acknowledged
-   * (no Raft-internal entries in between).
+   * Kills {@code child} {@code kills} times. {@code contiguous}: every index is acknowledged (no
+   * Raft-internal entries in between).
    */
   private void run(Class<?> child, int kills, boolean contiguous) throws Exception {
     long seed = Long.getLong("raftj.killSeed", System.nanoTime());
@@ -111,11 +111,15 @@ final class KillNineTest {
         p.waitFor();
         fallback.cancel(false);
         if (stuck[0]) {
-          fail("%s: the child made no progress to be killed at for %d s (%d acks)", context,
-              STUCK_SECONDS, acks);
+          fail(
+              "%s: the child made no progress to be killed at for %d s (%d acks)",
+              context, STUCK_SECONDS, acks);
         }
         if (p.exitValue() != 137 && p.exitValue() != 128 + 9) {
-          fail("%s: child exited with %d, not SIGKILL; stderr:%n%s", context, p.exitValue(),
+          fail(
+              "%s: child exited with %d, not SIGKILL; stderr:%n%s",
+              context,
+              p.exitValue(),
               new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         if (!opened) {
@@ -135,16 +139,21 @@ final class KillNineTest {
     System.out.printf(
         "KillNineTest %s: %d kills (%d before recovery finished, %d runs went on after a restart),"
             + " %d entries acknowledged, %d s, seed %d%n",
-        child.getSimpleName(), kills, killedWhileRecovering, progressedAfterRestart, acked.size(),
-        seconds, seed);
+        child.getSimpleName(),
+        kills,
+        killedWhileRecovering,
+        progressedAfterRestart,
+        acked.size(),
+        seconds,
+        seed);
     assertThat(progressedAfterRestart)
         .as("runs that acknowledged new entries after recovering old ones (seed %d)", seed)
         .isPositive();
   }
 
   /**
-   * SIGKILL through the process handle: {@code Process.destroyForcibly} also closes our end of
-   * the pipes, which would drop acknowledgements the child wrote just before it died.
+   * SIGKILL through the process handle: {@code Process.destroyForcibly} also closes our end of the
+   * pipes, which would drop acknowledgements the child wrote just before it died.
    */
   private static void sigkill(Process p) {
     p.toHandle().destroyForcibly();
@@ -178,15 +187,16 @@ final class KillNineTest {
       long index = Long.parseLong(parts[1]);
       String prev = acked.putIfAbsent(index, parts[2]);
       if (prev != null && !prev.equals(parts[2])) {
-        fail("%s: index %d was acknowledged as %s and later applied as %s", context, index, prev,
-            parts[2]);
+        fail(
+            "%s: index %d was acknowledged as %s and later applied as %s",
+            context, index, prev, parts[2]);
       }
     }
   }
 
   /**
-   * Opens the directory as the next start would and checks it holds every acknowledged entry:
-   * those up to the snapshot through the state machine's hash, the rest as log entries.
+   * Opens the directory as the next start would and checks it holds every acknowledged entry: those
+   * up to the snapshot through the state machine's hash, the rest as log entries.
    */
   private void verify(Map<Long, String> acked, boolean contiguous, String context)
       throws IOException {
@@ -213,7 +223,9 @@ final class KillNineTest {
         // Here each batch's commit is saved with its entries. Raft saves a commit-only hard
         // state without a sync (the commit index is volatile state, Raft §5.3), so with Raft in
         // the loop the recovered commit may trail what was applied; the entries may not.
-        assertThat(s.replayTargetIndex()).as("%s: commit", context).isGreaterThanOrEqualTo(maxAcked);
+        assertThat(s.replayTargetIndex())
+            .as("%s: commit", context)
+            .isGreaterThanOrEqualTo(maxAcked);
         assertThat(((TreeMap<Long, String>) acked).firstKey()).isEqualTo(1);
         assertThat(acked).hasSize((int) maxAcked); // no index was skipped
       }

@@ -23,8 +23,8 @@ import java.util.Random;
 /**
  * The process {@link KillNineTest} kills when it runs Raft itself: a single-voter {@link RawNode}
  * over {@link DurableStorage}, proposing commands and printing {@code ACK <index> <payload>} for
- * each one applied, which a lone voter only applies after it is durable. Now and then it
- * snapshots the state machine. It exits when its standard input closes.
+ * each one applied, which a lone voter only applies after it is durable. Now and then it snapshots
+ * the state machine. It exits when its standard input closes.
  */
 public final class RaftCrashChild {
 

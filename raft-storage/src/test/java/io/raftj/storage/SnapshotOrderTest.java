@@ -13,10 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The snapshot file is durable (written, fsynced, renamed into place, its directory fsynced)
- * before the WAL writes the record that points at it, for a local snapshot and for one received
- * from a leader: a WAL record naming a missing file would make a restart fall back, and once
- * older segments are purged, lose the log (etcd#10219, raftexample#12691). Read from the order of
+ * The snapshot file is durable (written, fsynced, renamed into place, its directory fsynced) before
+ * the WAL writes the record that points at it, for a local snapshot and for one received from a
+ * leader: a WAL record naming a missing file would make a restart fall back, and once older
+ * segments are purged, lose the log (etcd#10219, raftexample#12691). Read from the order of
  * file-system calls, on the saving thread.
  */
 final class SnapshotOrderTest {
@@ -32,14 +32,15 @@ final class SnapshotOrderTest {
     fs.syncDir(Path.of("/"));
     TriggerFs recording = new TriggerFs(fs, 1);
     Thread me = Thread.currentThread();
-    recording.crashAt((op, path) -> {
-      if (Thread.currentThread() == me) { // not the WAL's segment-preparing thread
-        synchronized (calls) {
-          calls.add(op + " " + path);
-        }
-      }
-      return false;
-    });
+    recording.crashAt(
+        (op, path) -> {
+          if (Thread.currentThread() == me) { // not the WAL's segment-preparing thread
+            synchronized (calls) {
+              calls.add(op + " " + path);
+            }
+          }
+          return false;
+        });
     return DurableStorage.open(DIR, StorageTestSupport.smallOptions().withFs(recording));
   }
 
@@ -90,7 +91,9 @@ final class SnapshotOrderTest {
     assertThat(renamed).as("then renamed into place: %s", seen).isGreaterThan(written);
     assertThat(dirSynced).as("then its directory fsynced: %s", seen).isGreaterThan(renamed);
     assertThat(firstWalWrite).as("the WAL record is written: %s", seen).isGreaterThanOrEqualTo(0);
-    assertThat(dirSynced).as("file durable before the WAL writes its record: %s", seen).isLessThan(firstWalWrite);
+    assertThat(dirSynced)
+        .as("file durable before the WAL writes its record: %s", seen)
+        .isLessThan(firstWalWrite);
   }
 
   private static int indexOf(List<String> seen, String op, String fileName) {

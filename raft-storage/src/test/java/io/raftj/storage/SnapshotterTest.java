@@ -15,8 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,7 +94,8 @@ final class SnapshotterTest {
         .containsExactly("5.snap", "4.snap", "3.snap", "2.snap", "1.snap");
   }
 
-  record LoadCase(String name, List<io.raftj.wal.walpb.Snapshot> availableWalSnaps, long wantIndex) {
+  record LoadCase(
+      String name, List<io.raftj.wal.walpb.Snapshot> availableWalSnaps, long wantIndex) {
     @Override
     public String toString() {
       return name;
@@ -105,9 +106,7 @@ final class SnapshotterTest {
     return Stream.of(
         new LoadCase("load-newest", null, 5),
         new LoadCase(
-            "loadnewestavailable-newest",
-            List.of(walSnap(0, 0), walSnap(1, 1), walSnap(1, 5)),
-            5),
+            "loadnewestavailable-newest", List.of(walSnap(0, 0), walSnap(1, 1), walSnap(1, 5)), 5),
         new LoadCase(
             "loadnewestavailable-newest-unsorted",
             List.of(walSnap(1, 5), walSnap(1, 1), walSnap(0, 0)),
@@ -283,7 +282,9 @@ final class SnapshotterTest {
     out.write((int) v);
   }
 
-  /** CRC-32C bit by bit, independent of the JDK's table: reflected 0x82F63B78, init and xorout ~0. */
+  /**
+   * CRC-32C bit by bit, independent of the JDK's table: reflected 0x82F63B78, init and xorout ~0.
+   */
   static final class BitwiseCrc32c {
     static long of(byte[] data) {
       int crc = 0xFFFFFFFF;
@@ -299,6 +300,7 @@ final class SnapshotterTest {
 
   @Test
   void bitwiseCrc32c_matchesEtcdCheckValue() {
-    assertThat(BitwiseCrc32c.of("somedata".getBytes(StandardCharsets.UTF_8))).isEqualTo(0x741f6a05L);
+    assertThat(BitwiseCrc32c.of("somedata".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(0x741f6a05L);
   }
 }

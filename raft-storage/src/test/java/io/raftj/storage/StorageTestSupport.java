@@ -50,12 +50,17 @@ final class StorageTestSupport {
     return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(commit).build();
   }
 
-  /** A snapshot of the voters {@code VOTERS_1} at {@code index}/{@code term} holding {@code data}. */
+  /**
+   * A snapshot of the voters {@code VOTERS_1} at {@code index}/{@code term} holding {@code data}.
+   */
   static Snapshot snapshot(long index, long term, String data) {
     return Snapshot.newBuilder()
         .setData(ByteString.copyFromUtf8(data))
-        .setMetadata(io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
-            .setIndex(index).setTerm(term).setConfState(VOTERS_1))
+        .setMetadata(
+            io.raftj.raft.raftpb.SnapshotMetadata.newBuilder()
+                .setIndex(index)
+                .setTerm(term)
+                .setConfState(VOTERS_1))
         .build();
   }
 
@@ -76,7 +81,11 @@ final class StorageTestSupport {
 
   static List<String> names(Path dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(suffix))
+          .sorted()
+          .toList();
     }
   }
 }

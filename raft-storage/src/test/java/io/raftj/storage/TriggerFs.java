@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * A {@link io.raftj.wal.WalFs} over a {@link CrashFs} that crashes it at a chosen call instead of making the
- * call: the first one matching {@link #crashAt}, named by operation ({@code "write"},
+ * A {@link io.raftj.wal.WalFs} over a {@link CrashFs} that crashes it at a chosen call instead of
+ * making the call: the first one matching {@link #crashAt}, named by operation ({@code "write"},
  * {@code "force"}, {@code "rename"}, {@code "syncDir"}, {@code "delete"}, {@code "create"}) and
  * path. {@link #image()} then holds what survived.
  */

@@ -3,19 +3,20 @@ package io.raftj.wal;
 import java.util.zip.CRC32C;
 
 /**
- * CRC-32C (Castagnoli) that can continue a chain from a stored value, as Go's
- * {@code crc32.Update(prev, castagnoliTable, data)} does. Mirrors etcd's {@code pkg/crc}.
+ * CRC-32C (Castagnoli) that can continue a chain from a stored value, as Go's {@code
+ * crc32.Update(prev, castagnoliTable, data)} does. Mirrors etcd's {@code pkg/crc}.
  *
- * <p>{@link CRC32C} is hardware-accelerated but always starts from the initial value, so
- * {@link #seeded(int)} primes one with four bytes chosen to drive its register to the stored
- * value; from then on it computes exactly what {@link #update} would. {@link #update} is the
- * plain table-driven reference, used for tests and for odd one-off values.
+ * <p>{@link CRC32C} is hardware-accelerated but always starts from the initial value, so {@link
+ * #seeded(int)} primes one with four bytes chosen to drive its register to the stored value; from
+ * then on it computes exactly what {@link #update} would. {@link #update} is the plain table-driven
+ * reference, used for tests and for odd one-off values.
  */
 final class Castagnoli {
   /** Reflected Castagnoli polynomial. */
   static final int POLY = 0x82F63B78;
 
   private static final int[] TABLE = new int[256];
+
   /** Maps the top byte of a table entry back to its index; the top bytes are all distinct. */
   private static final int[] TOP_BYTE_INDEX = new int[256];
 

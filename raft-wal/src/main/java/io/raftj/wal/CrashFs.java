@@ -16,15 +16,15 @@ import java.util.TreeMap;
 /**
  * An in-memory {@link WalFs} that remembers what was made durable and can crash. File data is
  * durable once {@code force}d; directory entries (creates, renames, deletes) once the directory is
- * synced. {@link #crash} returns the image a power failure could leave: per file, unsynced
- * sectors either vanish, survive up to a 512-byte boundary (a torn write), or survive at random;
- * per directory, all unsynced entry changes are kept or all lost. The crashed instance refuses
- * every further operation, as a dead machine would.
+ * synced. {@link #crash} returns the image a power failure could leave: per file, unsynced sectors
+ * either vanish, survive up to a 512-byte boundary (a torn write), or survive at random; per
+ * directory, all unsynced entry changes are kept or all lost. The crashed instance refuses every
+ * further operation, as a dead machine would.
  *
- * <p>Optionally it crashes by itself after a number of mutating calls from the owner thread, so
- * a crash can land inside a save, a cut or a create. Mutating calls are creates, writes,
- * truncations, preallocations, fsyncs, renames, deletes and directory fsyncs; reads, listings and
- * locks are not counted.
+ * <p>Optionally it crashes by itself after a number of mutating calls from the owner thread, so a
+ * crash can land inside a save, a cut or a create. Mutating calls are creates, writes, truncations,
+ * preallocations, fsyncs, renames, deletes and directory fsyncs; reads, listings and locks are not
+ * counted.
  *
  * <p>Paths are absolute and live only in this object; there are no permissions. It is a testing
  * aid, not a production file system: it lives in raft-wal's main jar beside the {@link WalFs} SPI
@@ -37,7 +37,13 @@ public final class CrashFs implements WalFs {
   public static final int SECTOR = 512;
 
   /** How one file's unsynced sectors fare in a crash. */
-  enum Tear { VANISH, PREFIX, HALF, SCATTER, KEEP }
+  enum Tear {
+    VANISH,
+    PREFIX,
+    HALF,
+    SCATTER,
+    KEEP
+  }
 
   private static final class Inode {
     byte[] cur = new byte[0];
@@ -99,8 +105,11 @@ public final class CrashFs implements WalFs {
       if (n > 0) {
         sb.append(" < ");
       }
-      sb.append(e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1)).append('.')
-          .append(e.getMethodName()).append(':').append(e.getLineNumber());
+      sb.append(e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1))
+          .append('.')
+          .append(e.getMethodName())
+          .append(':')
+          .append(e.getLineNumber());
       if (++n == 6) {
         break;
       }
@@ -130,7 +139,11 @@ public final class CrashFs implements WalFs {
     for (Map.Entry<String, Object> e : survivors.entrySet()) {
       String childPath = path + e.getKey() + "/";
       Object n = e.getValue();
-      out.entries.put(e.getKey(), n instanceof Dir ? crashDir((Dir) n, seed, childPath) : crashFile((Inode) n, seed, childPath));
+      out.entries.put(
+          e.getKey(),
+          n instanceof Dir
+              ? crashDir((Dir) n, seed, childPath)
+              : crashFile((Inode) n, seed, childPath));
     }
     out.durable = new TreeMap<>(out.entries);
     return out;
@@ -139,7 +152,10 @@ public final class CrashFs implements WalFs {
   private static Inode crashFile(Inode f, long seed, String path) {
     Random r = new Random(seed * 31 + path.hashCode());
     Tear tear = Tear.values()[r.nextInt(Tear.values().length)];
-    int len = tear == Tear.VANISH ? f.durLen : tear == Tear.KEEP ? f.curLen : (r.nextBoolean() ? f.durLen : f.curLen);
+    int len =
+        tear == Tear.VANISH
+            ? f.durLen
+            : tear == Tear.KEEP ? f.curLen : (r.nextBoolean() ? f.durLen : f.curLen);
     byte[] out = new byte[len];
     int sectors = (len + SECTOR - 1) / SECTOR;
     // the sectors where the unsynced image differs from the durable one
@@ -158,11 +174,20 @@ public final class CrashFs implements WalFs {
     for (int s = 0; s < sectors; s++) {
       boolean useCur;
       switch (tear) {
-        case VANISH: useCur = false; break;
-        case KEEP: useCur = true; break;
-        case PREFIX: useCur = s < cut; break;
-        case HALF: useCur = s < half; break;
-        default: useCur = r.nextBoolean();
+        case VANISH:
+          useCur = false;
+          break;
+        case KEEP:
+          useCur = true;
+          break;
+        case PREFIX:
+          useCur = s < cut;
+          break;
+        case HALF:
+          useCur = s < half;
+          break;
+        default:
+          useCur = r.nextBoolean();
       }
       int from = s * SECTOR;
       int to = Math.min(len, from + SECTOR);

@@ -14,13 +14,16 @@ public final class CrcMismatchException extends WalCorruptionException {
    * @param offset the offset of the record's frame in {@code file}
    */
   public CrcMismatchException(int expected, int computed, String file, long offset) {
-    super(String.format("walpb: crc mismatch: expected: %x computed: %x", expected, computed), file, offset);
+    super(
+        String.format("walpb: crc mismatch: expected: %x computed: %x", expected, computed),
+        file,
+        offset);
     this.expected = expected;
   }
 
   /**
-   * The CRC stored in the record: the chain as the writer computed it, from which the records
-   * after this one can still be checked.
+   * The CRC stored in the record: the chain as the writer computed it, from which the records after
+   * this one can still be checked.
    *
    * @return the stored CRC
    */

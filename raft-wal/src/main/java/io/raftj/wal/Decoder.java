@@ -9,25 +9,29 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Reads records from a run of segments, checking each record's CRC against the chain and telling
- * a torn tail from corruption. Mirrors {@code decoder} in etcd's {@code wal/decoder.go}.
- * Not thread-safe.
+ * Reads records from a run of segments, checking each record's CRC against the chain and telling a
+ * torn tail from corruption. Mirrors {@code decoder} in etcd's {@code wal/decoder.go}. Not
+ * thread-safe.
  *
  * <p>{@link #decode()} returns the next record, reused across calls; {@code null} is a clean end
  * (etcd's {@code io.EOF}); {@link TornTailException} is etcd's {@code io.ErrUnexpectedEOF}.
  */
 final class Decoder {
   static final int MIN_SECTOR_SIZE = 512;
+
   /** Size of the length field that starts every frame. */
   static final int FRAME_SIZE_BYTES = 8;
 
   /**
-   * Bytes per read. Retained chunks this large are allocated outside the young generation and
-   * never copied by the garbage collector; and reads this large keep a disk busy while the chunk
-   * before is parsed (with 1 MB reads a cold replay took a third longer).
+   * Bytes per read. Retained chunks this large are allocated outside the young generation and never
+   * copied by the garbage collector; and reads this large keep a disk busy while the chunk before
+   * is parsed (with 1 MB reads a cold replay took a third longer).
    */
   private static final int CHUNK_BYTES = 8 << 20;
-  /** Room at the start of a read-ahead chunk for the partial frame carried over from the last one. */
+
+  /**
+   * Room at the start of a read-ahead chunk for the partial frame carried over from the last one.
+   */
   private static final int CARRY = 64 * 1024;
 
   /** One decoded record. Its data lies in the decoder's buffer until the next decode. */
@@ -57,30 +61,38 @@ final class Decoder {
   private final boolean continueOnCrcError;
   private int current;
   private long fileSize;
+
   /** File offset following the last valid record in the current file. */
   private long lastValidOff;
+
   /** Start of the last record returned. */
   private long lastRecordOff;
+
   private CRC32C crc = Castagnoli.seeded(0);
 
   /**
-   * Whether records may be kept past the next decode: then no read chunk is ever written twice,
-   * and a record's bytes stay valid for as long as something refers to them.
+   * Whether records may be kept past the next decode: then no read chunk is ever written twice, and
+   * a record's bytes stay valid for as long as something refers to them.
    */
   private boolean retainChunks;
+
   private final WireCursor cursor = new WireCursor();
 
   private final ReadAhead readAhead = new ReadAhead();
+
   /** Chunks read or taken so far; read-ahead starts with the second. */
   private int chunksRead;
+
   /** Without retained chunks: a buffer free for the next read-ahead. */
   private byte[] spare;
+
   /** Bytes per read; 0 for {@link #CHUNK_BYTES}. */
   private int chunkBytes;
 
   private byte[] rbuf = new byte[0];
   private int rpos;
   private int rlim;
+
   /** File offset of rbuf[rlim]. */
   private long readOff;
 
@@ -92,11 +104,12 @@ final class Decoder {
 
   /**
    * With {@code continueOnCrcError}, a CRC mismatch or a frame that holds no valid record still
-   * advances, for inspection tools. With
-   * {@code retainChunks}, every read goes to a fresh chunk, so what a record's bytes back (an
-   * entry's data, parsed without a copy) is never overwritten: replay keeps every entry.
+   * advances, for inspection tools. With {@code retainChunks}, every read goes to a fresh chunk, so
+   * what a record's bytes back (an entry's data, parsed without a copy) is never overwritten:
+   * replay keeps every entry.
    */
-  Decoder(List<WalFs.WalFile> files, boolean continueOnCrcError, boolean retainChunks) throws IOException {
+  Decoder(List<WalFs.WalFile> files, boolean continueOnCrcError, boolean retainChunks)
+      throws IOException {
     this.files = files;
     this.continueOnCrcError = continueOnCrcError;
     this.retainChunks = retainChunks;
@@ -157,9 +170,12 @@ final class Decoder {
       int padBytes = l < 0 ? (int) ((l >>> 56) & 0x7) : 0;
       long maxEntryLimit = fileSize - lastValidOff - padBytes;
       if (recBytes > maxEntryLimit) {
-        throw new TornTailException(String.format(
-            "[wal] max entry size limit exceeded, recBytes: %d, fileSize(%d) - offset(%d) - padBytes(%d) = entryLimit(%d)",
-            recBytes, fileSize, lastValidOff, padBytes, maxEntryLimit), fileName(), lastValidOff);
+        throw new TornTailException(
+            String.format(
+                "[wal] max entry size limit exceeded, recBytes: %d, fileSize(%d) - offset(%d) - padBytes(%d) = entryLimit(%d)",
+                recBytes, fileSize, lastValidOff, padBytes, maxEntryLimit),
+            fileName(),
+            lastValidOff);
       }
       int frameLen = (int) recBytes + padBytes;
       if (fill(frameLen) < frameLen) {
@@ -214,7 +230,9 @@ final class Decoder {
   private static final int CRC_TAG = 2 << 3;
   private static final int DATA_TAG = (3 << 3) | 2;
 
-  /** Parses a walpb.Record as protobuf would, keeping the data in place; returns the reused record. */
+  /**
+   * Parses a walpb.Record as protobuf would, keeping the data in place; returns the reused record.
+   */
   Rec unmarshal(byte[] b, int off, int len) throws IOException {
     WireCursor c = cursor;
     c.reset(b, off, len);
@@ -268,17 +286,18 @@ final class Decoder {
         case 16:
           rec.crc = in.readUInt32();
           break;
-        case 26: {
-          int n = in.readRawVarint32();
-          if (n < 0 || n > len - in.getTotalBytesRead()) {
-            throw new InvalidProtocolBufferException("truncated data field");
+        case 26:
+          {
+            int n = in.readRawVarint32();
+            if (n < 0 || n > len - in.getTotalBytesRead()) {
+              throw new InvalidProtocolBufferException("truncated data field");
+            }
+            rec.hasData = true;
+            rec.dataOff = off + in.getTotalBytesRead();
+            rec.dataLen = n;
+            in.skipRawBytes(n);
+            break;
           }
-          rec.hasData = true;
-          rec.dataOff = off + in.getTotalBytesRead();
-          rec.dataLen = n;
-          in.skipRawBytes(n);
-          break;
-        }
         default:
           if (!in.skipField(tag)) {
             return;
@@ -288,8 +307,8 @@ final class Decoder {
   }
 
   /**
-   * A record that fails to parse or check is torn, not corrupt, if it is in the last file and
-   * one of the 512-byte sectors it spans is all zeros: that sector never reached the disk.
+   * A record that fails to parse or check is torn, not corrupt, if it is in the last file and one
+   * of the 512-byte sectors it spans is all zeros: that sector never reached the disk.
    */
   private boolean isTornEntry(int start, int frameLen) {
     if (current != files.size() - 1) {
@@ -332,8 +351,8 @@ final class Decoder {
   }
 
   /**
-   * Makes up to {@code n} bytes available at rpos; returns how many are. From the second chunk of
-   * a log on, the chunk after the one being read is read ahead on another thread.
+   * Makes up to {@code n} bytes available at rpos; returns how many are. From the second chunk of a
+   * log on, the chunk after the one being read is read ahead on another thread.
    */
   private int fill(int n) throws IOException {
     int avail = rlim - rpos;
@@ -438,7 +457,10 @@ final class Decoder {
     return chunkBytes > 0 ? chunkBytes : CHUNK_BYTES;
   }
 
-  /** Reads in chunks of {@code bytes} instead of the defaults: tests reach chunk edges with small logs. */
+  /**
+   * Reads in chunks of {@code bytes} instead of the defaults: tests reach chunk edges with small
+   * logs.
+   */
   Decoder withChunkBytes(int bytes) {
     chunkBytes = bytes;
     return this;
@@ -453,8 +475,8 @@ final class Decoder {
   }
 
   /**
-   * The record the last decode parsed, also when it then failed its CRC check (with
-   * {@code continueOnCrcError}): valid until the next decode.
+   * The record the last decode parsed, also when it then failed its CRC check (with {@code
+   * continueOnCrcError}): valid until the next decode.
    */
   Rec lastParsed() {
     return rec;

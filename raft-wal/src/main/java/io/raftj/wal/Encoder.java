@@ -10,37 +10,45 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * Frames records onto a segment: each record's data is folded into the running CRC-32C, the
- * {@code walpb.Record} is encoded after an 8-byte length field and padded to 8 bytes, and the
- * frame goes through a {@link PageWriter}. Mirrors {@code encoder} in etcd's {@code wal/encoder.go}.
- * Not thread-safe: the owning {@link Wal} serialises calls.
+ * Frames records onto a segment: each record's data is folded into the running CRC-32C, the {@code
+ * walpb.Record} is encoded after an 8-byte length field and padded to 8 bytes, and the frame goes
+ * through a {@link PageWriter}. Mirrors {@code encoder} in etcd's {@code wal/encoder.go}. Not
+ * thread-safe: the owning {@link Wal} serialises calls.
  *
  * <p>Frames are built where they will be flushed from, the page writer's buffer (a scratch array
- * only for records too large for its reserved room). The record's data is serialised first, at
- * the place it would take after a header with a 5-byte CRC varint; once the CRC is known the
- * header is laid in front of it, and the data moved down by the bytes a shorter varint saves
- * (one record in sixteen). The Record is written by hand, field 1, 2, 3 as protobuf would (type
- * and crc always, data when present). {@link Entry}, the record written most, is serialised by
- * hand as well ({@link #entryFields}); anything else goes through protobuf.
+ * only for records too large for its reserved room). The record's data is serialised first, at the
+ * place it would take after a header with a 5-byte CRC varint; once the CRC is known the header is
+ * laid in front of it, and the data moved down by the bytes a shorter varint saves (one record in
+ * sixteen). The Record is written by hand, field 1, 2, 3 as protobuf would (type and crc always,
+ * data when present). {@link Entry}, the record written most, is serialised by hand as well ({@link
+ * #entryFields}); anything else goes through protobuf.
  */
 final class Encoder {
   /** Alignment for flushing records, a multiple of the sector size: etcd's walPageBytes. */
   static final int PAGE_BYTES = 8 * Decoder.MIN_SECTOR_SIZE;
+
   /** Buffer watermark of the page writer (etcd's defaultBufferBytes). */
   static final int BUFFER_BYTES = 128 * 1024;
 
-  /** Length field, then the Record's type (tag, 10-byte varint at most), crc (tag, 5) and data tags (tag, 5). */
+  /**
+   * Length field, then the Record's type (tag, 10-byte varint at most), crc (tag, 5) and data tags
+   * (tag, 5).
+   */
   private static final int MAX_HEADER = 8 + 11 + 6 + 6;
+
   /** Frames up to this size are built in the page buffer; larger ones in a scratch array. */
   private static final int RESERVE_BYTES = 64 * 1024;
+
   private static final int CRC_VARINT_MAX = 5;
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final PageWriter pw;
   private final CRC32C crc;
+
   /** Where the frame being built lives: the page buffer or a scratch array. */
   private byte[] target;
+
   private int frameStart;
 
   Encoder(WalFs.WalFile file, long offset, int prevCrc) {
@@ -115,8 +123,11 @@ final class Encoder {
     writeFrame(type, (int) crc.getValue(), hasData, at, size);
   }
 
-  /** Lays the header in front of the data at {@code at} (moving the data if it is shorter) and pads. */
-  private void writeFrame(long type, int crcValue, boolean hasData, int at, int size) throws IOException {
+  /**
+   * Lays the header in front of the data at {@code at} (moving the data if it is shorter) and pads.
+   */
+  private void writeFrame(long type, int crcValue, boolean hasData, int at, int size)
+      throws IOException {
     int header = headerBytes(type, hasData, size, varint32Bytes(crcValue));
     int dataAt = frameStart + 8 + header;
     if (dataAt != at) {
@@ -202,7 +213,9 @@ final class Encoder {
     static void write(Entry e, byte[] b, int p) {
       if (e.hasType()) {
         b[p++] = 1 << 3;
-        p = putVarint64(b, p, e.getType().getNumber()); // an enum is an int32: negative takes 10 bytes
+        p =
+            putVarint64(
+                b, p, e.getType().getNumber()); // an enum is an int32: negative takes 10 bytes
       }
       if (e.hasTerm()) {
         b[p++] = 2 << 3;

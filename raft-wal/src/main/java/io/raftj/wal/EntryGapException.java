@@ -4,8 +4,8 @@ import io.raftj.raft.raftpb.Entry;
 import java.util.List;
 
 /**
- * An entry's index skips past the entries read so far: etcd's {@code ErrSliceOutOfRange}
- * ("wal: slice bounds out of range"). {@link #entries()} holds the contiguous entries before the gap.
+ * An entry's index skips past the entries read so far: etcd's {@code ErrSliceOutOfRange} ("wal:
+ * slice bounds out of range"). {@link #entries()} holds the contiguous entries before the gap.
  */
 public final class EntryGapException extends WalException {
   private static final long serialVersionUID = 1L;

@@ -9,11 +9,11 @@ import io.raftj.raft.raftpb.EntryType;
 
 /**
  * Parses the {@code raftpb.Entry} in an entry record, optionally without copying its data: the
- * entry's {@code Data} is then a view of the bytes read from the segment, and the caller
- * guarantees those bytes are never overwritten (a decoder whose read chunks are never reused).
- * Fields are set exactly when they are on the wire, so the result equals what
- * {@link Entry#parseFrom(byte[])} returns; any layout the fast path does not expect (unknown
- * fields, an unknown entry type, a malformed varint) is parsed by protobuf itself.
+ * entry's {@code Data} is then a view of the bytes read from the segment, and the caller guarantees
+ * those bytes are never overwritten (a decoder whose read chunks are never reused). Fields are set
+ * exactly when they are on the wire, so the result equals what {@link Entry#parseFrom(byte[])}
+ * returns; any layout the fast path does not expect (unknown fields, an unknown entry type, a
+ * malformed varint) is parsed by protobuf itself.
  */
 final class EntryReader {
   private static final int TYPE = 1 << 3;
@@ -22,6 +22,7 @@ final class EntryReader {
   private static final int DATA = (4 << 3) | 2;
 
   private final WireCursor cur = new WireCursor();
+
   /** Whether data is a view of the caller's bytes; otherwise it is copied. */
   private final boolean alias;
 
@@ -42,7 +43,8 @@ final class EntryReader {
         int n = cur.lengthDelimited();
         if (!cur.bad) {
           int at = cur.position() - n;
-          e.setData(alias ? UnsafeByteOperations.unsafeWrap(b, at, n) : ByteString.copyFrom(b, at, n));
+          e.setData(
+              alias ? UnsafeByteOperations.unsafeWrap(b, at, n) : ByteString.copyFrom(b, at, n));
         }
       } else if (tag == TYPE) {
         EntryType t = EntryType.forNumber((int) cur.varint());

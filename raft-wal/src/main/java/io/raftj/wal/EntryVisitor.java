@@ -5,9 +5,9 @@ import java.io.IOException;
 
 /**
  * Receives the log from {@link Wal#replay}, one entry at a time, for a host that rebuilds its own
- * state instead of holding every entry in memory. The calls describe the log exactly as
- * {@link Wal#readAll} would return it: after the last call, the log is every entry appended and
- * not truncated since, in index order.
+ * state instead of holding every entry in memory. The calls describe the log exactly as {@link
+ * Wal#readAll} would return it: after the last call, the log is every entry appended and not
+ * truncated since, in index order.
  */
 public interface EntryVisitor {
   /**
@@ -17,8 +17,8 @@ public interface EntryVisitor {
   void append(Entry entry) throws IOException;
 
   /**
-   * Drops every entry appended so far at {@code index} or above: a later leader wrote a
-   * conflicting suffix from there. {@code index} is at least the snapshot's index + 1.
+   * Drops every entry appended so far at {@code index} or above: a later leader wrote a conflicting
+   * suffix from there. {@code index} is at least the snapshot's index + 1.
    */
   void truncate(long index) throws IOException;
 }

@@ -1,8 +1,8 @@
 package io.raftj.wal;
 
 /**
- * A segment is locked by another WAL, in this JVM or another process: etcd's
- * {@code fileutil.ErrLocked} ("fileutil: file already locked"), plus who holds it.
+ * A segment is locked by another WAL, in this JVM or another process: etcd's {@code
+ * fileutil.ErrLocked} ("fileutil: file already locked"), plus who holds it.
  */
 public final class FileLockedException extends WalException {
   private static final long serialVersionUID = 1L;

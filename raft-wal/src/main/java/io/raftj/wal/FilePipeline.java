@@ -8,10 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Keeps the next segment ready: a background thread creates, locks and preallocates
- * {@code 0.tmp} / {@code 1.tmp} alternately, so a cut only writes its header and renames.
- * Mirrors {@code filePipeline} in etcd's {@code wal/file_pipeline.go}: one file is prepared
- * ahead, and the next one is started as soon as it is taken.
+ * Keeps the next segment ready: a background thread creates, locks and preallocates {@code 0.tmp} /
+ * {@code 1.tmp} alternately, so a cut only writes its header and renames. Mirrors {@code
+ * filePipeline} in etcd's {@code wal/file_pipeline.go}: one file is prepared ahead, and the next
+ * one is started as soon as it is taken.
  */
 final class FilePipeline {
   private final WalFs fs;
@@ -27,11 +27,13 @@ final class FilePipeline {
     this.dir = dir;
     this.size = size;
     this.holder = holder;
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "wal-file-pipeline " + dir.getFileName());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "wal-file-pipeline " + dir.getFileName());
+              t.setDaemon(true);
+              return t;
+            });
     this.next = CompletableFuture.supplyAsync(this::alloc, executor);
   }
 
@@ -43,8 +45,8 @@ final class FilePipeline {
   }
 
   /**
-   * Deletes the prepared file and stops the thread. A failure to prepare it is not reported
-   * here: {@link #open} reports it to the cut that needed the file.
+   * Deletes the prepared file and stops the thread. A failure to prepare it is not reported here:
+   * {@link #open} reports it to the cut that needed the file.
    */
   void close() throws IOException {
     try {

@@ -9,9 +9,9 @@ import java.util.Objects;
 /**
  * A {@link WalFs} that passes every call to another one: the base for a file system that adds
  * something to a few calls (counting fsyncs, injecting faults, crashing at a chosen call) and
- * forwards the rest. Override the calls to change; files opened through it are handed to
- * {@link #wrap}, whose default returns them as they are, so file calls can be changed by
- * extending {@link ForwardingWalFile}. Thread-safe if the delegate and the overrides are.
+ * forwards the rest. Override the calls to change; files opened through it are handed to {@link
+ * #wrap}, whose default returns them as they are, so file calls can be changed by extending {@link
+ * ForwardingWalFile}. Thread-safe if the delegate and the overrides are.
  */
 public class ForwardingWalFs implements WalFs {
 

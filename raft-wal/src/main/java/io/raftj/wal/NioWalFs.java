@@ -25,11 +25,11 @@ import java.util.concurrent.ConcurrentMap;
  * directory. Mirrors the parts of etcd's {@code client/pkg/fileutil} the WAL uses.
  *
  * <p>Locks are {@link FileChannel#tryLock()} (POSIX record locks, which exclude other processes,
- * including etcd's own OFD locks) plus a JVM-wide registry of locked files, because the OS does
- * not stop a second channel in the same process. Closing any channel on a file drops every POSIX
- * lock the process holds on it, so a file this JVM holds locked is never opened a second time:
- * {@link #openLocked} refuses it, and {@link #open} returns a view over the locking channel
- * whose close leaves that channel open.
+ * including etcd's own OFD locks) plus a JVM-wide registry of locked files, because the OS does not
+ * stop a second channel in the same process. Closing any channel on a file drops every POSIX lock
+ * the process holds on it, so a file this JVM holds locked is never opened a second time: {@link
+ * #openLocked} refuses it, and {@link #open} returns a view over the locking channel whose close
+ * leaves that channel open.
  */
 final class NioWalFs implements WalFs {
   static final NioWalFs INSTANCE = new NioWalFs();
@@ -53,7 +53,8 @@ final class NioWalFs implements WalFs {
 
   /**
    * The registry key of {@code path}: its real path when it exists, so that two spellings of one
-   * file (a symbolic link to its directory, say) meet on one key; else the normalised absolute path.
+   * file (a symbolic link to its directory, say) meet on one key; else the normalised absolute
+   * path.
    */
   private static Path lockKey(Path path) {
     try {
@@ -82,7 +83,8 @@ final class NioWalFs implements WalFs {
     for (int i = missing.size() - 1; i >= 0; i--) {
       Path p = missing.get(i);
       try {
-        Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+            p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (UnsupportedOperationException e) {
         Files.createDirectory(p); // not a POSIX file system; keep the default
       } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -125,10 +127,15 @@ final class NioWalFs implements WalFs {
     if (!write) {
       return new NioFile(path, FileChannel.open(path, StandardOpenOption.READ), null);
     }
-    Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+    Set<StandardOpenOption> opts =
+        EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     FileChannel ch;
     try {
-      ch = FileChannel.open(path, opts, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      ch =
+          FileChannel.open(
+              path,
+              opts,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       ch = FileChannel.open(path, opts);
     }
@@ -194,8 +201,8 @@ final class NioWalFs implements WalFs {
   }
 
   /**
-   * Names the process holding a lock on {@code path}, from Linux's /proc/locks when it can be
-   * read ("pid 1234"), else "another process".
+   * Names the process holding a lock on {@code path}, from Linux's /proc/locks when it can be read
+   * ("pid 1234"), else "another process".
    */
   static String externalHolder(Path path) {
     try {
@@ -208,7 +215,9 @@ final class NioWalFs implements WalFs {
           String[] f = line.trim().split("\\s+");
           if (f.length >= 6 && !f[1].equals("->") && f[5].endsWith(suffix)) {
             // OFD locks (etcd's) carry no pid
-            return f[4].equals("-1") ? "another process (" + f[1] + " lock)" : "pid " + f[4] + " (" + f[1] + " lock)";
+            return f[4].equals("-1")
+                ? "another process (" + f[1] + " lock)"
+                : "pid " + f[4] + " (" + f[1] + " lock)";
           }
         }
       }
@@ -221,10 +230,13 @@ final class NioWalFs implements WalFs {
   private static final class NioFile implements WalFile {
     private final Path path;
     private final FileChannel ch;
+
     /** Who holds the lock, for a file from {@link #openLocked}; null otherwise. */
     private final String holder;
+
     /** Whether the channel belongs to a locked file this one is only a view of. */
     private final boolean view;
+
     private Path lockKey;
 
     NioFile(Path path, FileChannel ch, String holder) {
@@ -238,7 +250,10 @@ final class NioWalFs implements WalFs {
       this.view = view;
     }
 
-    /** Another handle on this locked file's channel: its close leaves the channel, and the lock, alone. */
+    /**
+     * Another handle on this locked file's channel: its close leaves the channel, and the lock,
+     * alone.
+     */
     NioFile view(Path at) {
       return new NioFile(at, ch, null, true);
     }

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
  * in etcd's {@code pkg/ioutil/pagewriter.go}. Not thread-safe.
  *
  * <p>Besides copying through {@link #write}, a caller can lay bytes straight into the buffer:
- * {@link #reserve} makes room for a frame of known maximum size and {@link #commit} hands over
- * what was written there. Committed bytes may take the buffer past its watermark by less than
- * the reserved room; the page-aligned part is then flushed at once.
+ * {@link #reserve} makes room for a frame of known maximum size and {@link #commit} hands over what
+ * was written there. Committed bytes may take the buffer past its watermark by less than the
+ * reserved room; the page-aligned part is then flushed at once.
  *
  * <p>Invariant: {@code fileOffset} is where the next flushed byte lands; buffered bytes follow it.
  */
@@ -28,12 +28,14 @@ final class PageWriter {
   }
 
   /** {@code reserveBytes}: the largest room {@link #reserve} grants past the watermark. */
-  PageWriter(WalFs.WalFile file, long fileOffset, int pageBytes, int watermarkBytes, int reserveBytes) {
+  PageWriter(
+      WalFs.WalFile file, long fileOffset, int pageBytes, int watermarkBytes, int reserveBytes) {
     if (pageBytes <= 0) {
       throw new IllegalArgumentException("pageBytes must be positive: " + pageBytes);
     }
     if (watermarkBytes < pageBytes) {
-      throw new IllegalArgumentException("watermark " + watermarkBytes + " is below a page: " + pageBytes);
+      throw new IllegalArgumentException(
+          "watermark " + watermarkBytes + " is below a page: " + pageBytes);
     }
     this.file = file;
     this.fileOffset = fileOffset;
@@ -48,8 +50,8 @@ final class PageWriter {
   }
 
   /**
-   * Where up to {@code n} bytes can be written into {@link #buffer()} before a {@link #commit},
-   * or -1 if the room is larger than this writer reserves (use {@link #write} then).
+   * Where up to {@code n} bytes can be written into {@link #buffer()} before a {@link #commit}, or
+   * -1 if the room is larger than this writer reserves (use {@link #write} then).
    */
   int reserve(int n) {
     return buffered + n <= buf.length ? buffered : -1;

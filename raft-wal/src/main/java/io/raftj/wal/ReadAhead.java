@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads the next chunk of a segment on another thread while the decoder parses the current one,
- * so a replay from disk waits for the disk or for parsing, not for both in turn. One request is
+ * Reads the next chunk of a segment on another thread while the decoder parses the current one, so
+ * a replay from disk waits for the disk or for parsing, not for both in turn. One request is
  * outstanding at a time; the decoder takes its chunk only if it asks for exactly that file and
  * offset, and otherwise reads for itself. A failed read is dropped: the decoder's own read of the
  * same bytes reports the error where it belongs.
@@ -23,12 +23,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ReadAhead {
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService READERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5,
-      TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-        Thread t = new Thread(r, "raftj-wal-readahead-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+  private static final ExecutorService READERS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          5,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "raftj-wal-readahead-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Bytes of {@code file} from {@code pos}, in {@code buf[off, off + len)}. */
   static final class Chunk {
@@ -49,20 +55,28 @@ final class ReadAhead {
   private Chunk chunk;
   private Future<Boolean> pending;
 
-  /** Starts reading {@code file} from {@code pos} into {@code buf[off, end)}: to its end or to the file's. */
+  /**
+   * Starts reading {@code file} from {@code pos} into {@code buf[off, end)}: to its end or to the
+   * file's.
+   */
   void request(WalFs.WalFile f, int file, long pos, byte[] buf, int off) {
     Chunk c = new Chunk(file, pos, buf, off);
     chunk = c;
-    pending = READERS.submit(() -> {
-      while (c.off + c.len < buf.length) {
-        int r = f.read(ByteBuffer.wrap(buf, c.off + c.len, buf.length - c.off - c.len), pos + c.len);
-        if (r <= 0) {
-          break;
-        }
-        c.len += r;
-      }
-      return true;
-    });
+    pending =
+        READERS.submit(
+            () -> {
+              while (c.off + c.len < buf.length) {
+                int r =
+                    f.read(
+                        ByteBuffer.wrap(buf, c.off + c.len, buf.length - c.off - c.len),
+                        pos + c.len);
+                if (r <= 0) {
+                  break;
+                }
+                c.len += r;
+              }
+              return true;
+            });
   }
 
   /** Whether a request is outstanding. */
@@ -71,9 +85,9 @@ final class ReadAhead {
   }
 
   /**
-   * The chunk read from {@code file} at {@code pos}, waiting for it if need be; null if nothing
-   * was requested there or the read failed. A request for a later file (the decoder is still
-   * reaching the end of this one) stays outstanding; any other is over afterwards.
+   * The chunk read from {@code file} at {@code pos}, waiting for it if need be; null if nothing was
+   * requested there or the read failed. A request for a later file (the decoder is still reaching
+   * the end of this one) stays outstanding; any other is over afterwards.
    */
   Chunk take(int file, long pos) throws IOException {
     Chunk c = chunk;

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Cuts a torn tail off the last segment so the WAL reads to its end again, keeping a copy of the
  * damaged file as {@code <name>.broken}. Only the last segment and only a torn or truncated tail
- * are repaired; anything else is corruption and is left alone. Mirrors etcd's {@code wal/repair.go}.
+ * are repaired; anything else is corruption and is left alone. Mirrors etcd's {@code
+ * wal/repair.go}.
  */
 final class Repair {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
@@ -27,15 +28,16 @@ final class Repair {
   }
 
   /**
-   * {@link #repair} that throws when the repair itself fails (a full disk while the
-   * {@code .broken} copy is written, say) instead of logging it.
+   * {@link #repair} that throws when the repair itself fails (a full disk while the {@code .broken}
+   * copy is written, say) instead of logging it.
    *
    * @return true if the WAL now reads to its end; false if the damage is not a torn tail
    * @throws IOException if opening, copying or truncating the segment failed
    */
   static boolean repairOrThrow(WalFs fs, Path dir) throws IOException {
     List<String> names = WalNames.readWalNames(fs, dir);
-    WalFs.WalFile f = fs.openLocked(dir.resolve(names.get(names.size() - 1)), "WAL repair of " + dir);
+    WalFs.WalFile f =
+        fs.openLocked(dir.resolve(names.get(names.size() - 1)), "WAL repair of " + dir);
     try (WalFs.WalFile file = f) {
       LOG.info("repairing path={}", file.path());
       Decoder d = new Decoder(List.of(file));

@@ -16,8 +16,10 @@ final class Replay {
   byte[] metadata;
   HardState state = HardState.getDefaultInstance();
   boolean snapshotFound;
+
   /** Index of the last entry record read, before or after the snapshot; 0 if none. */
   long lastIndex;
+
   /** A torn tail stopped the pass (a WAL opened for reading tolerates one). */
   TornTailException torn;
 
@@ -25,8 +27,10 @@ final class Replay {
   private final Snapshot start;
   private final EntryReader entryReader;
   private final EntryVisitor visitor;
+
   /** The entries delivered so far when the visitor keeps them, for {@link EntryGapException}. */
   private final List<Entry> delivered;
+
   /** How many entries after the snapshot the log holds so far. */
   private long count;
 
@@ -36,7 +40,8 @@ final class Replay {
    * @param aliasData whether entry data may be a view of the decoder's chunks (only when the
    *     decoder never reuses them)
    */
-  Replay(Decoder d, Snapshot start, EntryVisitor visitor, List<Entry> delivered, boolean aliasData) {
+  Replay(
+      Decoder d, Snapshot start, EntryVisitor visitor, List<Entry> delivered, boolean aliasData) {
     this.d = d;
     this.start = start;
     this.visitor = visitor;
@@ -76,7 +81,8 @@ final class Replay {
             snapshotFound = true;
           }
         } else {
-          throw new WalCorruptionException("unexpected block type " + rec.type, d.fileName(), d.lastRecordOffset());
+          throw new WalCorruptionException(
+              "unexpected block type " + rec.type, d.fileName(), d.lastRecordOffset());
         }
       }
     } catch (TornTailException e) {
@@ -90,12 +96,18 @@ final class Replay {
    * indexes): a record holding one at or above 2^63 is rejected here, where it is decoded, so the
    * comparisons after it can be plain.
    */
-  private void requireNonNegative(long term, long index, String what) throws WalCorruptionException {
+  private void requireNonNegative(long term, long index, String what)
+      throws WalCorruptionException {
     if (term < 0 || index < 0) {
       throw new WalCorruptionException(
-          what + " term " + Long.toUnsignedString(term) + " or index " + Long.toUnsignedString(index)
+          what
+              + " term "
+              + Long.toUnsignedString(term)
+              + " or index "
+              + Long.toUnsignedString(index)
               + " out of range",
-          d.fileName(), d.lastRecordOffset());
+          d.fileName(),
+          d.lastRecordOffset());
     }
   }
 
@@ -104,9 +116,11 @@ final class Replay {
     if (index > start.getIndex()) {
       long offset = index - start.getIndex() - 1;
       if (offset > count) {
-        throw new EntryGapException(String.format(
-            "snapshot[Index: %d, Term: %d], current entry[Index: %d, Term: %d], len(ents): %d",
-            start.getIndex(), start.getTerm(), index, e.getTerm(), count), delivered);
+        throw new EntryGapException(
+            String.format(
+                "snapshot[Index: %d, Term: %d], current entry[Index: %d, Term: %d], len(ents): %d",
+                start.getIndex(), start.getTerm(), index, e.getTerm(), count),
+            delivered);
       }
       if (offset < count) {
         visitor.truncate(index);

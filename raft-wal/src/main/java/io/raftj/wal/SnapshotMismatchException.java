@@ -6,6 +6,9 @@ public final class SnapshotMismatchException extends WalException {
 
   /** The WAL's snapshot record at {@code index} has term {@code gotTerm}, not {@code wantTerm}. */
   public SnapshotMismatchException(long index, long wantTerm, long gotTerm) {
-    super(String.format("wal: snapshot mismatch: index %d, want term %d, found term %d", index, wantTerm, gotTerm));
+    super(
+        String.format(
+            "wal: snapshot mismatch: index %d, want term %d, found term %d",
+            index, wantTerm, gotTerm));
   }
 }

@@ -16,8 +16,8 @@ public final class SnapshotNotFoundException extends WalException {
   }
 
   /**
-   * The metadata, hard state and entries read despite the missing snapshot record; null when
-   * thrown by {@link Wal#verify}, which collects no entries.
+   * The metadata, hard state and entries read despite the missing snapshot record; null when thrown
+   * by {@link Wal#verify}, which collects no entries.
    */
   public WalContents contents() {
     return contents;

@@ -3,8 +3,8 @@ package io.raftj.wal;
 import java.io.EOFException;
 
 /**
- * The log ends in a partly written record, as a crash mid-write leaves it: etcd's
- * {@code io.ErrUnexpectedEOF}. {@link Wal#repair} cuts it off.
+ * The log ends in a partly written record, as a crash mid-write leaves it: etcd's {@code
+ * io.ErrUnexpectedEOF}. {@link Wal#repair} cuts it off.
  */
 public final class TornTailException extends EOFException {
   private static final long serialVersionUID = 1L;

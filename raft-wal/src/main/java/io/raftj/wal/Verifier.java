@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Read-only passes over a WAL directory that take no locks and may run beside a live writer:
- * etcd's {@code Verify} and {@code ValidSnapshotEntries} in {@code wal.go}.
+ * Read-only passes over a WAL directory that take no locks and may run beside a live writer: etcd's
+ * {@code Verify} and {@code ValidSnapshotEntries} in {@code wal.go}.
  */
 final class Verifier {
   /** A concurrent purge can delete a segment mid-scan; the scan is retried this many times. */

@@ -21,28 +21,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A write-ahead log of Raft entries and hard states in etcd's on-disk format: a directory of
- * {@code %016x-%016x.wal} segments of CRC-chained, 8-byte-aligned records. Mirrors {@code WAL} in
- * etcd's {@code server/storage/wal/wal.go}.
+ * A write-ahead log of Raft entries and hard states in etcd's on-disk format: a directory of {@code
+ * %016x-%016x.wal} segments of CRC-chained, 8-byte-aligned records. Mirrors {@code WAL} in etcd's
+ * {@code server/storage/wal/wal.go}.
  *
- * <p>A WAL is either reading or appending. {@link #create} returns one ready to append.
- * {@link #open} and {@link #openForRead} return one positioned at a snapshot; call
- * {@link #readAll} once to replay it, after which a WAL from {@code open} appends. Methods are
- * thread-safe (serialised on this object), but Raft's usage is one writer thread.
+ * <p>A WAL is either reading or appending. {@link #create} returns one ready to append. {@link
+ * #open} and {@link #openForRead} return one positioned at a snapshot; call {@link #readAll} once
+ * to replay it, after which a WAL from {@code open} appends. Methods are thread-safe (serialised on
+ * this object), but Raft's usage is one writer thread.
  *
- * <p>Durability: {@link #save} returns after an fdatasync whenever Raft requires one (new
- * entries, or a changed term or vote); {@link #saveSnapshot} and a segment cut always sync;
- * directories are fsynced after files are created, renamed or removed.
+ * <p>Durability: {@link #save} returns after an fdatasync whenever Raft requires one (new entries,
+ * or a changed term or vote); {@link #saveSnapshot} and a segment cut always sync; directories are
+ * fsynced after files are created, renamed or removed.
  */
 public final class Wal implements Closeable {
   /** Record types (etcd's MetadataType, EntryType, StateType, CrcType, SnapshotType). */
   public static final long METADATA_TYPE = 1;
+
   /** An entry record. */
   public static final long ENTRY_TYPE = 2;
+
   /** A hard state record. */
   public static final long STATE_TYPE = 3;
+
   /** A CRC record: the chain carried into a segment. */
   public static final long CRC_TYPE = 4;
+
   /** A snapshot marker record. */
   public static final long SNAPSHOT_TYPE = 5;
 
@@ -58,6 +62,7 @@ public final class Wal implements Closeable {
 
   /** Metadata recorded at the head of each segment. */
   private byte[] metadata;
+
   /** The last hard state saved (or recovered), repeated at the head of each new segment. */
   private HardState state = HardState.getDefaultInstance();
 
@@ -68,9 +73,12 @@ public final class Wal implements Closeable {
 
   /** Index of the last entry saved. */
   private long enti;
+
   private Encoder encoder;
+
   /** The locked segments, oldest first; the last one is the tail being appended to. */
   private final ArrayList<WalFs.WalFile> locks = new ArrayList<>();
+
   private FilePipeline fp;
   private boolean closed;
 
@@ -78,14 +86,19 @@ public final class Wal implements Closeable {
     this.fs = options.fs();
     this.options = options;
     this.dir = dir;
-    this.holder = String.format("WAL %s (pid %d, thread %s)",
-        dir, ProcessHandle.current().pid(), Thread.currentThread().getName());
+    this.holder =
+        String.format(
+            "WAL %s (pid %d, thread %s)",
+            dir, ProcessHandle.current().pid(), Thread.currentThread().getName());
   }
 
   // ---------------------------------------------------------------------------------------------
   // create / open
 
-  /** Creates a WAL in {@code dir} with the default options; see {@link #create(Path, byte[], WalOptions)}. */
+  /**
+   * Creates a WAL in {@code dir} with the default options; see {@link #create(Path, byte[],
+   * WalOptions)}.
+   */
   public static Wal create(Path dir, byte[] metadata) throws IOException {
     return create(dir, metadata, WalOptions.DEFAULT);
   }
@@ -148,7 +161,8 @@ public final class Wal implements Closeable {
   /** Moves a WAL whose creation could not be made durable out of the way. */
   private void cleanupWal(IOException cause) {
     closeQuietly(cause);
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss.SSSSSS"));
+    String stamp =
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss.SSSSSS"));
     Path broken = dir.resolveSibling(dir.getFileName() + ".broken." + stamp);
     try {
       fs.rename(dir, broken);
@@ -164,8 +178,8 @@ public final class Wal implements Closeable {
 
   /**
    * Opens the WAL at the snapshot {@code snap} (index and term; the default instance means "from
-   * the beginning") and locks every segment from the one holding it onwards. Call
-   * {@link #readAll} before appending.
+   * the beginning") and locks every segment from the one holding it onwards. Call {@link #readAll}
+   * before appending.
    *
    * @throws WalFileNotFoundException if no segment holds the snapshot, or sequence numbers skip
    * @throws FileLockedException if another WAL holds a segment
@@ -184,7 +198,8 @@ public final class Wal implements Closeable {
     return openAtIndex(dir, snap, false, options);
   }
 
-  private static Wal openAtIndex(Path dir, Snapshot snap, boolean write, WalOptions options) throws IOException {
+  private static Wal openAtIndex(Path dir, Snapshot snap, boolean write, WalOptions options)
+      throws IOException {
     WalFs fs = options.fs();
     List<String> names = WalNames.selectWalFiles(fs, dir, snap.getIndex());
     Wal w = new Wal(options, dir);
@@ -225,8 +240,8 @@ public final class Wal implements Closeable {
    * <p>An entry's {@code Data} is a read-only view of the chunk the segment was read into, not a
    * copy: replay reads each segment into fresh chunks of up to 8 MB that are never reused, so a
    * chunk stays in memory while any entry read from it is referenced. Once the host drops (or
-   * compacts away) every entry of a chunk, the chunk is garbage too. The chunk after the one
-   * being parsed is read on another thread.
+   * compacts away) every entry of a chunk, the chunk is garbage too. The chunk after the one being
+   * parsed is read on another thread.
    *
    * @throws SnapshotNotFoundException if no snapshot record matches the opened position (the
    *     contents read are attached, and the WAL is appendable all the same)
@@ -240,17 +255,18 @@ public final class Wal implements Closeable {
   public synchronized WalContents readAll() throws IOException {
     Decoder d = replayDecoder();
     ArrayList<Entry> ents = new ArrayList<>();
-    EntryVisitor keep = new EntryVisitor() {
-      @Override
-      public void append(Entry entry) {
-        ents.add(entry);
-      }
+    EntryVisitor keep =
+        new EntryVisitor() {
+          @Override
+          public void append(Entry entry) {
+            ents.add(entry);
+          }
 
-      @Override
-      public void truncate(long index) {
-        ents.subList((int) (index - start.getIndex() - 1), ents.size()).clear();
-      }
-    };
+          @Override
+          public void truncate(long index) {
+            ents.subList((int) (index - start.getIndex() - 1), ents.size()).clear();
+          }
+        };
     Replay r = new Replay(d, start, keep, ents, d.retainsChunks()).run();
     return finishReplay(d, r, Collections.unmodifiableList(ents));
   }
@@ -259,10 +275,10 @@ public final class Wal implements Closeable {
    * Replays the log like {@link #readAll}, handing the entries to {@code visitor} instead of
    * keeping them: for a host that rebuilds its own state from the log, in memory bounded by the
    * largest record rather than by the log (two 8 MB read buffers, one filled on another thread
-   * while the other is parsed). The returned contents hold the metadata and the last
-   * hard state, and no entries. Can be called once, instead of {@link #readAll}, with the same
-   * checks, exceptions and effect on an appendable WAL; an exception thrown by the visitor ends
-   * the replay and leaves the WAL unusable (close it).
+   * while the other is parsed). The returned contents hold the metadata and the last hard state,
+   * and no entries. Can be called once, instead of {@link #readAll}, with the same checks,
+   * exceptions and effect on an appendable WAL; an exception thrown by the visitor ends the replay
+   * and leaves the WAL unusable (close it).
    *
    * @throws SnapshotNotFoundException if no snapshot record matches the opened position
    * @throws IllegalStateException if called twice, or on a WAL from {@link #create}
@@ -330,7 +346,8 @@ public final class Wal implements Closeable {
   }
 
   /** The entry in an entry record, its data a view of the decoder's chunk if the reader aliases. */
-  static Entry parseEntry(Decoder.Rec rec, EntryReader reader, Decoder d) throws WalCorruptionException {
+  static Entry parseEntry(Decoder.Rec rec, EntryReader reader, Decoder d)
+      throws WalCorruptionException {
     if (!rec.hasData) {
       return parse(rec, Entry.parser(), d);
     }
@@ -341,12 +358,16 @@ public final class Wal implements Closeable {
     }
   }
 
-  private static WalCorruptionException badRecordData(Decoder.Rec rec, Decoder d, InvalidProtocolBufferException e) {
-    return new WalCorruptionException("wal: bad record data of type " + rec.type + ": " + e.getMessage(),
-        d.fileName(), d.lastRecordOffset());
+  private static WalCorruptionException badRecordData(
+      Decoder.Rec rec, Decoder d, InvalidProtocolBufferException e) {
+    return new WalCorruptionException(
+        "wal: bad record data of type " + rec.type + ": " + e.getMessage(),
+        d.fileName(),
+        d.lastRecordOffset());
   }
 
-  static <T> T parse(Decoder.Rec rec, com.google.protobuf.Parser<T> parser, Decoder d) throws WalCorruptionException {
+  static <T> T parse(Decoder.Rec rec, com.google.protobuf.Parser<T> parser, Decoder d)
+      throws WalCorruptionException {
     try {
       return rec.parse(parser);
     } catch (InvalidProtocolBufferException e) {
@@ -354,7 +375,9 @@ public final class Wal implements Closeable {
     }
   }
 
-  /** Truncates to {@code off} and extends back, so everything past the last record reads as zero. */
+  /**
+   * Truncates to {@code off} and extends back, so everything past the last record reads as zero.
+   */
   private static void zeroToEnd(WalFs.WalFile f, long off) throws IOException {
     long len = f.size();
     f.truncate(off);
@@ -365,8 +388,8 @@ public final class Wal implements Closeable {
   // writing
 
   /**
-   * Appends {@code entries} and then {@code st} (unless empty), and fdatasyncs if Raft requires
-   * it: there are entries, or the term or vote changed (etcd's {@code raft.MustSync}). A change of
+   * Appends {@code entries} and then {@code st} (unless empty), and fdatasyncs if Raft requires it:
+   * there are entries, or the term or vote changed (etcd's {@code raft.MustSync}). A change of
    * commit alone is not synced. Cuts a new segment when the tail reaches the segment size.
    */
   public synchronized void save(HardState st, List<Entry> entries) throws IOException {
@@ -391,17 +414,20 @@ public final class Wal implements Closeable {
   }
 
   /**
-   * Records that a snapshot at (index, term) exists, and syncs. The snapshot itself must already
-   * be durable. A snapshot past index 0 must carry its ConfState.
+   * Records that a snapshot at (index, term) exists, and syncs. The snapshot itself must already be
+   * durable. A snapshot past index 0 must carry its ConfState.
    */
   public synchronized void saveSnapshot(Snapshot snap) throws IOException {
     if (!snap.hasConfState() && snap.getIndex() > 0) {
-      throw new IllegalArgumentException("Saved (not-initial) snapshot is missing ConfState: " + snap);
+      throw new IllegalArgumentException(
+          "Saved (not-initial) snapshot is missing ConfState: " + snap);
     }
     checkAppendable();
     // etcd always writes index and term (non-nullable fields); so do we.
-    Snapshot s = snap.hasIndex() && snap.hasTerm() ? snap
-        : snap.toBuilder().setIndex(snap.getIndex()).setTerm(snap.getTerm()).build();
+    Snapshot s =
+        snap.hasIndex() && snap.hasTerm()
+            ? snap
+            : snap.toBuilder().setIndex(snap.getIndex()).setTerm(snap.getTerm()).build();
     encoder.encode(SNAPSHOT_TYPE, s);
     if (enti < s.getIndex()) {
       enti = s.getIndex();
@@ -422,7 +448,10 @@ public final class Wal implements Closeable {
     warnIfSlow(t0);
   }
 
-  /** Skips every fdatasync from now on (etcd's --unsafe-no-fsync): data is written, not made durable. */
+  /**
+   * Skips every fdatasync from now on (etcd's --unsafe-no-fsync): data is written, not made
+   * durable.
+   */
   public synchronized void setUnsafeNoFsync() {
     unsafeNoSync = true;
   }
@@ -433,8 +462,14 @@ public final class Wal implements Closeable {
     }
     state = st;
     // etcd writes all three fields (gogoproto non-nullable); keep its bytes.
-    HardState full = st.hasTerm() && st.hasVote() && st.hasCommit() ? st
-        : HardState.newBuilder().setTerm(st.getTerm()).setVote(st.getVote()).setCommit(st.getCommit()).build();
+    HardState full =
+        st.hasTerm() && st.hasVote() && st.hasCommit()
+            ? st
+            : HardState.newBuilder()
+                .setTerm(st.getTerm())
+                .setVote(st.getVote())
+                .setCommit(st.getCommit())
+                .build();
     encoder.encode(STATE_TYPE, full);
   }
 
@@ -445,12 +480,12 @@ public final class Wal implements Closeable {
   /**
    * Closes the tail at its data and continues in a new segment named for the next entry: the
    * prepared tmp file gets a CRC record carrying the chain, the metadata and the last hard state,
-   * is synced, renamed into place and the directory fsynced. {@link #save} cuts by itself once
-   * the tail reaches the segment size; call this to end a segment earlier, for example so that a
-   * backup or {@link #releaseLockTo} can take whole segments, or in a test of several segments.
+   * is synced, renamed into place and the directory fsynced. {@link #save} cuts by itself once the
+   * tail reaches the segment size; call this to end a segment earlier, for example so that a backup
+   * or {@link #releaseLockTo} can take whole segments, or in a test of several segments.
    *
-   * @throws IllegalStateException if the WAL is not appendable (opened for read, closed, or
-   *     {@link #readAll} not yet called)
+   * @throws IllegalStateException if the WAL is not appendable (opened for read, closed, or {@link
+   *     #readAll} not yet called)
    * @throws IOException if a write, sync or rename fails
    */
   public synchronized void cut() throws IOException {
@@ -493,14 +528,16 @@ public final class Wal implements Closeable {
       l.accept(took);
     }
     if (took > WARN_SYNC_NANOS) {
-      LOG.warn("slow fdatasync took={}ms expected-duration={}ms",
-          TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toMillis(WARN_SYNC_NANOS));
+      LOG.warn(
+          "slow fdatasync took={}ms expected-duration={}ms",
+          TimeUnit.NANOSECONDS.toMillis(took),
+          TimeUnit.NANOSECONDS.toMillis(WARN_SYNC_NANOS));
     }
   }
 
   /**
-   * Releases the locks on segments that hold only entries before {@code index}, keeping the
-   * segment that contains it and everything after, so a purger may delete the older ones.
+   * Releases the locks on segments that hold only entries before {@code index}, keeping the segment
+   * that contains it and everything after, so a purger may delete the older ones.
    */
   public synchronized void releaseLockTo(long index) throws IOException {
     if (locks.isEmpty()) {
@@ -584,7 +621,8 @@ public final class Wal implements Closeable {
       throw new IllegalStateException("wal: closed");
     }
     if (encoder == null || tail() == null) {
-      throw new IllegalStateException("wal: not appendable (opened for read, or readAll not called)");
+      throw new IllegalStateException(
+          "wal: not appendable (opened for read, or readAll not called)");
     }
   }
 
@@ -639,8 +677,8 @@ public final class Wal implements Closeable {
 
   /**
    * Checks, without locks, that the WAL from {@code snap} onwards reads cleanly: metadata agrees,
-   * the CRC chain holds and the snapshot record matches. A torn tail is tolerated. Returns the
-   * last hard state.
+   * the CRC chain holds and the snapshot record matches. A torn tail is tolerated. Returns the last
+   * hard state.
    */
   public static HardState verify(Path dir, Snapshot snap) throws IOException {
     return verify(dir, snap, WalOptions.DEFAULT);
@@ -660,7 +698,8 @@ public final class Wal implements Closeable {
   }
 
   /** {@link #validSnapshotEntries(Path)} on {@code options}' file system. */
-  public static List<Snapshot> validSnapshotEntries(Path dir, WalOptions options) throws IOException {
+  public static List<Snapshot> validSnapshotEntries(Path dir, WalOptions options)
+      throws IOException {
     return Verifier.validSnapshotEntries(options.fs(), dir);
   }
 

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What {@link Wal#readAll} recovered: the metadata given to {@link Wal#create} (null if none was
  * given), the last hard state (the default instance if none was saved) and the entries after the
- * snapshot the WAL was opened at, later entries having replaced a conflicting suffix.
- * The entry list is unmodifiable. It may end in entries that were never committed.
+ * snapshot the WAL was opened at, later entries having replaced a conflicting suffix. The entry
+ * list is unmodifiable. It may end in entries that were never committed.
  */
 public record WalContents(byte[] metadata, HardState state, List<Entry> entries) {}

@@ -1,9 +1,9 @@
 package io.raftj.wal;
 
 /**
- * The log holds bytes that are not a valid record and not a torn tail: data a crash cannot
- * explain, which {@link Wal#repair} will not touch. Names the segment file and the offset of the
- * bad record's frame.
+ * The log holds bytes that are not a valid record and not a torn tail: data a crash cannot explain,
+ * which {@link Wal#repair} will not touch. Names the segment file and the offset of the bad
+ * record's frame.
  */
 public class WalCorruptionException extends WalException {
   private static final long serialVersionUID = 1L;
@@ -12,7 +12,10 @@ public class WalCorruptionException extends WalException {
 
   /** Corruption in {@code file} (null if not tied to one record) at the frame at {@code offset}. */
   public WalCorruptionException(String message, String file, long offset) {
-    super(file == null ? message : String.format("%s: in file '%s' at position: %d", message, file, offset));
+    super(
+        file == null
+            ? message
+            : String.format("%s: in file '%s' at position: %d", message, file, offset));
     this.file = file;
     this.offset = offset;
   }

@@ -12,26 +12,28 @@ import java.util.List;
 
 /**
  * Prints a WAL directory: its segments, every record with its file and offset, entries (index,
- * term, type, size), hard states, snapshot markers, and a verdict on whether the log reads
- * cleanly. Built on {@link WalReader}, so it writes nothing and takes no lock: it can run beside
- * a live writer. In the spirit of etcd's {@code tools/etcd-dump-logs}; run it as
- * {@code bin/wal-dump [--entries-only] [--from INDEX] WAL_DIR} ({@code --help} for more).
+ * term, type, size), hard states, snapshot markers, and a verdict on whether the log reads cleanly.
+ * Built on {@link WalReader}, so it writes nothing and takes no lock: it can run beside a live
+ * writer. In the spirit of etcd's {@code tools/etcd-dump-logs}; run it as {@code bin/wal-dump
+ * [--entries-only] [--from INDEX] WAL_DIR} ({@code --help} for more).
  */
 public final class WalDump {
-  static final String USAGE = String.join("\n",
-      "usage: wal-dump [--entries-only] [--from INDEX] WAL_DIR",
-      "",
-      "Prints the write-ahead log in WAL_DIR (the directory holding the .wal files) record by",
-      "record, then a verdict: OK, TORN TAIL (a crash mid-write; the next open repairs it) or",
-      "CORRUPT (damage a crash cannot explain; nothing repairs it). Reads only: no lock, no",
-      "repair, no change of any kind, so it is safe beside a running node.",
-      "",
-      "  WAL_DIR          raftj: <data-dir>/wal; etcd: <data-dir>/member/wal",
-      "  --entries-only   one line per entry: term, index, type, data size",
-      "  --from INDEX     skip entries before INDEX",
-      "  -h, --help       this text",
-      "",
-      "Exit status: 0 if the log reads cleanly, 1 if not, 2 on bad usage or a missing directory.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: wal-dump [--entries-only] [--from INDEX] WAL_DIR",
+          "",
+          "Prints the write-ahead log in WAL_DIR (the directory holding the .wal files) record by",
+          "record, then a verdict: OK, TORN TAIL (a crash mid-write; the next open repairs it) or",
+          "CORRUPT (damage a crash cannot explain; nothing repairs it). Reads only: no lock, no",
+          "repair, no change of any kind, so it is safe beside a running node.",
+          "",
+          "  WAL_DIR          raftj: <data-dir>/wal; etcd: <data-dir>/member/wal",
+          "  --entries-only   one line per entry: term, index, type, data size",
+          "  --from INDEX     skip entries before INDEX",
+          "  -h, --help       this text",
+          "",
+          "Exit status: 0 if the log reads cleanly, 1 if not, 2 on bad usage or a missing directory.");
 
   private final PrintStream out;
   private final boolean entriesOnly;
@@ -132,7 +134,8 @@ public final class WalDump {
   }
 
   /** Dumps {@code dir}; returns whether it read cleanly to the end. */
-  static boolean dump(Path dir, PrintStream out, boolean entriesOnly, long from) throws IOException {
+  static boolean dump(Path dir, PrintStream out, boolean entriesOnly, long from)
+      throws IOException {
     return new WalDump(out, entriesOnly, from).dump(dir);
   }
 
@@ -143,7 +146,8 @@ public final class WalDump {
         out.println("WAL " + dir);
         out.println("segments:");
         for (WalSegment s : segments) {
-          out.printf("  %s  seq=%d first-index=%d size=%d%n", s.name(), s.seq(), s.firstIndex(), s.size());
+          out.printf(
+              "  %s  seq=%d first-index=%d size=%d%n", s.name(), s.seq(), s.firstIndex(), s.size());
         }
         if (!r.sequenceIsContinuous()) {
           out.println("  warning: sequence numbers do not increase continuously");
@@ -154,8 +158,9 @@ public final class WalDump {
       }
       Walk w = new Walk(segments.get(segments.size() - 1).name());
       String verdict = walk(r, w);
-      out.printf("verdict: %s (%d records, %d entries, last index %d, last hard state %s)%n", verdict,
-          w.records, w.entries, w.lastIndex, w.state);
+      out.printf(
+          "verdict: %s (%d records, %d entries, last index %d, last hard state %s)%n",
+          verdict, w.records, w.entries, w.lastIndex, w.state);
       return verdict.equals("OK");
     }
   }
@@ -167,14 +172,20 @@ public final class WalDump {
     int entries;
     long lastIndex;
     String state = "none";
+
     /** The first fault: a record with a bad CRC or payload. */
     String firstFault;
+
     int faults;
+
     /** Records read after the first fault, and how many of them check out. */
     int afterFault;
+
     int cleanAfterFault;
+
     /** Records after an unreadable frame, whose CRC cannot be checked (see WalRecord.Check). */
     int unverifiedAfterFault;
+
     /** The segment of the last record read. */
     String segment;
 
@@ -203,7 +214,12 @@ public final class WalDump {
       if (rec.check() == WalRecord.Check.UNREADABLE) {
         problem = "unreadable frame (not a walpb.Record)";
       } else if (rec.check() == WalRecord.Check.CRC_MISMATCH) {
-        problem = "crc mismatch (" + rec.typeName() + " record stores " + String.format("%08x", rec.crc()) + ")";
+        problem =
+            "crc mismatch ("
+                + rec.typeName()
+                + " record stores "
+                + String.format("%08x", rec.crc())
+                + ")";
       }
       try {
         if (rec.check() != WalRecord.Check.UNREADABLE) {
@@ -245,27 +261,45 @@ public final class WalDump {
       out.println("  error: " + e.getMessage());
     }
     if (atSegmentStart) {
-      return corrupt(w, "no readable record in " + e.file() + " from offset 0: not a WAL segment,"
-          + " or overwritten from its start (a crash mid-write cannot leave this)");
+      return corrupt(
+          w,
+          "no readable record in "
+              + e.file()
+              + " from offset 0: not a WAL segment,"
+              + " or overwritten from its start (a crash mid-write cannot leave this)");
     }
     if (!e.file().equals(w.lastSegment)) {
-      return corrupt(w, "segment " + e.file() + " ends inside a record at offset " + e.offset()
-          + ", but it is not the last segment");
+      return corrupt(
+          w,
+          "segment "
+              + e.file()
+              + " ends inside a record at offset "
+              + e.offset()
+              + ", but it is not the last segment");
     }
     if (w.firstFault != null) {
       return corrupt(w, "no record can be framed from " + e.file() + "@" + e.offset() + " on");
     }
-    return "TORN TAIL (repairable: the last record, at " + e.file() + "@" + e.offset()
+    return "TORN TAIL (repairable: the last record, at "
+        + e.file()
+        + "@"
+        + e.offset()
         + ", was cut short by a crash; the next open truncates it)";
   }
 
   private static String corrupt(Walk w, String end) {
     StringBuilder b = new StringBuilder("CORRUPT (");
     if (w.firstFault != null) {
-      b.append(w.firstFault).append("; after it ").append(w.afterFault).append(" records, ")
-          .append(w.cleanAfterFault).append(" of them intact");
+      b.append(w.firstFault)
+          .append("; after it ")
+          .append(w.afterFault)
+          .append(" records, ")
+          .append(w.cleanAfterFault)
+          .append(" of them intact");
       if (w.unverifiedAfterFault > 0) {
-        b.append(", ").append(w.unverifiedAfterFault).append(" unverifiable (the chain restarts there)");
+        b.append(", ")
+            .append(w.unverifiedAfterFault)
+            .append(" unverifiable (the chain restarts there)");
       }
       if (w.faults > 1) {
         b.append(", ").append(w.faults).append(" faults in all");
@@ -288,22 +322,31 @@ public final class WalDump {
         return;
       }
       if (entriesOnly) {
-        out.printf("%-10d %-10d %-18s %d%n", e.getTerm(), e.getIndex(), e.getType(), e.getData().size());
+        out.printf(
+            "%-10d %-10d %-18s %d%n", e.getTerm(), e.getIndex(), e.getType(), e.getData().size());
       } else {
-        out.printf("  %-44s entry     index=%d term=%d type=%s size=%d%n", where, e.getIndex(), e.getTerm(),
-            e.getType(), e.getData().size());
+        out.printf(
+            "  %-44s entry     index=%d term=%d type=%s size=%d%n",
+            where, e.getIndex(), e.getTerm(), e.getType(), e.getData().size());
       }
       return;
     }
     String line;
     if (rec.type() == Wal.STATE_TYPE) {
       HardState st = rec.hardState();
-      w.state = String.format("term=%d vote=%x commit=%d", st.getTerm(), st.getVote(), st.getCommit());
+      w.state =
+          String.format("term=%d vote=%x commit=%d", st.getTerm(), st.getVote(), st.getCommit());
       line = "state     " + w.state;
     } else if (rec.type() == Wal.SNAPSHOT_TYPE) {
       Snapshot s = rec.snapshotMarker();
-      line = String.format("snapshot  index=%d term=%d%s", s.getIndex(), s.getTerm(),
-          s.hasConfState() ? " conf-state=" + s.getConfState().toString().replace('\n', ' ').trim() : "");
+      line =
+          String.format(
+              "snapshot  index=%d term=%d%s",
+              s.getIndex(),
+              s.getTerm(),
+              s.hasConfState()
+                  ? " conf-state=" + s.getConfState().toString().replace('\n', ' ').trim()
+                  : "");
     } else if (rec.type() == Wal.METADATA_TYPE) {
       line = "metadata  size=" + rec.data().size();
     } else if (rec.type() == Wal.CRC_TYPE) {

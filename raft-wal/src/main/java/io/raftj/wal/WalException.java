@@ -2,7 +2,9 @@ package io.raftj.wal;
 
 import java.io.IOException;
 
-/** A WAL condition a caller may branch on; the subclasses mirror etcd's {@code wal.Err*} sentinels. */
+/**
+ * A WAL condition a caller may branch on; the subclasses mirror etcd's {@code wal.Err*} sentinels.
+ */
 public class WalException extends IOException {
   private static final long serialVersionUID = 1L;
 

@@ -7,28 +7,32 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The file-system operations the WAL and durable storage perform: every read, write, fsync,
- * rename, delete and directory fsync goes through one of these. Together they play the part of
- * etcd's {@code client/pkg/fileutil}.
+ * The file-system operations the WAL and durable storage perform: every read, write, fsync, rename,
+ * delete and directory fsync goes through one of these. Together they play the part of etcd's
+ * {@code client/pkg/fileutil}.
  *
- * <p>Production code uses {@link #nio()}, which {@link WalOptions#DEFAULT} holds. The interface
- * is public so that tests can substitute a layer that simulates crashes ({@link CrashFs}, which
- * forgets unsynced writes and tears the last one), and so that a host
- * can put the log on a file system of its own (an in-memory one, or one that injects faults or
- * counts I/O). An implementation must honour the durability contract the WAL relies on: data
- * written to a file is durable once {@link WalFile#force} returns, and a directory's entries
- * (creates, renames, deletes) once {@link #syncDir} on that directory returns; nothing else makes
- * anything durable. Implementations must be thread-safe: the WAL prepares its next segment on a
- * background thread.
+ * <p>Production code uses {@link #nio()}, which {@link WalOptions#DEFAULT} holds. The interface is
+ * public so that tests can substitute a layer that simulates crashes ({@link CrashFs}, which
+ * forgets unsynced writes and tears the last one), and so that a host can put the log on a file
+ * system of its own (an in-memory one, or one that injects faults or counts I/O). An implementation
+ * must honour the durability contract the WAL relies on: data written to a file is durable once
+ * {@link WalFile#force} returns, and a directory's entries (creates, renames, deletes) once {@link
+ * #syncDir} on that directory returns; nothing else makes anything durable. Implementations must be
+ * thread-safe: the WAL prepares its next segment on a background thread.
  */
 public interface WalFs {
 
-  /** The production file system: {@link java.nio.channels.FileChannel} and {@code java.nio.file.Files}. */
+  /**
+   * The production file system: {@link java.nio.channels.FileChannel} and {@code
+   * java.nio.file.Files}.
+   */
   static WalFs nio() {
     return NioWalFs.INSTANCE;
   }
 
-  /** The names in {@code dir}, sorted; {@link java.nio.file.NoSuchFileException} if it is missing. */
+  /**
+   * The names in {@code dir}, sorted; {@link java.nio.file.NoSuchFileException} if it is missing.
+   */
   List<String> list(Path dir) throws IOException;
 
   /** Whether a file or directory exists at {@code path}. */
@@ -47,7 +51,8 @@ public interface WalFs {
    */
   default void createDirectoriesDurably(Path dir) throws IOException {
     java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
-    for (Path p = dir.toAbsolutePath().normalize(); p.getParent() != null && !exists(p);
+    for (Path p = dir.toAbsolutePath().normalize();
+        p.getParent() != null && !exists(p);
         p = p.getParent()) {
       missing.push(p);
     }
@@ -64,8 +69,8 @@ public interface WalFs {
    * Opens a file for reading, or for reading and writing (creating it, 0600 where permissions
    * exist, when absent). A created file's name is durable only after {@link #syncDir}.
    *
-   * @throws java.nio.file.NoSuchFileException if it is missing and {@code write} is false, or
-   *     its directory is missing
+   * @throws java.nio.file.NoSuchFileException if it is missing and {@code write} is false, or its
+   *     directory is missing
    */
   WalFile open(Path path, boolean write) throws IOException;
 

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WalNames {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
-  private static final Pattern NAME = Pattern.compile("([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16})\\.wal");
+  private static final Pattern NAME =
+      Pattern.compile("([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16})\\.wal");
 
   private WalNames() {}
 
@@ -100,13 +101,14 @@ final class WalNames {
     List<String> names = readWalNames(fs, dir);
     int i = searchIndex(names, snapIndex);
     if (i < 0) {
-      throw new WalFileNotFoundException(String.format(
-          "wal: file not found which matches the snapshot index '%d'", snapIndex));
+      throw new WalFileNotFoundException(
+          String.format("wal: file not found which matches the snapshot index '%d'", snapIndex));
     }
     List<String> selected = names.subList(i, names.size());
     if (!isValidSeq(selected)) {
-      throw new WalFileNotFoundException(String.format(
-          "wal: file sequence numbers (starting from %d) do not increase continuously", i));
+      throw new WalFileNotFoundException(
+          String.format(
+              "wal: file sequence numbers (starting from %d) do not increase continuously", i));
     }
     return new ArrayList<>(selected);
   }

@@ -4,15 +4,16 @@ import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
- * Settings for a {@link Wal}; immutable, with {@code with*} copies. The defaults are etcd's:
- * 64 MB segments on the production file system ({@link WalFs#nio()}), and no sync listener.
+ * Settings for a {@link Wal}; immutable, with {@code with*} copies. The defaults are etcd's: 64 MB
+ * segments on the production file system ({@link WalFs#nio()}), and no sync listener.
  */
 public final class WalOptions {
   /** etcd's SegmentSizeBytes: 64 MB (decimal), the size segments are preallocated to and cut at. */
   public static final long SEGMENT_SIZE_BYTES = 64L * 1000 * 1000;
 
   /** 64 MB segments on the production file system, no sync listener. */
-  public static final WalOptions DEFAULT = new WalOptions(SEGMENT_SIZE_BYTES, NioWalFs.INSTANCE, null);
+  public static final WalOptions DEFAULT =
+      new WalOptions(SEGMENT_SIZE_BYTES, NioWalFs.INSTANCE, null);
 
   private final long segmentSizeBytes;
   private final WalFs fs;
@@ -57,8 +58,8 @@ public final class WalOptions {
 
   /**
    * A copy whose WAL calls {@code listener} with the nanoseconds each fsync took: every fdatasync
-   * of the tail (after a save that Raft requires to be durable, a snapshot record, a segment cut,
-   * a close) and the directory fsync of a cut, as etcd observes {@code wal_fsync_duration_seconds}.
+   * of the tail (after a save that Raft requires to be durable, a snapshot record, a segment cut, a
+   * close) and the directory fsync of a cut, as etcd observes {@code wal_fsync_duration_seconds}.
    * It runs on the saving thread, inside the save: keep it cheap and never throw. Null for none.
    */
   public WalOptions withSyncListener(LongConsumer listener) {

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the oldest segments beyond a retention count, stopping at the first one a WAL still
- * holds locked: {@link Wal#releaseLockTo} is what makes a segment purgeable. One pass of etcd's
- * {@code fileutil.PurgeFile} over {@code *.wal} (etcd runs it every 30 s with --max-wals 5).
+ * Deletes the oldest segments beyond a retention count, stopping at the first one a WAL still holds
+ * locked: {@link Wal#releaseLockTo} is what makes a segment purgeable. One pass of etcd's {@code
+ * fileutil.PurgeFile} over {@code *.wal} (etcd runs it every 30 s with --max-wals 5).
  */
 public final class WalPurger {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);

@@ -9,20 +9,19 @@ import java.util.List;
 
 /**
  * Reads a WAL directory record by record, for inspection: every record with its segment, offset,
- * type and CRC status. Read-only and lock-free: it opens the segments for reading and nothing
- * else (no lock, no repair, no rename, no permission change), so it can run beside a live
- * writer, on a copy, or on a directory written by etcd 3.4+. Not thread-safe.
+ * type and CRC status. Read-only and lock-free: it opens the segments for reading and nothing else
+ * (no lock, no repair, no rename, no permission change), so it can run beside a live writer, on a
+ * copy, or on a directory written by etcd 3.4+. Not thread-safe.
  *
- * <p>Damage inside a frame does not stop the reader: a record whose CRC does not continue the
- * chain comes back as {@link WalRecord.Check#CRC_MISMATCH}, and the chain continues from the CRC
- * it stores; a frame that holds no record comes back as {@link WalRecord.Check#UNREADABLE}, and
- * the record after it as {@link WalRecord.Check#UNVERIFIED}. So the records after a damaged one
- * are checked on their own merits. Damage to the framing itself (a length that runs past the
- * data) ends the reading: {@link #next()} throws {@link TornTailException} (the bytes end
- * inside a record, as a crash mid-write leaves them, or as garbage does) and returns null
- * afterwards.
- *
+ * <p>Damage inside a frame does not stop the reader: a record whose CRC does not continue the chain
+ * comes back as {@link WalRecord.Check#CRC_MISMATCH}, and the chain continues from the CRC it
+ * stores; a frame that holds no record comes back as {@link WalRecord.Check#UNREADABLE}, and the
+ * record after it as {@link WalRecord.Check#UNVERIFIED}. So the records after a damaged one are
+ * checked on their own merits. Damage to the framing itself (a length that runs past the data) ends
+ * the reading: {@link #next()} throws {@link TornTailException} (the bytes end inside a record, as
+ * a crash mid-write leaves them, or as garbage does) and returns null afterwards.
  * <!-- snippet: raft-wal/src/test/java/io/raftj/wal/WalReaderTest.java -->
+ *
  * <pre>{@code
  * try (WalReader r = WalReader.open(walDir)) {
  *   for (WalRecord rec = r.next(); rec != null; rec = r.next()) {
@@ -36,6 +35,7 @@ public final class WalReader implements Closeable {
   private final List<WalFs.WalFile> files;
   private final Decoder decoder;
   private boolean ended;
+
   /** Whether the last frame was unreadable, so the chain is unknown. */
   private boolean chainLost;
 
@@ -149,7 +149,8 @@ public final class WalReader implements Closeable {
     } catch (WalCorruptionException e) {
       // the frame held no record; the decoder has moved past it
       chainLost = true;
-      return new WalRecord(e.file(), e.offset(), 0, 0, WalRecord.Check.UNREADABLE, ByteString.EMPTY);
+      return new WalRecord(
+          e.file(), e.offset(), 0, 0, WalRecord.Check.UNREADABLE, ByteString.EMPTY);
     } catch (IOException | RuntimeException e) {
       ended = true;
       throw e;
@@ -171,8 +172,10 @@ public final class WalReader implements Closeable {
     return record(decoder.fileName(), decoder.lastRecordOffset(), rec, check);
   }
 
-  private static WalRecord record(String file, long offset, Decoder.Rec rec, WalRecord.Check check) {
-    ByteString data = rec.hasData ? ByteString.copyFrom(rec.buf, rec.dataOff, rec.dataLen) : ByteString.EMPTY;
+  private static WalRecord record(
+      String file, long offset, Decoder.Rec rec, WalRecord.Check check) {
+    ByteString data =
+        rec.hasData ? ByteString.copyFrom(rec.buf, rec.dataOff, rec.dataLen) : ByteString.EMPTY;
     return new WalRecord(file, offset, rec.type, rec.crc, check, data);
   }
 

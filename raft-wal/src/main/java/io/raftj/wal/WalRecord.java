@@ -6,35 +6,36 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 
 /**
- * One record of a WAL segment as {@link WalReader} found it: where it is, its type, its stored
- * CRC and how it checked against the CRC chain. The payload is parsed only on request.
+ * One record of a WAL segment as {@link WalReader} found it: where it is, its type, its stored CRC
+ * and how it checked against the CRC chain. The payload is parsed only on request.
  *
  * @param segment the segment's file name
  * @param offset the offset of the record's frame (its length field) in the segment
- * @param type the record type: {@link Wal#METADATA_TYPE}, {@link Wal#ENTRY_TYPE},
- *     {@link Wal#STATE_TYPE}, {@link Wal#CRC_TYPE} or {@link Wal#SNAPSHOT_TYPE}; anything else
- *     is not etcd's (0 for an {@link Check#UNREADABLE} frame)
+ * @param type the record type: {@link Wal#METADATA_TYPE}, {@link Wal#ENTRY_TYPE}, {@link
+ *     Wal#STATE_TYPE}, {@link Wal#CRC_TYPE} or {@link Wal#SNAPSHOT_TYPE}; anything else is not
+ *     etcd's (0 for an {@link Check#UNREADABLE} frame)
  * @param crc the CRC stored in the record
  * @param check how the record checked
  * @param data the record's payload, empty if it has none
  */
-public record WalRecord(String segment, long offset, long type, int crc, Check check, ByteString data) {
+public record WalRecord(
+    String segment, long offset, long type, int crc, Check check, ByteString data) {
 
   /** How a record checked against the CRC chain of the records before it. */
   public enum Check {
     /** The stored CRC continues the chain. */
     OK,
     /**
-     * The stored CRC does not continue the chain: this record's bytes (or the chain before it)
-     * were damaged. The chain continues from the stored value, so one damaged record does not
-     * condemn the ones after it.
+     * The stored CRC does not continue the chain: this record's bytes (or the chain before it) were
+     * damaged. The chain continues from the stored value, so one damaged record does not condemn
+     * the ones after it.
      */
     CRC_MISMATCH,
     /** The frame's bytes are not a record at all; type and CRC are unknown, the chain is lost. */
     UNREADABLE,
     /**
-     * The first record after an unreadable frame, which broke the chain: its CRC cannot be
-     * checked, and the chain restarts from the value it stores.
+     * The first record after an unreadable frame, which broke the chain: its CRC cannot be checked,
+     * and the chain restarts from the value it stores.
      */
     UNVERIFIED
   }
@@ -98,8 +99,8 @@ public record WalRecord(String segment, long offset, long type, int crc, Check c
   }
 
   /**
-   * The snapshot marker of a snapshot record (a {@code walpb.Snapshot}; see {@link WalSnapshots}
-   * to convert it).
+   * The snapshot marker of a snapshot record (a {@code walpb.Snapshot}; see {@link WalSnapshots} to
+   * convert it).
    *
    * @return the parsed marker
    * @throws IllegalStateException if this is not a snapshot record

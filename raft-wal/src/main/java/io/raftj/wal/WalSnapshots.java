@@ -3,18 +3,18 @@ package io.raftj.wal;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 
 /**
- * Conversions between Raft's {@code raftpb.Snapshot} and the WAL's snapshot marker
- * ({@code walpb.Snapshot}, the record that says "a snapshot at this index and term exists").
- * The two classes share a simple name, as they do in etcd; with these helpers code that handles
- * Raft snapshots never has to spell out {@code io.raftj.wal.walpb.Snapshot}:
- *
+ * Conversions between Raft's {@code raftpb.Snapshot} and the WAL's snapshot marker ({@code
+ * walpb.Snapshot}, the record that says "a snapshot at this index and term exists"). The two
+ * classes share a simple name, as they do in etcd; with these helpers code that handles Raft
+ * snapshots never has to spell out {@code io.raftj.wal.walpb.Snapshot}:
  * <!-- snippet: raft-wal/src/test/java/io/raftj/wal/WalSnapshotsTest.java -->
+ *
  * <pre>{@code
  * wal.saveSnapshot(WalSnapshots.marker(snapshot.getMetadata()));
  * }</pre>
  *
- * The marker is stored exactly as etcd stores it (index, term and, since etcd 3.5, the
- * ConfState); nothing here changes the format.
+ * The marker is stored exactly as etcd stores it (index, term and, since etcd 3.5, the ConfState);
+ * nothing here changes the format.
  */
 public final class WalSnapshots {
   private WalSnapshots() {}

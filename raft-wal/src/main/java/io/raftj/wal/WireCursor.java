@@ -1,16 +1,17 @@
 package io.raftj.wal;
 
 /**
- * A cursor over protobuf wire bytes for the fixed layouts replay meets millions of times:
- * {@code walpb.Record} and {@code raftpb.Entry} as etcd and raftj write them. It never throws:
- * anything it does not expect (a multi-byte tag, a ten-byte or malformed varint, a length
- * past the end) sets {@link #bad}, and the caller parses the bytes again with protobuf's own parser,
- * which gives the canonical result or error. Not thread-safe; reused without allocation.
+ * A cursor over protobuf wire bytes for the fixed layouts replay meets millions of times: {@code
+ * walpb.Record} and {@code raftpb.Entry} as etcd and raftj write them. It never throws: anything it
+ * does not expect (a multi-byte tag, a ten-byte or malformed varint, a length past the end) sets
+ * {@link #bad}, and the caller parses the bytes again with protobuf's own parser, which gives the
+ * canonical result or error. Not thread-safe; reused without allocation.
  */
 final class WireCursor {
   private byte[] buf;
   private int pos;
   private int end;
+
   /** Set once the bytes left the expected layout; the caller must fall back. */
   boolean bad;
 

@@ -32,12 +32,16 @@ final class CastagnoliTest {
       int prev = i % 7 == 0 ? r.nextInt() : Castagnoli.update(0, a, 0, a.length);
       CRC32C jdk = Castagnoli.seeded(prev);
       jdk.update(b);
-      assertThat((int) jdk.getValue()).as("seed %d, case %d", seed, i).isEqualTo(Castagnoli.update(prev, b, 0, b.length));
+      assertThat((int) jdk.getValue())
+          .as("seed %d, case %d", seed, i)
+          .isEqualTo(Castagnoli.update(prev, b, 0, b.length));
       if (i % 7 != 0) {
         CRC32C whole = new CRC32C();
         whole.update(a);
         whole.update(b);
-        assertThat((int) whole.getValue()).as("seed %d, case %d", seed, i).isEqualTo((int) jdk.getValue());
+        assertThat((int) whole.getValue())
+            .as("seed %d, case %d", seed, i)
+            .isEqualTo((int) jdk.getValue());
       }
     }
   }

@@ -41,8 +41,13 @@ final class CorruptionTest {
         List<Entry> batch = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
           long index = entries.size() + 1;
-          batch.add(Entry.newBuilder().setTerm(1).setIndex(index)
-              .setData(ByteString.copyFromUtf8("value-" + index + "-" + "x".repeat((int) index * 7))).build());
+          batch.add(
+              Entry.newBuilder()
+                  .setTerm(1)
+                  .setIndex(index)
+                  .setData(
+                      ByteString.copyFromUtf8("value-" + index + "-" + "x".repeat((int) index * 7)))
+                  .build());
           entries.add(batch.get(i));
         }
         lastState = HardState.newBuilder().setTerm(1).setVote(1).setCommit(entries.size()).build();
@@ -54,7 +59,13 @@ final class CorruptionTest {
     assertThat(image.length).isBetween(300, 1000);
   }
 
-  enum Outcome { INTACT, PREFIX, REPAIRED_PREFIX, REPORTED, MISREAD }
+  enum Outcome {
+    INTACT,
+    PREFIX,
+    REPAIRED_PREFIX,
+    REPORTED,
+    MISREAD
+  }
 
   @Test
   void truncatedAtEveryOffset_isRepairedToAPrefix() throws IOException {
@@ -91,7 +102,8 @@ final class CorruptionTest {
         }
       }
     }
-    System.out.printf("CorruptionTest bit flips: %s, misread through the record type byte: %d%n",
+    System.out.printf(
+        "CorruptionTest bit flips: %s, misread through the record type byte: %d%n",
         Arrays.toString(counts), misreadTypeFlips);
     // Most flips are caught by the CRC chain; the rest land in bytes the format does not read
     // (padding) or in the last record, which is then cut as torn.
@@ -100,8 +112,8 @@ final class CorruptionTest {
 
   /**
    * A flipped bit inside a record whose sectors all hold data cannot be a torn write (a torn write
-   * leaves a sector of zeros): it must be reported as corruption, and repair must refuse to cut
-   * the log there, whichever record it hits, the last one included.
+   * leaves a sector of zeros): it must be reported as corruption, and repair must refuse to cut the
+   * log there, whichever record it hits, the last one included.
    */
   @Test
   void bitFlippedInsideAWrittenRecord_isCorruption_neverATornTail() throws IOException {
@@ -113,7 +125,8 @@ final class CorruptionTest {
       int pad = l < 0 ? (int) ((l >>> 56) & 7) : 0;
       int body = off + 8;
       int end = body + rec + pad;
-      // Only records within one sector: padding alone past a sector boundary reads as a zero sector.
+      // Only records within one sector: padding alone past a sector boundary reads as a zero
+      // sector.
       if (body / CrashFs.SECTOR == (end - 1) / CrashFs.SECTOR) {
         for (int i = body + 2; i < body + rec; i++) { // past the tag and type bytes
           byte[] b = image.clone();
@@ -121,7 +134,8 @@ final class CorruptionTest {
           if (sameRecord(b, body, rec)) {
             continue; // e.g. bits past 32 of the CRC's varint, which a uint32 drops: no damage
           }
-          assertThat(openDamaged(b)).as("byte %d of the record at %d flipped", i, off)
+          assertThat(openDamaged(b))
+              .as("byte %d of the record at %d flipped", i, off)
               .isInstanceOf(WalCorruptionException.class);
           checked++;
         }

@@ -46,11 +46,17 @@ final class CrashTest {
       try {
         runSeed(seed);
       } catch (AssertionError | Exception e) {
-        throw new AssertionError("crash test failed for seed " + seed
-            + " (rerun with -Dwal.crash.seed=" + seed + " -Dwal.crash.seeds=1)", e);
+        throw new AssertionError(
+            "crash test failed for seed "
+                + seed
+                + " (rerun with -Dwal.crash.seed="
+                + seed
+                + " -Dwal.crash.seeds=1)",
+            e);
       }
     }
-    System.out.printf("CrashTest: %d seeds x %d crash rounds in %d ms%n",
+    System.out.printf(
+        "CrashTest: %d seeds x %d crash rounds in %d ms%n",
         seeds, ROUNDS, (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -69,7 +75,9 @@ final class CrashTest {
       fs.crashAfter(r.nextInt(120), seed * 1_000_003 + round);
       try {
         if (w == null) {
-          w = Wal.create(DIR, "meta".getBytes(java.nio.charset.StandardCharsets.UTF_8), opts.withFs(fs));
+          w =
+              Wal.create(
+                  DIR, "meta".getBytes(java.nio.charset.StandardCharsets.UTF_8), opts.withFs(fs));
           wl.created = true;
         }
         for (int i = 0; i < 40; i++) {
@@ -123,13 +131,17 @@ final class CrashTest {
   static final class Workload {
     final Random r;
     final List<State> states = new ArrayList<>();
+
     /** states.get(synced) and everything before it are durable. */
     int synced;
+
     boolean created;
     List<Entry> ents;
     HardState hs;
+
     /** The hard state the WAL compares against for MustSync. */
     HardState savedHs;
+
     long snapIndex;
     long term;
 
@@ -152,8 +164,11 @@ final class CrashTest {
       if (op < 55) {
         saveEntries(w);
       } else if (op < 60) {
-        HardState next = hs.toBuilder().setCommit(hs.getCommit() + (lastIndex() > hs.getCommit() ? 1 : 0))
-            .setTerm(term).build();
+        HardState next =
+            hs.toBuilder()
+                .setCommit(hs.getCommit() + (lastIndex() > hs.getCommit() ? 1 : 0))
+                .setTerm(term)
+                .build();
         save(w, next, List.of());
       } else if (op < 65) {
         // a vote and nothing else: granted in this term, or, once given, a new term with none yet
@@ -170,8 +185,12 @@ final class CrashTest {
         long commit = savedHs.getCommit();
         if (commit > snapIndex) {
           long s = snapIndex + 1 + r.nextInt((int) (commit - snapIndex));
-          Snapshot snap = Snapshot.newBuilder().setIndex(s).setTerm(ents.get((int) s - 1).getTerm())
-              .setConfState(ConfState.newBuilder().addVoters(1)).build();
+          Snapshot snap =
+              Snapshot.newBuilder()
+                  .setIndex(s)
+                  .setTerm(ents.get((int) s - 1).getTerm())
+                  .setConfState(ConfState.newBuilder().addVoters(1))
+                  .build();
           w.saveSnapshot(snap);
           synced = states.size() - 1;
           snapIndex = s;
@@ -195,11 +214,18 @@ final class CrashTest {
       for (int i = 0; i < n; i++) {
         byte[] data = new byte[r.nextInt(300)];
         r.nextBytes(data);
-        batch.add(Entry.newBuilder().setIndex(start + i).setTerm(term).setData(ByteString.copyFrom(data)).build());
+        batch.add(
+            Entry.newBuilder()
+                .setIndex(start + i)
+                .setTerm(term)
+                .setData(ByteString.copyFrom(data))
+                .build());
       }
-      HardState next = hs.toBuilder().setTerm(term)
-          .setVote(r.nextInt(4) == 0 ? r.nextInt(3) : hs.getVote())
-          .build();
+      HardState next =
+          hs.toBuilder()
+              .setTerm(term)
+              .setVote(r.nextInt(4) == 0 ? r.nextInt(3) : hs.getVote())
+              .build();
       long last = start + n - 1;
       long commit = hs.getCommit();
       if (last > commit && r.nextBoolean()) {
@@ -229,15 +255,17 @@ final class CrashTest {
       if (!Util.isEmptyHardState(next)) {
         savedHs = next;
       }
-      if (mustSync || !w.tailName().equals(tailBefore) || w.lockedIndexes().size() != segmentsBefore) {
+      if (mustSync
+          || !w.tailName().equals(tailBefore)
+          || w.lockedIndexes().size() != segmentsBefore) {
         synced = states.size() - 1;
       }
     }
 
     /**
      * Raft's durability rule, stated here independently of the WAL under test: a save is
-     * acknowledged as durable when it carries entries, or changes the term or the vote
-     * (Raft §5.1 figure 2: currentTerm, votedFor and log[] are persistent state).
+     * acknowledged as durable when it carries entries, or changes the term or the vote (Raft §5.1
+     * figure 2: currentTerm, votedFor and log[] are persistent state).
      */
     static boolean raftRequiresSync(HardState next, HardState saved, int entries) {
       if (entries > 0) {
@@ -259,18 +287,32 @@ final class CrashTest {
       }
       StringBuilder sb = new StringBuilder("recovered " + ids(c.entries()) + "\n");
       for (int m = 0; m < states.size(); m++) {
-        sb.append(m).append(": ").append(ids(after(states.get(m).entries(), snapIndex)))
-            .append(" hs ").append(states.get(m).hs().toString().replace('\n', ' ')).append('\n');
+        sb.append(m)
+            .append(": ")
+            .append(ids(after(states.get(m).entries(), snapIndex)))
+            .append(" hs ")
+            .append(states.get(m).hs().toString().replace('\n', ' '))
+            .append('\n');
       }
-      fail(sb + "recovered state matches no record prefix from the synced point %d of %d: hs=%s, %d entries after %d%n"
-          + "synced state: hs=%s, %d entries", synced, states.size() - 1, c.state(), c.entries().size(),
-          snapIndex, states.get(synced).hs(), states.get(synced).entries().size());
+      fail(
+          sb
+              + "recovered state matches no record prefix from the synced point %d of %d: hs=%s, %d entries after %d%n"
+              + "synced state: hs=%s, %d entries",
+          synced,
+          states.size() - 1,
+          c.state(),
+          c.entries().size(),
+          snapIndex,
+          states.get(synced).hs(),
+          states.get(synced).entries().size());
       return null;
     }
 
     /** By value: the WAL writes all three fields, as etcd does, whatever the caller set. */
     static boolean sameHardState(HardState a, HardState b) {
-      return a.getTerm() == b.getTerm() && a.getVote() == b.getVote() && a.getCommit() == b.getCommit();
+      return a.getTerm() == b.getTerm()
+          && a.getVote() == b.getVote()
+          && a.getCommit() == b.getCommit();
     }
 
     static String ids(List<Entry> es) {

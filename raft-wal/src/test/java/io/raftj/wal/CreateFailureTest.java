@@ -12,24 +12,54 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ports the intent of etcd's TestWalCleanup, TestCreateFailFromNoSpaceLeft and TestFilePipelineFailPreallocate. */
+/**
+ * Ports the intent of etcd's TestWalCleanup, TestCreateFailFromNoSpaceLeft and
+ * TestFilePipelineFailPreallocate.
+ */
 final class CreateFailureTest {
   @TempDir Path tmp;
 
-  /** The real file system, with failures injected into preallocation or the parent-directory fsync. */
+  /**
+   * The real file system, with failures injected into preallocation or the parent-directory fsync.
+   */
   static final class FailingFs implements WalFs {
     final WalFs fs = NioWalFs.INSTANCE;
     boolean failPreallocate;
+
     /** Fails the preallocation of only the file with this name. */
     String failPreallocateOf;
+
     Path failSyncOf;
 
-    @Override public List<String> list(Path dir) throws IOException { return fs.list(dir); }
-    @Override public boolean exists(Path path) { return fs.exists(path); }
-    @Override public void createDirectories(Path dir) throws IOException { fs.createDirectories(dir); }
-    @Override public void deleteRecursively(Path path) throws IOException { fs.deleteRecursively(path); }
-    @Override public void rename(Path from, Path to) throws IOException { fs.rename(from, to); }
-    @Override public void delete(Path path) throws IOException { fs.delete(path); }
+    @Override
+    public List<String> list(Path dir) throws IOException {
+      return fs.list(dir);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+      return fs.exists(path);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+      fs.createDirectories(dir);
+    }
+
+    @Override
+    public void deleteRecursively(Path path) throws IOException {
+      fs.deleteRecursively(path);
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+      fs.rename(from, to);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+      fs.delete(path);
+    }
 
     @Override
     public void syncDir(Path dir) throws IOException {
@@ -51,13 +81,40 @@ final class CreateFailureTest {
 
     private WalFile failing(WalFile f) {
       return new WalFile() {
-        @Override public Path path() { return f.path(); }
-        @Override public int read(ByteBuffer dst, long pos) throws IOException { return f.read(dst, pos); }
-        @Override public void write(ByteBuffer src, long pos) throws IOException { f.write(src, pos); }
-        @Override public long size() throws IOException { return f.size(); }
-        @Override public void truncate(long size) throws IOException { f.truncate(size); }
-        @Override public void force() throws IOException { f.force(); }
-        @Override public void close() throws IOException { f.close(); }
+        @Override
+        public Path path() {
+          return f.path();
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long pos) throws IOException {
+          return f.read(dst, pos);
+        }
+
+        @Override
+        public void write(ByteBuffer src, long pos) throws IOException {
+          f.write(src, pos);
+        }
+
+        @Override
+        public long size() throws IOException {
+          return f.size();
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+          f.truncate(size);
+        }
+
+        @Override
+        public void force() throws IOException {
+          f.force();
+        }
+
+        @Override
+        public void close() throws IOException {
+          f.close();
+        }
 
         @Override
         public void preallocate(long size) throws IOException {
@@ -75,12 +132,14 @@ final class CreateFailureTest {
     FailingFs fs = new FailingFs();
     Path dir = tmp.resolve("wal");
     fs.failSyncOf = tmp;
-    assertThatThrownBy(() -> Wal.create(dir, null, WalOptions.DEFAULT.withSegmentSizeBytes(4096).withFs(fs)))
+    assertThatThrownBy(
+            () -> Wal.create(dir, null, WalOptions.DEFAULT.withSegmentSizeBytes(4096).withFs(fs)))
         .hasMessage("injected fsync failure");
     assertThat(Files.exists(dir)).isFalse();
     try (Stream<Path> s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString()))
-          .singleElement().satisfies(n -> assertThat(n).matches("wal\\.broken\\.\\d{8}\\.\\d{6}\\.\\d{6}"));
+          .singleElement()
+          .satisfies(n -> assertThat(n).matches("wal\\.broken\\.\\d{8}\\.\\d{6}\\.\\d{6}"));
     }
   }
 

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The encoder writes exactly the frames protobuf and the framing rules give: the Record as
- * protobuf serialises it (with the entry as protobuf serialises it), the length field with its
- * padding flag, and zero padding, whichever way the frame was built.
+ * The encoder writes exactly the frames protobuf and the framing rules give: the Record as protobuf
+ * serialises it (with the entry as protobuf serialises it), the length field with its padding flag,
+ * and zero padding, whichever way the frame was built.
  */
 final class EncoderTest {
   @TempDir Path tmp;
@@ -46,7 +46,8 @@ final class EncoderTest {
   }
 
   /** Encodes {@code msgs} starting at {@code offset} and returns the bytes written from there. */
-  private byte[] encodeAll(long offset, int seed, List<? extends MessageLite> msgs) throws IOException {
+  private byte[] encodeAll(long offset, int seed, List<? extends MessageLite> msgs)
+      throws IOException {
     Path p = tmp.resolve("seg-" + offset + "-" + msgs.size());
     try (WalFs.WalFile f = NioWalFs.INSTANCE.open(p, true)) {
       Encoder enc = new Encoder(f, offset, seed);
@@ -72,7 +73,9 @@ final class EncoderTest {
   }
 
   private static List<Entry> randomEntries(Random r, int n, int maxData) {
-    long[] edgy = {0, 1, 127, 128, 16383, 16384, (1L << 35) - 1, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+    long[] edgy = {
+      0, 1, 127, 128, 16383, 16384, (1L << 35) - 1, Long.MAX_VALUE, -1, Long.MIN_VALUE
+    };
     List<Entry> es = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Entry.Builder b = Entry.newBuilder();
@@ -125,8 +128,10 @@ final class EncoderTest {
 
   @Test
   void entryWithUnknownFields_keepsThem() throws IOException {
-    UnknownFieldSet unknown = UnknownFieldSet.newBuilder()
-        .addField(9, UnknownFieldSet.Field.newBuilder().addVarint(42).build()).build();
+    UnknownFieldSet unknown =
+        UnknownFieldSet.newBuilder()
+            .addField(9, UnknownFieldSet.Field.newBuilder().addVarint(42).build())
+            .build();
     Entry e = Entry.newBuilder().setTerm(1).setIndex(2).setUnknownFields(unknown).build();
     List<Entry> es = List.of(e);
     assertThat(Encoder.EntryFields.handles(e)).isFalse();
@@ -159,9 +164,13 @@ final class EncoderTest {
   @Test
   void varintSizes_matchTheEncoding() {
     byte[] b = new byte[10];
-    long[] vs = {0, 1, 127, 128, 1L << 14, (1L << 21) - 1, 1L << 28, 1L << 35, 1L << 56, 1L << 63, -1};
+    long[] vs = {
+      0, 1, 127, 128, 1L << 14, (1L << 21) - 1, 1L << 28, 1L << 35, 1L << 56, 1L << 63, -1
+    };
     for (long v : vs) {
-      assertThat(Encoder.putVarint64(b, 0, v)).as("%d", v).isEqualTo(Encoder.varint64Bytes(v))
+      assertThat(Encoder.putVarint64(b, 0, v))
+          .as("%d", v)
+          .isEqualTo(Encoder.varint64Bytes(v))
           .isEqualTo(com.google.protobuf.CodedOutputStream.computeUInt64SizeNoTag(v));
     }
     assertThat(Encoder.varint32Bytes(-1)).isEqualTo(5);

@@ -75,7 +75,8 @@ final class EtcdCompatibilityTest {
     try (Wal w = Wal.open(dir, START)) {
       List<Entry> ents = w.readAll().entries();
       last = ents.get(ents.size() - 1).getIndex();
-      w.save(st.toBuilder().setCommit(last + 1).build(),
+      w.save(
+          st.toBuilder().setCommit(last + 1).build(),
           List.of(Entry.newBuilder().setTerm(st.getTerm()).setIndex(last + 1).build()));
     }
     try (Wal w = Wal.open(dir, START)) {

@@ -17,8 +17,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replay parses entries without protobuf's reader; these tests hold that fast path to exactly
- * what {@link Entry#parseFrom(byte[])} returns or throws, over canonical encodings, the odd ones
+ * Replay parses entries without protobuf's reader; these tests hold that fast path to exactly what
+ * {@link Entry#parseFrom(byte[])} returns or throws, over canonical encodings, the odd ones
  * protobuf accepts, and random damage.
  */
 final class FastParseTest {
@@ -51,16 +51,30 @@ final class FastParseTest {
   void unusualButValidEncodingsParseAsProtobufDoes() throws IOException {
     assertParsesLikeProtobuf(new byte[0]);
     // a field repeated: the last one wins
-    assertParsesLikeProtobuf(concat(fieldVarint(2, 5), fieldVarint(2, 9), fieldBytes(4, "a"), fieldBytes(4, "bc")));
+    assertParsesLikeProtobuf(
+        concat(fieldVarint(2, 5), fieldVarint(2, 9), fieldBytes(4, "a"), fieldBytes(4, "bc")));
     // fields out of order, a zero written explicitly, empty data
-    assertParsesLikeProtobuf(concat(fieldBytes(4, ""), fieldVarint(3, 0), fieldVarint(1, 0), fieldVarint(2, 1)));
+    assertParsesLikeProtobuf(
+        concat(fieldBytes(4, ""), fieldVarint(3, 0), fieldVarint(1, 0), fieldVarint(2, 1)));
     // an unknown field, an unknown entry type, a field of the wrong wire type
     assertParsesLikeProtobuf(concat(fieldVarint(2, 1), fieldVarint(9, 3)));
     assertParsesLikeProtobuf(concat(fieldVarint(1, 7), fieldVarint(3, 4)));
     assertParsesLikeProtobuf(concat(fieldBytes(2, "x"), fieldVarint(3, 4)));
     // a varint padded to ten bytes
-    assertParsesLikeProtobuf(new byte[] {0x18, (byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00});
+    assertParsesLikeProtobuf(
+        new byte[] {
+          0x18,
+          (byte) 0x81,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          0x00
+        });
   }
 
   @Test
@@ -68,8 +82,14 @@ final class FastParseTest {
     Random r = new Random(11);
     byte[] data = new byte[40];
     r.nextBytes(data);
-    byte[] good = Entry.newBuilder().setTerm(3).setIndex(1_000_000).setType(EntryType.EntryConfChange)
-        .setData(ByteString.copyFrom(data)).build().toByteArray();
+    byte[] good =
+        Entry.newBuilder()
+            .setTerm(3)
+            .setIndex(1_000_000)
+            .setType(EntryType.EntryConfChange)
+            .setData(ByteString.copyFrom(data))
+            .build()
+            .toByteArray();
     for (int i = 0; i < good.length; i++) {
       assertParsesLikeProtobuf(Arrays.copyOf(good, i));
       for (int bit = 0; bit < 8; bit++) {
@@ -112,12 +132,18 @@ final class FastParseTest {
     }
     // etcd's old encoding writes zero fields too; an unknown field is skipped
     assertRecordParsesLikeProtobuf(concat(fieldVarint(1, 0), fieldVarint(2, 0), fieldBytes(3, "")));
-    assertRecordParsesLikeProtobuf(concat(fieldVarint(1, 2), fieldVarint(7, 1), fieldBytes(3, "ab")));
+    assertRecordParsesLikeProtobuf(
+        concat(fieldVarint(1, 2), fieldVarint(7, 1), fieldBytes(3, "ab")));
   }
 
   @Test
   void entryDataIsAViewOfTheRecordBytes() throws IOException {
-    byte[] wire = Entry.newBuilder().setIndex(1).setData(ByteString.copyFromUtf8("abc")).build().toByteArray();
+    byte[] wire =
+        Entry.newBuilder()
+            .setIndex(1)
+            .setData(ByteString.copyFromUtf8("abc"))
+            .build()
+            .toByteArray();
     byte[] padded = new byte[wire.length + 10];
     System.arraycopy(wire, 0, padded, 5, wire.length);
     Entry e = reader.parse(padded, 5, wire.length);
@@ -149,7 +175,8 @@ final class FastParseTest {
     try {
       got = reader.parse(b, 0, b.length);
     } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError("protobuf parses " + Arrays.toString(b) + " but the fast path throws", e);
+      throw new AssertionError(
+          "protobuf parses " + Arrays.toString(b) + " but the fast path throws", e);
     }
     assertThat(got).as("bytes %s", Arrays.toString(b)).isEqualTo(want);
     assertThat(got.toByteArray()).isEqualTo(want.toByteArray());

@@ -18,18 +18,39 @@ final class PageWriterTest {
     final List<long[]> writes = new ArrayList<>();
     long bytes;
 
-    @Override public Path path() { return Path.of("rec"); }
-    @Override public int read(ByteBuffer dst, long pos) { return -1; }
-    @Override public void write(ByteBuffer src, long pos) {
+    @Override
+    public Path path() {
+      return Path.of("rec");
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long pos) {
+      return -1;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long pos) {
       writes.add(new long[] {pos, pos + src.remaining()});
       bytes += src.remaining();
       src.position(src.limit());
     }
-    @Override public long size() { return bytes; }
-    @Override public void truncate(long size) {}
-    @Override public void preallocate(long size) {}
-    @Override public void force() {}
-    @Override public void close() {}
+
+    @Override
+    public long size() {
+      return bytes;
+    }
+
+    @Override
+    public void truncate(long size) {}
+
+    @Override
+    public void preallocate(long size) {}
+
+    @Override
+    public void force() {}
+
+    @Override
+    public void close() {}
   }
 
   @Test
@@ -50,7 +71,9 @@ final class PageWriterTest {
     for (long[] w : f.writes) {
       assertThat(w[1] % pageBytes).as("seed %d: write ending at %d", seed, w[1]).isZero();
     }
-    assertThat(total - f.bytes).as("bytes still buffered").isLessThanOrEqualTo(bufBytes + pageBytes);
+    assertThat(total - f.bytes)
+        .as("bytes still buffered")
+        .isLessThanOrEqualTo(bufBytes + pageBytes);
     pw.flush();
     assertThat(f.bytes).isEqualTo(total);
     assertThat(pw.fileOffset()).isEqualTo(total);
@@ -100,15 +123,17 @@ final class PageWriterTest {
     int pageBytes = 64;
     int reserve = 300;
     java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
-    RecordingFile f = new RecordingFile() {
-      @Override public void write(ByteBuffer src, long pos) {
-        assertThat(pos).isEqualTo(37 + got.size());
-        byte[] b = new byte[src.remaining()];
-        src.duplicate().get(b);
-        got.writeBytes(b);
-        super.write(src, pos);
-      }
-    };
+    RecordingFile f =
+        new RecordingFile() {
+          @Override
+          public void write(ByteBuffer src, long pos) {
+            assertThat(pos).isEqualTo(37 + got.size());
+            byte[] b = new byte[src.remaining()];
+            src.duplicate().get(b);
+            got.writeBytes(b);
+            super.write(src, pos);
+          }
+        };
     PageWriter pw = new PageWriter(f, 37, pageBytes, 4 * pageBytes, reserve);
     java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
     Random r = new Random(5);

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Decoding with the next chunk read ahead on another thread yields exactly the records, the end
  * position and the errors of decoding with plain reads, whatever the chunk size: records that
- * straddle chunks, records longer than the carry-over room or than a whole chunk, segment
- * changes. And no read is left running once decoding ends.
+ * straddle chunks, records longer than the carry-over room or than a whole chunk, segment changes.
+ * And no read is left running once decoding ends.
  */
 final class ReadAheadTest {
   @TempDir Path tmp;
@@ -33,7 +33,8 @@ final class ReadAheadTest {
   void writeLog() throws IOException {
     dir = tmp.resolve("wal");
     Random r = new Random(3);
-    try (Wal w = Wal.create(dir, new byte[] {7}, WalOptions.DEFAULT.withSegmentSizeBytes(1 << 20))) {
+    try (Wal w =
+        Wal.create(dir, new byte[] {7}, WalOptions.DEFAULT.withSegmentSizeBytes(1 << 20))) {
       for (long i = 1; i <= 400; i++) {
         int size = r.nextInt(10) == 0 ? r.nextInt(200_000) : r.nextInt(3000);
         byte[] d = new byte[size];
@@ -57,8 +58,13 @@ final class ReadAheadTest {
       this.inFlight = inFlight;
     }
 
-    @Override public Path path() { return f.path(); }
-    @Override public int read(ByteBuffer dst, long pos) throws IOException {
+    @Override
+    public Path path() {
+      return f.path();
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long pos) throws IOException {
       inFlight.incrementAndGet();
       try {
         return f.read(dst, pos);
@@ -66,12 +72,36 @@ final class ReadAheadTest {
         inFlight.decrementAndGet();
       }
     }
-    @Override public void write(ByteBuffer src, long pos) throws IOException { f.write(src, pos); }
-    @Override public long size() throws IOException { return f.size(); }
-    @Override public void truncate(long size) throws IOException { f.truncate(size); }
-    @Override public void preallocate(long size) throws IOException { f.preallocate(size); }
-    @Override public void force() throws IOException { f.force(); }
-    @Override public void close() throws IOException { f.close(); }
+
+    @Override
+    public void write(ByteBuffer src, long pos) throws IOException {
+      f.write(src, pos);
+    }
+
+    @Override
+    public long size() throws IOException {
+      return f.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      f.truncate(size);
+    }
+
+    @Override
+    public void preallocate(long size) throws IOException {
+      f.preallocate(size);
+    }
+
+    @Override
+    public void force() throws IOException {
+      f.force();
+    }
+
+    @Override
+    public void close() throws IOException {
+      f.close();
+    }
   }
 
   private Decoded decode(int chunkBytes, boolean retain) throws IOException {
@@ -89,7 +119,8 @@ final class ReadAheadTest {
       Decoder.Rec rec;
       try {
         while ((rec = d.decode()) != null) {
-          recs.add(rec.type + ":" + rec.crc + ":" + Arrays.hashCode(rec.data()) + ":" + rec.dataLen);
+          recs.add(
+              rec.type + ":" + rec.crc + ":" + Arrays.hashCode(rec.data()) + ":" + rec.dataLen);
           assertThat(inFlight.get()).isLessThanOrEqualTo(1);
         }
       } catch (IOException e) {
@@ -133,7 +164,10 @@ final class ReadAheadTest {
     Throwable plain = catchDecode(64 << 20);
     assertThat(plain).isInstanceOf(WalException.class);
     for (int chunk : new int[] {4096, 65_536, 100_003}) {
-      assertThat(catchDecode(chunk)).as("chunk %d", chunk).hasSameClassAs(plain).hasMessage(plain.getMessage());
+      assertThat(catchDecode(chunk))
+          .as("chunk %d", chunk)
+          .hasSameClassAs(plain)
+          .hasMessage(plain.getMessage());
     }
   }
 
@@ -158,7 +192,9 @@ final class ReadAheadTest {
     WalTestSupport.truncate(last, end - 100);
     assertThat(size).isGreaterThan(end - 100);
     for (int chunk : new int[] {64 << 20, 4096, 65_536}) {
-      assertThatThrownBy(() -> decode(chunk, false)).as("chunk %d", chunk).isInstanceOf(TornTailException.class);
+      assertThatThrownBy(() -> decode(chunk, false))
+          .as("chunk %d", chunk)
+          .isInstanceOf(TornTailException.class);
     }
   }
 }

@@ -21,8 +21,12 @@ final class RecordTest {
   static final byte[] INFO_DATA = {0x08, (byte) 0xef, (byte) 0xfd, 0x02};
 
   static byte[] infoRecord() {
-    return Record.newBuilder().setType(1).setCrc(Castagnoli.update(0, INFO_DATA, 0, 4))
-        .setData(ByteString.copyFrom(INFO_DATA)).build().toByteArray();
+    return Record.newBuilder()
+        .setType(1)
+        .setCrc(Castagnoli.update(0, INFO_DATA, 0, 4))
+        .setData(ByteString.copyFrom(INFO_DATA))
+        .build()
+        .toByteArray();
   }
 
   /** An old-style unpadded frame: 8-byte length 14, then the 14-byte record. */
@@ -47,13 +51,15 @@ final class RecordTest {
     byte[] good = goodFrame();
     byte[] bad = good.clone();
     bad[good.length - 1] ^= 0x01; // corrupt the data's last byte
-    List<Case> cases = List.of(
-        new Case("good", good, null),
-        new Case("empty", new byte[0], null),
-        new Case("truncated header", Arrays.copyOf(good, 7), TornTailException.class),
-        new Case("header only", Arrays.copyOf(good, 8), TornTailException.class),
-        new Case("truncated record", Arrays.copyOf(good, good.length - 8), TornTailException.class),
-        new Case("corrupted", bad, CrcMismatchException.class));
+    List<Case> cases =
+        List.of(
+            new Case("good", good, null),
+            new Case("empty", new byte[0], null),
+            new Case("truncated header", Arrays.copyOf(good, 7), TornTailException.class),
+            new Case("header only", Arrays.copyOf(good, 8), TornTailException.class),
+            new Case(
+                "truncated record", Arrays.copyOf(good, good.length - 8), TornTailException.class),
+            new Case("corrupted", bad, CrcMismatchException.class));
     for (Case c : cases) {
       Path p = tmp.resolve(c.name().replace(' ', '_') + ".wal");
       Files.write(p, c.data());
@@ -87,7 +93,13 @@ final class RecordTest {
     byte[] file = Files.readAllBytes(p);
     // Each frame is the protobuf encoding of the Record, padded to 8 bytes.
     int crc = Castagnoli.update(0, data, 0, data.length);
-    byte[] rec1 = Record.newBuilder().setType(2).setCrc(crc).setData(ByteString.copyFrom(data)).build().toByteArray();
+    byte[] rec1 =
+        Record.newBuilder()
+            .setType(2)
+            .setCrc(crc)
+            .setData(ByteString.copyFrom(data))
+            .build()
+            .toByteArray();
     assertThat(Arrays.copyOfRange(file, 8, 8 + rec1.length)).isEqualTo(rec1);
     int pad = (8 - rec1.length % 8) % 8;
     assertThat(file[7] & 0xff).isEqualTo(pad == 0 ? 0 : 0x80 | pad);

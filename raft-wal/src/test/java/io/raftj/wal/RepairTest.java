@@ -31,11 +31,14 @@ final class RepairTest {
 
   @Test
   void repairWriteTearLast() throws IOException {
-    testRepair(makeEnts(50), (p, off) -> {
-      assertThat(off).isGreaterThan(1024);
-      truncate(p, 1024);
-      truncate(p, off);
-    }, 40);
+    testRepair(
+        makeEnts(50),
+        (p, off) -> {
+          assertThat(off).isGreaterThan(1024);
+          truncate(p, 1024);
+          truncate(p, off);
+        },
+        40);
   }
 
   @Test
@@ -67,15 +70,21 @@ final class RepairTest {
       w.save(HardState.getDefaultInstance(), List.of(entry(1, 1, "aaaa"), entry(2, 1, "bbbb")));
       off = w.tailOffset();
     }
-    writeAt(lastWal(dir), off - 6, new byte[] {(byte) 0xff}); // inside the last record's data, not its padding
+    writeAt(
+        lastWal(dir),
+        off - 6,
+        new byte[] {(byte) 0xff}); // inside the last record's data, not its padding
     try (Wal w = Wal.open(dir, START)) {
-      assertThatThrownBy(w::readAll).isInstanceOf(CrcMismatchException.class)
-          .hasMessageContaining("0000000000000000-0000000000000000.wal").hasMessageContaining("at position:");
+      assertThatThrownBy(w::readAll)
+          .isInstanceOf(CrcMismatchException.class)
+          .hasMessageContaining("0000000000000000-0000000000000000.wal")
+          .hasMessageContaining("at position:");
     }
     assertThat(Wal.repair(dir)).isFalse();
   }
 
-  private void testRepair(List<List<Entry>> ents, Corrupt corrupt, int expectedEnts) throws IOException {
+  private void testRepair(List<List<Entry>> ents, Corrupt corrupt, int expectedEnts)
+      throws IOException {
     Path dir = tmp.resolve("wal");
     long offset;
     try (Wal w = Wal.create(dir, null)) {
@@ -92,12 +101,15 @@ final class RepairTest {
     }
     assertThat(Wal.repair(dir)).isTrue();
     Path broken = last.resolveSibling(last.getFileName() + ".broken");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(broken))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(broken)))
+        .isEqualTo("rw-------");
 
     try (Wal w = Wal.open(dir, START)) {
       assertThat(readAllIgnoringSnapshot(w).entries()).hasSize(expectedEnts);
       for (int i = 1; i <= 10; i++) {
-        w.save(HardState.getDefaultInstance(), List.of(Entry.newBuilder().setIndex(expectedEnts + i).build()));
+        w.save(
+            HardState.getDefaultInstance(),
+            List.of(Entry.newBuilder().setIndex(expectedEnts + i).build()));
       }
     }
     try (Wal w = Wal.open(dir, START)) {

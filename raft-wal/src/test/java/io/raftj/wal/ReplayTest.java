@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replay reads segments in large chunks and hands out entries whose data are views of them:
- * records straddling chunk and segment boundaries, and entries larger than a chunk, come back
- * whole, and stay intact while the WAL goes on appending over its tail. A streamed replay
- * describes, as appends and truncations, the same log that {@code readAll} returns.
+ * Replay reads segments in large chunks and hands out entries whose data are views of them: records
+ * straddling chunk and segment boundaries, and entries larger than a chunk, come back whole, and
+ * stay intact while the WAL goes on appending over its tail. A streamed replay describes, as
+ * appends and truncations, the same log that {@code readAll} returns.
  */
 final class ReplayTest {
   @TempDir Path tmp;
@@ -84,7 +84,9 @@ final class ReplayTest {
 
     @Override
     public void append(Entry e) {
-      assertThat(e.getIndex()).as("append follows the log").isEqualTo(snapshotIndex + log.size() + 1);
+      assertThat(e.getIndex())
+          .as("append follows the log")
+          .isEqualTo(snapshotIndex + log.size() + 1);
       log.add(e);
     }
 
@@ -100,7 +102,9 @@ final class ReplayTest {
     Path dir = tmp.resolve("wal");
     WalOptions small = WalTestSupport.SMALL;
     try (Wal w = Wal.create(dir, new byte[] {7}, small)) {
-      w.save(hs(1, 1, 2), List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
+      w.save(
+          hs(1, 1, 2),
+          List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
       w.saveSnapshot(WalTestSupport.snap(2, 1));
       w.save(hs(2, 2, 2), List.of(entry(4, 2, "D"), entry(5, 2, "E"), entry(6, 2, 3000)));
       // an entry at the snapshot index: everything after the snapshot read so far is void
@@ -126,7 +130,9 @@ final class ReplayTest {
       w.save(hs(4, 4, 7), List.of(entry(7, 4, "v")));
     }
     try (Wal w = Wal.openForRead(dir, WalTestSupport.snap(2, 1), small)) {
-      assertThat(w.readAll().entries()).extracting(Entry::getIndex).containsExactly(3L, 4L, 5L, 6L, 7L);
+      assertThat(w.readAll().entries())
+          .extracting(Entry::getIndex)
+          .containsExactly(3L, 4L, 5L, 6L, 7L);
     }
   }
 
@@ -156,16 +162,19 @@ final class ReplayTest {
       w.save(hs(1, 1, 1), List.of(entry(1, 1, "a"), entry(2, 1, "b")));
     }
     try (Wal w = Wal.openForRead(dir, START)) {
-      EntryVisitor failing = new EntryVisitor() {
-        @Override
-        public void append(Entry e) throws IOException {
-          throw new IOException("host store full at " + e.getIndex());
-        }
+      EntryVisitor failing =
+          new EntryVisitor() {
+            @Override
+            public void append(Entry e) throws IOException {
+              throw new IOException("host store full at " + e.getIndex());
+            }
 
-        @Override
-        public void truncate(long index) {}
-      };
-      assertThatThrownBy(() -> w.replay(failing)).isInstanceOf(IOException.class).hasMessage("host store full at 1");
+            @Override
+            public void truncate(long index) {}
+          };
+      assertThatThrownBy(() -> w.replay(failing))
+          .isInstanceOf(IOException.class)
+          .hasMessage("host store full at 1");
     }
   }
 

@@ -74,7 +74,8 @@ final class WalOptionsTest {
     }
     assertThat(Wal.exist(dir, opts)).isTrue();
     assertThat(Wal.exist(dir)).as("nothing on the real disk").isFalse();
-    assertThat(Wal.validSnapshotEntries(dir, opts)).containsExactly(START.toBuilder().setIndex(0).setTerm(0).build());
+    assertThat(Wal.validSnapshotEntries(dir, opts))
+        .containsExactly(START.toBuilder().setIndex(0).setTerm(0).build());
     assertThat(Wal.verify(dir, START, opts)).isEqualTo(hs(1, 1, 1));
     assertThat(Wal.repair(dir, opts)).isTrue();
     assertThat(WalPurger.purge(dir, 1, opts)).isEmpty();

@@ -36,15 +36,17 @@ final class WalReaderTest {
     Path dir = twoEntries();
     List<WalRecord> recs = new ArrayList<>();
     try (WalReader r = WalReader.open(dir)) {
-      assertThat(r.segments()).extracting(WalSegment::seq, WalSegment::firstIndex).containsExactly(
-          org.assertj.core.groups.Tuple.tuple(0L, 0L));
+      assertThat(r.segments())
+          .extracting(WalSegment::seq, WalSegment::firstIndex)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 0L));
       assertThat(r.sequenceIsContinuous()).isTrue();
       for (WalRecord rec = r.next(); rec != null; rec = r.next()) {
         recs.add(rec);
       }
       assertThat(r.next()).isNull();
     }
-    assertThat(recs).extracting(WalRecord::typeName)
+    assertThat(recs)
+        .extracting(WalRecord::typeName)
         .containsExactly("crc", "metadata", "snapshot", "entry", "entry", "state");
     assertThat(recs).allMatch(WalRecord::crcValid);
     assertThat(recs.get(0).offset()).isZero();
@@ -56,7 +58,8 @@ final class WalReaderTest {
     assertThat(recs.get(4).entry().getData().toStringUtf8()).isEqualTo("b");
     assertThat(recs.get(5).hardState()).isEqualTo(hs(1, 1, 1));
     assertThat(recs.get(2).snapshotMarker().getIndex()).isZero();
-    assertThatThrownBy(() -> recs.get(3).hardState()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> recs.get(3).hardState())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("a entry record, not state");
   }
 
@@ -73,11 +76,13 @@ final class WalReaderTest {
     List<String> namesBefore = walFiles(dir);
     try {
       try (WalReader r = WalReader.open(dir)) {
-        assertThatThrownBy(() -> {
-          while (r.next() != null) {
-            // read to the end
-          }
-        }).isInstanceOf(TornTailException.class);
+        assertThatThrownBy(
+                () -> {
+                  while (r.next() != null) {
+                    // read to the end
+                  }
+                })
+            .isInstanceOf(TornTailException.class);
         assertThat(r.next()).isNull();
       }
       assertThat(read(seg)).isEqualTo(before);
@@ -86,7 +91,8 @@ final class WalReaderTest {
         assertThat(s.count()).isEqualTo(1); // no lock file, no tmp file
       }
       assertThat(Files.getLastModifiedTime(seg).toMillis()).isEqualTo(1_000_000);
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("r-xr-xr-x");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+          .isEqualTo("r-xr-xr-x");
     } finally {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
@@ -102,14 +108,17 @@ final class WalReaderTest {
     try {
       try (WalReader r = WalReader.open(walDir)) {
         for (WalRecord rec = r.next(); rec != null; rec = r.next()) {
-          System.out.println(rec.segment() + "@" + rec.offset() + " " + rec.typeName() + " " + rec.crcValid());
+          System.out.println(
+              rec.segment() + "@" + rec.offset() + " " + rec.typeName() + " " + rec.crcValid());
         }
       }
     } finally {
       System.setOut(saved);
     }
     assertThat(buf.toString(StandardCharsets.UTF_8).lines())
-        .hasSize(6).first().isEqualTo("0000000000000000-0000000000000000.wal@0 crc true");
+        .hasSize(6)
+        .first()
+        .isEqualTo("0000000000000000-0000000000000000.wal@0 crc true");
   }
 
   /** A user can end a segment early; the reader follows the chain into the next one. */
@@ -122,8 +131,11 @@ final class WalReaderTest {
       w.save(hs(1, 1, 2), List.of(entry(2, 1, "b")));
     }
     try (WalReader r = WalReader.open(dir)) {
-      assertThat(r.segments()).extracting(WalSegment::seq, WalSegment::firstIndex).containsExactly(
-          org.assertj.core.groups.Tuple.tuple(0L, 0L), org.assertj.core.groups.Tuple.tuple(1L, 2L));
+      assertThat(r.segments())
+          .extracting(WalSegment::seq, WalSegment::firstIndex)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(0L, 0L),
+              org.assertj.core.groups.Tuple.tuple(1L, 2L));
       List<String> seen = new ArrayList<>();
       for (WalRecord rec = r.next(); rec != null; rec = r.next()) {
         assertThat(rec.crcValid()).as(rec.toString()).isTrue();

@@ -24,10 +24,11 @@ final class WalTest {
   @TempDir Path tmp;
 
   /** etcd's testdata/TestNew.wal: Create with metadata "somedata". */
-  static final byte[] TEST_NEW_WAL = hex(
-      "04 00 00 00 00 00 00 84 08 04 10 00 00 00 00 00"
-      + "12 00 00 00 00 00 00 86 08 01 10 85 d4 fd a0 07 1a 08 73 6f 6d 65 64 61 74 61 00 00 00 00 00 00"
-      + "0e 00 00 00 00 00 00 82 08 05 10 80 db 81 c1 01 1a 04 08 00 10 00 00 00");
+  static final byte[] TEST_NEW_WAL =
+      hex(
+          "04 00 00 00 00 00 00 84 08 04 10 00 00 00 00 00"
+              + "12 00 00 00 00 00 00 86 08 01 10 85 d4 fd a0 07 1a 08 73 6f 6d 65 64 61 74 61 00 00 00 00 00 00"
+              + "0e 00 00 00 00 00 00 82 08 05 10 80 db 81 c1 01 1a 04 08 00 10 00 00 00");
 
   @Test
   void newWal() throws IOException {
@@ -42,7 +43,8 @@ final class WalTest {
     for (int i = TEST_NEW_WAL.length; i < got.length; i += 4093) {
       assertThat(got[i]).as("byte %d of the preallocated tail", i).isZero();
     }
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seg))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seg)))
+        .isEqualTo("rw-------");
     assertThat(Files.exists(tmp.resolve("wal.tmp"))).isFalse();
   }
 
@@ -53,7 +55,8 @@ final class WalTest {
       assertThat(w.tailName()).isNotNull();
     }
     byte[] got = read(dir.resolve(WalNames.walName(0, 0)));
-    assertThat(Arrays.copyOfRange(got, 16, 32)).isEqualTo(hex("04 00 00 00 00 00 00 84 08 01 10 00 00 00 00 00"));
+    assertThat(Arrays.copyOfRange(got, 16, 32))
+        .isEqualTo(hex("04 00 00 00 00 00 00 84 08 01 10 00 00 00 00 00"));
     try (Wal w = Wal.open(dir, START, SMALL)) {
       assertThat(w.readAll().metadata()).isNull();
     }
@@ -64,14 +67,16 @@ final class WalTest {
     Path dir = tmp.resolve("wal");
     Files.createDirectories(dir);
     Files.write(dir.resolve("test.wal"), new byte[] {1});
-    assertThatThrownBy(() -> Wal.create(dir, null, SMALL)).isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> Wal.create(dir, null, SMALL))
+        .isInstanceOf(FileAlreadyExistsException.class);
   }
 
   @Test
   void newForInitedDir() throws IOException {
     Path dir = tmp.resolve("wal");
     Wal.create(dir, null, SMALL).close();
-    assertThatThrownBy(() -> Wal.create(dir, null, SMALL)).isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> Wal.create(dir, null, SMALL))
+        .isInstanceOf(FileAlreadyExistsException.class);
   }
 
   @Test
@@ -94,7 +99,8 @@ final class WalTest {
     Path dir = tmp.resolve("wal");
     Files.createDirectories(dir);
     assertThatThrownBy(() -> Wal.open(dir, START, SMALL))
-        .isInstanceOf(WalFileNotFoundException.class).hasMessage("wal: file not found");
+        .isInstanceOf(WalFileNotFoundException.class)
+        .hasMessage("wal: file not found");
 
     Files.createFile(dir.resolve(WalNames.walName(2, 10)));
     assertThatThrownBy(() -> Wal.open(dir, at(5, 0), SMALL))
@@ -111,14 +117,17 @@ final class WalTest {
 
   @Test
   void searchIndexAndScanWalName() {
-    List<String> names = List.of(WalNames.walName(0, 0), WalNames.walName(1, 12), WalNames.walName(2, 20));
+    List<String> names =
+        List.of(WalNames.walName(0, 0), WalNames.walName(1, 12), WalNames.walName(2, 20));
     assertThat(WalNames.searchIndex(names, 13)).isEqualTo(1);
     assertThat(WalNames.searchIndex(names, 20)).isEqualTo(2);
     assertThat(WalNames.searchIndex(names.subList(1, 3), 5)).isEqualTo(-1);
-    assertThat(WalNames.parse("0000000000000001-0000000000000021.wal")).isEqualTo(new WalNames.Segment(1, 0x21));
+    assertThat(WalNames.parse("0000000000000001-0000000000000021.wal"))
+        .isEqualTo(new WalNames.Segment(1, 0x21));
     assertThat(WalNames.parse("0000000000000000-0000000000000000.snap")).isNull();
     assertThat(WalNames.parse("0000000000000000-0000000000000000.wal.broken")).isNull();
-    assertThat(WalNames.isValidSeq(List.of(WalNames.walName(1, 0), WalNames.walName(3, 5)))).isFalse();
+    assertThat(WalNames.isValidSeq(List.of(WalNames.walName(1, 0), WalNames.walName(3, 5))))
+        .isFalse();
   }
 
   @Test
@@ -150,7 +159,8 @@ final class WalTest {
       assertThat(r.parse(Snapshot.parser())).isEqualTo(snap(1, 1));
     }
     assertThat(walFiles(dir)).hasSize(3);
-    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+        .noneMatch(n -> n.endsWith(".tmp"));
   }
 
   @Test
@@ -257,7 +267,9 @@ final class WalTest {
   void openWithMaxIndex() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
-      w.save(HardState.getDefaultInstance(), List.of(entry(1, 1, null), entry(Long.MAX_VALUE, 1, null)));
+      w.save(
+          HardState.getDefaultInstance(),
+          List.of(entry(1, 1, null), entry(Long.MAX_VALUE, 1, null)));
     }
     try (Wal w = Wal.open(dir, START, SMALL)) {
       assertThatThrownBy(w::readAll)
@@ -283,7 +295,9 @@ final class WalTest {
   void readAll_overwriteAtOrBeforeSnapshot_dropsStaleSuffix() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
-      w.save(hs(1, 1, 1), List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
+      w.save(
+          hs(1, 1, 1),
+          List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"), entry(4, 1, "d")));
       w.save(hs(2, 2, 2), List.of(entry(2, 2, "B")));
       w.saveSnapshot(snap(2, 2));
     }
@@ -301,8 +315,13 @@ final class WalTest {
       w.saveSnapshot(snap(2, 1));
     }
     try (Wal w = Wal.open(dir, at(1, 1), SMALL)) {
-      assertThatThrownBy(w::readAll).isInstanceOfSatisfying(SnapshotNotFoundException.class,
-          e -> assertThat(e.contents().entries()).extracting(Entry::getIndex).containsExactly(2L, 3L));
+      assertThatThrownBy(w::readAll)
+          .isInstanceOfSatisfying(
+              SnapshotNotFoundException.class,
+              e ->
+                  assertThat(e.contents().entries())
+                      .extracting(Entry::getIndex)
+                      .containsExactly(2L, 3L));
       // still appendable, as in etcd
       w.save(hs(1, 1, 3), List.of(entry(4, 1, "d")));
     }
@@ -327,7 +346,8 @@ final class WalTest {
       e.flush();
     }
     try (Wal w = Wal.openForRead(dir, START, SMALL)) {
-      assertThatThrownBy(w::readAll).isInstanceOf(MetadataConflictException.class)
+      assertThatThrownBy(w::readAll)
+          .isInstanceOf(MetadataConflictException.class)
           .hasMessageStartingWith("wal: conflicting metadata found");
     }
     assertThatThrownBy(() -> Wal.verify(dir, START)).isInstanceOf(MetadataConflictException.class);
@@ -336,7 +356,9 @@ final class WalTest {
   @Test
   void readAllFail() throws IOException {
     try (Wal w = Wal.create(tmp.resolve("wal"), null, SMALL)) {
-      assertThatThrownBy(w::readAll).isInstanceOf(IllegalStateException.class).hasMessage("wal: decoder not found");
+      assertThatThrownBy(w::readAll)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("wal: decoder not found");
     }
   }
 
@@ -375,7 +397,8 @@ final class WalTest {
    */
   @Test
   void segmentLocks_surviveARefusedOpenAndReadersInTheSameJvm() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/locks")), "needs Linux /proc/locks");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isReadable(Path.of("/proc/locks")), "needs Linux /proc/locks");
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
       w.save(hs(1, 1, 1), List.of(entry(1, 1, 10)));
@@ -478,7 +501,10 @@ final class WalTest {
     }
     Path seg = lastWal(dir);
     // Zero the clobbered entry; the entries after it stay as non-zero garbage.
-    writeAt(seg, offsets[clobberIdx - 1], new byte[(int) (offsets[clobberIdx] - offsets[clobberIdx - 1])]);
+    writeAt(
+        seg,
+        offsets[clobberIdx - 1],
+        new byte[(int) (offsets[clobberIdx] - offsets[clobberIdx - 1])]);
     try (Wal w = Wal.open(dir, START)) {
       WalContents c = readAllIgnoringSnapshot(w);
       assertThat(c.entries()).hasSize(clobberIdx);
@@ -493,7 +519,8 @@ final class WalTest {
   }
 
   @Test
-  @SuppressWarnings("try") // closes the WAL inside the block, to damage its file before the next open
+  @SuppressWarnings(
+      "try") // closes the WAL inside the block, to damage its file before the next open
   void tailWriteNoSlackSpace() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
@@ -518,7 +545,8 @@ final class WalTest {
   }
 
   @Test
-  @SuppressWarnings("try") // closes the WAL inside the block, to damage its file before the next open
+  @SuppressWarnings(
+      "try") // closes the WAL inside the block, to damage its file before the next open
   void lastRecordLengthExceedFileEnd() throws IOException {
     Path dir = tmp.resolve("wal");
     try (Wal w = Wal.create(dir, null, SMALL)) {
@@ -530,7 +558,8 @@ final class WalTest {
       truncate(lastWal(dir), end + 16);
     }
     try (Wal w = Wal.open(dir, START, SMALL)) {
-      assertThatThrownBy(w::readAll).isInstanceOf(TornTailException.class)
+      assertThatThrownBy(w::readAll)
+          .isInstanceOf(TornTailException.class)
           .hasMessageContaining("max entry size limit exceeded");
     }
     try (Wal w = Wal.openForRead(dir, START, SMALL)) {
@@ -566,7 +595,8 @@ final class WalTest {
         w.cut();
       }
       w.releaseLockTo(4);
-      assertThat(WalPurger.purge(dir, 1)).containsExactly(WalNames.walName(0, 0), WalNames.walName(1, 2));
+      assertThat(WalPurger.purge(dir, 1))
+          .containsExactly(WalNames.walName(0, 0), WalNames.walName(1, 2));
       assertThat(walFiles(dir)).hasSize(5);
     }
   }
@@ -606,7 +636,8 @@ final class WalTest {
   void saveSnapshot_withoutConfState_isRejected() throws IOException {
     try (Wal w = Wal.create(tmp.resolve("wal"), null, SMALL)) {
       assertThatThrownBy(() -> w.saveSnapshot(at(5, 1)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing ConfState");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("missing ConfState");
     }
   }
 

@@ -40,8 +40,11 @@ final class WalTestSupport {
   }
 
   static Snapshot snap(long index, long term) {
-    return Snapshot.newBuilder().setIndex(index).setTerm(term)
-        .setConfState(ConfState.newBuilder().addVoters(1)).build();
+    return Snapshot.newBuilder()
+        .setIndex(index)
+        .setTerm(term)
+        .setConfState(ConfState.newBuilder().addVoters(1))
+        .build();
   }
 
   static Snapshot at(long index, long term) {

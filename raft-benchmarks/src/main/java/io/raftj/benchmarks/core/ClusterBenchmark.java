@@ -91,8 +91,8 @@ public class ClusterBenchmark {
 
   /**
    * {@value #IN_FLIGHT} proposals, each its own {@code propose} call as from as many clients, in
-   * flight together; the invocation ends when the leader has applied them all. One operation is
-   * one proposal.
+   * flight together; the invocation ends when the leader has applied them all. One operation is one
+   * proposal.
    */
   @Benchmark
   @OperationsPerInvocation(IN_FLIGHT)

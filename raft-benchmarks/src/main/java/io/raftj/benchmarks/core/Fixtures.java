@@ -9,8 +9,8 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 
 /**
- * The storage and configuration the core benchmarks start from, as etcd's benchmarks get them
- * from {@code newTestMemoryStorage(withPeers(...))} and {@code newTestConfig} (raft_test.go).
+ * The storage and configuration the core benchmarks start from, as etcd's benchmarks get them from
+ * {@code newTestMemoryStorage(withPeers(...))} and {@code newTestConfig} (raft_test.go).
  */
 final class Fixtures {
 
@@ -23,11 +23,14 @@ final class Fixtures {
     for (int id = 1; id <= voters; id++) {
       cs.addVoters(id);
     }
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
+    storage.applySnapshot(
+        Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(cs)).build());
     return storage;
   }
 
-  /** Election tick 10, heartbeat tick 1, no message size limit, 256 messages in flight, no logging. */
+  /**
+   * Election tick 10, heartbeat tick 1, no message size limit, 256 messages in flight, no logging.
+   */
   static Config config(long id, MemoryStorage storage) {
     return new Config()
         .setId(id)

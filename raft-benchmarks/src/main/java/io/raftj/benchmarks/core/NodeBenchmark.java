@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Proposals through a single-voter {@link Node}: a proposer thread submits them while the
- * benchmark thread runs the host's Ready loop (append to {@link MemoryStorage}, a simulated fsync,
- * advance) until they are all committed. The Java counterpart of etcd's {@code BenchmarkOneNode}
+ * Proposals through a single-voter {@link Node}: a proposer thread submits them while the benchmark
+ * thread runs the host's Ready loop (append to {@link MemoryStorage}, a simulated fsync, advance)
+ * until they are all committed. The Java counterpart of etcd's {@code BenchmarkOneNode}
  * (node_bench_test.go), which sleeps 1 ms per Ready as its disk sync; {@code fsyncMicros=0}
  * measures the loop and the thread hand-offs alone.
  *
@@ -87,7 +87,8 @@ public class NodeBenchmark {
   @OperationsPerInvocation(BATCH)
   public long proposeBatch() throws Exception {
     long target = committed + BATCH;
-    CompletableFuture<CompletableFuture<Void>> last = CompletableFuture.supplyAsync(this::proposeAll, proposer);
+    CompletableFuture<CompletableFuture<Void>> last =
+        CompletableFuture.supplyAsync(this::proposeAll, proposer);
     while (committed < target) {
       handleOneReady();
     }

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.BiConsumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,17 +30,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link ClusterBenchmark}'s pipelined case on {@link Node}s: three members, each a Node whose
- * host runs its Ready loop (append to {@link MemoryStorage}, hand the messages to the
- * other members' {@link Node#stepAndForget}, advance). The benchmark thread proposes
- * {@value ClusterBenchmark#IN_FLIGHT} commands to the leader with {@link Node#proposeAndForget}
- * and waits until the leader's host has applied them all. One operation is one proposal.
+ * {@link ClusterBenchmark}'s pipelined case on {@link Node}s: three members, each a Node whose host
+ * runs its Ready loop (append to {@link MemoryStorage}, hand the messages to the other members'
+ * {@link Node#stepAndForget}, advance). The benchmark thread proposes {@value
+ * ClusterBenchmark#IN_FLIGHT} commands to the leader with {@link Node#proposeAndForget} and waits
+ * until the leader's host has applied them all. One operation is one proposal.
  *
- * <p>{@code loop=thread} runs each node's loop on a thread of its own (the default);
- * {@code loop=caller} runs it in whichever calling thread finds it idle (a direct executor), so
- * the cluster needs no threads beyond the hosts'. {@code hosts=member} gives each member a host
- * thread blocking in {@link Node#ready()}; {@code hosts=shared} runs the three Ready loops in one
- * thread with {@link Node#readyAsync()}.
+ * <p>{@code loop=thread} runs each node's loop on a thread of its own (the default); {@code
+ * loop=caller} runs it in whichever calling thread finds it idle (a direct executor), so the
+ * cluster needs no threads beyond the hosts'. {@code hosts=member} gives each member a host thread
+ * blocking in {@link Node#ready()}; {@code hosts=shared} runs the three Ready loops in one thread
+ * with {@link Node#readyAsync()}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -71,6 +71,7 @@ public class NodeClusterBenchmark {
 
   /** The last index each member's host applied; written by the hosts. */
   private final AtomicLongArray appliedBy = new AtomicLongArray(SIZE);
+
   private ByteString payload;
 
   /** Written by the leader's host thread, read by the benchmark thread. */
@@ -87,7 +88,9 @@ public class NodeClusterBenchmark {
       storages[i] = Fixtures.storageWithVoters(SIZE);
       nodes[i] =
           Node.restart(
-              Fixtures.config(i + 1, storages[i]).setMaxSizePerMsg(1024 * 1024), executor, Node.DEFAULT_INBOX_CAPACITY);
+              Fixtures.config(i + 1, storages[i]).setMaxSizePerMsg(1024 * 1024),
+              executor,
+              Node.DEFAULT_INBOX_CAPACITY);
     }
     if (hosts.equals("shared")) {
       hostThreads.add(new Thread(this::sharedHost, "host"));

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@link ClusterBenchmark#proposePipelined} (three RawNodes in one thread) and
- * {@link NodeClusterBenchmark}'s variants side by side, interleaved in rounds, with the CPU each
- * spends per proposal: the process's CPU time (JIT and GC threads included) and the busiest
- * threads. On a loaded machine a multi-threaded cluster loses wall time to every hand-off that
- * waits for a core; CPU per proposal shows what the code itself costs.
+ * {@link ClusterBenchmark#proposePipelined} (three RawNodes in one thread) and {@link
+ * NodeClusterBenchmark}'s variants side by side, interleaved in rounds, with the CPU each spends
+ * per proposal: the process's CPU time (JIT and GC threads included) and the busiest threads. On a
+ * loaded machine a multi-threaded cluster loses wall time to every hand-off that waits for a core;
+ * CPU per proposal shows what the code itself costs.
  *
  * <p>{@code java -cp benchmarks.jar io.raftj.benchmarks.core.PipelinedCpu [seconds=2] [rounds=5]
  * [warmup=6] [variants=rawnode,thread/member,thread/shared,caller/member,caller/shared]}: prints
@@ -118,7 +118,13 @@ public final class PipelinedCpu {
       }
       Round r = new Round(v.name(), ops / (u.wallNanos() / 1e9), perOp, top.toString());
       if (report) {
-        System.out.printf(Locale.ROOT, "%-14s %,10.0f ops/s  cpu %6.2f us/op  (%s)%n", r.name, r.opsPerSec, r.cpuMicrosPerOp, r.top);
+        System.out.printf(
+            Locale.ROOT,
+            "%-14s %,10.0f ops/s  cpu %6.2f us/op  (%s)%n",
+            r.name,
+            r.opsPerSec,
+            r.cpuMicrosPerOp,
+            r.top);
       }
       return r;
     } finally {
@@ -164,8 +170,15 @@ public final class PipelinedCpu {
         base = ops;
         baseCpu = cpu;
       }
-      System.out.printf(Locale.ROOT, "%-14s %,10.0f ops/s (%.2fx of %s)  cpu %6.2f us/op (%.2fx)%n",
-          names.get(i), ops, base / ops, names.get(0), cpu, cpu / baseCpu);
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %,10.0f ops/s (%.2fx of %s)  cpu %6.2f us/op (%.2fx)%n",
+          names.get(i),
+          ops,
+          base / ops,
+          names.get(0),
+          cpu,
+          cpu / baseCpu);
     }
   }
 

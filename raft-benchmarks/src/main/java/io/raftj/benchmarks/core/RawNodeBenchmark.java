@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One proposal through a {@link RawNode} with {@link MemoryStorage}: propose, take the Ready,
  * append its entries and set its hard state, acknowledge the appends of simulated followers,
- * advance, until the entry is committed and handed out to apply. The Java counterpart of etcd's {@code BenchmarkRawNode}
- * (rawnode_test.go): {@code voters=1} is its single-voter case, {@code voters=2} its two-voter
- * case, where the second voter's acks are forged from the leader's MsgApp.
+ * advance, until the entry is committed and handed out to apply. The Java counterpart of etcd's
+ * {@code BenchmarkRawNode} (rawnode_test.go): {@code voters=1} is its single-voter case, {@code
+ * voters=2} its two-voter case, where the second voter's acks are forged from the leader's MsgApp.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -26,7 +26,8 @@ final class Args {
     for (String a : args) {
       String[] kv = a.split("=", 2);
       if (kv.length != 2) {
-        throw new IllegalArgumentException("bad argument " + a + ": expected key=value, keys " + v.keySet());
+        throw new IllegalArgumentException(
+            "bad argument " + a + ": expected key=value, keys " + v.keySet());
       }
       if (!v.containsKey(kv[0])) {
         throw new IllegalArgumentException("unknown key " + kv[0] + ", known: " + v.keySet());
@@ -50,15 +51,19 @@ final class Args {
 
   /** The JVM line every driver prints first, as peers-bench prints it. */
   static String jvm() {
-    return String.format("jvm: %s %s, args=%s, cpus=%d", System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
+    return String.format(
+        "jvm: %s %s, args=%s, cpus=%d",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        ManagementFactory.getRuntimeMXBean().getInputArguments(),
         Runtime.getRuntime().availableProcessors());
   }
 
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    values.forEach((k, val) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(val));
+    values.forEach(
+        (k, val) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(val));
     return sb.toString();
   }
 }

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The peers-bench driver loop, run from one thread: a closed loop with {@code inflight} commands
- * outstanding (a semaphore permit each, released when the command's future completes), warm-up
- * then a measured window; then one command outstanding at a time for latency. Commands are fresh
- * arrays whose first 8 bytes are a sequence number counting up from 0.
+ * outstanding (a semaphore permit each, released when the command's future completes), warm-up then
+ * a measured window; then one command outstanding at a time for latency. Commands are fresh arrays
+ * whose first 8 bytes are a sequence number counting up from 0.
  */
 final class ClosedLoop {
 
@@ -33,7 +33,9 @@ final class ClosedLoop {
     this.payload = payload;
   }
 
-  /** Runs the closed loop and returns the commands acknowledged per second in the measured window. */
+  /**
+   * Runs the closed loop and returns the commands acknowledged per second in the measured window.
+   */
   double throughput(int inflight, double warmupS, double measureS) throws InterruptedException {
     Semaphore window = new Semaphore(inflight);
     CpuMeter meter = new CpuMeter();
@@ -56,8 +58,12 @@ final class ClosedLoop {
       }
       if (now >= nextReport) {
         long cur = acked.sum();
-        say("  t=%2ds %s acked/s=%d failed=%d", (now - start) / 1_000_000_000L,
-            now < warmEnd ? "warmup " : "measure", cur - lastAcked, failed.sum());
+        say(
+            "  t=%2ds %s acked/s=%d failed=%d",
+            (now - start) / 1_000_000_000L,
+            now < warmEnd ? "warmup " : "measure",
+            cur - lastAcked,
+            failed.sum());
         lastAcked = cur;
         nextReport += 1_000_000_000L;
       }
@@ -73,27 +79,35 @@ final class ClosedLoop {
         noteFailure(e);
         continue;
       }
-      f.whenComplete((r, e) -> {
-        if (e == null) {
-          acked.increment();
-        } else {
-          failed.increment();
-          noteFailure(e);
-        }
-        window.release();
-      });
+      f.whenComplete(
+          (r, e) -> {
+            if (e == null) {
+              acked.increment();
+            } else {
+              failed.increment();
+              noteFailure(e);
+            }
+            window.release();
+          });
     }
     long ackedAtEnd = acked.sum();
     long tEnd = System.nanoTime();
     CpuMeter.Usage cpu = meter.stop();
     double tput = (ackedAtEnd - ackedAtWarm) / ((tEnd - tWarm) / 1e9);
-    say("throughput: %.1f commands/s over %.2f s (%d acked in window, %d failed so far)", tput,
-        (tEnd - tWarm) / 1e9, ackedAtEnd - ackedAtWarm, failed.sum());
+    say(
+        "throughput: %.1f commands/s over %.2f s (%d acked in window, %d failed so far)",
+        tput, (tEnd - tWarm) / 1e9, ackedAtEnd - ackedAtWarm, failed.sum());
     long n = Math.max(1, ackedAtEnd - ackedAtWarm);
-    say("cpu: %.2f us/command (process, %.0f%% of a core; GC %d ms, %d B allocated/command): %s",
-        cpu.cpuNanos() / 1e3 / n, cpu.percentOfCore(), cpu.gcMillis(), cpu.allocatedBytes() / n, cpu.describeTop());
+    say(
+        "cpu: %.2f us/command (process, %.0f%% of a core; GC %d ms, %d B allocated/command): %s",
+        cpu.cpuNanos() / 1e3 / n,
+        cpu.percentOfCore(),
+        cpu.gcMillis(),
+        cpu.allocatedBytes() / n,
+        cpu.describeTop());
     if (!window.tryAcquire(inflight, 60, TimeUnit.SECONDS)) {
-      say("WARNING: %d commands still outstanding 60 s after the window",
+      say(
+          "WARNING: %d commands still outstanding 60 s after the window",
           inflight - window.availablePermits());
     } else {
       window.release(inflight);

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The peers-bench state machine: counts applied commands and keeps an order-dependent checksum
- * of their sequence numbers ({@code c = c * 1000003 + seq}), so equal (count, checksum) on every
+ * The peers-bench state machine: counts applied commands and keeps an order-dependent checksum of
+ * their sequence numbers ({@code c = c * 1000003 + seq}), so equal (count, checksum) on every
  * member means the same commands in the same order. Applied on the group's apply executor; read
  * from any thread through {@link #state()}.
  */

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CPU used by this process between {@link #start()} and {@link #stop()}: in total (the
- * operating system's process CPU time, so JIT and GC threads count) and per live thread, to show
- * where it goes; and the time the garbage collectors report for the same window.
+ * CPU used by this process between {@link #start()} and {@link #stop()}: in total (the operating
+ * system's process CPU time, so JIT and GC threads count) and per live thread, to show where it
+ * goes; and the time the garbage collectors report for the same window.
  */
 public final class CpuMeter {
 
@@ -39,14 +39,20 @@ public final class CpuMeter {
     long wall = System.nanoTime() - wallAtStart;
     Map<Long, Long> now = threadCpu();
     List<ThreadUse> top = new ArrayList<>();
-    for (ThreadInfo info : threads.getThreadInfo(now.keySet().stream().mapToLong(Long::longValue).toArray())) {
+    for (ThreadInfo info :
+        threads.getThreadInfo(now.keySet().stream().mapToLong(Long::longValue).toArray())) {
       if (info != null) {
-        long used = now.get(info.getThreadId()) - threadsAtStart.getOrDefault(info.getThreadId(), 0L);
+        long used =
+            now.get(info.getThreadId()) - threadsAtStart.getOrDefault(info.getThreadId(), 0L);
         top.add(new ThreadUse(info.getThreadName(), used));
       }
     }
     top.sort((a, b) -> Long.compare(b.cpuNanos, a.cpuNanos));
-    return new Usage(cpu, wall, gcMillis() - gcAtStart, allocated() - allocatedAtStart,
+    return new Usage(
+        cpu,
+        wall,
+        gcMillis() - gcAtStart,
+        allocated() - allocatedAtStart,
         top.subList(0, Math.min(8, top.size())));
   }
 
@@ -83,11 +89,12 @@ public final class CpuMeter {
   public record ThreadUse(String name, long cpuNanos) {}
 
   /**
-   * Process CPU and wall time of the window, the collectors' time in it (G1's young collections
-   * are pauses, so this is about the time the application stood still), the bytes the live
-   * threads allocated, and the busiest threads.
+   * Process CPU and wall time of the window, the collectors' time in it (G1's young collections are
+   * pauses, so this is about the time the application stood still), the bytes the live threads
+   * allocated, and the busiest threads.
    */
-  public record Usage(long cpuNanos, long wallNanos, long gcMillis, long allocatedBytes, List<ThreadUse> top) {
+  public record Usage(
+      long cpuNanos, long wallNanos, long gcMillis, long allocatedBytes, List<ThreadUse> top) {
 
     /** Process CPU as a percentage of one core. */
     public double percentOfCore() {
@@ -98,7 +105,9 @@ public final class CpuMeter {
       StringBuilder sb = new StringBuilder();
       for (ThreadUse t : top) {
         sb.append(sb.length() == 0 ? "" : ", ")
-            .append(String.format(java.util.Locale.ROOT, "%s %.2f%%", t.name, 100.0 * t.cpuNanos / wallNanos));
+            .append(
+                String.format(
+                    java.util.Locale.ROOT, "%s %.2f%%", t.name, 100.0 * t.cpuNanos / wallNanos));
       }
       return sb.toString();
     }

@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Servers 1..n in this JVM on one {@link LocalNetwork}, each with its own threads (the server's
- * default {@link ThreadScheduler}), hosting groups whose every member runs a {@link Counter}.
- * Used from the driver thread only; the servers are thread-safe.
+ * default {@link ThreadScheduler}), hosting groups whose every member runs a {@link Counter}. Used
+ * from the driver thread only; the servers are thread-safe.
  */
 final class LocalCluster implements AutoCloseable {
 
@@ -30,8 +30,8 @@ final class LocalCluster implements AutoCloseable {
   private final Map<Long, RaftGroup> leaders = new HashMap<>();
 
   /**
-   * Starts {@code n} servers; with a {@code dataDir}, server i keeps its groups under
-   * {@code dataDir/s<i>}, otherwise in memory. {@code tweak} adjusts each server's builder.
+   * Starts {@code n} servers; with a {@code dataDir}, server i keeps its groups under {@code
+   * dataDir/s<i>}, otherwise in memory. {@code tweak} adjusts each server's builder.
    */
   LocalCluster(int n, Path dataDir, UnaryOperator<RaftServer.Builder> tweak) {
     for (long id = 1; id <= n; id++) {
@@ -47,7 +47,9 @@ final class LocalCluster implements AutoCloseable {
     return servers;
   }
 
-  /** Creates groups {@code first .. first+count-1} on every server, each with all servers as voters. */
+  /**
+   * Creates groups {@code first .. first+count-1} on every server, each with all servers as voters.
+   */
   void createGroups(long first, int count, UnaryOperator<GroupOptions> tweak) throws IOException {
     long[] ids = new long[servers.size()];
     for (int i = 0; i < ids.length; i++) {
@@ -66,8 +68,8 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until every member of each group names the same leader and that member leads, for at
-   * most {@code timeoutNanos} in all.
+   * Waits until every member of each group names the same leader and that member leads, for at most
+   * {@code timeoutNanos} in all.
    *
    * @throws IllegalStateException if a group has no agreed leader by then
    */
@@ -108,7 +110,8 @@ final class LocalCluster implements AutoCloseable {
       long g = first + next[0]++ % n;
       RaftGroup l = leader(g);
       if (l == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("group " + g + " has no leader"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("group " + g + " has no leader"));
       }
       // The driver allocates each command afresh and never touches it again: wrap, don't copy.
       return l.propose(UnsafeByteOperations.unsafeWrap(cmd));

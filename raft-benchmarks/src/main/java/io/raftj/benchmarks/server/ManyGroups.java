@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Many groups on 3 servers in this JVM (one LocalNetwork, MemoryStorage): {@code groups} groups
- * with a member on every server are created and elect leaders; then the process CPU over
- * {@code idle} seconds with all of them idle; then the closed loop on one group, then on
- * {@code busy} groups at once (round robin, {@code inflight} per group), each warmed up and
- * measured; then the idle CPU again, and every busy group's members compared. Every group keeps
- * its log in memory up to {@code snapshotEntries} entries, then {@code catchUpEntries} behind
- * the snapshot (GroupOptions' defaults: 10,000 and 5,000).
+ * with a member on every server are created and elect leaders; then the process CPU over {@code
+ * idle} seconds with all of them idle; then the closed loop on one group, then on {@code busy}
+ * groups at once (round robin, {@code inflight} per group), each warmed up and measured; then the
+ * idle CPU again, and every busy group's members compared. Every group keeps its log in memory up
+ * to {@code snapshotEntries} entries, then {@code catchUpEntries} behind the snapshot
+ * (GroupOptions' defaults: 10,000 and 5,000).
  *
  * <pre>java -cp raft-benchmarks/target/benchmarks.jar io.raftj.benchmarks.server.ManyGroups \
  *     groups=1000 idle=20 busy=100 warmup=5 measure=10</pre>
@@ -23,9 +23,29 @@ public final class ManyGroups {
   private ManyGroups() {}
 
   public static void main(String[] argv) throws Exception {
-    Args args = Args.parse(argv, "groups", "1000", "settle", "5", "idle", "20", "busy", "100",
-        "inflight", "64", "payload", "256", "warmup", "5", "measure", "10", "snapshotEntries", "10000",
-        "catchUpEntries", "5000");
+    Args args =
+        Args.parse(
+            argv,
+            "groups",
+            "1000",
+            "settle",
+            "5",
+            "idle",
+            "20",
+            "busy",
+            "100",
+            "inflight",
+            "64",
+            "payload",
+            "256",
+            "warmup",
+            "5",
+            "measure",
+            "10",
+            "snapshotEntries",
+            "10000",
+            "catchUpEntries",
+            "5000");
     say("ManyGroups %s", args);
     say("%s", Args.jvm());
     int groups = args.integer("groups");
@@ -33,11 +53,18 @@ public final class ManyGroups {
     int rc;
     try (LocalCluster cluster = new LocalCluster(3, null, b -> b)) {
       long t0 = System.nanoTime();
-      cluster.createGroups(1, groups, o -> o.withSnapshots(
-          args.integer("snapshotEntries"), o.snapshotBytes(), args.integer("catchUpEntries")));
+      cluster.createGroups(
+          1,
+          groups,
+          o ->
+              o.withSnapshots(
+                  args.integer("snapshotEntries"),
+                  o.snapshotBytes(),
+                  args.integer("catchUpEntries")));
       cluster.awaitLeaders(1, groups, TimeUnit.SECONDS.toNanos(120));
-      say("%d groups x 3 members have leaders after %.0f ms; leaders per server: %s", groups,
-          (System.nanoTime() - t0) / 1e6, leadersPerServer(cluster));
+      say(
+          "%d groups x 3 members have leaders after %.0f ms; leaders per server: %s",
+          groups, (System.nanoTime() - t0) / 1e6, leadersPerServer(cluster));
       idle(cluster, groups, args, "idle");
 
       double single = busy(cluster, 1, args, "1 group");
@@ -51,7 +78,8 @@ public final class ManyGroups {
           diverged++;
         }
       }
-      say("RESULT\tdriver=ManyGroups\tgroups=%d\tbusy=%d\tsingleTput=%.1f\tbusyTput=%.1f\tratio=%.2f\tok=%s",
+      say(
+          "RESULT\tdriver=ManyGroups\tgroups=%d\tbusy=%d\tsingleTput=%.1f\tbusyTput=%.1f\tratio=%.2f\tok=%s",
           groups, busy, single, many, many / single, diverged == 0);
       rc = diverged == 0 ? 0 : 1;
     }
@@ -65,10 +93,17 @@ public final class ManyGroups {
     meter.start();
     Thread.sleep((long) (args.seconds("idle") * 1000));
     CpuMeter.Usage u = meter.stop();
-    say("%s: %d groups, %d of %d members quiesced: process CPU %.2f%% of one core over %.1f s"
+    say(
+        "%s: %d groups, %d of %d members quiesced: process CPU %.2f%% of one core over %.1f s"
             + " (%.1f ms CPU); busiest threads: %s",
-        label, groups, quiesced(cluster, groups), groups * 3, u.percentOfCore(), u.wallNanos() / 1e9,
-        u.cpuNanos() / 1e6, u.describeTop());
+        label,
+        groups,
+        quiesced(cluster, groups),
+        groups * 3,
+        u.percentOfCore(),
+        u.wallNanos() / 1e9,
+        u.cpuNanos() / 1e6,
+        u.describeTop());
   }
 
   /** The closed loop over groups 1..n, round robin; returns their commands/s in all. */
@@ -78,12 +113,21 @@ public final class ManyGroups {
     say("%s, %d in flight each:", label, args.integer("inflight"));
     CpuMeter meter = new CpuMeter();
     meter.start();
-    double tput = loop.throughput(args.integer("inflight") * n, args.seconds("warmup"), args.seconds("measure"));
+    double tput =
+        loop.throughput(
+            args.integer("inflight") * n, args.seconds("warmup"), args.seconds("measure"));
     CpuMeter.Usage u = meter.stop();
-    say("%s: %.1f commands/s, %d failed; process CPU %.0f%% of one core; GC %.1f s of %.1f s;"
+    say(
+        "%s: %.1f commands/s, %d failed; process CPU %.0f%% of one core; GC %.1f s of %.1f s;"
             + " %.0f bytes allocated per command; busiest threads: %s",
-        label, tput, loop.failed.sum(), u.percentOfCore(), u.gcMillis() / 1e3, u.wallNanos() / 1e9,
-        (double) u.allocatedBytes() / Math.max(1, loop.acked.sum()), u.describeTop());
+        label,
+        tput,
+        loop.failed.sum(),
+        u.percentOfCore(),
+        u.gcMillis() / 1e3,
+        u.wallNanos() / 1e9,
+        (double) u.allocatedBytes() / Math.max(1, loop.acked.sum()),
+        u.describeTop());
     return tput;
   }
 

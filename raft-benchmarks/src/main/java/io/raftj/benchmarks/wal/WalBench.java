@@ -20,7 +20,8 @@ final class WalBench {
     new Random(1).nextBytes(data);
     List<Entry> entries = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      entries.add(Entry.newBuilder().setTerm(1).setIndex(i + 1).setData(ByteString.copyFrom(data)).build());
+      entries.add(
+          Entry.newBuilder().setTerm(1).setIndex(i + 1).setData(ByteString.copyFrom(data)).build());
     }
     return entries;
   }

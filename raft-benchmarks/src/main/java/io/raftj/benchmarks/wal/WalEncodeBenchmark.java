@@ -23,10 +23,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The CPU a {@code Wal.save} spends before the kernel sees the bytes: serialising, CRC-32C,
- * framing and page buffering, over a file system that discards writes and syncs. What
- * {@link WalSaveBenchmark}'s WAL row costs above its raw row should be this, and it is far less
- * noisy to measure here than next to an fdatasync. Score: microseconds per save.
+ * The CPU a {@code Wal.save} spends before the kernel sees the bytes: serialising, CRC-32C, framing
+ * and page buffering, over a file system that discards writes and syncs. What {@link
+ * WalSaveBenchmark}'s WAL row costs above its raw row should be this, and it is far less noisy to
+ * measure here than next to an fdatasync. Score: microseconds per save.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -46,7 +46,9 @@ public class WalEncodeBenchmark {
   @Setup(Level.Trial)
   public void setup() throws IOException {
     dir = Files.createTempDirectory("walencode");
-    wal = Wal.create(dir.resolve("wal"), null, WalOptions.DEFAULT.withFs(new DiscardingFs(WalFs.nio())));
+    wal =
+        Wal.create(
+            dir.resolve("wal"), null, WalOptions.DEFAULT.withFs(new DiscardingFs(WalFs.nio())));
     entries = WalBench.batch(batch, entrySize);
   }
 
@@ -70,15 +72,46 @@ public class WalEncodeBenchmark {
       this.real = real;
     }
 
-    @Override public List<String> list(Path d) throws IOException { return real.list(d); }
-    @Override public boolean exists(Path p) { return real.exists(p); }
-    @Override public void createDirectories(Path d) throws IOException { real.createDirectories(d); }
-    @Override public void deleteRecursively(Path p) throws IOException { real.deleteRecursively(p); }
-    @Override public WalFile open(Path p, boolean write) throws IOException { return new Discarding(real.open(p, write)); }
-    @Override public void rename(Path from, Path to) throws IOException { real.rename(from, to); }
-    @Override public void delete(Path p) throws IOException { real.delete(p); }
-    @Override public void syncDir(Path d) {}
-    @Override public WalFile openLocked(Path p, String holder) throws IOException {
+    @Override
+    public List<String> list(Path d) throws IOException {
+      return real.list(d);
+    }
+
+    @Override
+    public boolean exists(Path p) {
+      return real.exists(p);
+    }
+
+    @Override
+    public void createDirectories(Path d) throws IOException {
+      real.createDirectories(d);
+    }
+
+    @Override
+    public void deleteRecursively(Path p) throws IOException {
+      real.deleteRecursively(p);
+    }
+
+    @Override
+    public WalFile open(Path p, boolean write) throws IOException {
+      return new Discarding(real.open(p, write));
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+      real.rename(from, to);
+    }
+
+    @Override
+    public void delete(Path p) throws IOException {
+      real.delete(p);
+    }
+
+    @Override
+    public void syncDir(Path d) {}
+
+    @Override
+    public WalFile openLocked(Path p, String holder) throws IOException {
       return new Discarding(real.openLocked(p, holder));
     }
   }
@@ -90,13 +123,38 @@ public class WalEncodeBenchmark {
       this.file = file;
     }
 
-    @Override public Path path() { return file.path(); }
-    @Override public int read(ByteBuffer dst, long pos) { return -1; }
-    @Override public void write(ByteBuffer src, long pos) { src.position(src.limit()); }
-    @Override public long size() { return 0; }
-    @Override public void truncate(long size) {}
-    @Override public void preallocate(long size) {}
-    @Override public void force() {}
-    @Override public void close() throws IOException { file.close(); }
+    @Override
+    public Path path() {
+      return file.path();
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long pos) {
+      return -1;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long pos) {
+      src.position(src.limit());
+    }
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public void truncate(long size) {}
+
+    @Override
+    public void preallocate(long size) {}
+
+    @Override
+    public void force() {}
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
   }
 }

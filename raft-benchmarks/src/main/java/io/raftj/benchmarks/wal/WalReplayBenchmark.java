@@ -33,16 +33,18 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Replay: {@code openForRead} + {@code readAll} of a log of {@code logMB} megabytes, and the same
  * log streamed through {@code replay(visitor)}, next to a raw sequential read of the same segment
- * files. With {@code coldCache=false} both read from the page
- * cache after the first pass; with {@code coldCache=true} the page cache is dropped before every
- * invocation (Linux, as root: {@code /proc/sys/vm/drop_caches}), so both read from the disk.
- * Score: milliseconds per full replay; MB/s = logMB * 1000 / score. The retained entries of a
- * 1 GB log need a few GB of heap, hence the fork's heap settings.
+ * files. With {@code coldCache=false} both read from the page cache after the first pass; with
+ * {@code coldCache=true} the page cache is dropped before every invocation (Linux, as root: {@code
+ * /proc/sys/vm/drop_caches}), so both read from the disk. Score: milliseconds per full replay; MB/s
+ * = logMB * 1000 / score. The retained entries of a 1 GB log need a few GB of heap, hence the
+ * fork's heap settings.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
 public class WalReplayBenchmark {
   private static final Path DROP_CACHES = Path.of("/proc/sys/vm/drop_caches");
 
@@ -72,7 +74,12 @@ public class WalReplayBenchmark {
       while (written < target) {
         List<Entry> batch = new ArrayList<>(100);
         for (int i = 0; i < 100; i++) {
-          batch.add(Entry.newBuilder().setTerm(1).setIndex(++index).setData(ByteString.copyFrom(data)).build());
+          batch.add(
+              Entry.newBuilder()
+                  .setTerm(1)
+                  .setIndex(++index)
+                  .setData(ByteString.copyFrom(data))
+                  .build());
         }
         w.save(HardState.newBuilder().setTerm(1).setVote(1).setCommit(index).build(), batch);
         written += 100L * (entrySize + 24);
@@ -116,18 +123,19 @@ public class WalReplayBenchmark {
   public long walReplayStreamed() throws IOException {
     long[] seen = new long[2];
     try (Wal w = Wal.openForRead(dir, Snapshot.getDefaultInstance())) {
-      w.replay(new EntryVisitor() {
-        @Override
-        public void append(Entry e) {
-          seen[0]++;
-          seen[1] += e.getData().size();
-        }
+      w.replay(
+          new EntryVisitor() {
+            @Override
+            public void append(Entry e) {
+              seen[0]++;
+              seen[1] += e.getData().size();
+            }
 
-        @Override
-        public void truncate(long index) {
-          seen[0] = index - 1;
-        }
-      });
+            @Override
+            public void truncate(long index) {
+              seen[0] = index - 1;
+            }
+          });
     }
     return seen[0] + seen[1];
   }

@@ -26,10 +26,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * {@code Wal.save} of a batch of entries (one fdatasync per batch, as Raft saves one Ready) next
- * to a raw loop that writes the same number of bytes with {@link FileChannel#write} and
- * {@code force(false)} into a file preallocated the same way. Like etcd's wal_bench_test.go.
- * Score: microseconds per save; divide by batch for the cost per entry.
+ * {@code Wal.save} of a batch of entries (one fdatasync per batch, as Raft saves one Ready) next to
+ * a raw loop that writes the same number of bytes with {@link FileChannel#write} and {@code
+ * force(false)} into a file preallocated the same way. Like etcd's wal_bench_test.go. Score:
+ * microseconds per save; divide by batch for the cost per entry.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,7 +41,9 @@ public class WalSaveBenchmark {
   @Param({"1", "10", "100", "1000"})
   int batch;
 
-  /** false: no fdatasync on either side, which leaves the CPU cost of framing next to a bare write. */
+  /**
+   * false: no fdatasync on either side, which leaves the CPU cost of framing next to a bare write.
+   */
   @Param({"true"})
   boolean sync;
 
@@ -63,11 +65,18 @@ public class WalSaveBenchmark {
       wal.setUnsafeNoFsync();
     }
     entries = WalBench.batch(batch, entrySize);
-    raw = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    raw =
+        FileChannel.open(
+            dir.resolve("raw"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     raw.write(ByteBuffer.allocate(1), WalOptions.SEGMENT_SIZE_BYTES - 1);
     raw.force(true);
-    byte[] payload = new byte[savedBytes(entries, HardState.newBuilder().setTerm(1).setVote(1).setCommit(1).build())];
+    byte[] payload =
+        new byte
+            [savedBytes(
+                entries, HardState.newBuilder().setTerm(1).setVote(1).setCommit(1).build())];
     new Random(2).nextBytes(payload);
     rawBytes = ByteBuffer.wrap(payload);
   }

@@ -20,9 +20,9 @@ import java.util.Objects;
  * (in Raft, {@code switchToConfig}). Progress created for a new peer starts probing at {@code
  * max(lastIndex, 1)}; the copies of existing progress share their inflights with the originals.
  *
- * <p>Every operation also refuses, with etcd's text, a tracker whose configuration and progress
- * map disagree (a peer without progress, a learner that is also a voter, and the like), and checks
- * its own result the same way.
+ * <p>Every operation also refuses, with etcd's text, a tracker whose configuration and progress map
+ * disagree (a peer without progress, a learner that is also a voter, and the like), and checks its
+ * own result the same way.
  */
 public final class Changer {
 

@@ -10,8 +10,8 @@ import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeSingle;
-import io.raftj.raft.raftpb.ConfChanges;
 import io.raftj.raft.raftpb.ConfChangeV2;
+import io.raftj.raft.raftpb.ConfChanges;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
@@ -19,15 +19,14 @@ import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Human-readable descriptions of messages, entries, Readys and states, in etcd's exact text.
  * Mirrors the {@code Describe*} functions of etcd's {@code util.go}; the interaction scripts
  * compare this output byte for byte.
  *
- * <p>Node IDs print in hex in message headers ({@code 1->2}), but in decimal in hard states,
- * soft states, conf states and conf changes, as etcd prints them.
+ * <p>Node IDs print in hex in message headers ({@code 1->2}), but in decimal in hard states, soft
+ * states, conf states and conf changes, as etcd prints them.
  */
 public final class Describe {
 
@@ -74,9 +73,12 @@ public final class Describe {
   /** {@code Index:4 Term:1 ConfState:...}. */
   public static String describeSnapshot(Snapshot snap) {
     SnapshotMetadata m = snap.getMetadata();
-    return "Index:" + Long.toUnsignedString(m.getIndex())
-        + " Term:" + Long.toUnsignedString(m.getTerm())
-        + " ConfState:" + describeConfState(m.getConfState());
+    return "Index:"
+        + Long.toUnsignedString(m.getIndex())
+        + " Term:"
+        + Long.toUnsignedString(m.getTerm())
+        + " ConfState:"
+        + describeConfState(m.getConfState());
   }
 
   /**
@@ -144,7 +146,8 @@ public final class Describe {
     return sb.toString();
   }
 
-  private static void describeMessage(StringBuilder sb, String indent, Message m, EntryFormatter f) {
+  private static void describeMessage(
+      StringBuilder sb, String indent, Message m, EntryFormatter f) {
     sb.append(indent)
         .append(describeTarget(m.getFrom()))
         .append("->")
@@ -177,7 +180,10 @@ public final class Describe {
       sb.append('\n').append(indent).append(']');
     }
     if (m.hasSnapshot() && !Util.isEmptySnap(m.getSnapshot())) {
-      sb.append('\n').append(indent).append("  Snapshot: ").append(describeSnapshot(m.getSnapshot()));
+      sb.append('\n')
+          .append(indent)
+          .append("  Snapshot: ")
+          .append(describeSnapshot(m.getSnapshot()));
     }
     if (m.getResponsesCount() > 0) {
       sb.append(" Responses:[");
@@ -214,7 +220,9 @@ public final class Describe {
     switch (e.getType()) {
       case EntryConfChange:
         try {
-          formatted = ConfChanges.toString(ConfChangeI.of(ConfChange.parseFrom(e.getData())).asV2().getChangesList());
+          formatted =
+              ConfChanges.toString(
+                  ConfChangeI.of(ConfChange.parseFrom(e.getData())).asV2().getChangesList());
         } catch (InvalidProtocolBufferException ex) {
           formatted = UNMARSHAL_ERROR;
         }
@@ -230,12 +238,13 @@ public final class Describe {
         formatted = f.format(e.getData());
         break;
     }
-    StringBuilder sb = new StringBuilder(32)
-        .append(Long.toUnsignedString(e.getTerm()))
-        .append('/')
-        .append(Long.toUnsignedString(e.getIndex()))
-        .append(' ')
-        .append(e.getType().name());
+    StringBuilder sb =
+        new StringBuilder(32)
+            .append(Long.toUnsignedString(e.getTerm()))
+            .append('/')
+            .append(Long.toUnsignedString(e.getIndex()))
+            .append(' ')
+            .append(e.getType().name());
     if (!formatted.isEmpty()) {
       sb.append(' ').append(formatted);
     }

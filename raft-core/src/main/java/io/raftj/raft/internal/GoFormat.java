@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
  * Renders Go {@code fmt.Sprintf} templates, so that log lines and panic texts read exactly as
  * etcd's do.
  *
- * <p>Supported verbs: {@code %d}, {@code %x}, {@code %X}, {@code %s}, {@code %v} (and
- * {@code %+v}), {@code %q}, {@code %t}, {@code %%}, with the flags {@code -}, {@code 0},
- * {@code +}, {@code #} and a width. Go's {@code uint64} is Java's {@code long}, so a {@link Long}
- * prints unsigned under {@code %d}, {@code %v} and {@code %x}; {@code Integer} prints signed as Go's
- * {@code int} does. Collections and arrays print as Go slices ({@code [1 2 3]}); byte strings
- * print as text under {@code %s}, as hex under {@code %x}, and quoted under {@code %q}; protobuf
- * messages print in Go's compact one-line text form ({@code voters:1 voters:2 auto_leave:false}).
+ * <p>Supported verbs: {@code %d}, {@code %x}, {@code %X}, {@code %s}, {@code %v} (and {@code %+v}),
+ * {@code %q}, {@code %t}, {@code %%}, with the flags {@code -}, {@code 0}, {@code +}, {@code #} and
+ * a width. Go's {@code uint64} is Java's {@code long}, so a {@link Long} prints unsigned under
+ * {@code %d}, {@code %v} and {@code %x}; {@code Integer} prints signed as Go's {@code int} does.
+ * Collections and arrays print as Go slices ({@code [1 2 3]}); byte strings print as text under
+ * {@code %s}, as hex under {@code %x}, and quoted under {@code %q}; protobuf messages print in Go's
+ * compact one-line text form ({@code voters:1 voters:2 auto_leave:false}).
  */
 public final class GoFormat {
 
@@ -238,8 +238,8 @@ public final class GoFormat {
   }
 
   /**
-   * The code point of the {@code len}-byte UTF-8 sequence at {@code at}, or -1 when it is not
-   * valid UTF-8 (truncated, overlong, a surrogate or beyond U+10FFFF).
+   * The code point of the {@code len}-byte UTF-8 sequence at {@code at}, or -1 when it is not valid
+   * UTF-8 (truncated, overlong, a surrogate or beyond U+10FFFF).
    */
   static int decode(byte[] bytes, int at, int len) {
     if (len == 0 || at + len > bytes.length) {
@@ -262,15 +262,33 @@ public final class GoFormat {
 
   private static void appendRune(StringBuilder sb, int cp) {
     switch (cp) {
-      case 0x07: sb.append("\\a"); return;
-      case '\b': sb.append("\\b"); return;
-      case '\f': sb.append("\\f"); return;
-      case '\n': sb.append("\\n"); return;
-      case '\r': sb.append("\\r"); return;
-      case '\t': sb.append("\\t"); return;
-      case 0x0b: sb.append("\\v"); return;
-      case '\\': sb.append("\\\\"); return;
-      case '"': sb.append("\\\""); return;
+      case 0x07:
+        sb.append("\\a");
+        return;
+      case '\b':
+        sb.append("\\b");
+        return;
+      case '\f':
+        sb.append("\\f");
+        return;
+      case '\n':
+        sb.append("\\n");
+        return;
+      case '\r':
+        sb.append("\\r");
+        return;
+      case '\t':
+        sb.append("\\t");
+        return;
+      case 0x0b:
+        sb.append("\\v");
+        return;
+      case '\\':
+        sb.append("\\\\");
+        return;
+      case '"':
+        sb.append("\\\"");
+        return;
       default:
         break;
     }

@@ -4,8 +4,8 @@ import io.raftj.raft.RaftConstants;
 import io.raftj.raft.raftpb.MessageType;
 
 /**
- * Classifies message types and targets. Mirrors {@code IsLocalMsg}, {@code IsResponseMsg},
- * {@code IsLocalMsgTarget} and {@code voteRespMsgType} in etcd's {@code util.go}.
+ * Classifies message types and targets. Mirrors {@code IsLocalMsg}, {@code IsResponseMsg}, {@code
+ * IsLocalMsgTarget} and {@code voteRespMsgType} in etcd's {@code util.go}.
  */
 // The ordinals index lookup tables sized by values().length; the wire numbers play no part.
 @SuppressWarnings("ProtocolBufferOrdinal")
@@ -47,8 +47,8 @@ public final class Messages {
   private Messages() {}
 
   /**
-   * True for messages that only the local node generates for itself (MsgHup, MsgBeat, ...,
-   * the MsgStorage* family). MsgForgetLeader, MsgProp, MsgReadIndex and MsgTransferLeader are not
+   * True for messages that only the local node generates for itself (MsgHup, MsgBeat, ..., the
+   * MsgStorage* family). MsgForgetLeader, MsgProp, MsgReadIndex and MsgTransferLeader are not
    * local.
    */
   public static boolean isLocalMsg(MessageType type) {

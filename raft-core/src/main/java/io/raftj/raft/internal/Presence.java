@@ -5,8 +5,8 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 
 /**
- * Gives a snapshot the fields etcd guarantees are present. Mirrors {@code EnsureConfState},
- * {@code EnsureSnapshotMetadata} and {@code EnsureSnapshot} in etcd's {@code raftpb/util.go}.
+ * Gives a snapshot the fields etcd guarantees are present. Mirrors {@code EnsureConfState}, {@code
+ * EnsureSnapshotMetadata} and {@code EnsureSnapshot} in etcd's {@code raftpb/util.go}.
  *
  * <p>Presence is behaviour: raft.proto is proto2, so an unset field is absent on the wire and in
  * Go's text form ({@code %v}) even when its value is the default. etcd ensures a snapshot's

@@ -11,16 +11,16 @@ import java.util.TreeMap;
 
 /**
  * Renders a protobuf message in the one-line text form Go prints for {@code %v} of a message
- * (etcd's raftpb types are Go protobuf messages, whose {@code String()} is the compact
- * {@code prototext} form): {@code voters:1 voters:2 auto_leave:false}.
+ * (etcd's raftpb types are Go protobuf messages, whose {@code String()} is the compact {@code
+ * prototext} form): {@code voters:1 voters:2 auto_leave:false}.
  *
  * <p>The rules, each of which shows in etcd's log lines: fields in declaration order; a singular
- * field only when present (field presence is behaviour: a {@code ConfState} whose
- * {@code auto_leave} was never set prints without it); one {@code name:value} per element of a
- * repeated field; nested messages as {@code name:{...}}; enums by name;
- * 64- and 32-bit unsigned kinds unsigned; strings and bytes double-quoted with Go's escapes;
- * unknown fields last, by number; one space between fields and none at the ends. Java's
- * {@code TextFormat} differs on all of the layout points (it writes one field per line).
+ * field only when present (field presence is behaviour: a {@code ConfState} whose {@code
+ * auto_leave} was never set prints without it); one {@code name:value} per element of a repeated
+ * field; nested messages as {@code name:{...}}; enums by name; 64- and 32-bit unsigned kinds
+ * unsigned; strings and bytes double-quoted with Go's escapes; unknown fields last, by number; one
+ * space between fields and none at the ends. Java's {@code TextFormat} differs on all of the layout
+ * points (it writes one field per line).
  */
 final class ProtoText {
 
@@ -159,7 +159,9 @@ final class ProtoText {
           break;
         default:
           if (b < 0x20 || b >= 0x80) {
-            out.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+            out.append("\\x")
+                .append(Character.forDigit(b >> 4, 16))
+                .append(Character.forDigit(b & 0xf, 16));
           } else {
             out.append((char) b);
           }

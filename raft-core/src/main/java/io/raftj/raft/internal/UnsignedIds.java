@@ -11,8 +11,8 @@ public final class UnsignedIds {
   /**
    * Binary search over {@code ids[0..size)} sorted in unsigned order.
    *
-   * @return the slot of {@code id}, or {@code -(insertion point) - 1} when it is absent, as
-   *     {@link java.util.Arrays#binarySearch(long[], long)} does
+   * @return the slot of {@code id}, or {@code -(insertion point) - 1} when it is absent, as {@link
+   *     java.util.Arrays#binarySearch(long[], long)} does
    */
   public static int binarySearch(long[] ids, int size, long id) {
     int lo = 0;

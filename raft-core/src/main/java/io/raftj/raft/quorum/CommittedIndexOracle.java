@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reference computation the quorum scripts and property tests check
- * {@link MajorityConfig#committedIndex} against. Mirrors the helper of the same name in etcd's
- * {@code quorum/quick_test.go}.
+ * The reference computation the quorum scripts and property tests check {@link
+ * MajorityConfig#committedIndex} against. Mirrors the helper of the same name in etcd's {@code
+ * quorum/quick_test.go}.
  */
 public final class CommittedIndexOracle {
 

@@ -1,8 +1,8 @@
 package io.raftj.raft.quorum;
 
 /**
- * Formatting of log indexes as etcd's quorum package prints them. Mirrors the {@code Index} type
- * in etcd's {@code quorum/quorum.go}, whose largest value ({@code math.MaxUint64}, here {@link
+ * Formatting of log indexes as etcd's quorum package prints them. Mirrors the {@code Index} type in
+ * etcd's {@code quorum/quorum.go}, whose largest value ({@code math.MaxUint64}, here {@link
  * Long#MAX_VALUE}: the committed index of an empty configuration) prints as {@code ∞}.
  */
 public final class Index {

@@ -3,11 +3,11 @@ package io.raftj.raft.quorum;
 import java.util.Map;
 
 /**
- * Two majority configurations, the incoming and the outgoing one, that must both agree: the
- * joint consensus of Raft §6 (thesis §4.3). Mirrors {@code JointConfig} in etcd's
- * {@code quorum/joint.go}, whose {@code [0]} is {@link #incoming()} and {@code [1]} is
- * {@link #outgoing()}. Outside a joint change the outgoing half is empty, and the configuration
- * behaves like its incoming half.
+ * Two majority configurations, the incoming and the outgoing one, that must both agree: the joint
+ * consensus of Raft §6 (thesis §4.3). Mirrors {@code JointConfig} in etcd's {@code
+ * quorum/joint.go}, whose {@code [0]} is {@link #incoming()} and {@code [1]} is {@link
+ * #outgoing()}. Outside a joint change the outgoing half is empty, and the configuration behaves
+ * like its incoming half.
  *
  * <p>Both halves are mutable and owned by this object; not thread-safe.
  */
@@ -50,8 +50,7 @@ public final class JointConfig {
   }
 
   /**
-   * The largest index committed in both halves: the smaller of the two halves' committed
-   * indexes.
+   * The largest index committed in both halves: the smaller of the two halves' committed indexes.
    */
   public long committedIndex(AckedIndexer l) {
     long idx0 = incoming.committedIndex(l);

@@ -20,6 +20,7 @@ public final class MajorityConfig {
   private long[] ids = NONE;
 
   private int size;
+
   /** Scratch space for {@link #committedIndex}; never shared between copies. */
   private long[] scratch = NONE;
 
@@ -115,10 +116,10 @@ public final class MajorityConfig {
   }
 
   /**
-   * The largest index acknowledged by a majority of the voters (Raft §5.3): the value at the
-   * quorum position when the acknowledged indexes are sorted, voters without one counting as 0.
-   * An empty configuration returns {@link Index#INFINITY}, so that a joint configuration with an
-   * empty half behaves like its other half.
+   * The largest index acknowledged by a majority of the voters (Raft §5.3): the value at the quorum
+   * position when the acknowledged indexes are sorted, voters without one counting as 0. An empty
+   * configuration returns {@link Index#INFINITY}, so that a joint configuration with an empty half
+   * behaves like its other half.
    */
   public long committedIndex(AckedIndexer l) {
     int n = size;
@@ -178,9 +179,9 @@ public final class MajorityConfig {
   }
 
   /**
-   * A multi-line picture of the acknowledged indexes, as etcd's {@code Describe} prints it: one
-   * row per voter in ID order, with a bar whose length is the voter's rank by index (equal
-   * indexes share a bar), {@code ?} for a voter without an index, the index and the hex ID.
+   * A multi-line picture of the acknowledged indexes, as etcd's {@code Describe} prints it: one row
+   * per voter in ID order, with a bar whose length is the voter's rank by index (equal indexes
+   * share a bar), {@code ?} for a voter without an index, the index and the hex ID.
    */
   public String describe(AckedIndexer l) {
     int n = size;

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * An {@link AckedIndexer} over a map from voter ID to acknowledged index. Mirrors
- * {@code mapAckIndexer} in etcd's {@code quorum/quorum.go}; meant for tests and tools, not for
- * the per-message path. Not thread-safe.
+ * An {@link AckedIndexer} over a map from voter ID to acknowledged index. Mirrors {@code
+ * mapAckIndexer} in etcd's {@code quorum/quorum.go}; meant for tests and tools, not for the
+ * per-message path. Not thread-safe.
  */
 public final class MapAckIndexer implements AckedIndexer {
 

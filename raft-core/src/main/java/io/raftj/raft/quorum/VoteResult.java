@@ -1,9 +1,9 @@
 package io.raftj.raft.quorum;
 
 /**
- * The outcome of a vote. Mirrors {@code VoteResult} in etcd's {@code quorum/quorum.go};
- * {@link #toString()} gives etcd's names ({@code VotePending}, {@code VoteLost},
- * {@code VoteWon}), which appear in test output.
+ * The outcome of a vote. Mirrors {@code VoteResult} in etcd's {@code quorum/quorum.go}; {@link
+ * #toString()} gives etcd's names ({@code VotePending}, {@code VoteLost}, {@code VoteWon}), which
+ * appear in test output.
  */
 public enum VoteResult {
   /** Neither "yes" nor "no" has reached a quorum yet: the outcome depends on future votes. */

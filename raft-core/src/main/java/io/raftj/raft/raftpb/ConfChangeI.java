@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration change of either version, {@link ConfChange} (V1) or {@link ConfChangeV2}.
- * Mirrors the {@code ConfChangeI} interface and {@code MarshalConfChange} in etcd's
- * {@code raftpb/confchange.go}.
+ * Mirrors the {@code ConfChangeI} interface and {@code MarshalConfChange} in etcd's {@code
+ * raftpb/confchange.go}.
  *
  * <p>Instances are immutable records around immutable protobuf messages.
  */
@@ -29,20 +29,24 @@ public sealed interface ConfChangeI permits ConfChangeI.V1, ConfChangeI.V2 {
   /** The {@link ConfChange} of a V1 change, or null for a V2 change (Go: {@code AsV1}'s bool). */
   @Nullable ConfChange asV1OrNull();
 
-  /** The entry type that carries this change: {@code EntryConfChange} or {@code EntryConfChangeV2}. */
+  /**
+   * The entry type that carries this change: {@code EntryConfChange} or {@code EntryConfChangeV2}.
+   */
   EntryType entryType();
 
   /**
    * The entry data for this change (etcd's {@code MarshalConfChange}). The result is meant to be
-   * set as the entry's {@code Data} even when it is empty, as etcd does; only etcd's
-   * {@code MarshalConfChange(nil)} (the automatic leave-joint proposal) leaves {@code Data} unset.
+   * set as the entry's {@code Data} even when it is empty, as etcd does; only etcd's {@code
+   * MarshalConfChange(nil)} (the automatic leave-joint proposal) leaves {@code Data} unset.
    */
   ByteString marshal();
 
   /** A V1 conf change ({@code EntryConfChange}). */
   record V1(ConfChange cc) implements ConfChangeI {
 
-    /** @throws NullPointerException if {@code cc} is null */
+    /**
+     * @throws NullPointerException if {@code cc} is null
+     */
     public V1 {
       Objects.requireNonNull(cc, "cc");
     }
@@ -79,7 +83,9 @@ public sealed interface ConfChangeI permits ConfChangeI.V1, ConfChangeI.V2 {
   /** A V2 conf change ({@code EntryConfChangeV2}). */
   record V2(ConfChangeV2 cc) implements ConfChangeI {
 
-    /** @throws NullPointerException if {@code cc} is null */
+    /**
+     * @throws NullPointerException if {@code cc} is null
+     */
     public V2 {
       Objects.requireNonNull(cc, "cc");
     }

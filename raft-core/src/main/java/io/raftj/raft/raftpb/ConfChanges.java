@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Helpers over {@link ConfChangeV2}: whether it enters or leaves a joint configuration, and
- * etcd's compact text form of a list of changes ({@code v1 l2 r3 u4}). Mirrors
- * {@code EnterJoint}, {@code LeaveJoint}, {@code ConfChangesFromString} and
- * {@code ConfChangesToString} in etcd's {@code raftpb/confchange.go}.
+ * Helpers over {@link ConfChangeV2}: whether it enters or leaves a joint configuration, and etcd's
+ * compact text form of a list of changes ({@code v1 l2 r3 u4}). Mirrors {@code EnterJoint}, {@code
+ * LeaveJoint}, {@code ConfChangesFromString} and {@code ConfChangesToString} in etcd's {@code
+ * raftpb/confchange.go}.
  */
 public final class ConfChanges {
 
   /**
-   * The answer of {@link #enterJoint}: {@code ok} says whether the change must use joint
-   * consensus, and {@code autoLeave} whether Raft leaves the joint configuration by itself.
+   * The answer of {@link #enterJoint}: {@code ok} says whether the change must use joint consensus,
+   * and {@code autoLeave} whether Raft leaves the joint configuration by itself.
    */
   public record EnterJoint(boolean autoLeave, boolean ok) {}
 
@@ -27,8 +27,8 @@ public final class ConfChanges {
 
   /**
    * Tells whether {@code cc} must go through joint consensus and, if so, whether the joint
-   * configuration is left automatically. Any transition other than auto, or more than one
-   * change, uses joint consensus (even where a simple change would have been safe, as etcd does).
+   * configuration is left automatically. Any transition other than auto, or more than one change,
+   * uses joint consensus (even where a simple change would have been safe, as etcd does).
    */
   public static EnterJoint enterJoint(ConfChangeV2 cc) {
     ConfChangeTransition transition = cc.getTransition();
@@ -56,12 +56,11 @@ public final class ConfChanges {
   }
 
   /**
-   * Parses space-separated tokens {@code v<id>} (add voter), {@code l<id>} (add learner),
-   * {@code r<id>} (remove) and {@code u<id>} (update), with decimal IDs. Blank input gives an
-   * empty list.
+   * Parses space-separated tokens {@code v<id>} (add voter), {@code l<id>} (add learner), {@code
+   * r<id>} (remove) and {@code u<id>} (update), with decimal IDs. Blank input gives an empty list.
    *
-   * @throws IllegalArgumentException with etcd's error text: {@code unknown token <tok>},
-   *     {@code unknown input: <tok>}, or Go's {@code strconv.ParseUint} error
+   * @throws IllegalArgumentException with etcd's error text: {@code unknown token <tok>}, {@code
+   *     unknown input: <tok>}, or Go's {@code strconv.ParseUint} error
    */
   public static List<ConfChangeSingle> fromString(String s) {
     String trimmed = s.strip();

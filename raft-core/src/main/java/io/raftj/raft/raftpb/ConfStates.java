@@ -5,10 +5,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Order-insensitive comparison of {@link ConfState}s. Mirrors {@code Equivalent} in etcd's
- * {@code raftpb/confstate.go}: two states are equivalent when their voters, learners, outgoing
- * voters and next learners are equal as sets of IDs and their auto-leave flags agree (an unset
- * flag counts as false).
+ * Order-insensitive comparison of {@link ConfState}s. Mirrors {@code Equivalent} in etcd's {@code
+ * raftpb/confstate.go}: two states are equivalent when their voters, learners, outgoing voters and
+ * next learners are equal as sets of IDs and their auto-leave flags agree (an unset flag counts as
+ * false).
  */
 public final class ConfStates {
 

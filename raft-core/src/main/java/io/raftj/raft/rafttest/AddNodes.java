@@ -2,12 +2,12 @@ package io.raftj.raft.rafttest;
 
 import com.google.protobuf.ByteString;
 import io.raftj.raft.Config;
-import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.RaftConstants;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.ReadOnlyOption;
-import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.internal.Presence;
+import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.ArrayList;
@@ -27,10 +27,10 @@ import java.util.function.Consumer;
  *   [step-down-on-removal=&lt;bool&gt;]
  * </pre>
  *
- * Extensions: {@code content} is taken as text; {@code disable-proposal-forwarding=<bool>},
- * {@code max-uncommitted-size=<u64>}, {@code max-inflight-bytes=<u64>},
- * {@code max-size-per-msg=<u64>}, {@code election-tick=<int>}, {@code heartbeat-tick=<int>}.
- * Unknown options are ignored, as in etcd.
+ * Extensions: {@code content} is taken as text; {@code disable-proposal-forwarding=<bool>}, {@code
+ * max-uncommitted-size=<u64>}, {@code max-inflight-bytes=<u64>}, {@code max-size-per-msg=<u64>},
+ * {@code election-tick=<int>}, {@code heartbeat-tick=<int>}. Unknown options are ignored, as in
+ * etcd.
  */
 final class AddNodes {
 
@@ -81,12 +81,14 @@ final class AddNodes {
             settings.add(c -> c.setDisableConfChangeValidation(b));
           }
           case "read-only" -> {
-            ReadOnlyOption o = switch (v) {
-              case "safe" -> ReadOnlyOption.READ_ONLY_SAFE;
-              case "lease-based" -> ReadOnlyOption.READ_ONLY_LEASE_BASED;
-              default -> throw new InteractionException(
-                  GoFormat.format("invalid read-only option %q", v));
-            };
+            ReadOnlyOption o =
+                switch (v) {
+                  case "safe" -> ReadOnlyOption.READ_ONLY_SAFE;
+                  case "lease-based" -> ReadOnlyOption.READ_ONLY_LEASE_BASED;
+                  default ->
+                      throw new InteractionException(
+                          GoFormat.format("invalid read-only option %q", v));
+                };
             settings.add(c -> c.setReadOnlyOption(o));
           }
           case "step-down-on-removal" -> {
@@ -118,15 +120,18 @@ final class AddNodes {
             int x = arg.scanInt(i);
             settings.add(c -> c.setHeartbeatTick(x));
           }
-          default -> { }
+          default -> {}
         }
       }
     }
-    Snapshot.Builder snap = Snapshot.newBuilder()
-        .setMetadata(SnapshotMetadata.newBuilder()
-            .setConfState(ConfState.newBuilder().addAllVoters(voters).addAllLearners(learners))
-            .setIndex(index)
-            .setTerm(0));
+    Snapshot.Builder snap =
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setConfState(
+                        ConfState.newBuilder().addAllVoters(voters).addAllLearners(learners))
+                    .setIndex(index)
+                    .setTerm(0));
     if (!content.isEmpty()) {
       snap.setData(content);
     }
@@ -148,17 +153,18 @@ final class AddNodes {
   }
 
   /**
-   * Adds {@code n} nodes with the next free IDs, each configured by the stub, then
-   * {@code configure}, then the env's {@code onConfig} hook, and bootstrapped from {@code snap}
-   * unless it is empty.
+   * Adds {@code n} nodes with the next free IDs, each configured by the stub, then {@code
+   * configure}, then the env's {@code onConfig} hook, and bootstrapped from {@code snap} unless it
+   * is empty.
    */
   static void addNodes(InteractionEnv env, int n, Consumer<Config> configure, Snapshot snap) {
     snap = Presence.ensure(snap);
     ConfState cs = snap.getMetadata().getConfState();
-    boolean bootstrap = snap.getMetadata().getIndex() != 0
-        || cs.getVotersCount() > 0
-        || cs.getLearnersCount() > 0
-        || !snap.getData().isEmpty();
+    boolean bootstrap =
+        snap.getMetadata().getIndex() != 0
+            || cs.getVotersCount() > 0
+            || cs.getLearnersCount() > 0
+            || !snap.getData().isEmpty();
     if (bootstrap) {
       if (snap.getMetadata().getIndex() <= 1) {
         throw new InteractionException("index must be specified as > 1 due to bootstrap");

@@ -4,19 +4,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One argument of a data-driven directive: {@code key} (no values), {@code key=} (one empty
- * value), {@code key=value} or {@code key=(v1, v2, ...)}. Mirrors {@code CmdArg} in
- * cockroachdb/datadriven, which etcd's tests use.
+ * One argument of a data-driven directive: {@code key} (no values), {@code key=} (one empty value),
+ * {@code key=value} or {@code key=(v1, v2, ...)}. Mirrors {@code CmdArg} in cockroachdb/datadriven,
+ * which etcd's tests use.
  *
- * <p>The {@code scan*} methods convert one value the way datadriven's {@code Scan} does and
- * throw {@link DataDrivenException} when it does not parse, which fails the script.
+ * <p>The {@code scan*} methods convert one value the way datadriven's {@code Scan} does and throw
+ * {@link DataDrivenException} when it does not parse, which fails the script.
  *
  * @param key the name before {@code =}
  * @param vals the values, unmodifiable; empty for a bare key
  */
 public record CmdArg(String key, List<String> vals) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @throws NullPointerException if an argument is null
+   */
   public CmdArg {
     Objects.requireNonNull(key, "key");
     vals = List.copyOf(vals);
@@ -65,9 +67,19 @@ public record CmdArg(String key, List<String> vals) {
   public boolean scanBool(int i) {
     String v = val(i);
     switch (v) {
-      case "1": case "t": case "T": case "TRUE": case "true": case "True":
+      case "1":
+      case "t":
+      case "T":
+      case "TRUE":
+      case "true":
+      case "True":
         return true;
-      case "0": case "f": case "F": case "FALSE": case "false": case "False":
+      case "0":
+      case "f":
+      case "F":
+      case "FALSE":
+      case "false":
+      case "False":
         return false;
       default:
         throw invalid(i, "bool");

@@ -10,19 +10,19 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Parses and runs data-driven scripts in the format of cockroachdb/datadriven v1.0.2, the format
- * of etcd raft's test scripts, and compares their output byte for byte.
+ * Parses and runs data-driven scripts in the format of cockroachdb/datadriven v1.0.2, the format of
+ * etcd raft's test scripts, and compares their output byte for byte.
  *
  * <p>A script is a sequence of directives. Lines starting with {@code #} and blank lines between
  * directives are ignored; a directive line ending in {@code \} continues on the next line. A
- * directive reads {@code cmd arg key=value key=(a, b, c)}, optionally followed by input lines,
- * then a {@code ----} line and the expected output up to the first blank line. Output that
- * contains blank lines is framed by a second {@code ----} line after the first and two
- * {@code ----} lines at its end.
+ * directive reads {@code cmd arg key=value key=(a, b, c)}, optionally followed by input lines, then
+ * a {@code ----} line and the expected output up to the first blank line. Output that contains
+ * blank lines is framed by a second {@code ----} line after the first and two {@code ----} lines at
+ * its end.
  *
- * <p>{@link #run} executes each directive through a {@link Handler} and yields a {@link
- * RunResult} holding the script as it would read with the actual output; {@link #rewrite} writes
- * that text back to the file. Both are stateless and thread-safe; the handler need not be.
+ * <p>{@link #run} executes each directive through a {@link Handler} and yields a {@link RunResult}
+ * holding the script as it would read with the actual output; {@link #rewrite} writes that text
+ * back to the file. Both are stateless and thread-safe; the handler need not be.
  */
 public final class DataDriven {
 
@@ -53,9 +53,9 @@ public final class DataDriven {
   }
 
   /**
-   * Runs every directive of {@code text} through {@code handler} in order and compares each
-   * output with the expected block. A directive that fails to parse, or a handler that throws,
-   * stops the run; the result then carries the error and no rewritten text.
+   * Runs every directive of {@code text} through {@code handler} in order and compares each output
+   * with the expected block. A directive that fails to parse, or a handler that throws, stops the
+   * run; the result then carries the error and no rewritten text.
    */
   public static RunResult run(String name, String text, Handler handler) {
     Script script;
@@ -116,9 +116,9 @@ public final class DataDriven {
   }
 
   /**
-   * Lists the script files under {@code path} (or {@code path} itself if it is a file) in the
-   * order datadriven's {@code Walk} visits them: sorted by name, recursing into folders, skipping
-   * names starting with {@code .} and editor leftovers ({@code *~}, {@code #*#}).
+   * Lists the script files under {@code path} (or {@code path} itself if it is a file) in the order
+   * datadriven's {@code Walk} visits them: sorted by name, recursing into folders, skipping names
+   * starting with {@code .} and editor leftovers ({@code *~}, {@code #*#}).
    */
   public static List<Path> walk(Path path) {
     List<Path> out = new ArrayList<>();
@@ -140,7 +140,8 @@ public final class DataDriven {
     children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
     for (Path child : children) {
       String name = child.getFileName().toString();
-      if (name.startsWith(".") || name.endsWith("~")
+      if (name.startsWith(".")
+          || name.endsWith("~")
           || (name.startsWith("#") && name.endsWith("#"))) {
         continue;
       }

@@ -1,9 +1,9 @@
 package io.raftj.raft.rafttest;
 
 /**
- * A script that cannot run: a directive that does not parse, a missing or malformed argument,
- * or an unknown command where the handler treats that as fatal. It aborts the file, as
- * {@code t.Fatal} does in etcd's data-driven tests; ordinary results are output instead.
+ * A script that cannot run: a directive that does not parse, a missing or malformed argument, or an
+ * unknown command where the handler treats that as fatal. It aborts the file, as {@code t.Fatal}
+ * does in etcd's data-driven tests; ordinary results are output instead.
  */
 public final class DataDrivenException extends RuntimeException {
 

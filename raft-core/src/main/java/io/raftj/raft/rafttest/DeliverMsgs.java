@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The {@code deliver-msgs} command: delivers (steps) or drops the queued messages for the given
- * recipients, in argument order and, per recipient, in queue order. Mirrors etcd's
- * {@code rafttest/interaction_env_handler_deliver_msgs.go}.
+ * recipients, in argument order and, per recipient, in queue order. Mirrors etcd's {@code
+ * rafttest/interaction_env_handler_deliver_msgs.go}.
  *
  * <pre>deliver-msgs [&lt;id&gt;...] [drop=(ids)] [type=&lt;MessageType&gt;]</pre>
  */
@@ -27,7 +27,8 @@ final class DeliverMsgs {
         try {
           id = Long.parseUnsignedLong(arg.key());
         } catch (NumberFormatException e) {
-          throw InteractionEnv.fatal(d, "strconv.ParseUint: parsing \"" + arg.key() + "\": invalid syntax");
+          throw InteractionEnv.fatal(
+              d, "strconv.ParseUint: parsing \"" + arg.key() + "\": invalid syntax");
         }
         rs.add(new Recipient(id, false));
       }
@@ -37,7 +38,8 @@ final class DeliverMsgs {
             long id = arg.scanUint64(i);
             for (Recipient r : rs) {
               if (r.id() == id) {
-                throw InteractionEnv.fatal(d, "can't both deliver and drop msgs to " + Long.toUnsignedString(id));
+                throw InteractionEnv.fatal(
+                    d, "can't both deliver and drop msgs to " + Long.toUnsignedString(id));
               }
             }
             rs.add(new Recipient(id, true));
@@ -49,7 +51,7 @@ final class DeliverMsgs {
               throw InteractionEnv.fatal(d, "unknown message type " + s);
             }
           }
-          default -> { }
+          default -> {}
         }
       }
     }
@@ -68,10 +70,10 @@ final class DeliverMsgs {
   }
 
   /**
-   * Delivers or drops, per recipient, the queued messages to it of the given type (null for
-   * all). A dropped message is described with a {@code dropped: } prefix; a delivered one is
-   * described and then stepped into its recipient, and a step error is printed after it.
-   * Returns the number of messages handled; handled messages leave the queue.
+   * Delivers or drops, per recipient, the queued messages to it of the given type (null for all). A
+   * dropped message is described with a {@code dropped: } prefix; a delivered one is described and
+   * then stepped into its recipient, and a step error is printed after it. Returns the number of
+   * messages handled; handled messages leave the queue.
    */
   static int deliverMsgs(InteractionEnv env, MessageType type, List<Recipient> rs) {
     int n = 0;
@@ -104,8 +106,8 @@ final class DeliverMsgs {
   }
 
   /**
-   * Removes from the queue, keeping order, and returns the messages to {@code to} of the given
-   * type (null for all). When dropping, local messages stay: their delivery must be reliable.
+   * Removes from the queue, keeping order, and returns the messages to {@code to} of the given type
+   * (null for all). When dropping, local messages stay: their delivery must be reliable.
    */
   static List<Message> splitMsgs(InteractionEnv env, long to, MessageType type, boolean drop) {
     List<Message> toMsgs = new ArrayList<>();
@@ -142,5 +144,4 @@ final class DeliverMsgs {
         || Messages.isLocalMsgTarget(msg.getFrom())
         || Messages.isLocalMsgTarget(msg.getTo());
   }
-
 }

@@ -13,19 +13,19 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * Drives the members of a raft group through etcd's data-driven interaction scripts: each
- * script command ({@code add-nodes}, {@code campaign}, {@code stabilize}, ...) runs against the
- * nodes, and the result is the text the command printed, raft's log lines included. Mirrors
- * {@code InteractionEnv} in etcd's {@code rafttest/interaction_env.go} and
- * {@code interaction_env_handler.go}; the output of etcd's commands is byte for byte etcd's.
+ * Drives the members of a raft group through etcd's data-driven interaction scripts: each script
+ * command ({@code add-nodes}, {@code campaign}, {@code stabilize}, ...) runs against the nodes, and
+ * the result is the text the command printed, raft's log lines included. Mirrors {@code
+ * InteractionEnv} in etcd's {@code rafttest/interaction_env.go} and {@code
+ * interaction_env_handler.go}; the output of etcd's commands is byte for byte etcd's.
  *
  * <p>Messages the nodes send are not delivered automatically: they wait in one in-flight queue
- * ({@link #messages()}) until a command delivers or drops them. Use one env per script file.
- * The public methods are the commands' operations, for tests that drive the env from Java. Not
+ * ({@link #messages()}) until a command delivers or drops them. Use one env per script file. The
+ * public methods are the commands' operations, for tests that drive the env from Java. Not
  * thread-safe.
  *
- * <p>Commands beyond etcd's (documented extensions that leave etcd's output unchanged):
- * {@code read-index}, {@code tick}, {@code report-snapshot}, and extra {@code add-nodes} options.
+ * <p>Commands beyond etcd's (documented extensions that leave etcd's output unchanged): {@code
+ * read-index}, {@code tick}, {@code report-snapshot}, and extra {@code add-nodes} options.
  */
 public final class InteractionEnv {
 
@@ -33,12 +33,15 @@ public final class InteractionEnv {
   static final EntryFormatter ENTRY_FORMATTER = EntryFormatter.DEFAULT;
 
   final InteractionOpts options;
+
   /** The error a command this environment does not know gets, as in etcd's harness. */
   static final String UNKNOWN_COMMAND = "unknown command";
 
   final List<InteractionNode> nodes = new ArrayList<>();
+
   /** The in-flight messages, in the order they were sent. */
   List<Message> messages = new ArrayList<>();
+
   final RedirectLogger output = new RedirectLogger();
 
   /** An empty environment with the given options. */
@@ -72,9 +75,9 @@ public final class InteractionEnv {
   }
 
   /**
-   * Runs one script command and returns its output: {@code ok} when it printed nothing, the
-   * error text appended to the output when it failed (under log level {@code NONE}, the error
-   * text alone).
+   * Runs one script command and returns its output: {@code ok} when it printed nothing, the error
+   * text appended to the output when it failed (under log level {@code NONE}, the error text
+   * alone).
    *
    * @throws DataDrivenException when the command is malformed (Go: {@code t.Fatal})
    * @throws IllegalStateException when a raft invariant breaks (Go: a panic)
@@ -114,7 +117,7 @@ public final class InteractionEnv {
 
   private void dispatch(TestData d) {
     switch (d.cmd()) {
-      case "_breakpoint" -> { }
+      case "_breakpoint" -> {}
       case "add-nodes" -> AddNodes.handle(this, d);
       case "campaign" -> NodeCommands.campaign(this, d);
       case "compact" -> RaftLogCommands.handleCompact(this, d);
@@ -204,16 +207,16 @@ public final class InteractionEnv {
   }
 
   /**
-   * Delivers or drops the queued messages of type {@code type} (null for all) for each
-   * recipient in turn, and returns how many were handled.
+   * Delivers or drops the queued messages of type {@code type} (null for all) for each recipient in
+   * turn, and returns how many were handled.
    */
   public int deliverMsgs(io.raftj.raft.raftpb.MessageType type, List<Recipient> recipients) {
     return DeliverMsgs.deliverMsgs(this, type, recipients);
   }
 
   /**
-   * Handles Readies, delivers messages and runs the storage threads of the given nodes (all
-   * nodes when none are given) until nothing is left to do.
+   * Handles Readies, delivers messages and runs the storage threads of the given nodes (all nodes
+   * when none are given) until nothing is left to do.
    */
   public void stabilize(int... idxs) {
     Stabilize.stabilize(this, idxs);
@@ -222,8 +225,8 @@ public final class InteractionEnv {
   // ---- helpers shared by the commands ----
 
   /**
-   * Runs {@code body} with its output captured and re-emitted two spaces in, line by line (a
-   * final unterminated line gains a newline).
+   * Runs {@code body} with its output captured and re-emitted two spaces in, line by line (a final
+   * unterminated line gains a newline).
    */
   void withIndent(Runnable body) {
     StringBuilder orig = output.swap();
@@ -245,8 +248,8 @@ public final class InteractionEnv {
   }
 
   /**
-   * Runs {@code action} on each node named by the bare-integer arguments. With several nodes,
-   * each block gets a {@code > <id> <header>} line and is indented; with one, neither.
+   * Runs {@code action} on each node named by the bare-integer arguments. With several nodes, each
+   * block gets a {@code > <id> <header>} line and is indented; with one, neither.
    */
   void forEachNode(TestData d, String header, IntConsumer action) {
     int[] idxs = nodeIdxsOf(d);
@@ -317,9 +320,12 @@ public final class InteractionEnv {
    */
   int checkNode(TestData d, int idx) {
     if (idx < 0 || idx >= nodes.size()) {
-      String have = nodes.isEmpty() ? "there are no nodes yet (add them with add-nodes)"
-          : nodes.size() == 1 ? "there is 1 node (ID 1)"
-          : "there are " + nodes.size() + " nodes (IDs 1 to " + nodes.size() + ")";
+      String have =
+          nodes.isEmpty()
+              ? "there are no nodes yet (add them with add-nodes)"
+              : nodes.size() == 1
+                  ? "there is 1 node (ID 1)"
+                  : "there are " + nodes.size() + " nodes (IDs 1 to " + nodes.size() + ")";
       throw new DataDrivenException("no node " + (idx + 1) + ": " + have); // the runner adds where
     }
     return idx;

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * A member of a raft group driven by an {@link InteractionEnv}: the {@link RawNode}, its storage
  * and config, the pending work of its append and apply threads (async storage writes), and the
- * history of its state machine as snapshots. Mirrors {@code Node} in etcd's
- * {@code rafttest/interaction_env.go}.
+ * history of its state machine as snapshots. Mirrors {@code Node} in etcd's {@code
+ * rafttest/interaction_env.go}.
  *
  * <p>The state machine is an "appender": each applied entry appends its data (a conf change's
  * context) to the previous snapshot's data, so {@link #history()} records every applied state.

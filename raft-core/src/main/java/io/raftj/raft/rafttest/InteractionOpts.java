@@ -6,14 +6,13 @@ import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
 
 /**
- * Options for an {@link InteractionEnv}. Mirrors {@code InteractionOpts} in etcd's
- * {@code rafttest/interaction_env.go}.
+ * Options for an {@link InteractionEnv}. Mirrors {@code InteractionOpts} in etcd's {@code
+ * rafttest/interaction_env.go}.
  *
- * @param onConfig called on each new node's {@link Config} before the node is created; it must
- *     not change the ID or set the logger. May be null.
- * @param setRandomizedElectionTimeout pins a node's randomized election timeout (the
- *     {@code set-randomized-election-timeout} command). May be null, in which case the command
- *     fails.
+ * @param onConfig called on each new node's {@link Config} before the node is created; it must not
+ *     change the ID or set the logger. May be null.
+ * @param setRandomizedElectionTimeout pins a node's randomized election timeout (the {@code
+ *     set-randomized-election-timeout} command). May be null, in which case the command fails.
  */
 public record InteractionOpts(
     Consumer<Config> onConfig, ObjIntConsumer<RawNode> setRandomizedElectionTimeout) {

@@ -2,8 +2,8 @@ package io.raftj.raft.rafttest;
 
 /**
  * The {@code interaction} script kind: etcd's interaction scripts (its root {@code testdata}
- * folder) and ours, each file run by a fresh {@link InteractionEnv}. Mirrors
- * {@code TestInteraction} in etcd's {@code interaction_test.go}.
+ * folder) and ours, each file run by a fresh {@link InteractionEnv}. Mirrors {@code
+ * TestInteraction} in etcd's {@code interaction_test.go}.
  */
 public final class InteractionScripts implements ScriptKind {
 

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The storage of an interaction-harness node: a {@link MemoryStorage} whose
- * {@link #snapshot()} returns the node's most recent state-machine snapshot (the last entry of
- * its history) rather than the storage's own. Mirrors {@code snapOverrideStorage} in etcd's
- * {@code rafttest/interaction_env_handler_add_nodes.go}.
+ * The storage of an interaction-harness node: a {@link MemoryStorage} whose {@link #snapshot()}
+ * returns the node's most recent state-machine snapshot (the last entry of its history) rather than
+ * the storage's own. Mirrors {@code snapOverrideStorage} in etcd's {@code
+ * rafttest/interaction_env_handler_add_nodes.go}.
  */
 final class InteractionStorage implements Storage {
 

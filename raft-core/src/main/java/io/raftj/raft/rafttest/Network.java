@@ -29,18 +29,18 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * A simulated network of raft nodes for testing an application on top of raft: every member is
- * a {@link SimulatedNode} (a {@code RawNode}, its storage and a {@link StateMachine}), and the
- * messages between them travel through in-memory links that can drop, delay, or be cut. Plays
- * the role of etcd's {@code rafttest/network.go} and the {@code network} of
- * {@code raft_test.go}, but single-threaded and in simulated time.
+ * A simulated network of raft nodes for testing an application on top of raft: every member is a
+ * {@link SimulatedNode} (a {@code RawNode}, its storage and a {@link StateMachine}), and the
+ * messages between them travel through in-memory links that can drop, delay, or be cut. Plays the
+ * role of etcd's {@code rafttest/network.go} and the {@code network} of {@code raft_test.go}, but
+ * single-threaded and in simulated time.
  *
  * <p>Time is ticks: {@link #tick()} advances every running node by one tick and then lets the
- * cluster settle (Readies handled, due messages delivered) until nothing moves. A message's
- * delay is a whole number of ticks, zero by default. All randomness (drops, delays, election
- * jitter) comes from the seed, so a run replays exactly.
- *
+ * cluster settle (Readies handled, due messages delivered) until nothing moves. A message's delay
+ * is a whole number of ticks, zero by default. All randomness (drops, delays, election jitter)
+ * comes from the seed, so a run replays exactly.
  * <!-- snippet: raft-core/src/test/java/io/raftj/raft/rafttest/NetworkExampleTest.java -->
+ *
  * <pre>{@code
  * Network net = Network.builder().peers(1, 2, 3).seed(42).build();
  * net.runUntil(() -> net.leader() != RaftConstants.NONE, 100);
@@ -104,8 +104,8 @@ public final class Network {
   public static final class Builder {
     private long seed;
     private long[] peers = {1, 2, 3};
-    private Consumer<Config> configure = c -> { };
-    private LongFunction<StateMachine> stateMachines = id -> entry -> { };
+    private Consumer<Config> configure = c -> {};
+    private LongFunction<StateMachine> stateMachines = id -> entry -> {};
 
     private Builder() {}
 
@@ -131,7 +131,10 @@ public final class Network {
       return this;
     }
 
-    /** Creates each node's state machine, again after a restart; by default one that ignores entries. */
+    /**
+     * Creates each node's state machine, again after a restart; by default one that ignores
+     * entries.
+     */
     public Builder stateMachine(LongFunction<StateMachine> stateMachines) {
       this.stateMachines = stateMachines;
       return this;
@@ -154,18 +157,23 @@ public final class Network {
   }
 
   private SimulatedNode newNode(long id, MemoryStorage storage) {
-    return new SimulatedNode(id, storage, () -> {
-      Config c = new Config()
-          .setElectionTick(10)
-          .setHeartbeatTick(1)
-          .setMaxSizePerMsg(1024 * 1024)
-          .setMaxInflightMsgs(256)
-          .setPreVote(true)
-          .setCheckQuorum(true)
-          .setLogger(RaftLogger.discard());
-      configure.accept(c);
-      return c.setRandom(new SplittableRandom(seed ^ (id * 0x9E3779B97F4A7C15L)));
-    }, () -> stateMachines.apply(id));
+    return new SimulatedNode(
+        id,
+        storage,
+        () -> {
+          Config c =
+              new Config()
+                  .setElectionTick(10)
+                  .setHeartbeatTick(1)
+                  .setMaxSizePerMsg(1024 * 1024)
+                  .setMaxInflightMsgs(256)
+                  .setPreVote(true)
+                  .setCheckQuorum(true)
+                  .setLogger(RaftLogger.discard());
+          configure.accept(c);
+          return c.setRandom(new SplittableRandom(seed ^ (id * 0x9E3779B97F4A7C15L)));
+        },
+        () -> stateMachines.apply(id));
   }
 
   // ---- members ----
@@ -185,8 +193,8 @@ public final class Network {
   }
 
   /**
-   * Adds a member with empty storage (not yet in any configuration): propose a conf change
-   * adding it, and the leader will catch it up.
+   * Adds a member with empty storage (not yet in any configuration): propose a conf change adding
+   * it, and the leader will catch it up.
    */
   public SimulatedNode addNode(long id) {
     if (nodes.containsKey(id)) {
@@ -351,14 +359,16 @@ public final class Network {
         return;
       }
     }
-    throw new IllegalStateException("the cluster did not settle in " + MAX_SETTLE_ROUNDS + " rounds");
+    throw new IllegalStateException(
+        "the cluster did not settle in " + MAX_SETTLE_ROUNDS + " rounds");
   }
 
   private void send(Message m) {
     sent++;
     Link link = new Link(m.getFrom(), m.getTo());
     LinkFaults f = faults.get(link);
-    if (cuts.contains(link) || ignored.contains(m.getType())
+    if (cuts.contains(link)
+        || ignored.contains(m.getType())
         || (f != null && f.dropRate() > 0 && rng.nextDouble() < f.dropRate())) {
       dropped++;
       return;
@@ -406,8 +416,8 @@ public final class Network {
   }
 
   /**
-   * The running leader with the highest term, or {@link RaftConstants#NONE}: a partitioned former leader
-   * may still believe it leads, at a lower term.
+   * The running leader with the highest term, or {@link RaftConstants#NONE}: a partitioned former
+   * leader may still believe it leads, at a lower term.
    */
   public long leader() {
     long leader = RaftConstants.NONE;

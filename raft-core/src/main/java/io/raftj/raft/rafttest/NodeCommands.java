@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * The commands that call one {@code RawNode} method: {@code campaign}, {@code tick-election},
- * {@code tick-heartbeat}, {@code set-randomized-election-timeout},
- * {@code transfer-leadership}, {@code report-unreachable}, and the extensions {@code tick} and
- * {@code report-snapshot}. Mirrors etcd's {@code rafttest/interaction_env_handler_campaign.go},
- * {@code _tick.go}, {@code _set_randomized_election_timeout.go},
- * {@code _transfer_leadership.go} and {@code _report_unreachable.go}.
+ * {@code tick-heartbeat}, {@code set-randomized-election-timeout}, {@code transfer-leadership},
+ * {@code report-unreachable}, and the extensions {@code tick} and {@code report-snapshot}. Mirrors
+ * etcd's {@code rafttest/interaction_env_handler_campaign.go}, {@code _tick.go}, {@code
+ * _set_randomized_election_timeout.go}, {@code _transfer_leadership.go} and {@code
+ * _report_unreachable.go}.
  *
  * <pre>
  * campaign &lt;id&gt;
@@ -89,11 +89,12 @@ final class NodeCommands {
     }
     CmdArg arg = d.argOrNull("status");
     String v = arg == null || arg.vals().isEmpty() ? "finish" : arg.vals().get(0);
-    SnapshotStatus status = switch (v) {
-      case "finish" -> SnapshotStatus.SNAPSHOT_FINISH;
-      case "failure" -> SnapshotStatus.SNAPSHOT_FAILURE;
-      default -> throw new InteractionException("unknown snapshot status " + v);
-    };
+    SnapshotStatus status =
+        switch (v) {
+          case "finish" -> SnapshotStatus.SNAPSHOT_FINISH;
+          case "failure" -> SnapshotStatus.SNAPSHOT_FAILURE;
+          default -> throw new InteractionException("unknown snapshot status " + v);
+        };
     env.nodes.get(idxs[0]).rawNode().reportSnapshot(env.nodes.get(idxs[1]).id(), status);
   }
 }

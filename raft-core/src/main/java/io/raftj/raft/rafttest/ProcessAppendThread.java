@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The {@code process-append-thread} command: performs one {@code MsgStorageAppend} of a node's
- * append thread (async storage writes) and queues its responses. Mirrors etcd's
- * {@code rafttest/interaction_env_handler_process_append_thread.go}.
+ * append thread (async storage writes) and queues its responses. Mirrors etcd's {@code
+ * rafttest/interaction_env_handler_process_append_thread.go}.
  *
  * <pre>process-append-thread &lt;id&gt;...</pre>
  */
@@ -23,14 +23,18 @@ final class ProcessAppendThread {
 
   static void processAppendThread(InteractionEnv env, int idx) {
     InteractionNode n = env.nodes.get(idx);
-    env.processWork(n.appendWork, "no append work to perform", m -> {
-      HardState st = HardState.newBuilder()
-          .setTerm(m.getTerm())
-          .setVote(m.getVote())
-          .setCommit(m.getCommit())
-          .build();
-      processAppend(n, st, m.getEntriesList(), m.getSnapshot());
-    });
+    env.processWork(
+        n.appendWork,
+        "no append work to perform",
+        m -> {
+          HardState st =
+              HardState.newBuilder()
+                  .setTerm(m.getTerm())
+                  .setVote(m.getVote())
+                  .setCommit(m.getCommit())
+                  .build();
+          processAppend(n, st, m.getEntriesList(), m.getSnapshot());
+        });
   }
 
   /** Persists a hard state, then a snapshot or entries (not both), to the node's storage. */

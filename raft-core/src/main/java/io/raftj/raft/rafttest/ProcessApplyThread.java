@@ -13,10 +13,10 @@ import io.raftj.raft.raftpb.SnapshotMetadata;
 import java.util.List;
 
 /**
- * The {@code process-apply-thread} command: performs one {@code MsgStorageApply} of a node's
- * apply thread (async storage writes) and queues its responses. Also home of the harness's
- * state machine, which every applied entry extends. Mirrors etcd's
- * {@code rafttest/interaction_env_handler_process_apply_thread.go}.
+ * The {@code process-apply-thread} command: performs one {@code MsgStorageApply} of a node's apply
+ * thread (async storage writes) and queues its responses. Also home of the harness's state machine,
+ * which every applied entry extends. Mirrors etcd's {@code
+ * rafttest/interaction_env_handler_process_apply_thread.go}.
  *
  * <pre>process-apply-thread &lt;id&gt;...</pre>
  */
@@ -30,7 +30,8 @@ final class ProcessApplyThread {
 
   static void processApplyThread(InteractionEnv env, int idx) {
     InteractionNode n = env.nodes.get(idx);
-    env.processWork(n.applyWork, "no apply work to perform", m -> processApply(n, m.getEntriesList()));
+    env.processWork(
+        n.applyWork, "no apply work to perform", m -> processApply(n, m.getEntriesList()));
   }
 
   /**
@@ -61,11 +62,13 @@ final class ProcessApplyThread {
       if (cs == null) {
         cs = last.getMetadata().getConfState();
       }
-      Snapshot.Builder snap = Snapshot.newBuilder()
-          .setMetadata(SnapshotMetadata.newBuilder()
-              .setIndex(ent.getIndex())
-              .setTerm(ent.getTerm())
-              .setConfState(cs));
+      Snapshot.Builder snap =
+          Snapshot.newBuilder()
+              .setMetadata(
+                  SnapshotMetadata.newBuilder()
+                      .setIndex(ent.getIndex())
+                      .setTerm(ent.getTerm())
+                      .setConfState(cs));
       ByteString data = last.getData().concat(update);
       if (!data.isEmpty()) {
         snap.setData(data);

@@ -1,15 +1,15 @@
 package io.raftj.raft.rafttest;
 
+import io.raftj.raft.Ready;
 import io.raftj.raft.internal.Describe;
 import io.raftj.raft.internal.Messages;
-import io.raftj.raft.Ready;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 
 /**
  * The {@code process-ready} command: takes a node's Ready, prints it, persists and applies it
- * (synchronous storage) or queues its storage work (async storage writes), queues its messages,
- * and advances. Mirrors etcd's {@code rafttest/interaction_env_handler_process_ready.go}.
+ * (synchronous storage) or queues its storage work (async storage writes), queues its messages, and
+ * advances. Mirrors etcd's {@code rafttest/interaction_env_handler_process_ready.go}.
  *
  * <pre>process-ready &lt;id&gt;...</pre>
  */

@@ -10,9 +10,9 @@ import io.raftj.raft.raftpb.ConfChanges;
 import java.util.List;
 
 /**
- * The proposal commands: {@code propose}, {@code propose-conf-change}, and the extension
- * {@code read-index}. Mirrors etcd's {@code rafttest/interaction_env_handler_propose.go} and
- * {@code interaction_env_handler_propose_conf_change.go}.
+ * The proposal commands: {@code propose}, {@code propose-conf-change}, and the extension {@code
+ * read-index}. Mirrors etcd's {@code rafttest/interaction_env_handler_propose.go} and {@code
+ * interaction_env_handler_propose_conf_change.go}.
  *
  * <pre>
  * propose &lt;id&gt; &lt;data&gt;
@@ -30,17 +30,19 @@ final class ProposeCommands {
   static void propose(InteractionEnv env, TestData d) {
     int idx = env.firstNodeIdx(d);
     if (d.cmdArgs().size() != 2 || !d.cmdArgs().get(1).vals().isEmpty()) {
-      throw InteractionEnv.fatal(d, "expected exactly one key with no vals: "
-          + d.cmdArgs().subList(1, d.cmdArgs().size()));
+      throw InteractionEnv.fatal(
+          d,
+          "expected exactly one key with no vals: " + d.cmdArgs().subList(1, d.cmdArgs().size()));
     }
     env.propose(idx, ByteString.copyFromUtf8(d.cmdArgs().get(1).key()));
   }
 
   static void readIndex(InteractionEnv env, TestData d) {
     int idx = env.firstNodeIdx(d);
-    ByteString ctx = d.cmdArgs().size() > 1
-        ? ByteString.copyFromUtf8(d.cmdArgs().get(1).key())
-        : ByteString.EMPTY;
+    ByteString ctx =
+        d.cmdArgs().size() > 1
+            ? ByteString.copyFromUtf8(d.cmdArgs().get(1).key())
+            : ByteString.EMPTY;
     env.node(idx).rawNode().readIndex(ctx);
   }
 
@@ -53,12 +55,14 @@ final class ProposeCommands {
       for (String val : arg.vals()) {
         switch (arg.key()) {
           case "v1" -> v1 = parseBool(val);
-          case "transition" -> transition = switch (val) {
-            case "auto" -> ConfChangeTransition.ConfChangeTransitionAuto;
-            case "implicit" -> ConfChangeTransition.ConfChangeTransitionJointImplicit;
-            case "explicit" -> ConfChangeTransition.ConfChangeTransitionJointExplicit;
-            default -> throw new InteractionException("unknown transition " + val);
-          };
+          case "transition" ->
+              transition =
+                  switch (val) {
+                    case "auto" -> ConfChangeTransition.ConfChangeTransitionAuto;
+                    case "implicit" -> ConfChangeTransition.ConfChangeTransitionJointImplicit;
+                    case "explicit" -> ConfChangeTransition.ConfChangeTransitionJointExplicit;
+                    default -> throw new InteractionException("unknown transition " + val);
+                  };
           default -> throw new InteractionException("unknown command " + arg.key());
         }
       }
@@ -75,15 +79,16 @@ final class ProposeCommands {
         throw new InteractionException(
             "v1 conf change can only have one operation and no transition");
       }
-      c = ConfChangeI.of(ConfChange.newBuilder()
-          .setType(ccs.get(0).getType())
-          .setNodeId(ccs.get(0).getNodeId())
-          .build());
+      c =
+          ConfChangeI.of(
+              ConfChange.newBuilder()
+                  .setType(ccs.get(0).getType())
+                  .setNodeId(ccs.get(0).getNodeId())
+                  .build());
     } else {
-      c = ConfChangeI.of(ConfChangeV2.newBuilder()
-          .setTransition(transition)
-          .addAllChanges(ccs)
-          .build());
+      c =
+          ConfChangeI.of(
+              ConfChangeV2.newBuilder().setTransition(transition).addAllChanges(ccs).build());
     }
     env.node(idx).rawNode().proposeConfChange(c);
   }

@@ -18,8 +18,8 @@ import java.util.Map;
  * configurations. Mirrors {@code TestDataDriven} in etcd's {@code quorum/datadriven_test.go}.
  *
  * <p>Arguments: {@code cfg=(ids)} the (incoming) majority configuration; {@code cfgj=(ids)} or
- * {@code cfgj=zero} makes the case joint; {@code idx=(...)} for {@code committed} or
- * {@code votes=(y,n,_...)} for {@code vote} gives one value per distinct voter in order of first
+ * {@code cfgj=zero} makes the case joint; {@code idx=(...)} for {@code committed} or {@code
+ * votes=(y,n,_...)} for {@code vote} gives one value per distinct voter in order of first
  * appearance across {@code cfg} then {@code cfgj}, {@code _} meaning "nothing known" (so an index
  * of 0 cannot be written). Each case is also checked against alternative computations that must
  * agree (a naive committed index, the configuration joined with an empty or with itself,
@@ -46,6 +46,7 @@ public final class QuorumScripts implements ScriptKind {
     final List<Long> ids = new ArrayList<>();
     final List<Long> idsj = new ArrayList<>();
     final List<Long> idxs = new ArrayList<>();
+
     /** Coded like indexes so both share one lookup: 1 = no, 2 = yes, 0 = unknown. */
     final List<Long> votes = new ArrayList<>();
 
@@ -186,12 +187,17 @@ public final class QuorumScripts implements ScriptKind {
         // (etcd prints these two lines without a newline.)
         aIdx = c.committedIndex(overlay(c, l, id, iidx - 1));
         if (aIdx != idx) {
-          buf.append(Index.format(aIdx)).append(" <-- overlaying ").append(Long.toUnsignedString(id))
-              .append("->").append(Long.toUnsignedString(iidx));
+          buf.append(Index.format(aIdx))
+              .append(" <-- overlaying ")
+              .append(Long.toUnsignedString(id))
+              .append("->")
+              .append(Long.toUnsignedString(iidx));
         }
         aIdx = c.committedIndex(overlay(c, l, id, 0));
         if (aIdx != idx) {
-          buf.append(Index.format(aIdx)).append(" <-- overlaying ").append(Long.toUnsignedString(id))
+          buf.append(Index.format(aIdx))
+              .append(" <-- overlaying ")
+              .append(Long.toUnsignedString(id))
               .append("->0");
         }
       }
@@ -218,8 +224,8 @@ public final class QuorumScripts implements ScriptKind {
 
   /**
    * Assigns {@code vals} to the distinct voters of {@code ids} then {@code idsj} in order of first
-   * appearance; zeroes (the {@code _} placeholders) are left out, since "no entry" differs from
-   * a zero entry.
+   * appearance; zeroes (the {@code _} placeholders) are left out, since "no entry" differs from a
+   * zero entry.
    */
   private static Map<Long, Long> assign(List<Long> vals, List<Long> ids, List<Long> idsj) {
     Map<Long, Long> m = new LinkedHashMap<>();

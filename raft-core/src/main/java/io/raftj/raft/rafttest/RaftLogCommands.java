@@ -1,14 +1,14 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.internal.Describe;
 import io.raftj.raft.RaftConstants;
+import io.raftj.raft.internal.Describe;
 import io.raftj.raft.raftpb.Entry;
 import java.util.List;
 
 /**
- * The {@code raft-log} and {@code compact} commands: print the log held in a node's storage,
- * and compact it first. Mirrors etcd's {@code rafttest/interaction_env_handler_raft_log.go} and
- * {@code interaction_env_handler_compact.go}.
+ * The {@code raft-log} and {@code compact} commands: print the log held in a node's storage, and
+ * compact it first. Mirrors etcd's {@code rafttest/interaction_env_handler_raft_log.go} and {@code
+ * interaction_env_handler_compact.go}.
  *
  * <pre>
  * raft-log &lt;id&gt;

@@ -1,19 +1,19 @@
 package io.raftj.raft.rafttest;
 
-import io.raftj.raft.internal.GoFormat;
 import io.raftj.raft.RaftLogger;
+import io.raftj.raft.internal.GoFormat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * A {@link RaftLogger} that writes raft's log lines into the interaction harness output, each
- * prefixed with its level name, so that they interleave with the harness's own output exactly
- * where they are emitted. Mirrors {@code RedirectLogger} in etcd's
- * {@code rafttest/interaction_env_logger.go}.
+ * prefixed with its level name, so that they interleave with the harness's own output exactly where
+ * they are emitted. Mirrors {@code RedirectLogger} in etcd's {@code
+ * rafttest/interaction_env_logger.go}.
  *
- * <p>The level {@code NONE} silences everything written to the buffer, the harness output
- * included. Not thread-safe: the harness drives all nodes from one thread.
+ * <p>The level {@code NONE} silences everything written to the buffer, the harness output included.
+ * Not thread-safe: the harness drives all nodes from one thread.
  */
 public final class RedirectLogger implements RaftLogger {
 
@@ -30,6 +30,7 @@ public final class RedirectLogger implements RaftLogger {
 
   private StringBuilder builder = new StringBuilder();
   private int level = DEBUG;
+
   /** Written lines whose arguments rendered across lines; see {@link #brokenLines}. */
   private final List<String> brokenLines = new ArrayList<>();
 
@@ -61,8 +62,7 @@ public final class RedirectLogger implements RaftLogger {
         return;
       }
     }
-    throw new InteractionException(
-        GoFormat.format("log levels must be either of %v", LEVEL_NAMES));
+    throw new InteractionException(GoFormat.format("log levels must be either of %v", LEVEL_NAMES));
   }
 
   /** True under {@code NONE}: nothing reaches the buffer. */
@@ -86,8 +86,8 @@ public final class RedirectLogger implements RaftLogger {
 
   /**
    * The lines written so far (log lines and {@link #writef} text) in which an argument, not the
-   * template, put a line break. etcd renders every value it logs on one line (a protobuf message
-   * in its compact text form), so a non-empty list means a value was rendered the Java way.
+   * template, put a line break. etcd renders every value it logs on one line (a protobuf message in
+   * its compact text form), so a non-empty list means a value was rendered the Java way.
    */
   List<String> brokenLines() {
     return Collections.unmodifiableList(brokenLines);

@@ -5,8 +5,8 @@ package io.raftj.raft.rafttest;
  *
  * @param name the script's name (its path as given)
  * @param original the script as read
- * @param actual the script as it reads with the actual output in place of the expected output
- *     (what a rewrite writes); null when the run stopped on an error
+ * @param actual the script as it reads with the actual output in place of the expected output (what
+ *     a rewrite writes); null when the run stopped on an error
  * @param cases how many directives ran (0 when the run stopped on an error)
  * @param mismatches how many directives printed something other than their expected output
  * @param error why the run stopped ({@code file:line: directive: reason}), or null
@@ -52,7 +52,9 @@ public record RunResult(
     return mismatches + " of " + cases + " directives differ in " + name + ":\n" + diff();
   }
 
-  /** Throws an {@link AssertionError} carrying {@link #failureMessage()} unless the script passed. */
+  /**
+   * Throws an {@link AssertionError} carrying {@link #failureMessage()} unless the script passed.
+   */
   public void assertPassed() {
     if (!passed()) {
       throw new AssertionError(failureMessage(), cause);

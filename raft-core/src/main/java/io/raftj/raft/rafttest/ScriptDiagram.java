@@ -9,48 +9,64 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders the message flow of an interaction script as a Mermaid sequence diagram: the script
- * runs through a fresh {@link InteractionEnv}, and every message the harness delivers or drops
- * (the message lines {@code deliver-msgs} prints, and those under a {@code > N receiving
- * messages} header of {@code stabilize}) becomes an arrow; the commands that set things in
- * motion ({@code campaign}, {@code propose}, {@code transfer-leadership}, ...) become notes.
- * Messages that only appear in a Ready ({@code Messages:}) are sent, not delivered, and are left
- * out, and so are steps run under {@code log-level none}, which print nothing (scripts use that
- * for their setup), along with their notes. Backs {@code bin/raft-script --diagram}; etcd has no
- * counterpart, its scripts are read as text only.
+ * Renders the message flow of an interaction script as a Mermaid sequence diagram: the script runs
+ * through a fresh {@link InteractionEnv}, and every message the harness delivers or drops (the
+ * message lines {@code deliver-msgs} prints, and those under a {@code > N receiving messages}
+ * header of {@code stabilize}) becomes an arrow; the commands that set things in motion ({@code
+ * campaign}, {@code propose}, {@code transfer-leadership}, ...) become notes. Messages that only
+ * appear in a Ready ({@code Messages:}) are sent, not delivered, and are left out, and so are steps
+ * run under {@code log-level none}, which print nothing (scripts use that for their setup), along
+ * with their notes. Backs {@code bin/raft-script --diagram}; etcd has no counterpart, its scripts
+ * are read as text only.
  */
 public final class ScriptDiagram {
 
   private static final Pattern MESSAGE =
       Pattern.compile("^\\s*(dropped: )?(\\w+)->(\\w+) (Msg\\w+)(.*)$");
   private static final Pattern HEADER = Pattern.compile("^\\s*> \\S+ (.*)$");
-  private static final Set<String> NOTED = Set.of(
-      "campaign", "propose", "propose-conf-change", "transfer-leadership", "read-index",
-      "tick-election", "tick-heartbeat", "tick", "send-snapshot", "report-snapshot",
-      "report-unreachable", "compact", "forget-leader");
+  private static final Set<String> NOTED =
+      Set.of(
+          "campaign",
+          "propose",
+          "propose-conf-change",
+          "transfer-leadership",
+          "read-index",
+          "tick-election",
+          "tick-heartbeat",
+          "tick",
+          "send-snapshot",
+          "report-snapshot",
+          "report-unreachable",
+          "compact",
+          "forget-leader");
 
   private ScriptDiagram() {}
 
   /**
    * Runs {@code script} and returns its diagram, starting with {@code sequenceDiagram}.
    *
-   * @throws IllegalStateException when the script stops on an error, or holds a command that is
-   *     not an interaction command (a quorum or confchange script, say)
+   * @throws IllegalStateException when the script stops on an error, or holds a command that is not
+   *     an interaction command (a quorum or confchange script, say)
    */
   public static String render(Path script) {
     List<String[]> outputs = new ArrayList<>();
     InteractionEnv env = new InteractionEnv();
-    RunResult r = DataDriven.run(script, d -> {
-      boolean quiet = env.output().quiet();
-      String out = env.handle(d);
-      if (out.equals(InteractionEnv.UNKNOWN_COMMAND) || out.endsWith("\n" + InteractionEnv.UNKNOWN_COMMAND)) {
-        throw new IllegalStateException("not an interaction command; --diagram draws interaction scripts only");
-      }
-      if (!quiet) {
-        outputs.add(new String[] {d.cmd(), d.directive(), out});
-      }
-      return out;
-    });
+    RunResult r =
+        DataDriven.run(
+            script,
+            d -> {
+              boolean quiet = env.output().quiet();
+              String out = env.handle(d);
+              if (out.equals(InteractionEnv.UNKNOWN_COMMAND)
+                  || out.endsWith("\n" + InteractionEnv.UNKNOWN_COMMAND)) {
+                throw new IllegalStateException(
+                    "not an interaction command; --diagram draws interaction scripts only");
+              }
+              if (!quiet) {
+                outputs.add(new String[] {d.cmd(), d.directive(), out});
+              }
+              return out;
+            });
     if (r.error() != null) {
       throw new IllegalStateException(r.error(), r.cause());
     }
@@ -70,7 +86,8 @@ public final class ScriptDiagram {
   }
 
   /** Adds the arrows and notes for one directive's output. */
-  static void render(String cmd, String directive, String output, List<String> lines, Set<String> participants) {
+  static void render(
+      String cmd, String directive, String output, List<String> lines, Set<String> participants) {
     if (NOTED.contains(cmd)) {
       String[] words = directive.split(" ");
       String over = words.length > 1 && words[1].matches("\\d+") ? words[1] : null;

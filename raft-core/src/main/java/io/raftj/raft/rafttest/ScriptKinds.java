@@ -7,12 +7,12 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The registry of {@link ScriptKind}s by name, and the rule that picks a kind for a script from
- * the folder it lives in.
+ * The registry of {@link ScriptKind}s by name, and the rule that picks a kind for a script from the
+ * folder it lives in.
  *
  * <p>The built-in kinds are {@code quorum}, {@code confchange} and {@code interaction}. They are
- * looked up by class name ({@code io.raftj.raft.rafttest.QuorumScripts},
- * {@code ...ConfChangeScripts}, {@code ...InteractionScripts}; each with a public no-argument
+ * looked up by class name ({@code io.raftj.raft.rafttest.QuorumScripts}, {@code
+ * ...ConfChangeScripts}, {@code ...InteractionScripts}; each with a public no-argument
  * constructor), so each harness joins the registry when its class is on the class path, without
  * this class naming it at compile time. Further kinds come from {@link ServiceLoader} or {@link
  * #register}. Thread-safe.
@@ -21,8 +21,10 @@ public final class ScriptKinds {
 
   /** The kind of etcd's {@code quorum/testdata} scripts. */
   public static final String QUORUM = "quorum";
+
   /** The kind of etcd's {@code confchange/testdata} scripts. */
   public static final String CONFCHANGE = "confchange";
+
   /** The kind of etcd's interaction scripts (its root {@code testdata} folder). */
   public static final String INTERACTION = "interaction";
 
@@ -59,9 +61,9 @@ public final class ScriptKinds {
   }
 
   /**
-   * The kind for a script, named by the nearest enclosing folder called {@code quorum},
-   * {@code confchange}, {@code interaction} or {@code testdata} (etcd's interaction scripts);
-   * null when there is none.
+   * The kind for a script, named by the nearest enclosing folder called {@code quorum}, {@code
+   * confchange}, {@code interaction} or {@code testdata} (etcd's interaction scripts); null when
+   * there is none.
    */
   public static String kindOf(Path script) {
     for (Path p = script.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {

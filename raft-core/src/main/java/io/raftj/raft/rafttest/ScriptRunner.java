@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The command-line runner behind {@code bin/raft-script}: runs data-driven scripts and reports
- * {@code PASS name} or {@code FAIL name} (with a unified diff or a one-line reason) per file,
- * then {@code N passed, N failed}.
+ * {@code PASS name} or {@code FAIL name} (with a unified diff or a one-line reason) per file, then
+ * {@code N passed, N failed}.
  *
  * <pre>
  * raft-script [--kind KIND] [--rewrite] FILE_OR_DIR...
@@ -19,16 +19,17 @@ import java.util.List;
  * </pre>
  *
  * <p>Folders are walked in sorted order. Each file's kind comes from {@code --kind} or else from
- * the folder it is in (see {@link ScriptKinds#kindOf}). With {@code --rewrite} the actual output
- * is written back into the files ({@code REWROTE name}) instead of being compared. The exit
- * status is 0 when every file passed, 1 when any failed and 2 for bad usage. {@code --diagram}
- * prints an interaction script's message flow as a Mermaid sequence diagram instead (see
- * {@link ScriptDiagram}); it exits 1 when the script stops on an error, and refuses (status 2)
- * a script of another kind.
+ * the folder it is in (see {@link ScriptKinds#kindOf}). With {@code --rewrite} the actual output is
+ * written back into the files ({@code REWROTE name}) instead of being compared. The exit status is
+ * 0 when every file passed, 1 when any failed and 2 for bad usage. {@code --diagram} prints an
+ * interaction script's message flow as a Mermaid sequence diagram instead (see {@link
+ * ScriptDiagram}); it exits 1 when the script stops on an error, and refuses (status 2) a script of
+ * another kind.
  */
 public final class ScriptRunner {
 
-  private static final String USAGE = "usage: raft-script [--kind KIND] [--rewrite] FILE_OR_DIR...\n       raft-script --diagram FILE";
+  private static final String USAGE =
+      "usage: raft-script [--kind KIND] [--rewrite] FILE_OR_DIR...\n       raft-script --diagram FILE";
 
   private ScriptRunner() {}
 
@@ -96,7 +97,12 @@ public final class ScriptRunner {
     }
     String kind = ScriptKinds.kindOf(file);
     if (kind != null && !kind.equals(ScriptKinds.INTERACTION)) {
-      out.println("cannot draw " + file + ": a " + kind + " script; --diagram draws interaction scripts only");
+      out.println(
+          "cannot draw "
+              + file
+              + ": a "
+              + kind
+              + " script; --diagram draws interaction scripts only");
       return 2;
     }
     try {

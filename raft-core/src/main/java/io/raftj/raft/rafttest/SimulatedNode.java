@@ -1,5 +1,6 @@
 package io.raftj.raft.rafttest;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.Config;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.RawNode;
@@ -13,7 +14,6 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +39,10 @@ public final class SimulatedNode {
   private boolean running = true;
   private final List<Entry> appliedEntries = new ArrayList<>();
 
-  SimulatedNode(long id, MemoryStorage storage, Supplier<Config> configTemplate,
+  SimulatedNode(
+      long id,
+      MemoryStorage storage,
+      Supplier<Config> configTemplate,
       Supplier<StateMachine> stateMachines) {
     this.id = id;
     this.storage = storage;
@@ -149,8 +152,8 @@ public final class SimulatedNode {
   }
 
   /**
-   * Saves the state machine into a storage snapshot at the applied index and compacts the log
-   * up to it, so that a follower needing older entries must be sent the snapshot.
+   * Saves the state machine into a storage snapshot at the applied index and compacts the log up to
+   * it, so that a follower needing older entries must be sent the snapshot.
    */
   void compact() {
     if (applied <= storage.firstIndex() - 1) {

@@ -5,13 +5,13 @@ import java.util.List;
 
 /**
  * The {@code stabilize} command: repeatedly handles Readies, delivers messages and drains the
- * storage threads of a set of nodes until a round does nothing. Mirrors etcd's
- * {@code rafttest/interaction_env_handler_stabilize.go}.
+ * storage threads of a set of nodes until a round does nothing. Mirrors etcd's {@code
+ * rafttest/interaction_env_handler_stabilize.go}.
  *
  * <pre>stabilize [&lt;id&gt;...] [log-level=&lt;level&gt;]</pre>
  *
- * Messages to nodes outside the set stay queued. {@code log-level} applies for the duration of
- * the command only.
+ * Messages to nodes outside the set stay queued. {@code log-level} applies for the duration of the
+ * command only.
  */
 final class Stabilize {
 
@@ -62,7 +62,8 @@ final class Stabilize {
         long id = n.id();
         if (DeliverMsgs.hasMsgsFor(env, id)) {
           env.output.writef("> %d receiving messages\n", id);
-          env.withIndent(() -> DeliverMsgs.deliverMsgs(env, null, List.of(new Recipient(id, false))));
+          env.withIndent(
+              () -> DeliverMsgs.deliverMsgs(env, null, List.of(new Recipient(id, false))));
           done = false;
         }
       }

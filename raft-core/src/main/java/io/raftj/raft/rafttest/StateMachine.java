@@ -4,9 +4,9 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.raftpb.Entry;
 
 /**
- * The application state machine of a {@link Network} member: it receives every committed
- * normal entry that carries data, in log order, and can be saved to and restored from a
- * snapshot. Called only from the thread driving the network.
+ * The application state machine of a {@link Network} member: it receives every committed normal
+ * entry that carries data, in log order, and can be saved to and restored from a snapshot. Called
+ * only from the thread driving the network.
  */
 public interface StateMachine {
 

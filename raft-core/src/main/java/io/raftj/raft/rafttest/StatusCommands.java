@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code raft-state} and {@code status} commands: every node's role, term and leader as it
- * sees them, and a leader's view of its peers' progress. Mirrors etcd's
- * {@code rafttest/interaction_env_handler_raftstate.go} and
- * {@code interaction_env_handler_status.go}.
+ * The {@code raft-state} and {@code status} commands: every node's role, term and leader as it sees
+ * them, and a leader's view of its peers' progress. Mirrors etcd's {@code
+ * rafttest/interaction_env_handler_raftstate.go} and {@code interaction_env_handler_status.go}.
  *
  * <pre>
  * raft-state
@@ -28,8 +27,13 @@ final class StatusCommands {
       Status st = n.rawNode().status();
       BasicStatus b = st.basic();
       String voterStatus = isVoter(b.id(), st) ? "(Voter)" : "(Non-Voter)";
-      env.output.writef("%d: %s %s Term:%d Lead:%d\n", b.id(), b.softState().raftState(),
-          voterStatus, b.hardState().getTerm(), b.softState().lead());
+      env.output.writef(
+          "%d: %s %s Term:%d Lead:%d\n",
+          b.id(),
+          b.softState().raftState(),
+          voterStatus,
+          b.hardState().getTerm(),
+          b.softState().lead());
     }
   }
 
@@ -39,8 +43,8 @@ final class StatusCommands {
   }
 
   /**
-   * The progress map of the node (empty unless it leads): one line per peer in ascending ID
-   * order, {@code <id>: <progress>}.
+   * The progress map of the node (empty unless it leads): one line per peer in ascending ID order,
+   * {@code <id>: <progress>}.
    */
   static void status(InteractionEnv env, int idx) {
     Status st = env.nodes.get(idx).rawNode().status();

@@ -5,24 +5,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One directive of a data-driven script: the command line, its input block and the expected
- * output. Mirrors {@code TestData} in cockroachdb/datadriven, which etcd's tests use.
+ * One directive of a data-driven script: the command line, its input block and the expected output.
+ * Mirrors {@code TestData} in cockroachdb/datadriven, which etcd's tests use.
  *
- * <p>The {@code scan*} helpers follow datadriven's {@code ScanArgs}: they read the first
- * argument named {@code key}, which must carry exactly one value, and throw {@link
- * DataDrivenException} when it is missing or does not parse.
+ * <p>The {@code scan*} helpers follow datadriven's {@code ScanArgs}: they read the first argument
+ * named {@code key}, which must carry exactly one value, and throw {@link DataDrivenException} when
+ * it is missing or does not parse.
  *
  * @param pos {@code file:line} of the directive, for messages
  * @param cmd the command, the first word of the directive line
  * @param cmdArgs the arguments in the order written, unmodifiable
- * @param input the lines between the directive and {@code ----}, joined with {@code \n} and
- *     trimmed
+ * @param input the lines between the directive and {@code ----}, joined with {@code \n} and trimmed
  * @param expected the expected output, each line followed by {@code \n}; empty when none
  */
 public record TestData(
     String pos, String cmd, List<CmdArg> cmdArgs, String input, String expected) {
 
-  /** @throws NullPointerException if an argument is null */
+  /**
+   * @throws NullPointerException if an argument is null
+   */
   public TestData {
     Objects.requireNonNull(pos, "pos");
     Objects.requireNonNull(cmd, "cmd");

@@ -12,6 +12,7 @@ import java.util.List;
 final class UnifiedDiff {
 
   private static final int CONTEXT = 3;
+
   /** Beyond this many table cells the middle is shown as one replacement. */
   private static final long MAX_CELLS = 16_000_000L;
 

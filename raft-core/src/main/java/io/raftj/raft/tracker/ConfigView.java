@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * A read-only copy of a node's configuration as {@code RawNode.status()} reports it: the voters
- * (two halves while joint), the learners, the learners staged for leaving the joint
- * configuration, and whether Raft leaves it by itself. Mirrors {@code Config} in etcd's
- * {@code tracker/tracker.go}.
+ * (two halves while joint), the learners, the learners staged for leaving the joint configuration,
+ * and whether Raft leaves it by itself. Mirrors {@code Config} in etcd's {@code
+ * tracker/tracker.go}.
  *
  * @param incoming the voters of the incoming (current) configuration, ascending in unsigned order
  * @param outgoing the voters of the outgoing configuration; empty unless joint
@@ -15,7 +15,10 @@ import java.util.List;
  * @param autoLeave true if the configuration is joint and Raft leaves it by itself
  */
 public record ConfigView(
-    List<Long> incoming, List<Long> outgoing, List<Long> learners, List<Long> learnersNext,
+    List<Long> incoming,
+    List<Long> outgoing,
+    List<Long> learners,
+    List<Long> learnersNext,
     boolean autoLeave) {
 
   /** Copies the lists, which are then unmodifiable. */

@@ -1,9 +1,9 @@
 package io.raftj.raft.tracker;
 
 /**
- * A read-only view of a follower's replication progress as the leader tracks it: what
- * {@code RawNode.status()} and {@code RawNode.withProgress} hand out. Mirrors the exported fields
- * of {@code Progress} in etcd's {@code tracker/progress.go}.
+ * A read-only view of a follower's replication progress as the leader tracks it: what {@code
+ * RawNode.status()} and {@code RawNode.withProgress} hand out. Mirrors the exported fields of
+ * {@code Progress} in etcd's {@code tracker/progress.go}.
  *
  * <p>{@code toString()} gives etcd's one-line form, e.g. {@code StateReplicate match=5 next=6
  * paused inactive inflight=3[full]}.

@@ -28,7 +28,11 @@ final class DescribeTest {
   private static final EntryFormatter UPPER = data -> data.toStringUtf8().toUpperCase();
 
   private static Entry entry(long term, long index, String data) {
-    return Entry.newBuilder().setTerm(term).setIndex(index).setData(ByteString.copyFromUtf8(data)).build();
+    return Entry.newBuilder()
+        .setTerm(term)
+        .setIndex(index)
+        .setData(ByteString.copyFromUtf8(data))
+        .build();
   }
 
   @Test
@@ -52,20 +56,43 @@ final class DescribeTest {
 
   @Test
   void describeEntry_decodesConfChanges() {
-    ConfChange v1 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
-    Entry e1 = Entry.newBuilder().setTerm(1).setIndex(4).setType(EntryType.EntryConfChange).setData(v1.toByteString()).build();
+    ConfChange v1 =
+        ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
+    Entry e1 =
+        Entry.newBuilder()
+            .setTerm(1)
+            .setIndex(4)
+            .setType(EntryType.EntryConfChange)
+            .setData(v1.toByteString())
+            .build();
     assertThat(Describe.describeEntry(e1, null)).isEqualTo("1/4 EntryConfChange v2");
 
     ConfChangeV2 v2 =
         ConfChangeV2.newBuilder()
-            .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(1))
-            .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
-            .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(5))
+            .addChanges(
+                ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeRemoveNode)
+                    .setNodeId(1))
+            .addChanges(
+                ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(4))
+            .addChanges(
+                ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddLearnerNode)
+                    .setNodeId(5))
             .build();
-    Entry e2 = Entry.newBuilder().setTerm(1).setIndex(4).setType(EntryType.EntryConfChangeV2).setData(v2.toByteString()).build();
+    Entry e2 =
+        Entry.newBuilder()
+            .setTerm(1)
+            .setIndex(4)
+            .setType(EntryType.EntryConfChangeV2)
+            .setData(v2.toByteString())
+            .build();
     assertThat(Describe.describeEntry(e2, null)).isEqualTo("1/4 EntryConfChangeV2 r1 v4 l5");
 
-    Entry leave = Entry.newBuilder().setTerm(1).setIndex(6).setType(EntryType.EntryConfChangeV2).build();
+    Entry leave =
+        Entry.newBuilder().setTerm(1).setIndex(6).setType(EntryType.EntryConfChangeV2).build();
     assertThat(Describe.describeEntry(leave, null)).isEqualTo("1/6 EntryConfChangeV2");
   }
 
@@ -73,7 +100,13 @@ final class DescribeTest {
   void describeMessage_appendWithOneEntry() {
     Message m =
         Message.newBuilder()
-            .setType(MessageType.MsgApp).setFrom(1).setTo(2).setTerm(1).setLogTerm(1).setIndex(2).setCommit(2)
+            .setType(MessageType.MsgApp)
+            .setFrom(1)
+            .setTo(2)
+            .setTerm(1)
+            .setLogTerm(1)
+            .setIndex(2)
+            .setCommit(2)
             .addEntries(Entry.newBuilder().setTerm(1).setIndex(3))
             .build();
     assertThat(Describe.describeMessage(m, null))
@@ -83,22 +116,44 @@ final class DescribeTest {
   @Test
   void describeMessage_rejectionPrintsHintAndHexIds() {
     Message m =
-        Message.newBuilder().setType(MessageType.MsgAppResp).setFrom(26).setTo(1).setTerm(1).setIndex(3)
-            .setReject(true).setRejectHint(0).build();
-    assertThat(Describe.describeMessage(m, null)).isEqualTo("1a->1 MsgAppResp Term:1 Log:0/3 Rejected (Hint: 0)");
+        Message.newBuilder()
+            .setType(MessageType.MsgAppResp)
+            .setFrom(26)
+            .setTo(1)
+            .setTerm(1)
+            .setIndex(3)
+            .setReject(true)
+            .setRejectHint(0)
+            .build();
+    assertThat(Describe.describeMessage(m, null))
+        .isEqualTo("1a->1 MsgAppResp Term:1 Log:0/3 Rejected (Hint: 0)");
   }
 
   @Test
   void describeMessage_multipleEntriesSnapshotAndResponses() {
     Message m =
         Message.newBuilder()
-            .setType(MessageType.MsgStorageAppend).setFrom(1).setTo(RaftConstants.LOCAL_APPEND_THREAD).setCommit(10).setVote(1)
+            .setType(MessageType.MsgStorageAppend)
+            .setFrom(1)
+            .setTo(RaftConstants.LOCAL_APPEND_THREAD)
+            .setCommit(10)
+            .setVote(1)
             .addEntries(entry(1, 11, "a"))
             .addEntries(entry(1, 12, "b"))
-            .addResponses(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(1).setTo(1).setTerm(1))
             .addResponses(
-                Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setFrom(RaftConstants.LOCAL_APPEND_THREAD)
-                    .setTo(1).setTerm(1).setLogTerm(1).setIndex(12))
+                Message.newBuilder()
+                    .setType(MessageType.MsgVoteResp)
+                    .setFrom(1)
+                    .setTo(1)
+                    .setTerm(1))
+            .addResponses(
+                Message.newBuilder()
+                    .setType(MessageType.MsgStorageAppendResp)
+                    .setFrom(RaftConstants.LOCAL_APPEND_THREAD)
+                    .setTo(1)
+                    .setTerm(1)
+                    .setLogTerm(1)
+                    .setIndex(12))
             .build();
     assertThat(Describe.describeMessage(m, null))
         .isEqualTo(
@@ -111,7 +166,14 @@ final class DescribeTest {
                 + "]");
 
     Snapshot snap = snapshot(4, 1, ConfState.newBuilder().addVoters(1).addVoters(2).build());
-    Message s = Message.newBuilder().setType(MessageType.MsgSnap).setFrom(1).setTo(2).setTerm(1).setSnapshot(snap).build();
+    Message s =
+        Message.newBuilder()
+            .setType(MessageType.MsgSnap)
+            .setFrom(1)
+            .setTo(2)
+            .setTerm(1)
+            .setSnapshot(snap)
+            .build();
     assertThat(Describe.describeMessage(s, null))
         .isEqualTo(
             "1->2 MsgSnap Term:1 Log:0/0\n"
@@ -120,18 +182,33 @@ final class DescribeTest {
 
   @Test
   void describeMessage_noneTarget() {
-    Message m = Message.newBuilder().setType(MessageType.MsgProp).setTo(RaftConstants.LOCAL_APPLY_THREAD).build();
-    assertThat(Describe.describeMessage(m, null)).isEqualTo("None->ApplyThread MsgProp Term:0 Log:0/0");
+    Message m =
+        Message.newBuilder()
+            .setType(MessageType.MsgProp)
+            .setTo(RaftConstants.LOCAL_APPLY_THREAD)
+            .build();
+    assertThat(Describe.describeMessage(m, null))
+        .isEqualTo("None->ApplyThread MsgProp Term:0 Log:0/0");
   }
 
   @Test
   void describeHardSoftAndConfState() {
-    assertThat(Describe.describeHardState(HardState.newBuilder().setTerm(1).setVote(1).setCommit(3).build()))
+    assertThat(
+            Describe.describeHardState(
+                HardState.newBuilder().setTerm(1).setVote(1).setCommit(3).build()))
         .isEqualTo("Term:1 Vote:1 Commit:3");
-    assertThat(Describe.describeHardState(HardState.newBuilder().setTerm(1).build())).isEqualTo("Term:1 Commit:0");
+    assertThat(Describe.describeHardState(HardState.newBuilder().setTerm(1).build()))
+        .isEqualTo("Term:1 Commit:0");
     assertThat(Describe.describeSoftState(new SoftState(0, StateType.STATE_CANDIDATE)))
         .isEqualTo("Lead:0 State:StateCandidate");
-    ConfState cs = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).addVotersOutgoing(1).setAutoLeave(true).build();
+    ConfState cs =
+        ConfState.newBuilder()
+            .addVoters(1)
+            .addVoters(2)
+            .addVoters(3)
+            .addVotersOutgoing(1)
+            .setAutoLeave(true)
+            .build();
     assertThat(Describe.describeConfState(cs))
         .isEqualTo("Voters:[1 2 3] VotersOutgoing:[1] Learners:[] LearnersNext:[] AutoLeave:true");
   }
@@ -146,7 +223,13 @@ final class DescribeTest {
             List.of(entry(2, 4, "x")),
             snapshot(3, 1, ConfState.newBuilder().addVoters(1).build()),
             List.of(entry(1, 3, "")),
-            List.of(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(1).setTo(2).setTerm(2).build()),
+            List.of(
+                Message.newBuilder()
+                    .setType(MessageType.MsgHeartbeat)
+                    .setFrom(1)
+                    .setTo(2)
+                    .setTerm(2)
+                    .build()),
             true);
     assertThat(Describe.describeReady(rd, null))
         .isEqualTo(
@@ -166,18 +249,37 @@ final class DescribeTest {
   @Test
   void describeReady_emptyHasNoNewline() {
     Ready rd =
-        new Ready(null, HardState.getDefaultInstance(), List.of(), List.of(), Snapshot.getDefaultInstance(),
-            List.of(), List.of(), false);
+        new Ready(
+            null,
+            HardState.getDefaultInstance(),
+            List.of(),
+            List.of(),
+            Snapshot.getDefaultInstance(),
+            List.of(),
+            List.of(),
+            false);
     assertThat(Describe.describeReady(rd, null)).isEqualTo("<empty Ready>");
   }
 
   @Test
   void describeConfChange_listsChangesAndQuotedContext() {
     ConfChange cc =
-        ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(3)
-            .setContext(ByteString.copyFromUtf8("ab\"")).build();
-    assertThat(Describe.describeConfChange(ConfChangeV2.newBuilder().addChanges(ConfChangeSingle.newBuilder().setType(cc.getType()).setNodeId(cc.getNodeId())).setContext(cc.getContext()).build()))
-        .isEqualTo("transition:ConfChangeTransitionAuto changes:{type:ConfChangeAddNode node_id:3} context:\"ab\\\"\"");
+        ConfChange.newBuilder()
+            .setType(ConfChangeType.ConfChangeAddNode)
+            .setNodeId(3)
+            .setContext(ByteString.copyFromUtf8("ab\""))
+            .build();
+    assertThat(
+            Describe.describeConfChange(
+                ConfChangeV2.newBuilder()
+                    .addChanges(
+                        ConfChangeSingle.newBuilder()
+                            .setType(cc.getType())
+                            .setNodeId(cc.getNodeId()))
+                    .setContext(cc.getContext())
+                    .build()))
+        .isEqualTo(
+            "transition:ConfChangeTransitionAuto changes:{type:ConfChangeAddNode node_id:3} context:\"ab\\\"\"");
   }
 
   private static Snapshot snapshot(long index, long term, ConfState cs) {

@@ -77,8 +77,7 @@ final class ProtoTextTest {
             .setTerm(1)
             .setUnknownFields(
                 UnknownFieldSet.newBuilder()
-                    .addField(
-                        20, UnknownFieldSet.Field.newBuilder().addVarint(7).build())
+                    .addField(20, UnknownFieldSet.Field.newBuilder().addVarint(7).build())
                     .build())
             .build();
     assertThat(GoFormat.format("%v", hs)).isEqualTo("term:1 20:7");

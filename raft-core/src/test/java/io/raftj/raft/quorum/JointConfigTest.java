@@ -45,12 +45,24 @@ final class JointConfigTest {
     assertThat(c.describe(l))
         .isEqualTo(
             "          idx\n"
-                + "xxx>" + " ".repeat(7) + "10    (id=1)\n"
-                + "xxx>" + " ".repeat(7) + "10    (id=2)\n"
-                + "xxx>" + " ".repeat(7) + "10    (id=3)\n"
-                + ">" + " ".repeat(11) + "3    (id=4)\n"
-                + "x>" + " ".repeat(10) + "4    (id=5)\n"
-                + "xx>" + " ".repeat(9) + "5    (id=6)\n");
+                + "xxx>"
+                + " ".repeat(7)
+                + "10    (id=1)\n"
+                + "xxx>"
+                + " ".repeat(7)
+                + "10    (id=2)\n"
+                + "xxx>"
+                + " ".repeat(7)
+                + "10    (id=3)\n"
+                + ">"
+                + " ".repeat(11)
+                + "3    (id=4)\n"
+                + "x>"
+                + " ".repeat(10)
+                + "4    (id=5)\n"
+                + "xx>"
+                + " ".repeat(9)
+                + "5    (id=6)\n");
     assertThat(new JointConfig().committedIndex(l)).isEqualTo(Index.INFINITY);
   }
 
@@ -63,7 +75,6 @@ final class JointConfigTest {
     assertThat(c.voteResult(Map.of(1L, true, 2L, true, 4L, false, 5L, false)))
         .isEqualTo(VoteResult.VOTE_LOST);
     // Voter 3 sits in both halves and tips both.
-    assertThat(c.voteResult(Map.of(1L, true, 3L, true, 4L, true)))
-        .isEqualTo(VoteResult.VOTE_WON);
+    assertThat(c.voteResult(Map.of(1L, true, 3L, true, 4L, true))).isEqualTo(VoteResult.VOTE_WON);
   }
 }

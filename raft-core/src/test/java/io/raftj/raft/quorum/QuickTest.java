@@ -26,8 +26,9 @@ final class QuickTest {
       long got = c.committedIndex(l);
       long want = CommittedIndexOracle.alternativeMajorityCommittedIndex(c, l);
       if (got != want) {
-        fail("seed=%d iteration=%d config=%s acked=%s: got %d, naive %d", SEED, iter, c, l, got,
-            want);
+        fail(
+            "seed=%d iteration=%d config=%s acked=%s: got %d, naive %d",
+            SEED, iter, c, l, got, want);
       }
     }
   }
@@ -46,7 +47,8 @@ final class QuickTest {
       long got = new JointConfig(in, out).committedIndex(l);
       long swapped = new JointConfig(out, in).committedIndex(l);
       if (got != want || swapped != want) {
-        fail("seed=%d iteration=%d config=%s&&%s acked=%s: got %d (swapped %d), want %d",
+        fail(
+            "seed=%d iteration=%d config=%s&&%s acked=%s: got %d (swapped %d), want %d",
             SEED + 1, iter, in, out, l, got, swapped, want);
       }
     }
@@ -78,7 +80,8 @@ final class QuickTest {
       VoteResult got = new JointConfig(in, out).voteResult(votes);
       VoteResult swapped = new JointConfig(out, in).voteResult(votes);
       if (got != want || swapped != want) {
-        fail("seed=%d iteration=%d config=%s&&%s votes=%s: got %s (swapped %s), want %s",
+        fail(
+            "seed=%d iteration=%d config=%s&&%s votes=%s: got %s (swapped %s), want %s",
             SEED + 2, iter, in, out, votes, got, swapped, want);
       }
     }

@@ -21,7 +21,10 @@ final class ConfChangesTest {
 
   static Stream<LeaveJointCase> leaveJointCases() {
     ConfChangeSingle addZero =
-        ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(0).build();
+        ConfChangeSingle.newBuilder()
+            .setType(ConfChangeType.ConfChangeAddNode)
+            .setNodeId(0)
+            .build();
     ConfChangeSingle removeZero =
         ConfChangeSingle.newBuilder()
             .setType(ConfChangeType.ConfChangeRemoveNode)
@@ -43,9 +46,7 @@ final class ConfChangesTest {
                 .build(),
             true),
         new LeaveJointCase(
-            "one change",
-            ConfChangeV2.newBuilder().addChanges(addZero).build(),
-            false),
+            "one change", ConfChangeV2.newBuilder().addChanges(addZero).build(), false),
         new LeaveJointCase(
             "implicit transition without changes",
             ConfChangeV2.newBuilder()
@@ -117,8 +118,7 @@ final class ConfChangesTest {
     assertThatThrownBy(() -> ConfChanges.fromString("v1 x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown token x");
-    assertThatThrownBy(() -> ConfChanges.fromString("v1  v2"))
-        .hasMessage("unknown token ");
+    assertThatThrownBy(() -> ConfChanges.fromString("v1  v2")).hasMessage("unknown token ");
     assertThatThrownBy(() -> ConfChanges.fromString("x1")).hasMessage("unknown input: x1");
     assertThatThrownBy(() -> ConfChanges.fromString("vx"))
         .hasMessage("strconv.ParseUint: parsing \"x\": invalid syntax");

@@ -39,11 +39,7 @@ final class ConfStatesTest {
             ConfState.newBuilder().setAutoLeave(false).build(),
             ConfState.getDefaultInstance(),
             true),
-        new Case(
-            "extra voter",
-            voters(1L, 2L, 3L, 4L),
-            voters(2L, 1L, 3L),
-            false),
+        new Case("extra voter", voters(1L, 2L, 3L, 4L), voters(2L, 1L, 3L), false),
         new Case("different voter", voters(1L, 4L, 3L), voters(2L, 1L, 3L), false),
         new Case(
             "voter versus learner",
@@ -55,11 +51,7 @@ final class ConfStatesTest {
             ConfState.newBuilder().setAutoLeave(true).build(),
             ConfState.getDefaultInstance(),
             false),
-        new Case(
-            "IDs above 2^63 sort unsigned",
-            voters(-1L, 1L),
-            voters(1L, -1L),
-            true));
+        new Case("IDs above 2^63 sort unsigned", voters(-1L, 1L), voters(1L, -1L), true));
   }
 
   @ParameterizedTest

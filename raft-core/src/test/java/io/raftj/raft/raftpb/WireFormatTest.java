@@ -10,14 +10,14 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks raftj's protocol types against the proto2 wire layout of etcd raft v3.7.0's raftpb,
- * byte for byte, in both directions.
+ * Checks raftj's protocol types against the proto2 wire layout of etcd raft v3.7.0's raftpb, byte
+ * for byte, in both directions.
  *
  * <p>The expected bytes are built here from etcd's field numbers and wire types with a varint
  * writer of this test's own, not with protobuf-java. etcd's Go encoder writes fields in
  * field-number order (so {@code Entry.Type}, number 1, comes first, and {@code Message.vote},
- * number 13, after {@code context}), writes repeated scalars unpacked (proto2 without
- * {@code packed}), and leaves out every field that is not set.
+ * number 13, after {@code context}), writes repeated scalars unpacked (proto2 without {@code
+ * packed}), and leaves out every field that is not set.
  */
 final class WireFormatTest {
 
@@ -123,7 +123,10 @@ final class WireFormatTest {
   }
 
   private static Entry proposalEntry() {
-    return Entry.newBuilder().setTerm(5).setIndex(300).setData(ByteString.copyFromUtf8("v"))
+    return Entry.newBuilder()
+        .setTerm(5)
+        .setIndex(300)
+        .setData(ByteString.copyFromUtf8("v"))
         .build();
   }
 
@@ -265,11 +268,30 @@ final class WireFormatTest {
   @Test
   void message_eachTypeNumber_matchesEtcd() throws InvalidProtocolBufferException {
     String[] names = {
-      "MsgHup", "MsgBeat", "MsgProp", "MsgApp", "MsgAppResp", "MsgVote", "MsgVoteResp", "MsgSnap",
-      "MsgHeartbeat", "MsgHeartbeatResp", "MsgUnreachable", "MsgSnapStatus", "MsgCheckQuorum",
-      "MsgTransferLeader", "MsgTimeoutNow", "MsgReadIndex", "MsgReadIndexResp", "MsgPreVote",
-      "MsgPreVoteResp", "MsgStorageAppend", "MsgStorageAppendResp", "MsgStorageApply",
-      "MsgStorageApplyResp", "MsgForgetLeader"
+      "MsgHup",
+      "MsgBeat",
+      "MsgProp",
+      "MsgApp",
+      "MsgAppResp",
+      "MsgVote",
+      "MsgVoteResp",
+      "MsgSnap",
+      "MsgHeartbeat",
+      "MsgHeartbeatResp",
+      "MsgUnreachable",
+      "MsgSnapStatus",
+      "MsgCheckQuorum",
+      "MsgTransferLeader",
+      "MsgTimeoutNow",
+      "MsgReadIndex",
+      "MsgReadIndexResp",
+      "MsgPreVote",
+      "MsgPreVoteResp",
+      "MsgStorageAppend",
+      "MsgStorageAppendResp",
+      "MsgStorageApply",
+      "MsgStorageApplyResp",
+      "MsgForgetLeader"
     };
     assertThat(MessageType.values()).hasSize(names.length);
     for (int n = 0; n < names.length; n++) {

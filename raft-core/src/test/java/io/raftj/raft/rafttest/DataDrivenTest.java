@@ -83,7 +83,8 @@ final class DataDrivenTest {
   void parse_doubleSeparatorForm_keepsBlankLines() {
     String text = "a\n----\n----\nx\n\ny\n----\nnot the end\n----\n----\n\nb\n----\nz\n";
     List<TestData> ds = DataDriven.parse("f", text);
-    assertThat(ds).extracting(TestData::expected)
+    assertThat(ds)
+        .extracting(TestData::expected)
         .containsExactly("x\n\ny\n----\nnot the end\n", "z\n");
   }
 
@@ -126,8 +127,7 @@ final class DataDrivenTest {
     assertThat(r.passed()).isFalse();
     assertThat(r.mismatches()).isEqualTo(1);
     assertThat(r.diff())
-        .isEqualTo(
-            "--- f (expected)\n+++ f (actual)\n@@ -1,3 +1,3 @@\n a\n ----\n-x \n+x\n");
+        .isEqualTo("--- f (expected)\n+++ f (actual)\n@@ -1,3 +1,3 @@\n a\n ----\n-x \n+x\n");
     assertThatThrownBy(r::assertPassed)
         .isInstanceOf(AssertionError.class)
         .hasMessageStartingWith("1 of 1 directives differ in f:\n--- f (expected)");
@@ -160,8 +160,8 @@ final class DataDrivenTest {
         .isEqualTo(
             "# head\n\ncmd a\n----\ncmd a\n\n\n# between\ncmd b\ninput\n----\ncmd b\n\n"
                 + "cmd c\n----\ncmd c\n");
-    assertThat(DataDriven.run("f", r.actual(), d -> d.cmd() + " " + d.cmdArgs().get(0).key())
-            .passed())
+    assertThat(
+            DataDriven.run("f", r.actual(), d -> d.cmd() + " " + d.cmdArgs().get(0).key()).passed())
         .isTrue();
   }
 
@@ -169,7 +169,8 @@ final class DataDrivenTest {
   void run_outputWithBlankLines_isRewrittenInDoubleSeparatorForm_andRoundTrips() {
     Handler h = d -> "x\n\ny\n";
     RunResult r = DataDriven.run("f", "a\n----\n\nb\n----\n", h);
-    assertThat(r.actual()).isEqualTo("a\n----\n----\nx\n\ny\n----\n----\n\nb\n----\n----\nx\n\ny\n----\n----\n");
+    assertThat(r.actual())
+        .isEqualTo("a\n----\n----\nx\n\ny\n----\n----\n\nb\n----\n----\nx\n\ny\n----\n----\n");
     RunResult again = DataDriven.run("f", r.actual(), h);
     assertThat(again.passed()).isTrue();
     assertThat(again.actual()).isEqualTo(r.actual());

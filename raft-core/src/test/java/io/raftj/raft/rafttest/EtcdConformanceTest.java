@@ -9,10 +9,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs etcd raft v3.7.0's own data-driven scripts, one test per file, byte for byte: the
- * {@code quorum}, {@code confchange} and interaction ({@code testdata}) folders found beside the
- * checkout (see {@link ScriptFolders#conformanceDir()}). When the folder is absent, or a kind has
- * no handler yet, the factory is reported as skipped, not passed. Never rewrites etcd's files.
+ * Runs etcd raft v3.7.0's own data-driven scripts, one test per file, byte for byte: the {@code
+ * quorum}, {@code confchange} and interaction ({@code testdata}) folders found beside the checkout
+ * (see {@link ScriptFolders#conformanceDir()}). When the folder is absent, or a kind has no handler
+ * yet, the factory is reported as skipped, not passed. Never rewrites etcd's files.
  */
 final class EtcdConformanceTest {
 
@@ -33,8 +33,8 @@ final class EtcdConformanceTest {
 
   /**
    * Every etcd script, whatever its kind, parses and rewrites to itself byte for byte when each
-   * directive "prints" its expected output: the parser and the rewriter agree with datadriven
-   * on every form etcd's files use.
+   * directive "prints" its expected output: the parser and the rewriter agree with datadriven on
+   * every form etcd's files use.
    */
   @TestFactory
   Stream<DynamicTest> parseAndRewrite_roundTrip() {
@@ -74,10 +74,14 @@ final class EtcdConformanceTest {
    */
   private static Stream<DynamicTest> notFound(Path configured) {
     if (configured != null) {
-      String msg = "-D" + ScriptFolders.CONFORMANCE_PROPERTY + "=" + configured + " is not a directory";
-      return Stream.of(DynamicTest.dynamicTest("configured folder", () -> {
-        throw new AssertionError(msg);
-      }));
+      String msg =
+          "-D" + ScriptFolders.CONFORMANCE_PROPERTY + "=" + configured + " is not a directory";
+      return Stream.of(
+          DynamicTest.dynamicTest(
+              "configured folder",
+              () -> {
+                throw new AssertionError(msg);
+              }));
     }
     String reason =
         "etcd's conformance scripts not found: no "

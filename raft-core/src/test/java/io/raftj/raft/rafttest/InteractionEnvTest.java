@@ -39,7 +39,8 @@ final class InteractionEnvTest {
     assertThat(run("raft-state")).isEqualTo("ok");
     assertThat(run("log-level Info")).isEqualTo("ok");
     assertThat(run("raft-state"))
-        .isEqualTo("1: StateFollower (Voter) Term:0 Lead:0\n2: StateFollower (Voter) Term:0 Lead:0\n");
+        .isEqualTo(
+            "1: StateFollower (Voter) Term:0 Lead:0\n2: StateFollower (Voter) Term:0 Lead:0\n");
   }
 
   @Test
@@ -60,10 +61,11 @@ final class InteractionEnvTest {
 
   @Test
   void addNodes_logsTheNewNodes() {
-    assertThat(run("add-nodes 1 voters=(1) index=2")).isEqualTo(
-        "INFO 1 switched to configuration voters=(1)\n"
-            + "INFO 1 became follower at term 0\n"
-            + "INFO newRaft 1 [peers: [1], term: 0, commit: 2, applied: 2, lastindex: 2, lastterm: 1]\n");
+    assertThat(run("add-nodes 1 voters=(1) index=2"))
+        .isEqualTo(
+            "INFO 1 switched to configuration voters=(1)\n"
+                + "INFO 1 became follower at term 0\n"
+                + "INFO newRaft 1 [peers: [1], term: 0, commit: 2, applied: 2, lastindex: 2, lastterm: 1]\n");
   }
 
   @Test
@@ -98,8 +100,7 @@ final class InteractionEnvTest {
     run("campaign 1");
     run("stabilize");
     run("log-level debug");
-    assertThat(run("read-index 1 ctx"))
-        .isEqualTo("ok");
+    assertThat(run("read-index 1 ctx")).isEqualTo("ok");
     assertThat(run("process-ready 1")).contains("ReadStates [{3 [99 116 120]}]");
   }
 
@@ -121,7 +122,8 @@ final class InteractionEnvTest {
   void reportUnreachable_withoutTwoNodes_printsEtcdsError() {
     run("log-level none");
     run("add-nodes 2 voters=(1,2) index=2");
-    assertThat(run("report-unreachable 1")).isEqualTo(
-        "must specify exactly two node indexes: node on which to report, and reported node");
+    assertThat(run("report-unreachable 1"))
+        .isEqualTo(
+            "must specify exactly two node indexes: node on which to report, and reported node");
   }
 }

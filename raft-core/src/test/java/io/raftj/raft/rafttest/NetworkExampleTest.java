@@ -29,18 +29,20 @@ final class NetworkExampleTest {
   @Test
   void kvStore_survivesLeaderFailure() {
     Map<Long, KvStore> stores = new HashMap<>();
-    Network net = Network.builder()
-        .peers(1, 2, 3)
-        .seed(2024)
-        .stateMachine(id -> stores.compute(id, (k, old) -> new KvStore()))
-        .build();
+    Network net =
+        Network.builder()
+            .peers(1, 2, 3)
+            .seed(2024)
+            .stateMachine(id -> stores.compute(id, (k, old) -> new KvStore()))
+            .build();
 
     assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE, 100)).isTrue();
     long first = net.leader();
     net.propose(first, ByteString.copyFromUtf8("x=1"));
 
     net.stop(first);
-    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE && net.leader() != first, 100)).isTrue();
+    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE && net.leader() != first, 100))
+        .isTrue();
     long second = net.leader();
     net.propose(second, ByteString.copyFromUtf8("y=2"));
     net.tick();
@@ -62,6 +64,7 @@ final class NetworkExampleTest {
     // what the example leaves to the reader: the two others elect a leader of a later term
     long first = net.leader();
     assertThat(first).isNotEqualTo(RaftConstants.NONE);
-    assertThat(net.runUntil(() -> net.leader() != first && net.leader() != RaftConstants.NONE, 100)).isTrue();
+    assertThat(net.runUntil(() -> net.leader() != first && net.leader() != RaftConstants.NONE, 100))
+        .isTrue();
   }
 }

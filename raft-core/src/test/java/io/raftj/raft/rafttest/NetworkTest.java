@@ -27,7 +27,9 @@ final class NetworkTest {
   }
 
   private static long electLeader(Network net) {
-    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE, 200)).as("a leader is elected").isTrue();
+    assertThat(net.runUntil(() -> net.leader() != RaftConstants.NONE, 200))
+        .as("a leader is elected")
+        .isTrue();
     return net.leader();
   }
 
@@ -64,17 +66,17 @@ final class NetworkTest {
   /** The intent of etcd's TestNetworkDrop: a link drops about its configured share. */
   @Test
   void dropRate_dropsAboutThatShareOfALinksMessages() {
-    Network net = Network.builder().peers(1, 2, 3).seed(9)
-        .configure(c -> c.setCheckQuorum(false))
-        .build();
+    Network net =
+        Network.builder().peers(1, 2, 3).seed(9).configure(c -> c.setCheckQuorum(false)).build();
     net.campaign(1);
     net.drop(1, 2, 0.3);
     long[] heartbeats = new long[4];
-    net.observe(m -> {
-      if (m.getType() == MessageType.MsgHeartbeat) {
-        heartbeats[(int) m.getTo()]++;
-      }
-    });
+    net.observe(
+        m -> {
+          if (m.getType() == MessageType.MsgHeartbeat) {
+            heartbeats[(int) m.getTo()]++;
+          }
+        });
     net.tick(2000);
 
     assertThat(heartbeats[3]).as("heartbeats delivered on the healthy link").isEqualTo(2000);
@@ -106,7 +108,8 @@ final class NetworkTest {
     net.propose(1, bytes("before"));
     net.isolate(1);
 
-    assertThat(net.runUntil(() -> net.leader() != 1 && net.leader() != RaftConstants.NONE, 200)).isTrue();
+    assertThat(net.runUntil(() -> net.leader() != 1 && net.leader() != RaftConstants.NONE, 200))
+        .isTrue();
     long newLeader = net.leader();
     assertThat(net.propose(newLeader, bytes("after"))).isTrue();
     net.tick();
@@ -174,24 +177,29 @@ final class NetworkTest {
   @Test
   void compactedLog_followerIsRestoredBySnapshot() {
     List<String> restored = new ArrayList<>();
-    Network net = Network.builder().peers(1, 2, 3).seed(8)
-        .stateMachine(id -> new StateMachine() {
-          @Override
-          public void apply(Entry entry) {}
+    Network net =
+        Network.builder()
+            .peers(1, 2, 3)
+            .seed(8)
+            .stateMachine(
+                id ->
+                    new StateMachine() {
+                      @Override
+                      public void apply(Entry entry) {}
 
-          @Override
-          public ByteString snapshot() {
-            return bytes("state@" + id);
-          }
+                      @Override
+                      public ByteString snapshot() {
+                        return bytes("state@" + id);
+                      }
 
-          @Override
-          public void restore(ByteString data) {
-            if (!data.isEmpty()) {
-              restored.add(id + ":" + data.toStringUtf8());
-            }
-          }
-        })
-        .build();
+                      @Override
+                      public void restore(ByteString data) {
+                        if (!data.isEmpty()) {
+                          restored.add(id + ":" + data.toStringUtf8());
+                        }
+                      }
+                    })
+            .build();
     net.campaign(1);
     net.stop(3);
     net.propose(1, bytes("a"));
@@ -223,8 +231,20 @@ final class NetworkTest {
       }
     }
     List<String> trace = new ArrayList<>();
-    net.observe((Message m) -> trace.add(net.now() + " " + m.getFrom() + "->" + m.getTo() + " "
-        + m.getType() + " " + m.getTerm() + " " + m.getIndex()));
+    net.observe(
+        (Message m) ->
+            trace.add(
+                net.now()
+                    + " "
+                    + m.getFrom()
+                    + "->"
+                    + m.getTo()
+                    + " "
+                    + m.getType()
+                    + " "
+                    + m.getTerm()
+                    + " "
+                    + m.getIndex()));
     for (int i = 0; i < 10; i++) {
       net.runUntil(() -> net.leader() != RaftConstants.NONE, 100);
       long leader = net.leader();

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every interaction script, the project's and etcd's, writes each logged value on one line, as
- * etcd does: an argument (a protobuf message above all) that renders across lines would make
- * raftj's output differ from Go's wherever such a line is logged, even in scripts that do not
- * pin that line yet.
+ * Every interaction script, the project's and etcd's, writes each logged value on one line, as etcd
+ * does: an argument (a protobuf message above all) that renders across lines would make raftj's
+ * output differ from Go's wherever such a line is logged, even in scripts that do not pin that line
+ * yet.
  */
 final class OneLineValuesTest {
 

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Runs the project's own data-driven scripts in {@code raft-core/src/test/resources/{quorum,
- * confchange,interaction}}, one test per file. {@code -Draft.rewrite=true} writes the actual
- * output back into those files (review the diff before committing).
+ * confchange,interaction}}, one test per file. {@code -Draft.rewrite=true} writes the actual output
+ * back into those files (review the diff before committing).
  */
 final class OwnScriptsTest {
 

@@ -18,9 +18,9 @@ final class ScriptFolders {
   private ScriptFolders() {}
 
   /**
-   * etcd's conformance folder: the property if set, otherwise the first
-   * {@code shared/conformance/etcd-raft-v3.7.0} found walking up from the working directory;
-   * null if there is none.
+   * etcd's conformance folder: the property if set, otherwise the first {@code
+   * shared/conformance/etcd-raft-v3.7.0} found walking up from the working directory; null if there
+   * is none.
    */
   static Path conformanceDir() {
     String configured = System.getProperty(CONFORMANCE_PROPERTY);
@@ -44,10 +44,9 @@ final class ScriptFolders {
   }
 
   /**
-   * One test per script under {@code folder}, run with the handler of {@code kindName}. A
-   * missing folder, or a kind with no handler registered yet, gives one {@link #skipped} test,
-   * never a pass. With {@code rewrite}, writes actual output back instead of
-   * comparing.
+   * One test per script under {@code folder}, run with the handler of {@code kindName}. A missing
+   * folder, or a kind with no handler registered yet, gives one {@link #skipped} test, never a
+   * pass. With {@code rewrite}, writes actual output back instead of comparing.
    */
   static Stream<DynamicTest> tests(Path folder, String kindName, boolean rewrite) {
     if (folder == null || !Files.isDirectory(folder)) {
@@ -76,8 +75,8 @@ final class ScriptFolders {
   }
 
   /**
-   * A single test that aborts with {@code reason}. Build tools report an aborted test as
-   * skipped, whereas an aborted factory would silently vanish from their counts.
+   * A single test that aborts with {@code reason}. Build tools report an aborted test as skipped,
+   * whereas an aborted factory would silently vanish from their counts.
    */
   static Stream<DynamicTest> skipped(String reason) {
     return Stream.of(

@@ -29,10 +29,18 @@ final class ScriptRunnerTest {
     assertThat(status).isEqualTo(1);
     assertThat(output())
         .isEqualTo(
-            "PASS " + quorum.resolve("a.txt") + "\n"
-                + "FAIL " + quorum.resolve("b.txt") + "\n"
-                + "--- " + quorum.resolve("b.txt") + " (expected)\n"
-                + "+++ " + quorum.resolve("b.txt") + " (actual)\n"
+            "PASS "
+                + quorum.resolve("a.txt")
+                + "\n"
+                + "FAIL "
+                + quorum.resolve("b.txt")
+                + "\n"
+                + "--- "
+                + quorum.resolve("b.txt")
+                + " (expected)\n"
+                + "+++ "
+                + quorum.resolve("b.txt")
+                + " (actual)\n"
                 + "@@ -1,3 +1,3 @@\n vote cfg=(1) votes=(n)\n ----\n-VoteWon\n+VoteLost\n"
                 + "1 passed, 1 failed\n");
   }
@@ -41,8 +49,7 @@ final class ScriptRunnerTest {
   void run_allPassing_exitsZero_andKindCanBeForced(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("elsewhere.txt");
     Files.writeString(file, GOOD);
-    assertThat(ScriptRunner.run(new String[] {"--kind", "quorum", file.toString()}, out))
-        .isZero();
+    assertThat(ScriptRunner.run(new String[] {"--kind", "quorum", file.toString()}, out)).isZero();
     assertThat(output()).isEqualTo("PASS " + file + "\n1 passed, 0 failed\n");
   }
 
@@ -55,10 +62,14 @@ final class ScriptRunnerTest {
         .isEqualTo(1);
     assertThat(output())
         .isEqualTo(
-            "FAIL " + plain + "\n"
+            "FAIL "
+                + plain
+                + "\n"
                 + "  cannot tell the script kind from the folder names; use --kind\n"
                 + "0 passed, 1 failed\n"
-                + "FAIL " + plain + "\n"
+                + "FAIL "
+                + plain
+                + "\n"
                 + "  no handler registered for script kind \"nonesuch\"\n"
                 + "0 passed, 1 failed\n");
   }
@@ -88,9 +99,12 @@ final class ScriptRunnerTest {
     Path two = interaction.resolve("two.txt");
     Files.writeString(two, "add-nodes 2\n----\nok\n\nstabilize 1 3\n----\nok\n");
     assertThat(ScriptRunner.run(new String[] {empty.toString(), two.toString()}, out)).isEqualTo(1);
-    assertThat(output()).contains(
-        "  " + empty + ":1: campaign 7: no node 7: there are no nodes yet (add them with add-nodes)\n",
-        ":5: stabilize 1 3: no node 3: there are 2 nodes (IDs 1 to 2)\n");
+    assertThat(output())
+        .contains(
+            "  "
+                + empty
+                + ":1: campaign 7: no node 7: there are no nodes yet (add them with add-nodes)\n",
+            ":5: stabilize 1 3: no node 3: there are 2 nodes (IDs 1 to 2)\n");
     assertThat(output()).doesNotContain("out of bounds");
   }
 
@@ -100,14 +114,22 @@ final class ScriptRunnerTest {
     Path quorum = Files.createDirectories(dir.resolve("quorum")).resolve("q.txt");
     Files.writeString(quorum, GOOD);
     assertThat(ScriptRunner.run(new String[] {"--diagram", quorum.toString()}, out)).isEqualTo(2);
-    assertThat(output()).isEqualTo(
-        "cannot draw " + quorum + ": a quorum script; --diagram draws interaction scripts only\n");
+    assertThat(output())
+        .isEqualTo(
+            "cannot draw "
+                + quorum
+                + ": a quorum script; --diagram draws interaction scripts only\n");
     bytes.reset();
     Path unplaced = dir.resolve("q.txt");
     Files.writeString(unplaced, GOOD);
     assertThat(ScriptRunner.run(new String[] {"--diagram", unplaced.toString()}, out)).isEqualTo(1);
-    assertThat(output()).isEqualTo("cannot draw " + unplaced + ": " + unplaced
-        + ":1: vote cfg=1 votes=y: not an interaction command; --diagram draws interaction scripts only\n");
+    assertThat(output())
+        .isEqualTo(
+            "cannot draw "
+                + unplaced
+                + ": "
+                + unplaced
+                + ":1: vote cfg=1 votes=y: not an interaction command; --diagram draws interaction scripts only\n");
   }
 
   private String output() {

@@ -11,8 +11,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The API's error contract: each failure an operation can end in, as a status code and a
- * machine-readable code (see docs/operations.md, "Errors"). 503 means the operation was
- * definitely not applied; 504 means it may or may not have been.
+ * machine-readable code (see docs/operations.md, "Errors"). 503 means the operation was definitely
+ * not applied; 504 means it may or may not have been.
  */
 final class ApiError {
 
@@ -52,7 +52,8 @@ final class ApiError {
 
   /** The answer for {@code t}, an operation's failure on {@code node}. */
   static Response of(Throwable t, KvNode node) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     long leader = node.status().leader();
@@ -62,36 +63,77 @@ final class ApiError {
     if (t instanceof NotLeaderException e) {
       long hint = e.leaderHint();
       if (hint == 0) {
-        return Response.error(503, NO_LEADER, "no leader: an election is under way or there is no quorum ("
-            + e.getMessage() + "); not applied, retry", 0);
+        return Response.error(
+            503,
+            NO_LEADER,
+            "no leader: an election is under way or there is no quorum ("
+                + e.getMessage()
+                + "); not applied, retry",
+            0);
       }
-      return Response.error(503, NOT_LEADER, "node " + Long.toUnsignedString(node.id())
-          + " is not the leader; the leader is node " + Long.toUnsignedString(hint) + " (" + e.getMessage()
-          + "); not applied, retry there", hint);
+      return Response.error(
+          503,
+          NOT_LEADER,
+          "node "
+              + Long.toUnsignedString(node.id())
+              + " is not the leader; the leader is node "
+              + Long.toUnsignedString(hint)
+              + " ("
+              + e.getMessage()
+              + "); not applied, retry there",
+          hint);
     }
     if (t instanceof ProposalLostException) {
-      return Response.error(503, PROPOSAL_LOST, "a new leader replaced the write before it committed; not"
-          + " applied, retry (" + t.getMessage() + ")", leader);
+      return Response.error(
+          503,
+          PROPOSAL_LOST,
+          "a new leader replaced the write before it committed; not"
+              + " applied, retry ("
+              + t.getMessage()
+              + ")",
+          leader);
     }
     if (t instanceof DeadlineExceededException) {
-      return Response.error(504, TIMEOUT, "no outcome within " + node.flags().requestTimeoutMs()
-          + " ms; it may still be applied (" + t.getMessage() + ")", leader);
+      return Response.error(
+          504,
+          TIMEOUT,
+          "no outcome within "
+              + node.flags().requestTimeoutMs()
+              + " ms; it may still be applied ("
+              + t.getMessage()
+              + ")",
+          leader);
     }
     if (t instanceof OutcomeUnknownException) {
-      return Response.error(504, OUTCOME_UNKNOWN, "this node cannot know whether it was applied ("
-          + t.getMessage() + ")", leader);
+      return Response.error(
+          504,
+          OUTCOME_UNKNOWN,
+          "this node cannot know whether it was applied (" + t.getMessage() + ")",
+          leader);
     }
     if (t instanceof MembershipChangeException) {
       return Response.error(409, MEMBERSHIP, t.getMessage(), leader);
     }
     if (t instanceof GroupStoppedException) {
       if (node.noteStopped()) {
-        return Response.error(504, OUTCOME_UNKNOWN, "node " + Long.toUnsignedString(node.id())
-            + " was removed from the cluster while the request was pending; it may or may not have been"
-            + " applied", 0);
+        return Response.error(
+            504,
+            OUTCOME_UNKNOWN,
+            "node "
+                + Long.toUnsignedString(node.id())
+                + " was removed from the cluster while the request was pending; it may or may not have been"
+                + " applied",
+            0);
       }
-      return Response.error(504, OUTCOME_UNKNOWN, "node " + Long.toUnsignedString(node.id())
-          + " is stopping; the request may or may not have been applied (" + t.getMessage() + ")", 0);
+      return Response.error(
+          504,
+          OUTCOME_UNKNOWN,
+          "node "
+              + Long.toUnsignedString(node.id())
+              + " is stopping; the request may or may not have been applied ("
+              + t.getMessage()
+              + ")",
+          0);
     }
     if (t instanceof IllegalArgumentException) {
       return Response.error(400, BAD_REQUEST, t.getMessage(), leader);
@@ -101,7 +143,12 @@ final class ApiError {
 
   /** The answer to any request on a node that was removed. */
   static Response removed(KvNode node) {
-    return Response.error(410, REMOVED, "node " + Long.toUnsignedString(node.id())
-        + " was removed from the cluster; send requests to a current member (GET /members on one)", 0);
+    return Response.error(
+        410,
+        REMOVED,
+        "node "
+            + Long.toUnsignedString(node.id())
+            + " was removed from the cluster; send requests to a current member (GET /members on one)",
+        0);
   }
 }

@@ -2,7 +2,6 @@ package io.raftj.examples.kv;
 
 import com.google.protobuf.ByteString;
 import io.raftj.server.GroupStatus;
-import io.raftj.server.Membership;
 import io.raftj.transport.grpc.TransportMetrics;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
-
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -22,14 +20,14 @@ import java.util.function.Supplier;
  * error contract ({@link ApiError}).
  *
  * <ul>
- *   <li>{@code PUT /kv/{key}} (body = value) and {@code DELETE /kv/{key}} answer 200 once the
- *       write is committed and applied; a follower forwards them to the leader
- *       ({@link LeaderProxy}). Keys are bytes: each path byte may be percent-encoded.
- *   <li>{@code GET /kv/{key}} is linearizable (ReadIndex, on any member) unless
- *       {@code ?serializable=true}; {@code GET /kv?from=A&to=B&limit=N} lists a page of
- *       {@code [A, B)} as JSON, keys and values in base64.
- *   <li>{@code GET /members}, {@code POST /members?id=N&url=URL[&learner=true]},
- *       {@code DELETE /members/{id}}, {@code POST /members/{id}/promote}, {@code POST /leader?id=N}.
+ *   <li>{@code PUT /kv/{key}} (body = value) and {@code DELETE /kv/{key}} answer 200 once the write
+ *       is committed and applied; a follower forwards them to the leader ({@link LeaderProxy}).
+ *       Keys are bytes: each path byte may be percent-encoded.
+ *   <li>{@code GET /kv/{key}} is linearizable (ReadIndex, on any member) unless {@code
+ *       ?serializable=true}; {@code GET /kv?from=A&to=B&limit=N} lists a page of {@code [A, B)} as
+ *       JSON, keys and values in base64.
+ *   <li>{@code GET /members}, {@code POST /members?id=N&url=URL[&learner=true]}, {@code DELETE
+ *       /members/{id}}, {@code POST /members/{id}/promote}, {@code POST /leader?id=N}.
  *   <li>{@code GET /status}: id, role, term, leader, commit, applied and counters as JSON.
  * </ul>
  */
@@ -75,26 +73,48 @@ final class ClientApi {
       switch (method) {
         case "PUT", "POST" -> {
           ByteString value = ByteString.copyFrom(req.body());
-          return onLeader(req, () -> node.propose(KvCommand.put(key, value))
-              .thenApply(a -> Response.json(200, keyField(new Json().beginObject(), "key", key)
-                  .field("index", a.index()).endObject())));
+          return onLeader(
+              req,
+              () ->
+                  node.propose(KvCommand.put(key, value))
+                      .thenApply(
+                          a ->
+                              Response.json(
+                                  200,
+                                  keyField(new Json().beginObject(), "key", key)
+                                      .field("index", a.index())
+                                      .endObject())));
         }
         case "DELETE" -> {
-          return onLeader(req, () -> node.propose(KvCommand.delete(key))
-              .thenApply(a -> Response.json(200, keyField(new Json().beginObject(), "deleted", key)
-                  .field("index", a.index()).endObject())));
+          return onLeader(
+              req,
+              () ->
+                  node.propose(KvCommand.delete(key))
+                      .thenApply(
+                          a ->
+                              Response.json(
+                                  200,
+                                  keyField(new Json().beginObject(), "deleted", key)
+                                      .field("index", a.index())
+                                      .endObject())));
         }
         case "GET" -> {
-          return node.read(new KvStore.Get(key), linearizable(query)).thenApply(v -> {
-            if (v == null) {
-              return Response.error(404, ApiError.NOT_FOUND, "key not found: " + printable(key),
-                  node.status().leader());
-            }
-            return Response.bytes(((ByteString) v).toByteArray());
-          });
+          return node.read(new KvStore.Get(key), linearizable(query))
+              .thenApply(
+                  v -> {
+                    if (v == null) {
+                      return Response.error(
+                          404,
+                          ApiError.NOT_FOUND,
+                          "key not found: " + printable(key),
+                          node.status().leader());
+                    }
+                    return Response.bytes(((ByteString) v).toByteArray());
+                  });
         }
-        default -> throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED,
-            "method " + method + " not allowed on /kv/{key}");
+        default ->
+            throw new ApiError.Failure(
+                405, ApiError.METHOD_NOT_ALLOWED, "method " + method + " not allowed on /kv/{key}");
       }
     }
     if (path.equals("/members") || path.equals("/members/")) {
@@ -105,8 +125,9 @@ final class ClientApi {
         case "POST" -> {
           return addMember(req, query);
         }
-        default -> throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED,
-            "method " + method + " not allowed on /members");
+        default ->
+            throw new ApiError.Failure(
+                405, ApiError.METHOD_NOT_ALLOWED, "method " + method + " not allowed on /members");
       }
     }
     if (path.startsWith("/members/")) {
@@ -115,54 +136,102 @@ final class ClientApi {
       long id = parseId(promote ? rest.substring(0, rest.length() - "/promote".length()) : rest);
       if (promote && method.equals("POST")) {
         requireMember(id);
-        return onLeader(req, () -> node.promote(id).thenApply(m -> Response.json(200,
-            new Json().beginObject().fieldUnsigned("promoted", id).field("index", m.index()).endObject())));
+        return onLeader(
+            req,
+            () ->
+                node.promote(id)
+                    .thenApply(
+                        m ->
+                            Response.json(
+                                200,
+                                new Json()
+                                    .beginObject()
+                                    .fieldUnsigned("promoted", id)
+                                    .field("index", m.index())
+                                    .endObject())));
       }
       if (!promote && method.equals("DELETE")) {
         requireMember(id);
-        return onLeader(req, () -> node.removeMember(id).thenApply(m -> Response.json(200,
-            new Json().beginObject().fieldUnsigned("removed", id).field("index", m.index()).endObject())));
+        return onLeader(
+            req,
+            () ->
+                node.removeMember(id)
+                    .thenApply(
+                        m ->
+                            Response.json(
+                                200,
+                                new Json()
+                                    .beginObject()
+                                    .fieldUnsigned("removed", id)
+                                    .field("index", m.index())
+                                    .endObject())));
       }
-      throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED,
+      throw new ApiError.Failure(
+          405,
+          ApiError.METHOD_NOT_ALLOWED,
           "use DELETE /members/{id} or POST /members/{id}/promote");
     }
     if (path.equals("/leader")) {
       if (!method.equals("POST")) {
-        throw new ApiError.Failure(405, ApiError.METHOD_NOT_ALLOWED, "use POST /leader?id=N to transfer leadership");
+        throw new ApiError.Failure(
+            405, ApiError.METHOD_NOT_ALLOWED, "use POST /leader?id=N to transfer leadership");
       }
       long id = requireId(query, "POST /leader?id=N");
       if (!node.status().voters().contains(id)) {
         throw ApiError.badRequest("node " + Long.toUnsignedString(id) + " is not a voter");
       }
-      return onLeader(req, () -> node.transferLeadership(id).thenApply(v -> Response.json(200,
-          new Json().beginObject().fieldUnsigned("leader", id).endObject())));
+      return onLeader(
+          req,
+          () ->
+              node.transferLeadership(id)
+                  .thenApply(
+                      v ->
+                          Response.json(
+                              200,
+                              new Json().beginObject().fieldUnsigned("leader", id).endObject())));
     }
     if (path.equals("/status")) {
       return status();
     }
-    throw new ApiError.Failure(404, ApiError.NOT_FOUND, "no such endpoint " + path
-        + "; try /kv/{key}, /kv?from=A&to=B, /members, /leader, /status");
+    throw new ApiError.Failure(
+        404,
+        ApiError.NOT_FOUND,
+        "no such endpoint "
+            + path
+            + "; try /kv/{key}, /kv?from=A&to=B, /members, /leader, /status");
   }
 
   /**
    * Runs {@code local} here if this node leads (or the request was forwarded to it), else forwards
    * the request to the leader.
    */
-  private CompletableFuture<Response> onLeader(Request req, Supplier<CompletableFuture<Response>> local) {
+  private CompletableFuture<Response> onLeader(
+      Request req, Supplier<CompletableFuture<Response>> local) {
     GroupStatus s = node.status();
     long leader = s.leader();
     if (s.isLeader() || req.forwarded()) {
       return local.get();
     }
     if (leader == 0) {
-      return done(Response.error(503, ApiError.NO_LEADER,
-          "no leader: an election is under way or there is no quorum; not applied, retry", 0));
+      return done(
+          Response.error(
+              503,
+              ApiError.NO_LEADER,
+              "no leader: an election is under way or there is no quorum; not applied, retry",
+              0));
     }
     String url = node.clientUrl(leader);
     if (url == null) {
-      return done(Response.error(503, ApiError.NOT_LEADER, "node " + Long.toUnsignedString(node.id())
-          + " is not the leader and does not know the client URL of the leader, node "
-          + Long.toUnsignedString(leader) + "; not applied, retry there", leader));
+      return done(
+          Response.error(
+              503,
+              ApiError.NOT_LEADER,
+              "node "
+                  + Long.toUnsignedString(node.id())
+                  + " is not the leader and does not know the client URL of the leader, node "
+                  + Long.toUnsignedString(leader)
+                  + "; not applied, retry there",
+              leader));
     }
     return proxy.forward(req, leader, url);
   }
@@ -181,32 +250,41 @@ final class ClientApi {
         limit = -1;
       }
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got \"" + query.get("limit") + "\"");
+        throw ApiError.badRequest(
+            "limit must be between 1 and " + MAX_LIMIT + ", got \"" + query.get("limit") + "\"");
       }
     }
     KvStore.Range r = new KvStore.Range(from, to == null ? ByteString.EMPTY : to, limit);
-    return node.read(r, linearizable(query)).thenApply(o -> {
-      KvStore.Page page = (KvStore.Page) o;
-      Base64.Encoder b64 = Base64.getEncoder();
-      Json j = new Json().beginObject().beginArray("kvs");
-      for (Map.Entry<ByteString, ByteString> e : page.kvs()) {
-        j.beginObject().field("key", b64.encodeToString(e.getKey().toByteArray()))
-            .field("value", b64.encodeToString(e.getValue().toByteArray())).endObject();
-      }
-      j.endArray().field("count", page.kvs().size()).field("more", page.more());
-      if (page.more()) {
-        j.field("next", b64.encodeToString(page.next().toByteArray()));
-      }
-      return Response.json(200, j.endObject());
-    });
+    return node.read(r, linearizable(query))
+        .thenApply(
+            o -> {
+              KvStore.Page page = (KvStore.Page) o;
+              Base64.Encoder b64 = Base64.getEncoder();
+              Json j = new Json().beginObject().beginArray("kvs");
+              for (Map.Entry<ByteString, ByteString> e : page.kvs()) {
+                j.beginObject()
+                    .field("key", b64.encodeToString(e.getKey().toByteArray()))
+                    .field("value", b64.encodeToString(e.getValue().toByteArray()))
+                    .endObject();
+              }
+              j.endArray().field("count", page.kvs().size()).field("more", page.more());
+              if (page.more()) {
+                j.field("next", b64.encodeToString(page.next().toByteArray()));
+              }
+              return Response.json(200, j.endObject());
+            });
   }
 
-  /** A key parameter: {@code name} percent-encoded, or {@code name64} in base64; null if neither. */
-  private static ByteString bytesParam(Map<String, String> query, String name) throws ApiError.Failure {
+  /**
+   * A key parameter: {@code name} percent-encoded, or {@code name64} in base64; null if neither.
+   */
+  private static ByteString bytesParam(Map<String, String> query, String name)
+      throws ApiError.Failure {
     String b64 = query.get(name + "64");
     if (b64 != null) {
       try {
-        return ByteString.copyFrom(Base64.getDecoder().decode(b64.replace('-', '+').replace('_', '/')));
+        return ByteString.copyFrom(
+            Base64.getDecoder().decode(b64.replace('-', '+').replace('_', '/')));
       } catch (IllegalArgumentException e) {
         throw ApiError.badRequest(name + "64 is not base64: " + e.getMessage());
       }
@@ -219,7 +297,8 @@ final class ClientApi {
     return !"true".equalsIgnoreCase(query.get("serializable"));
   }
 
-  private CompletableFuture<Response> addMember(Request req, Map<String, String> query) throws ApiError.Failure {
+  private CompletableFuture<Response> addMember(Request req, Map<String, String> query)
+      throws ApiError.Failure {
     String usage = "POST /members?id=N&url=http://host:port[&learner=true]";
     long id = requireId(query, usage);
     String url = query.get("url");
@@ -233,25 +312,44 @@ final class ClientApi {
       throw ApiError.badRequest(e.getMessage() + " (use " + usage + ")");
     }
     if (peer.tls() != (node.flags().peerTls() != null)) {
-      throw ApiError.badRequest("peer URL " + peer + (peer.tls() ? " is https:// but this cluster's peers"
-          + " run plaintext" : " is http:// but this cluster's peers use TLS: use https://"));
+      throw ApiError.badRequest(
+          "peer URL "
+              + peer
+              + (peer.tls()
+                  ? " is https:// but this cluster's peers" + " run plaintext"
+                  : " is http:// but this cluster's peers use TLS: use https://"));
     }
     GroupStatus s = node.status();
     if (s.voters().contains(id) || s.learners().contains(id)) {
-      throw new ApiError.Failure(409, ApiError.MEMBERSHIP, "member " + Long.toUnsignedString(id) + " already exists");
+      throw new ApiError.Failure(
+          409, ApiError.MEMBERSHIP, "member " + Long.toUnsignedString(id) + " already exists");
     }
     for (long m : members(s)) {
       String other = node.peerUrl(m);
       if (other != null && samePeer(other, peer)) {
-        throw new ApiError.Failure(409, ApiError.MEMBERSHIP, "peer URL " + peer + " is already member "
-            + Long.toUnsignedString(m) + "'s");
+        throw new ApiError.Failure(
+            409,
+            ApiError.MEMBERSHIP,
+            "peer URL " + peer + " is already member " + Long.toUnsignedString(m) + "'s");
       }
     }
     boolean learner = "true".equalsIgnoreCase(query.get("learner"));
     String text = peer.text();
-    return onLeader(req, () -> node.addMember(id, text, learner).thenApply(m -> Response.json(201,
-        new Json().beginObject().fieldUnsigned("id", id).field("peerURL", text)
-            .field("role", learner ? "learner" : "voter").field("index", m.index()).endObject())));
+    return onLeader(
+        req,
+        () ->
+            node.addMember(id, text, learner)
+                .thenApply(
+                    m ->
+                        Response.json(
+                            201,
+                            new Json()
+                                .beginObject()
+                                .fieldUnsigned("id", id)
+                                .field("peerURL", text)
+                                .field("role", learner ? "learner" : "voter")
+                                .field("index", m.index())
+                                .endObject())));
   }
 
   private static boolean samePeer(String url, PeerUrl peer) {
@@ -281,58 +379,67 @@ final class ClientApi {
     GroupStatus s = node.status();
     Json j = new Json().beginObject().beginArray("members");
     for (long id : members(s)) {
-      j.beginObject().fieldUnsigned("id", id).field("peerURL", node.peerUrl(id))
+      j.beginObject()
+          .fieldUnsigned("id", id)
+          .field("peerURL", node.peerUrl(id))
           .field("clientURL", node.clientUrl(id))
           .field("role", s.learners().contains(id) ? "learner" : "voter")
-          .field("isLeader", id == s.leader()).endObject();
+          .field("isLeader", id == s.leader())
+          .endObject();
     }
     return j.endArray().fieldUnsigned("leader", s.leader()).endObject();
   }
 
   private CompletableFuture<Response> status() {
     return node.read(new KvStore.Size(), false)
-        .handle((keys, e) -> {
-          GroupStatus st = node.status();
-          if (e != null) {
-            node.noteStopped();
-          }
-          long sent = 0;
-          long received = 0;
-          long dropped = 0;
-          long bytesSent = 0;
-          long bytesReceived = 0;
-          TransportMetrics tm = node.transportMetrics();
-          for (TransportMetrics.Peer p : tm.peers().values()) {
-            sent += p.messagesSent();
-            received += p.messagesReceived();
-            dropped += p.messagesDropped();
-            bytesSent += p.bytesSent();
-            bytesReceived += p.bytesReceived();
-          }
-          Map<String, Long> sm = node.serverMetrics();
-          return Response.json(200, new Json().beginObject()
-              .fieldUnsigned("id", node.id())
-              .field("name", "node" + Long.toUnsignedString(node.id()))
-              .field("state", st.role().toString())
-              .field("term", st.term())
-              .fieldUnsigned("leader", st.leader())
-              .field("commit", st.commit())
-              .field("applied", st.applied())
-              .field("keys", keys == null ? -1 : (Long) keys)
-              .field("removed", node.removed())
-              .field("startTime", node.startTime().toString())
-              .field("uptimeSeconds", Instant.now().getEpochSecond() - node.startTime().getEpochSecond())
-              .field("saveCnt", sm.getOrDefault("saves", 0L))
-              .field("savedEntryCnt", sm.getOrDefault("entries", 0L))
-              .field("sendMessageCnt", sent)
-              .field("recvMessageCnt", received)
-              .field("droppedMessageCnt", dropped)
-              .field("refusedFrameCnt", tm.refused())
-              .field("sendBytes", bytesSent)
-              .field("recvBytes", bytesReceived)
-              .field("forwardingCnt", proxy.inFlight())
-              .endObject());
-        });
+        .handle(
+            (keys, e) -> {
+              GroupStatus st = node.status();
+              if (e != null) {
+                node.noteStopped();
+              }
+              long sent = 0;
+              long received = 0;
+              long dropped = 0;
+              long bytesSent = 0;
+              long bytesReceived = 0;
+              TransportMetrics tm = node.transportMetrics();
+              for (TransportMetrics.Peer p : tm.peers().values()) {
+                sent += p.messagesSent();
+                received += p.messagesReceived();
+                dropped += p.messagesDropped();
+                bytesSent += p.bytesSent();
+                bytesReceived += p.bytesReceived();
+              }
+              Map<String, Long> sm = node.serverMetrics();
+              return Response.json(
+                  200,
+                  new Json()
+                      .beginObject()
+                      .fieldUnsigned("id", node.id())
+                      .field("name", "node" + Long.toUnsignedString(node.id()))
+                      .field("state", st.role().toString())
+                      .field("term", st.term())
+                      .fieldUnsigned("leader", st.leader())
+                      .field("commit", st.commit())
+                      .field("applied", st.applied())
+                      .field("keys", keys == null ? -1 : (Long) keys)
+                      .field("removed", node.removed())
+                      .field("startTime", node.startTime().toString())
+                      .field(
+                          "uptimeSeconds",
+                          Instant.now().getEpochSecond() - node.startTime().getEpochSecond())
+                      .field("saveCnt", sm.getOrDefault("saves", 0L))
+                      .field("savedEntryCnt", sm.getOrDefault("entries", 0L))
+                      .field("sendMessageCnt", sent)
+                      .field("recvMessageCnt", received)
+                      .field("droppedMessageCnt", dropped)
+                      .field("refusedFrameCnt", tm.refused())
+                      .field("sendBytes", bytesSent)
+                      .field("recvBytes", bytesReceived)
+                      .field("forwardingCnt", proxy.inFlight())
+                      .endObject());
+            });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -349,8 +456,8 @@ final class ClientApi {
   }
 
   /**
-   * Decodes percent-encoding into bytes (any byte may be encoded; a key need not be UTF-8).
-   * In a query string, {@code +} means a space.
+   * Decodes percent-encoding into bytes (any byte may be encoded; a key need not be UTF-8). In a
+   * query string, {@code +} means a space.
    */
   static ByteString percentDecode(String s, boolean plusIsSpace) throws ApiError.Failure {
     ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
@@ -360,7 +467,8 @@ final class ClientApi {
         int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
         int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
         if (lo < 0) {
-          throw ApiError.badRequest("bad percent-encoding at \"" + s.substring(i, Math.min(s.length(), i + 3)) + "\"");
+          throw ApiError.badRequest(
+              "bad percent-encoding at \"" + s.substring(i, Math.min(s.length(), i + 3)) + "\"");
         }
         out.write(hi << 4 | lo);
         i += 2;
@@ -377,8 +485,8 @@ final class ClientApi {
   }
 
   /**
-   * The query's parameters: each name with its value decoded as UTF-8 text, and under
-   * {@code "raw:" + name} the value still percent-encoded (for keys, which are bytes).
+   * The query's parameters: each name with its value decoded as UTF-8 text, and under {@code "raw:"
+   * + name} the value still percent-encoded (for keys, which are bytes).
    */
   private static Map<String, String> parseQuery(String raw) throws ApiError.Failure {
     Map<String, String> q = new HashMap<>();
@@ -422,14 +530,17 @@ final class ClientApi {
    */
   private static Json keyField(Json j, String name, ByteString key) {
     try {
-      return j.field(name, StandardCharsets.UTF_8.newDecoder().decode(key.asReadOnlyByteBuffer()).toString());
+      return j.field(
+          name, StandardCharsets.UTF_8.newDecoder().decode(key.asReadOnlyByteBuffer()).toString());
     } catch (CharacterCodingException e) {
       return j.field(name + "Base64", Base64.getEncoder().encodeToString(key.toByteArray()));
     }
   }
 
   private static String printable(ByteString key) {
-    return key.isValidUtf8() ? key.toStringUtf8() : "base64:" + Base64.getEncoder().encodeToString(key.toByteArray());
+    return key.isValidUtf8()
+        ? key.toStringUtf8()
+        : "base64:" + Base64.getEncoder().encodeToString(key.toByteArray());
   }
 
   private static CompletableFuture<Response> done(Response r) {

@@ -10,8 +10,8 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -46,17 +46,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client API's HTTP/1.1 server, on the Netty that grpc-java already brings (the classes
- * {@code grpc-netty-shaded} relocates under {@code io.grpc.netty.shaded}); see docs/operations.md,
- * "The HTTP server", for why. Event loops never block: a request is read in full, handed to the
- * handler, and answered when its future completes, so slow clients hold sockets and buffers but
- * never threads.
+ * The client API's HTTP/1.1 server, on the Netty that grpc-java already brings (the classes {@code
+ * grpc-netty-shaded} relocates under {@code io.grpc.netty.shaded}); see docs/operations.md, "The
+ * HTTP server", for why. Event loops never block: a request is read in full, handed to the handler,
+ * and answered when its future completes, so slow clients hold sockets and buffers but never
+ * threads.
  *
- * <p>Limits: a request line of {@link Limits#maxLineBytes} (414), headers of
- * {@link Limits#maxHeaderBytes} (431), a body of {@link Limits#maxBodyBytes} (413); a request must
- * arrive in full within {@link Limits#readTimeout} of its first byte (else the connection is
- * closed), and a connection idle for {@link Limits#idleTimeout} is closed. One request at a time
- * per connection: reading pauses until the answer is written, so answers keep request order.
+ * <p>Limits: a request line of {@link Limits#maxLineBytes} (414), headers of {@link
+ * Limits#maxHeaderBytes} (431), a body of {@link Limits#maxBodyBytes} (413); a request must arrive
+ * in full within {@link Limits#readTimeout} of its first byte (else the connection is closed), and
+ * a connection idle for {@link Limits#idleTimeout} is closed. One request at a time per connection:
+ * reading pauses until the answer is written, so answers keep request order.
  */
 final class HttpFront implements AutoCloseable {
 
@@ -71,10 +71,18 @@ final class HttpFront implements AutoCloseable {
    * @param readTimeout how long a request may take to arrive, from its first byte
    * @param idleTimeout how long a connection may stay idle
    */
-  record Limits(int maxLineBytes, int maxHeaderBytes, int maxBodyBytes, Duration readTimeout, Duration idleTimeout) {}
+  record Limits(
+      int maxLineBytes,
+      int maxHeaderBytes,
+      int maxBodyBytes,
+      Duration readTimeout,
+      Duration idleTimeout) {}
 
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemonThreads("kv-http-accept"), NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, daemonThreads("kv-http"), NioIoHandler.newFactory());
+  private final EventLoopGroup boss =
+      new MultiThreadIoEventLoopGroup(
+          1, daemonThreads("kv-http-accept"), NioIoHandler.newFactory());
+  private final EventLoopGroup workers =
+      new MultiThreadIoEventLoopGroup(2, daemonThreads("kv-http"), NioIoHandler.newFactory());
   private final Channel channel;
 
   /**
@@ -85,29 +93,39 @@ final class HttpFront implements AutoCloseable {
    * @throws IOException if the address cannot be bound (a {@link java.net.BindException} when the
    *     port is in use)
    */
-  HttpFront(InetSocketAddress address, SslContext tls, Limits limits,
-      Function<Request, CompletableFuture<Response>> handler) throws IOException {
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (tls != null) {
-              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-            }
-            long idle = limits.idleTimeout().toMillis();
-            ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                .addLast("deadline", new RequestDeadline(limits.readTimeout()))
-                .addLast("codec", new HttpServerCodec(limits.maxLineBytes(), limits.maxHeaderBytes(), 1 << 16))
-                .addLast("aggregate", new Aggregator(limits.maxBodyBytes()))
-                .addLast("api", new ApiHandler(handler));
-          }
-        });
-    io.grpc.netty.shaded.io.netty.channel.ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+  HttpFront(
+      InetSocketAddress address,
+      SslContext tls,
+      Limits limits,
+      Function<Request, CompletableFuture<Response>> handler)
+      throws IOException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                    }
+                    long idle = limits.idleTimeout().toMillis();
+                    ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                        .addLast("deadline", new RequestDeadline(limits.readTimeout()))
+                        .addLast(
+                            "codec",
+                            new HttpServerCodec(
+                                limits.maxLineBytes(), limits.maxHeaderBytes(), 1 << 16))
+                        .addLast("aggregate", new Aggregator(limits.maxBodyBytes()))
+                        .addLast("api", new ApiHandler(handler));
+                  }
+                });
+    io.grpc.netty.shaded.io.netty.channel.ChannelFuture bound =
+        b.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       shutdown();
       Throwable c = bound.cause();
@@ -116,10 +134,13 @@ final class HttpFront implements AutoCloseable {
     channel = bound.channel();
   }
 
-  /** A TLS context from PEM files, as {@code --cert-file}, {@code --key-file} and friends name them. */
+  /**
+   * A TLS context from PEM files, as {@code --cert-file}, {@code --key-file} and friends name them.
+   */
   static SslContext tlsContext(ServerFlags.TlsFiles files) throws IOException {
     try {
-      SslContextBuilder b = SslContextBuilder.forServer(files.certFile().toFile(), files.keyFile().toFile());
+      SslContextBuilder b =
+          SslContextBuilder.forServer(files.certFile().toFile(), files.keyFile().toFile());
       if (files.trustedCaFile() != null) {
         b.trustManager(files.trustedCaFile().toFile());
       }
@@ -128,20 +149,27 @@ final class HttpFront implements AutoCloseable {
     } catch (IOException e) {
       throw e;
     } catch (Exception e) {
-      throw new IOException("cannot load the client TLS files " + files.certFile() + ", " + files.keyFile()
-          + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot load the client TLS files "
+              + files.certFile()
+              + ", "
+              + files.keyFile()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * The JDK TLS context a member uses to forward requests to the leader's client API: trusts
-   * {@code --trusted-ca-file} and, when client certificates are required, presents this member's
-   * own certificate.
+   * The JDK TLS context a member uses to forward requests to the leader's client API: trusts {@code
+   * --trusted-ca-file} and, when client certificates are required, presents this member's own
+   * certificate.
    */
   static javax.net.ssl.SSLContext forwardingTls(ServerFlags.TlsFiles files) throws IOException {
     try {
-      SslContextBuilder b = SslContextBuilder.forClient()
-          .sslProvider(io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK);
+      SslContextBuilder b =
+          SslContextBuilder.forClient()
+              .sslProvider(io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK);
       if (files.trustedCaFile() != null) {
         b.trustManager(files.trustedCaFile().toFile());
       }
@@ -179,23 +207,29 @@ final class HttpFront implements AutoCloseable {
   }
 
   private static void send(ChannelHandlerContext ctx, Response r, boolean keepAlive) {
-    FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
+    FullHttpResponse resp =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            Unpooled.wrappedBuffer(r.body()));
     resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
     if (keepAlive) {
       resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      ctx.writeAndFlush(resp).addListener((ChannelFutureListener) f -> {
-        if (!f.isSuccess()) {
-          f.channel().close();
-          return;
-        }
-        RequestDeadline d = f.channel().pipeline().get(RequestDeadline.class);
-        if (d != null) {
-          d.answered();
-        }
-        f.channel().config().setAutoRead(true);
-      });
+      ctx.writeAndFlush(resp)
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (!f.isSuccess()) {
+                      f.channel().close();
+                      return;
+                    }
+                    RequestDeadline d = f.channel().pipeline().get(RequestDeadline.class);
+                    if (d != null) {
+                      d.answered();
+                    }
+                    f.channel().config().setAutoRead(true);
+                  });
     } else {
       resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
@@ -219,10 +253,17 @@ final class HttpFront implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (timer == null && !waitingForAnswer) {
-        timer = ctx.executor().schedule(() -> {
-          LOG.debug("closing {}: request not received within the read timeout", ctx.channel().remoteAddress());
-          ctx.close();
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        timer =
+            ctx.executor()
+                .schedule(
+                    () -> {
+                      LOG.debug(
+                          "closing {}: request not received within the read timeout",
+                          ctx.channel().remoteAddress());
+                      ctx.close();
+                    },
+                    timeoutNanos,
+                    TimeUnit.NANOSECONDS);
       }
       ctx.fireChannelRead(msg);
     }
@@ -269,8 +310,14 @@ final class HttpFront implements AutoCloseable {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      send(ctx, Response.error(413, ApiError.TOO_LARGE, "request body too large: at most " + max
-          + " bytes (--max-value-bytes)", 0), false);
+      send(
+          ctx,
+          Response.error(
+              413,
+              ApiError.TOO_LARGE,
+              "request body too large: at most " + max + " bytes (--max-value-bytes)",
+              0),
+          false);
     }
   }
 
@@ -307,8 +354,13 @@ final class HttpFront implements AutoCloseable {
       String uri = msg.uri();
       QueryStringDecoder q = new QueryStringDecoder(uri);
       int mark = uri.indexOf('?');
-      Request req = new Request(msg.method().name(), q.rawPath(), mark < 0 ? null : uri.substring(mark + 1),
-          ByteBufUtil.getBytes(msg.content()), msg.headers().contains(LeaderProxy.FORWARDED_HEADER));
+      Request req =
+          new Request(
+              msg.method().name(),
+              q.rawPath(),
+              mark < 0 ? null : uri.substring(mark + 1),
+              ByteBufUtil.getBytes(msg.content()),
+              msg.headers().contains(LeaderProxy.FORWARDED_HEADER));
       ctx.channel().config().setAutoRead(false);
       CompletableFuture<Response> answer;
       try {
@@ -316,13 +368,14 @@ final class HttpFront implements AutoCloseable {
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }
-      answer.whenComplete((r, e) -> {
-        if (e != null) {
-          LOG.warn("request {} {} failed", req.method(), req.rawPath(), e);
-          r = Response.error(500, ApiError.INTERNAL, "internal error: " + e, 0);
-        }
-        send(ctx, r, keepAlive);
-      });
+      answer.whenComplete(
+          (r, e) -> {
+            if (e != null) {
+              LOG.warn("request {} {} failed", req.method(), req.rawPath(), e);
+              r = Response.error(500, ApiError.INTERNAL, "internal error: " + e, 0);
+            }
+            send(ctx, r, keepAlive);
+          });
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.io.UncheckedIOException;
  * @param peerUrl the member's peer URL ({@link #MEMBER} only; empty: unchanged)
  * @param clientUrl the member's client URL ({@link #MEMBER} only; empty: unchanged)
  */
-record KvCommand(byte op, ByteString key, ByteString value, long memberId, String peerUrl, String clientUrl) {
+record KvCommand(
+    byte op, ByteString key, ByteString value, long memberId, String peerUrl, String clientUrl) {
 
   static final byte PUT = 1;
   static final byte DELETE = 2;
@@ -79,7 +80,8 @@ record KvCommand(byte op, ByteString key, ByteString value, long memberId, Strin
         }
         case MEMBER, FORGET -> {
           long id = in.readLong();
-          return new KvCommand(op, ByteString.EMPTY, ByteString.EMPTY, id, in.readUTF(), in.readUTF());
+          return new KvCommand(
+              op, ByteString.EMPTY, ByteString.EMPTY, id, in.readUTF(), in.readUTF());
         }
         default -> throw new IllegalArgumentException("unknown kv command op " + op);
       }

@@ -1,6 +1,5 @@
 package io.raftj.examples.kv;
 
-import com.google.protobuf.ByteString;
 import io.raftj.server.Applied;
 import io.raftj.server.GroupOptions;
 import io.raftj.server.GroupStatus;
@@ -23,19 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the replicated key-value store: a {@link RaftServer} hosting the store's one
- * group ({@link #GROUP}) with {@link KvStore} as its state machine, over the gRPC transport.
- * Plays the role of {@code raftNode} in etcd's raftexample {@code raft.go}; the Ready loop,
- * persistence, snapshots and membership mechanics are raft-server's.
+ * One member of the replicated key-value store: a {@link RaftServer} hosting the store's one group
+ * ({@link #GROUP}) with {@link KvStore} as its state machine, over the gRPC transport. Plays the
+ * role of {@code raftNode} in etcd's raftexample {@code raft.go}; the Ready loop, persistence,
+ * snapshots and membership mechanics are raft-server's.
  *
- * <p>What this class adds is the store's own membership bookkeeping: the member table in the
- * state machine holds each member's peer URL (set before a member is added, so every member's
- * transport can reach it once the change commits) and client URL (proposed by each leader for
- * itself when it is elected, so followers know where to forward writes).
+ * <p>What this class adds is the store's own membership bookkeeping: the member table in the state
+ * machine holds each member's peer URL (set before a member is added, so every member's transport
+ * can reach it once the change commits) and client URL (proposed by each leader for itself when it
+ * is elected, so followers know where to forward writes).
  */
 final class KvNode implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KvNode.class);
+
   /** The store's group on every member. */
   static final long GROUP = 1;
 
@@ -48,28 +48,33 @@ final class KvNode implements Closeable {
   private final String clientUrl;
   private final Instant startTime = Instant.now();
   private volatile boolean removed;
-  private volatile LongConsumer leaderWatcher = l -> { };
+  private volatile LongConsumer leaderWatcher = l -> {};
 
   private KvNode(ServerFlags flags, GrpcTransport transport, String clientUrl) throws IOException {
     this.flags = flags;
     this.id = flags.id();
     this.transport = transport;
     this.clientUrl = clientUrl;
-    this.server = RaftServer.builder(id, transport)
-        .dataDir(flags.dataDir())
-        .tickInterval(Duration.ofMillis(flags.tickMs()))
-        .build();
+    this.server =
+        RaftServer.builder(id, transport)
+            .dataDir(flags.dataDir())
+            .tickInterval(Duration.ofMillis(flags.tickMs()))
+            .build();
     boolean ok = false;
     try {
       this.store = new KvStore(this::memberChanged);
       boolean restart = server.storedGroups().contains(GROUP);
       long[] ids = flags.peers().keySet().stream().mapToLong(Long::longValue).toArray();
-      GroupOptions options = (flags.join() && !restart ? GroupOptions.joining(GROUP) : GroupOptions.of(GROUP, ids))
-          .withTicks(flags.electionTicks(), 1)
-          .withSnapshots(flags.snapshotEntries(), 0, flags.catchUpEntries())
-          .withOperationTimeout(Duration.ofMillis(flags.requestTimeoutMs()));
-      LOG.info("{} node {} in {}", restart ? "restarting" : flags.join() ? "joining as" : "starting",
-          Long.toUnsignedString(id), flags.dataDir());
+      GroupOptions options =
+          (flags.join() && !restart ? GroupOptions.joining(GROUP) : GroupOptions.of(GROUP, ids))
+              .withTicks(flags.electionTicks(), 1)
+              .withSnapshots(flags.snapshotEntries(), 0, flags.catchUpEntries())
+              .withOperationTimeout(Duration.ofMillis(flags.requestTimeoutMs()));
+      LOG.info(
+          "{} node {} in {}",
+          restart ? "restarting" : flags.join() ? "joining as" : "starting",
+          Long.toUnsignedString(id),
+          flags.dataDir());
       this.group = server.createGroup(options, store);
       group.addLeaderListener((g, leader, term) -> leaderChanged(leader));
       ok = true;
@@ -101,16 +106,24 @@ final class KvNode implements Closeable {
     if (tls != null) {
       TlsConfig config = TlsConfig.fromPem(tls.certFile(), tls.keyFile(), tls.trustedCaFile());
       if (config.certifiedId() != flags.id()) {
-        throw new IOException("--peer-cert-file " + tls.certFile() + " names server "
-            + Long.toUnsignedString(config.certifiedId()) + " (subject alternative name raftj://server/<id>),"
-            + " not this node's --id " + Long.toUnsignedString(flags.id()));
+        throw new IOException(
+            "--peer-cert-file "
+                + tls.certFile()
+                + " names server "
+                + Long.toUnsignedString(config.certifiedId())
+                + " (subject alternative name raftj://server/<id>),"
+                + " not this node's --id "
+                + Long.toUnsignedString(flags.id()));
       }
       b.tls(config);
     } else {
       b.plaintext();
-      LOG.warn("PLAINTEXT PEERS: node {} sends and accepts Raft messages without TLS on {}; anyone who"
-          + " can reach that port can join the cluster's traffic. Use --peer-cert-file,"
-          + " --peer-key-file and --peer-trusted-ca-file in production.", Long.toUnsignedString(flags.id()), self);
+      LOG.warn(
+          "PLAINTEXT PEERS: node {} sends and accepts Raft messages without TLS on {}; anyone who"
+              + " can reach that port can join the cluster's traffic. Use --peer-cert-file,"
+              + " --peer-key-file and --peer-trusted-ca-file in production.",
+          Long.toUnsignedString(flags.id()),
+          self);
     }
     GrpcTransport transport = b.build();
     try {
@@ -134,7 +147,10 @@ final class KvNode implements Closeable {
       try {
         transport.setPeer(member, PeerUrl.parse(m.peerUrl()).address());
       } catch (IllegalArgumentException e) {
-        LOG.warn("member {} has an unusable peer URL: {}", Long.toUnsignedString(member), e.getMessage());
+        LOG.warn(
+            "member {} has an unusable peer URL: {}",
+            Long.toUnsignedString(member),
+            e.getMessage());
       }
     }
   }
@@ -148,11 +164,14 @@ final class KvNode implements Closeable {
     KvStore.Member me = store.members().get(id);
     String peerUrl = flags.peers().get(id).text();
     if (me == null || !me.clientUrl().equals(clientUrl) || !me.peerUrl().equals(peerUrl)) {
-      group.propose(KvCommand.member(id, peerUrl, clientUrl).encode()).whenComplete((a, e) -> {
-        if (e != null) {
-          LOG.info("could not record this leader's client URL yet: {}", e.toString());
-        }
-      });
+      group
+          .propose(KvCommand.member(id, peerUrl, clientUrl).encode())
+          .whenComplete(
+              (a, e) -> {
+                if (e != null) {
+                  LOG.info("could not record this leader's client URL yet: {}", e.toString());
+                }
+              });
     }
   }
 
@@ -177,12 +196,15 @@ final class KvNode implements Closeable {
 
   /** Removes the member from the group, then (best effort) from the table. */
   CompletableFuture<Membership> removeMember(long member) {
-    return group.remove(member).thenApply(m -> {
-      if (member != id) {
-        propose(KvCommand.forget(member));
-      }
-      return m;
-    });
+    return group
+        .remove(member)
+        .thenApply(
+            m -> {
+              if (member != id) {
+                propose(KvCommand.forget(member));
+              }
+              return m;
+            });
   }
 
   CompletableFuture<Membership> promote(long member) {
@@ -198,8 +220,8 @@ final class KvNode implements Closeable {
   }
 
   /**
-   * Whether this node was removed from the cluster: its group stopped and its last membership
-   * does not name it. Checked when an operation reports the group stopped.
+   * Whether this node was removed from the cluster: its group stopped and its last membership does
+   * not name it. Checked when an operation reports the group stopped.
    */
   boolean removed() {
     return removed;
@@ -218,8 +240,10 @@ final class KvNode implements Closeable {
   void markRemoved(String why) {
     if (!removed) {
       removed = true;
-      LOG.warn("node {} was removed from the cluster ({}); it answers 410 from now on",
-          Long.toUnsignedString(id), why);
+      LOG.warn(
+          "node {} was removed from the cluster ({}); it answers 410 from now on",
+          Long.toUnsignedString(id),
+          why);
     }
   }
 

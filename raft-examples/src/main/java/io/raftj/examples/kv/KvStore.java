@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * The replicated state machine: keys in unsigned byte order with their values (both bytes), and
- * the member table (each member's peer and client URLs, carried by snapshots to members that join
+ * The replicated state machine: keys in unsigned byte order with their values (both bytes), and the
+ * member table (each member's peer and client URLs, carried by snapshots to members that join
  * late). Plays the role of {@code kvstore} in etcd's raftexample.
  *
  * <p>raft-server calls every method on the group's apply executor, one at a time, so the maps need
@@ -42,6 +42,7 @@ final class KvStore implements StateMachine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KvStore.class);
   private static final int SNAPSHOT_FORMAT = 2;
   static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
+
   /** Marks a key deleted in the overlay. */
   private static final ByteString TOMBSTONE = ByteString.copyFromUtf8("\u0000tombstone");
 
@@ -53,8 +54,8 @@ final class KvStore implements StateMachine {
 
   /**
    * Lists the keys in {@code [from, to)} in order, at most {@code limit}; a {@code to} of one zero
-   * byte means every key from {@code from} on (etcd's range convention). Answered with a
-   * {@link Page}.
+   * byte means every key from {@code from} on (etcd's range convention). Answered with a {@link
+   * Page}.
    */
   record Range(ByteString from, ByteString to, int limit) {}
 
@@ -71,8 +72,10 @@ final class KvStore implements StateMachine {
   record Size() {}
 
   private TreeMap<ByteString, ByteString> base = new TreeMap<>(KEY_ORDER);
+
   /** Writes made while {@link #writer} streams {@link #base}; null when none is in flight. */
   private TreeMap<ByteString, ByteString> overlay;
+
   private Writer writer;
   private long size;
 
@@ -80,7 +83,9 @@ final class KvStore implements StateMachine {
   private volatile Map<Long, Member> membersView = Map.of();
   private final BiConsumer<Long, Member> memberListener;
 
-  /** @param memberListener called on the apply thread with each changed member (null: forgotten) */
+  /**
+   * @param memberListener called on the apply thread with each changed member (null: forgotten)
+   */
   KvStore(BiConsumer<Long, Member> memberListener) {
     this.memberListener = memberListener;
   }
@@ -95,9 +100,11 @@ final class KvStore implements StateMachine {
         case KvCommand.DELETE -> batch.setResult(i, delete(c.key()));
         case KvCommand.MEMBER -> {
           Member old = members.get(c.memberId());
-          Member m = new Member(c.memberId(),
-              c.peerUrl().isEmpty() && old != null ? old.peerUrl() : c.peerUrl(),
-              c.clientUrl().isEmpty() && old != null ? old.clientUrl() : c.clientUrl());
+          Member m =
+              new Member(
+                  c.memberId(),
+                  c.peerUrl().isEmpty() && old != null ? old.peerUrl() : c.peerUrl(),
+                  c.clientUrl().isEmpty() && old != null ? old.clientUrl() : c.clientUrl());
           members.put(m.id(), m);
           publishMembers();
           memberListener.accept(m.id(), m);
@@ -157,8 +164,10 @@ final class KvStore implements StateMachine {
     if (!toEnd && KEY_ORDER.compare(from, to) >= 0) {
       return new Page(out, false, ByteString.EMPTY);
     }
-    Iterator<Map.Entry<ByteString, ByteString>> it = merged(slice(base, from, to, toEnd),
-        overlay == null ? Collections.emptyNavigableMap() : slice(overlay, from, to, toEnd));
+    Iterator<Map.Entry<ByteString, ByteString>> it =
+        merged(
+            slice(base, from, to, toEnd),
+            overlay == null ? Collections.emptyNavigableMap() : slice(overlay, from, to, toEnd));
     while (it.hasNext()) {
       Map.Entry<ByteString, ByteString> e = it.next();
       if (out.size() == limit) {
@@ -184,7 +193,8 @@ final class KvStore implements StateMachine {
       Map.Entry<ByteString, ByteString> y = advance(b);
       Map.Entry<ByteString, ByteString> next = step();
 
-      private Map.Entry<ByteString, ByteString> advance(Iterator<Map.Entry<ByteString, ByteString>> i) {
+      private Map.Entry<ByteString, ByteString> advance(
+          Iterator<Map.Entry<ByteString, ByteString>> i) {
         return i.hasNext() ? i.next() : null;
       }
 
@@ -279,7 +289,8 @@ final class KvStore implements StateMachine {
     }
   }
 
-  private static void fold(TreeMap<ByteString, ByteString> into, TreeMap<ByteString, ByteString> over) {
+  private static void fold(
+      TreeMap<ByteString, ByteString> into, TreeMap<ByteString, ByteString> over) {
     for (Map.Entry<ByteString, ByteString> e : over.entrySet()) {
       if (e.getValue() == TOMBSTONE) {
         into.remove(e.getKey());
@@ -390,7 +401,8 @@ final class KvStore implements StateMachine {
      * Writes a length and the bytes through {@code scratch} (grown when too small, and returned):
      * {@code ByteString.writeTo(OutputStream)} would copy every key and value once more.
      */
-    private static byte[] writeBytes(DataOutputStream out, ByteString b, byte[] scratch) throws IOException {
+    private static byte[] writeBytes(DataOutputStream out, ByteString b, byte[] scratch)
+        throws IOException {
       int n = b.size();
       byte[] buf = scratch.length >= n ? scratch : new byte[Math.max(n, scratch.length * 2)];
       b.copyTo(buf, 0);

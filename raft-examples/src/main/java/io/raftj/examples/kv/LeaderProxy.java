@@ -37,8 +37,10 @@ final class LeaderProxy {
   LeaderProxy(long self, Duration timeout, SSLContext tls) {
     this.self = self;
     this.timeout = timeout;
-    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2));
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2));
     if (tls != null) {
       b.sslContext(tls);
     }
@@ -47,23 +49,32 @@ final class LeaderProxy {
 
   /** Forwards {@code req} to {@code leader} at {@code leaderUrl}. */
   CompletableFuture<Response> forward(Request req, long leader, String leaderUrl) {
-    String target = leaderUrl + req.rawPath() + (req.rawQuery() == null ? "" : "?" + req.rawQuery());
-    HttpRequest r = HttpRequest.newBuilder(URI.create(target))
-        .timeout(timeout)
-        .header(FORWARDED_HEADER, Long.toUnsignedString(self))
-        .method(req.method(), HttpRequest.BodyPublishers.ofByteArray(req.body()))
-        .build();
+    String target =
+        leaderUrl + req.rawPath() + (req.rawQuery() == null ? "" : "?" + req.rawQuery());
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(target))
+            .timeout(timeout)
+            .header(FORWARDED_HEADER, Long.toUnsignedString(self))
+            .method(req.method(), HttpRequest.BodyPublishers.ofByteArray(req.body()))
+            .build();
     CompletableFuture<Response> answer = new CompletableFuture<>();
     inFlight.put(answer, leader);
     answer.whenComplete((x, e) -> inFlight.remove(answer));
-    http.sendAsync(r, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((resp, e) -> {
-      if (e == null) {
-        answer.complete(new Response(resp.statusCode(),
-            resp.headers().firstValue("Content-Type").orElse("application/octet-stream"), resp.body()));
-      } else {
-        answer.complete(failed(e, leader));
-      }
-    });
+    http.sendAsync(r, HttpResponse.BodyHandlers.ofByteArray())
+        .whenComplete(
+            (resp, e) -> {
+              if (e == null) {
+                answer.complete(
+                    new Response(
+                        resp.statusCode(),
+                        resp.headers()
+                            .firstValue("Content-Type")
+                            .orElse("application/octet-stream"),
+                        resp.body()));
+              } else {
+                answer.complete(failed(e, leader));
+              }
+            });
     return answer;
   }
 
@@ -71,16 +82,30 @@ final class LeaderProxy {
     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     String who = "the leader, node " + Long.toUnsignedString(leader);
     if (t instanceof ConnectException) {
-      return Response.error(503, ApiError.NOT_LEADER, "cannot connect to " + who + " to forward the request ("
-          + t + "); not applied, retry", leader);
+      return Response.error(
+          503,
+          ApiError.NOT_LEADER,
+          "cannot connect to " + who + " to forward the request (" + t + "); not applied, retry",
+          leader);
     }
     if (t instanceof HttpTimeoutException) {
-      return Response.error(504, ApiError.TIMEOUT, who + " did not answer the forwarded request in time; it"
-          + " may or may not have been applied", leader);
+      return Response.error(
+          504,
+          ApiError.TIMEOUT,
+          who
+              + " did not answer the forwarded request in time; it"
+              + " may or may not have been applied",
+          leader);
     }
     if (t instanceof IOException) {
-      return Response.error(504, ApiError.OUTCOME_UNKNOWN, "the connection to " + who
-          + " failed while it handled the forwarded request (" + t + "); it may or may not have been applied",
+      return Response.error(
+          504,
+          ApiError.OUTCOME_UNKNOWN,
+          "the connection to "
+              + who
+              + " failed while it handled the forwarded request ("
+              + t
+              + "); it may or may not have been applied",
           leader);
     }
     return Response.error(500, ApiError.INTERNAL, "forwarding to " + who + " failed: " + t, leader);
@@ -91,10 +116,20 @@ final class LeaderProxy {
     for (Map.Entry<CompletableFuture<Response>, Long> e : inFlight.entrySet()) {
       long old = e.getValue();
       if (old != newLeader) {
-        e.getKey().complete(Response.error(504, ApiError.OUTCOME_UNKNOWN, "the leader changed from node "
-            + Long.toUnsignedString(old) + " to " + (newLeader == 0 ? "none (an election is under way)"
-            : "node " + Long.toUnsignedString(newLeader)) + " while the request was forwarded to the old"
-            + " one; it may or may not have been applied", newLeader));
+        e.getKey()
+            .complete(
+                Response.error(
+                    504,
+                    ApiError.OUTCOME_UNKNOWN,
+                    "the leader changed from node "
+                        + Long.toUnsignedString(old)
+                        + " to "
+                        + (newLeader == 0
+                            ? "none (an election is under way)"
+                            : "node " + Long.toUnsignedString(newLeader))
+                        + " while the request was forwarded to the old"
+                        + " one; it may or may not have been applied",
+                    newLeader));
       }
     }
   }

@@ -12,12 +12,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds out that this member was removed when Raft cannot tell it. The leader stops replicating
- * to a member as soon as its removal commits, so the member often never applies the change and
- * only sees that it has no leader. While this node has had no leader for two checks in a row, it
- * asks the other members it knows a client URL of for {@code GET /members}; an answer that names
- * a leader and not this node means it was removed. (etcd's peers answer a removed member's
- * messages with "member removed" for the same reason.)
+ * Finds out that this member was removed when Raft cannot tell it. The leader stops replicating to
+ * a member as soon as its removal commits, so the member often never applies the change and only
+ * sees that it has no leader. While this node has had no leader for two checks in a row, it asks
+ * the other members it knows a client URL of for {@code GET /members}; an answer that names a
+ * leader and not this node means it was removed. (etcd's peers answer a removed member's messages
+ * with "member removed" for the same reason.)
  */
 final class RemovalWatch implements AutoCloseable {
 
@@ -26,17 +26,20 @@ final class RemovalWatch implements AutoCloseable {
 
   private final KvNode node;
   private final HttpClient http;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kv-removal-watch");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kv-removal-watch");
+            t.setDaemon(true);
+            return t;
+          });
   private int leaderless;
 
   RemovalWatch(KvNode node, HttpClient http, Duration period) {
     this.node = node;
     this.http = http;
-    timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void check() {
@@ -56,12 +59,19 @@ final class RemovalWatch implements AutoCloseable {
       if (member == node.id() || url == null) {
         continue;
       }
-      HttpRequest r = HttpRequest.newBuilder(URI.create(url + "/members")).timeout(Duration.ofSeconds(2)).GET().build();
-      http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenAccept(resp -> {
-        if (resp.statusCode() == 200 && removedAccordingTo(resp.body(), node.id())) {
-          node.markRemoved("member " + Long.toUnsignedString(member) + " lists the members without it");
-        }
-      });
+      HttpRequest r =
+          HttpRequest.newBuilder(URI.create(url + "/members"))
+              .timeout(Duration.ofSeconds(2))
+              .GET()
+              .build();
+      http.sendAsync(r, HttpResponse.BodyHandlers.ofString())
+          .thenAccept(
+              resp -> {
+                if (resp.statusCode() == 200 && removedAccordingTo(resp.body(), node.id())) {
+                  node.markRemoved(
+                      "member " + Long.toUnsignedString(member) + " lists the members without it");
+                }
+              });
     }
   }
 

@@ -28,7 +28,13 @@ record Response(int status, String contentType, byte[] body) {
    * @param leader the leader this node knows, or 0
    */
   static Response error(int status, String code, String message, long leader) {
-    return json(status, new Json().beginObject().field("error", message).field("code", code)
-        .fieldUnsigned("leader", leader).endObject());
+    return json(
+        status,
+        new Json()
+            .beginObject()
+            .field("error", message)
+            .field("code", code)
+            .fieldUnsigned("leader", leader)
+            .endObject());
   }
 }

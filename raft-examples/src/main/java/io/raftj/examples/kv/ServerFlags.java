@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The server's command line: {@code --name value} or {@code --name=value}, as listed by
- * {@link #USAGE}. Plays the role of the flags in etcd's raftexample {@code main.go}.
+ * The server's command line: {@code --name value} or {@code --name=value}, as listed by {@link
+ * #USAGE}. Plays the role of the flags in etcd's raftexample {@code main.go}.
  *
  * @param id this node's id (1-based)
  * @param peers the peer URL of every member this node should know at start, by id
@@ -55,7 +55,8 @@ record ServerFlags(
    */
   record TlsFiles(Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth) {}
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: kv-server --id N --peers URL[,URL...] --client-port PORT [options]
 
       Runs one node of raftj's replicated key-value store.
@@ -190,53 +191,84 @@ record ServerFlags(
     int maxValue = (int) longFlag(values, "max-value-bytes", 1 << 20, 0, 64 << 20);
     int readTimeout = (int) longFlag(values, "read-timeout-ms", 10_000, 1, 3_600_000);
     int idleTimeout = (int) longFlag(values, "idle-timeout-ms", 60_000, 1, 86_400_000);
-    TlsFiles peerTls = tlsFiles(values, "peer-", switches.getOrDefault("peer-client-cert-auth", true));
+    TlsFiles peerTls =
+        tlsFiles(values, "peer-", switches.getOrDefault("peer-client-cert-auth", true));
     if (peerTls == null && switches.containsKey("peer-client-cert-auth")) {
-      throw new FlagException("--peer-client-cert-auth needs --peer-cert-file, --peer-key-file"
-          + " and --peer-trusted-ca-file");
+      throw new FlagException(
+          "--peer-client-cert-auth needs --peer-cert-file, --peer-key-file"
+              + " and --peer-trusted-ca-file");
     }
     if (peerTls != null) {
       if (!peerTls.clientCertAuth()) {
-        throw new FlagException("--peer-client-cert-auth=false is not supported: with TLS, members"
-            + " always authenticate each other by certificate");
+        throw new FlagException(
+            "--peer-client-cert-auth=false is not supported: with TLS, members"
+                + " always authenticate each other by certificate");
       }
       if (peerTls.trustedCaFile() == null) {
-        throw new FlagException("--peer-cert-file needs --peer-trusted-ca-file (the authority that"
-            + " signs the members' certificates)");
+        throw new FlagException(
+            "--peer-cert-file needs --peer-trusted-ca-file (the authority that"
+                + " signs the members' certificates)");
       }
     }
     boolean clientAuth = switches.getOrDefault("client-cert-auth", false);
     TlsFiles clientTls = tlsFiles(values, "", clientAuth);
     if (clientAuth && (clientTls == null || clientTls.trustedCaFile() == null)) {
-      throw new FlagException("--client-cert-auth needs --cert-file, --key-file and --trusted-ca-file");
+      throw new FlagException(
+          "--client-cert-auth needs --cert-file, --key-file and --trusted-ca-file");
     }
     for (PeerUrl u : peers.values()) {
       if (u.tls() != (peerTls != null)) {
-        throw new FlagException("peer URL " + u + (peerTls != null
-            ? " is http://, but peer TLS is on: use https://" : " is https://, but no --peer-cert-file is given"));
+        throw new FlagException(
+            "peer URL "
+                + u
+                + (peerTls != null
+                    ? " is http://, but peer TLS is on: use https://"
+                    : " is https://, but no --peer-cert-file is given"));
       }
     }
-    return new ServerFlags(id, peers, host, port, dataDir, join, snapshotEntries, catchUp, tickMs,
-        electionTicks, timeout, maxValue, readTimeout, idleTimeout, peerTls, clientTls);
+    return new ServerFlags(
+        id,
+        peers,
+        host,
+        port,
+        dataDir,
+        join,
+        snapshotEntries,
+        catchUp,
+        tickMs,
+        electionTicks,
+        timeout,
+        maxValue,
+        readTimeout,
+        idleTimeout,
+        peerTls,
+        clientTls);
   }
 
   /** The files of {@code prefix}cert-file etc., or null when none is given. */
-  private static TlsFiles tlsFiles(Map<String, String> values, String prefix, boolean clientCertAuth)
-      throws FlagException {
+  private static TlsFiles tlsFiles(
+      Map<String, String> values, String prefix, boolean clientCertAuth) throws FlagException {
     String cert = values.get(prefix + "cert-file");
     String key = values.get(prefix + "key-file");
     String ca = values.get(prefix + "trusted-ca-file");
     if (cert == null && key == null) {
       if (ca != null) {
-        throw new FlagException("--" + prefix + "trusted-ca-file needs --" + prefix + "cert-file and --"
-            + prefix + "key-file");
+        throw new FlagException(
+            "--"
+                + prefix
+                + "trusted-ca-file needs --"
+                + prefix
+                + "cert-file and --"
+                + prefix
+                + "key-file");
       }
       return null;
     }
     if (cert == null || key == null) {
       throw new FlagException("--" + prefix + "cert-file and --" + prefix + "key-file go together");
     }
-    return new TlsFiles(Path.of(cert), Path.of(key), ca == null ? null : Path.of(ca), clientCertAuth);
+    return new TlsFiles(
+        Path.of(cert), Path.of(key), ca == null ? null : Path.of(ca), clientCertAuth);
   }
 
   /** The scheme of this node's client URL. */
@@ -244,10 +276,27 @@ record ServerFlags(
     return clientTls == null ? "http" : "https";
   }
 
-  private static final List<String> KNOWN = List.of("id", "peers", "client-port", "listen",
-      "data-dir", "snapshot-entries", "catch-up-entries", "tick-ms", "election-ticks",
-      "request-timeout-ms", "max-value-bytes", "read-timeout-ms", "idle-timeout-ms", "peer-cert-file", "peer-key-file",
-      "peer-trusted-ca-file", "cert-file", "key-file", "trusted-ca-file");
+  private static final List<String> KNOWN =
+      List.of(
+          "id",
+          "peers",
+          "client-port",
+          "listen",
+          "data-dir",
+          "snapshot-entries",
+          "catch-up-entries",
+          "tick-ms",
+          "election-ticks",
+          "request-timeout-ms",
+          "max-value-bytes",
+          "read-timeout-ms",
+          "idle-timeout-ms",
+          "peer-cert-file",
+          "peer-key-file",
+          "peer-trusted-ca-file",
+          "cert-file",
+          "key-file",
+          "trusted-ca-file");
 
   /** Parses {@code url,url,...} (ids 1..n) or {@code id=url,...}. */
   static Map<Long, PeerUrl> parsePeers(String text) throws FlagException {
@@ -272,8 +321,8 @@ record ServerFlags(
     return peers;
   }
 
-  private static long longFlag(Map<String, String> values, String name, long dflt, long min, long max)
-      throws FlagException {
+  private static long longFlag(
+      Map<String, String> values, String name, long dflt, long min, long max) throws FlagException {
     String v = values.get(name);
     return v == null ? dflt : parseLong(name, v, min, max);
   }
@@ -286,7 +335,8 @@ record ServerFlags(
       throw new FlagException("--" + name + " wants a number, got \"" + v + "\"");
     }
     if (n < min || n > max) {
-      throw new FlagException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+      throw new FlagException(
+          "--" + name + " must be between " + min + " and " + max + ", got " + n);
     }
     return n;
   }

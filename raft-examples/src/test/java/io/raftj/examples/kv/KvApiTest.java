@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The client API of three members in this JVM (real gRPC and HTTP on loopback): forwarding,
- * binary keys, paging, the error contract and the HTTP server's limits.
+ * The client API of three members in this JVM (real gRPC and HTTP on loopback): forwarding, binary
+ * keys, paging, the error contract and the HTTP server's limits.
  */
 @Timeout(value = 120)
 final class KvApiTest {
@@ -37,8 +37,20 @@ final class KvApiTest {
 
   @BeforeAll
   static void startCluster() throws InterruptedException {
-    cluster = LocalCluster.inProcess(root, List.of("--tick-ms", "50", "--election-ticks", "10",
-        "--request-timeout-ms", "4000", "--max-value-bytes", "1000", "--read-timeout-ms", "1000"));
+    cluster =
+        LocalCluster.inProcess(
+            root,
+            List.of(
+                "--tick-ms",
+                "50",
+                "--election-ticks",
+                "10",
+                "--request-timeout-ms",
+                "4000",
+                "--max-value-bytes",
+                "1000",
+                "--read-timeout-ms",
+                "1000"));
     for (long id = 1; id <= 3; id++) {
       cluster.define(id);
     }
@@ -61,10 +73,13 @@ final class KvApiTest {
 
   /** PUT, retried while the cluster settles (a new leader may not have published its URL yet). */
   private static Result putOk(long via, String rawKey, String value) throws InterruptedException {
-    return cluster.await("PUT " + rawKey + " via node " + via, WAIT, () -> {
-      Result r = cluster.call(via, "PUT", "/kv/" + rawKey, value);
-      return r.code() == 200 ? r : null;
-    });
+    return cluster.await(
+        "PUT " + rawKey + " via node " + via,
+        WAIT,
+        () -> {
+          Result r = cluster.call(via, "PUT", "/kv/" + rawKey, value);
+          return r.code() == 200 ? r : null;
+        });
   }
 
   private static String b64(byte... b) {
@@ -72,7 +87,8 @@ final class KvApiTest {
   }
 
   @Test
-  void writesOnFollowers_areForwardedToTheLeader_andReadLinearizablyEverywhere() throws InterruptedException {
+  void writesOnFollowers_areForwardedToTheLeader_andReadLinearizablyEverywhere()
+      throws InterruptedException {
     for (long id = 1; id <= 3; id++) {
       Result r = putOk(id, "fwd-" + id, "v" + id);
       assertThat(r.body()).contains("\"key\":\"fwd-" + id + "\"", "\"index\":");
@@ -93,17 +109,25 @@ final class KvApiTest {
   void binaryKeys_neverCollide_andRangesCarryBase64() throws InterruptedException {
     putOk(leader, "bin%FF%FE", "one");
     Result second = putOk(follower(), "bin%FE%FF", "two");
-    assertThat(second.body()).contains("\"keyBase64\":\"" + b64((byte) 'b', (byte) 'i', (byte) 'n', (byte) 0xfe,
-        (byte) 0xff) + "\"");
+    assertThat(second.body())
+        .contains(
+            "\"keyBase64\":\""
+                + b64((byte) 'b', (byte) 'i', (byte) 'n', (byte) 0xfe, (byte) 0xff)
+                + "\"");
     assertThat(cluster.get(leader, "/kv/bin%FF%FE").body()).isEqualTo("one");
     assertThat(cluster.get(leader, "/kv/bin%fe%ff").body()).isEqualTo("two");
 
     Result range = cluster.get(follower(), "/kv?from=bin&to=bio");
     assertThat(range.code()).as(range.body()).isEqualTo(200);
-    assertThat(range.body()).contains(
-        "{\"key\":\"" + b64((byte) 'b', (byte) 'i', (byte) 'n', (byte) 0xfe, (byte) 0xff) + "\",\"value\":\""
-            + b64("two".getBytes(StandardCharsets.UTF_8)) + "\"}",
-        "\"count\":2", "\"more\":false");
+    assertThat(range.body())
+        .contains(
+            "{\"key\":\""
+                + b64((byte) 'b', (byte) 'i', (byte) 'n', (byte) 0xfe, (byte) 0xff)
+                + "\",\"value\":\""
+                + b64("two".getBytes(StandardCharsets.UTF_8))
+                + "\"}",
+            "\"count\":2",
+            "\"more\":false");
   }
 
   @Test
@@ -134,7 +158,8 @@ final class KvApiTest {
     assertThat(seen).hasSize(25).first().isEqualTo("page-00");
     assertThat(seen).last().isEqualTo("page-24");
     assertThat(cluster.get(leader, "/kv?from=a&limit=0").code()).isEqualTo(400);
-    assertThat(cluster.get(leader, "/kv?from=a&limit=10001").body()).contains("\"code\":\"BAD_REQUEST\"");
+    assertThat(cluster.get(leader, "/kv?from=a&limit=10001").body())
+        .contains("\"code\":\"BAD_REQUEST\"");
   }
 
   @Test
@@ -142,8 +167,10 @@ final class KvApiTest {
     Result missing = cluster.get(leader, "/kv/no-such-key");
     assertThat(missing.code()).isEqualTo(404);
     assertThat(missing.body()).contains("\"code\":\"NOT_FOUND\"", "\"leader\":" + leader);
-    String badEscape = raw(leader, "GET /kv/bad%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    assertThat(badEscape).startsWith("HTTP/1.1 400")
+    String badEscape =
+        raw(leader, "GET /kv/bad%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(badEscape)
+        .startsWith("HTTP/1.1 400")
         .contains("{\"error\":\"bad percent-encoding", "\"code\":\"BAD_REQUEST\"");
     assertThat(cluster.call(leader, "PATCH", "/kv/x", "").code()).isEqualTo(405);
     assertThat(cluster.get(leader, "/nowhere").code()).isEqualTo(404);
@@ -154,7 +181,8 @@ final class KvApiTest {
     Result dupId = cluster.call(follower(), "POST", "/members?id=2&url=http://127.0.0.1:1", null);
     assertThat(dupId.code()).as(dupId.body()).isEqualTo(409);
     assertThat(dupId.body()).contains("\"code\":\"MEMBERSHIP\"", "member 2 already exists");
-    Result dupUrl = cluster.call(leader, "POST", "/members?id=6&url=" + cluster.member(2).peerUrl(), null);
+    Result dupUrl =
+        cluster.call(leader, "POST", "/members?id=6&url=" + cluster.member(2).peerUrl(), null);
     assertThat(dupUrl.code()).as(dupUrl.body()).isEqualTo(409);
     assertThat(dupUrl.body()).contains("\"code\":\"MEMBERSHIP\"", "already member 2's");
     assertThat(cluster.get(leader, "/members").body()).doesNotContain("\"id\":6");
@@ -173,8 +201,11 @@ final class KvApiTest {
   @Test
   void oversizedBody_is413_andOversizedHeaders_are431() throws IOException {
     String big = raw(leader, "PUT /kv/big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
-    assertThat(big).startsWith("HTTP/1.1 413").contains("\"code\":\"TOO_LARGE\"", "at most 1000 bytes");
-    String headers = raw(leader, "GET /status HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000) + "\r\n\r\n");
+    assertThat(big)
+        .startsWith("HTTP/1.1 413")
+        .contains("\"code\":\"TOO_LARGE\"", "at most 1000 bytes");
+    String headers =
+        raw(leader, "GET /status HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000) + "\r\n\r\n");
     assertThat(headers).startsWith("HTTP/1.1 431").contains("\"code\":\"HEADERS_TOO_LARGE\"");
   }
 
@@ -185,13 +216,16 @@ final class KvApiTest {
       for (int i = 0; i < 300; i++) {
         Socket s = new Socket("127.0.0.1", cluster.member(leader).clientPort);
         OutputStream out = s.getOutputStream();
-        out.write("PUT /kv/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"
-            .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(
+            "PUT /kv/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"
+                .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         slow.add(s);
       }
       Result status = cluster.get(leader, "/status");
-      assertThat(status.code()).as("a normal request while 300 clients dawdle: %s", status.body()).isEqualTo(200);
+      assertThat(status.code())
+          .as("a normal request while 300 clients dawdle: %s", status.body())
+          .isEqualTo(200);
       // The server closes a connection whose request does not arrive within --read-timeout-ms.
       Socket first = slow.get(0);
       first.setSoTimeout(15_000);

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three (later four) real server processes on loopback (raft-server over the gRPC transport), each with its own data directory: writes
- * and reads, a leader killed with SIGKILL, a restart caught up by snapshot, membership changes
- * and bad requests. The steps run in order on one cluster; each waits by polling with a deadline.
+ * Three (later four) real server processes on loopback (raft-server over the gRPC transport), each
+ * with its own data directory: writes and reads, a leader killed with SIGKILL, a restart caught up
+ * by snapshot, membership changes and bad requests. The steps run in order on one cluster; each
+ * waits by polling with a deadline.
  */
 @Tag("slow") // multi-process or crash test: run by failsafe in mvn verify, not by mvn test
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -32,13 +33,26 @@ final class KvClusterTest {
 
   @TempDir static Path root;
   private static LocalCluster cluster;
+
   /** Writes the cluster acknowledged with 200, in order; none may be lost. */
   private static final List<String> acknowledged = new ArrayList<>();
 
   @BeforeAll
   static void startCluster() throws InterruptedException {
-    cluster = new LocalCluster(root, List.of("--snapshot-entries", "20", "--catch-up-entries", "5",
-        "--tick-ms", "50", "--election-ticks", "10", "--request-timeout-ms", "4000"));
+    cluster =
+        new LocalCluster(
+            root,
+            List.of(
+                "--snapshot-entries",
+                "20",
+                "--catch-up-entries",
+                "5",
+                "--tick-ms",
+                "50",
+                "--election-ticks",
+                "10",
+                "--request-timeout-ms",
+                "4000"));
     for (long id = 1; id <= 3; id++) {
       cluster.define(id);
     }
@@ -55,11 +69,16 @@ final class KvClusterTest {
     }
   }
 
-  private static void putAcknowledged(long via, String key, String value) throws InterruptedException {
-    Result r = cluster.await("PUT " + key + " via node " + via, WAIT, () -> {
-      Result x = cluster.put(via, key, value);
-      return x.code() == 200 ? x : null;
-    });
+  private static void putAcknowledged(long via, String key, String value)
+      throws InterruptedException {
+    Result r =
+        cluster.await(
+            "PUT " + key + " via node " + via,
+            WAIT,
+            () -> {
+              Result x = cluster.put(via, key, value);
+              return x.code() == 200 ? x : null;
+            });
     assertThat(r.body()).contains("\"key\":\"" + key + "\"");
     acknowledged.add(key);
   }
@@ -80,14 +99,19 @@ final class KvClusterTest {
     Result range = cluster.get(1, "/kv?from=k1&to=k3");
     assertThat(range.code()).isEqualTo(200);
     // Keys and values travel in base64 in JSON: k1 is "azE=", k2 "azI=", k3 "azM=".
-    assertThat(range.body()).contains("\"key\":\"azE=\"", "\"key\":\"azI=\"").doesNotContain("\"key\":\"azM=\"");
-    assertThat(cluster.get(2, "/kv?from=k3").body()).contains("\"count\":1", "\"value\":\"dmFsdWUtMw==\"");
+    assertThat(range.body())
+        .contains("\"key\":\"azE=\"", "\"key\":\"azI=\"")
+        .doesNotContain("\"key\":\"azM=\"");
+    assertThat(cluster.get(2, "/kv?from=k3").body())
+        .contains("\"count\":1", "\"value\":\"dmFsdWUtMw==\"");
 
     Result del = cluster.call(3, "DELETE", "/kv/k3", null);
     assertThat(del.code()).isEqualTo(200);
     acknowledged.remove("k3");
     Result gone = cluster.get(1, "/kv/k3");
-    assertThat(gone.code()).as("GET k3 after its delete: %s\n%s", gone.body(), cluster.logTails()).isEqualTo(404);
+    assertThat(gone.code())
+        .as("GET k3 after its delete: %s\n%s", gone.body(), cluster.logTails())
+        .isEqualTo(404);
   }
 
   @Test
@@ -133,7 +157,9 @@ final class KvClusterTest {
     assertThat(newLeader).isNotEqualTo(leader);
     for (String key : acknowledged) {
       Result r = cluster.get(newLeader, "/kv/" + key);
-      assertThat(r.code()).as("acknowledged %s after the leader died: %s", key, r.body()).isEqualTo(200);
+      assertThat(r.code())
+          .as("acknowledged %s after the leader died: %s", key, r.body())
+          .isEqualTo(200);
     }
     // Enough writes while it is down that the log it missed is compacted behind a snapshot.
     for (int i = 0; i < 60; i++) {
@@ -142,13 +168,18 @@ final class KvClusterTest {
 
     cluster.start(leader);
     String last = "after-kill-59";
-    cluster.await("the restarted node " + leader + " to catch up", WAIT, () -> {
-      Result r = cluster.get(leader, "/kv/" + last + "?serializable=true");
-      return r.code() == 200 && r.body().equals("w59") ? r : null;
-    });
+    cluster.await(
+        "the restarted node " + leader + " to catch up",
+        WAIT,
+        () -> {
+          Result r = cluster.get(leader, "/kv/" + last + "?serializable=true");
+          return r.code() == 200 && r.body().equals("w59") ? r : null;
+        });
     for (String key : acknowledged) {
       Result r = cluster.get(leader, "/kv/" + key);
-      assertThat(r.code()).as("acknowledged %s on the restarted node: %s", key, r.body()).isEqualTo(200);
+      assertThat(r.code())
+          .as("acknowledged %s on the restarted node: %s", key, r.body())
+          .isEqualTo(200);
     }
     assertThat(Files.readString(cluster.member(leader).log))
         .as("the restarted node was caught up by a snapshot")
@@ -160,26 +191,33 @@ final class KvClusterTest {
   void learnerIsAdded_promoted_andAMemberRemoved() throws InterruptedException {
     cluster.define(4);
     long leader = cluster.awaitLeader(WAIT, 1, 2, 3);
-    Result add = cluster.call(leader, "POST",
-        "/members?id=4&learner=true&url=" + cluster.member(4).peerUrl(), null);
+    Result add =
+        cluster.call(
+            leader, "POST", "/members?id=4&learner=true&url=" + cluster.member(4).peerUrl(), null);
     assertThat(add.code()).as(add.body()).isEqualTo(201);
     assertThat(cluster.get(leader, "/members").body()).contains("\"id\":4", "\"role\":\"learner\"");
     // A follower lists it once it has applied the change, which may come after the reply.
-    cluster.await("every voter to list the learner", WAIT, () -> {
-      for (long id = 1; id <= 3; id++) {
-        String body = cluster.get(id, "/members").body();
-        if (!body.contains("\"id\":4") || !body.contains("\"role\":\"learner\"")) {
-          return null;
-        }
-      }
-      return Boolean.TRUE;
-    });
+    cluster.await(
+        "every voter to list the learner",
+        WAIT,
+        () -> {
+          for (long id = 1; id <= 3; id++) {
+            String body = cluster.get(id, "/members").body();
+            if (!body.contains("\"id\":4") || !body.contains("\"role\":\"learner\"")) {
+              return null;
+            }
+          }
+          return Boolean.TRUE;
+        });
 
     cluster.start(4, "--join");
-    cluster.await("the learner to catch up", WAIT, () -> {
-      Result r = cluster.get(4, "/kv/after-kill-59?serializable=true");
-      return r.code() == 200 ? r : null;
-    });
+    cluster.await(
+        "the learner to catch up",
+        WAIT,
+        () -> {
+          Result r = cluster.get(4, "/kv/after-kill-59?serializable=true");
+          return r.code() == 200 ? r : null;
+        });
 
     Result promote = cluster.call(leader, "POST", "/members/4/promote", null);
     assertThat(promote.code()).as(promote.body()).isEqualTo(200);

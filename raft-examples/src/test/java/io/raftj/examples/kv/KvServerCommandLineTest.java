@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftj.examples.kv.LocalCluster.Result;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,8 @@ final class KvServerCommandLineTest {
 
   @Test
   void badFlag_exitsTwo_withTheReason() throws Exception {
-    Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "x", "--peers", "http://127.0.0.1:1");
+    Result r =
+        LocalCluster.runToExit(dir.resolve("out"), "--id", "x", "--peers", "http://127.0.0.1:1");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.body()).contains("--id wants a number");
   }
@@ -33,9 +33,17 @@ final class KvServerCommandLineTest {
   @Test
   void peerPortInUse_exitsOne_withTheReason() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
-      Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
-          "--peers", "http://127.0.0.1:" + taken.getLocalPort(), "--client-port", "1",
-          "--data-dir", dir.resolve("d").toString());
+      Result r =
+          LocalCluster.runToExit(
+              dir.resolve("out"),
+              "--id",
+              "1",
+              "--peers",
+              "http://127.0.0.1:" + taken.getLocalPort(),
+              "--client-port",
+              "1",
+              "--data-dir",
+              dir.resolve("d").toString());
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.body()).contains("cannot listen for peers", "is another node using that port");
     }
@@ -48,11 +56,20 @@ final class KvServerCommandLineTest {
       peerPort = s.getLocalPort();
     }
     try (ServerSocket taken = new ServerSocket(0)) {
-      Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
-          "--peers", "http://127.0.0.1:" + peerPort, "--client-port", Integer.toString(taken.getLocalPort()),
-          "--data-dir", dir.resolve("d").toString());
+      Result r =
+          LocalCluster.runToExit(
+              dir.resolve("out"),
+              "--id",
+              "1",
+              "--peers",
+              "http://127.0.0.1:" + peerPort,
+              "--client-port",
+              Integer.toString(taken.getLocalPort()),
+              "--data-dir",
+              dir.resolve("d").toString());
       assertThat(r.code()).isEqualTo(1);
-      assertThat(r.body()).contains("cannot listen for clients", "is another process using that port");
+      assertThat(r.body())
+          .contains("cannot listen for clients", "is another process using that port");
     }
   }
 
@@ -61,22 +78,37 @@ final class KvServerCommandLineTest {
     Path data = dir.resolve("d");
     Path wal = data.resolve("groups").resolve("0000000000000001").resolve("raft").resolve("wal");
     Files.createDirectories(wal);
-    Files.write(wal.resolve("0000000000000000-0000000000000000.wal"), new byte[] {
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24});
+    Files.write(
+        wal.resolve("0000000000000000-0000000000000000.wal"),
+        new byte[] {
+          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24
+        });
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Result r = LocalCluster.runToExit(dir.resolve("out"), "--id", "1",
-        "--peers", "http://127.0.0.1:" + port, "--client-port", "1", "--data-dir", data.toString());
+    Result r =
+        LocalCluster.runToExit(
+            dir.resolve("out"),
+            "--id",
+            "1",
+            "--peers",
+            "http://127.0.0.1:" + port,
+            "--client-port",
+            "1",
+            "--data-dir",
+            data.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.body()).contains("cannot open data directory");
   }
 
   @Test
   void flags_parseIdUrlPairs_andDefaults() throws Exception {
-    ServerFlags f = ServerFlags.parse(new String[] {"--id=2", "--peers", "1=http://127.0.0.1:1,2=http://127.0.0.1:2",
-        "--client-port", "3"});
+    ServerFlags f =
+        ServerFlags.parse(
+            new String[] {
+              "--id=2", "--peers", "1=http://127.0.0.1:1,2=http://127.0.0.1:2", "--client-port", "3"
+            });
     assertThat(f.peers()).containsOnlyKeys(1L, 2L);
     assertThat(f.peers().get(2L).port()).isEqualTo(2);
     assertThat(f.dataDir()).isEqualTo(Path.of("raftj-kv-2"));
@@ -87,29 +119,100 @@ final class KvServerCommandLineTest {
 
   @Test
   void tlsFlags_areParsedAsEtcdNamesThem_andHalfConfigurationsRefused() throws Exception {
-    ServerFlags f = ServerFlags.parse(new String[] {"--id=1", "--peers", "https://127.0.0.1:1", "--client-port", "3",
-        "--peer-cert-file", "p.crt", "--peer-key-file", "p.key", "--peer-trusted-ca-file", "ca.crt",
-        "--peer-client-cert-auth", "--cert-file", "c.crt", "--key-file", "c.key", "--trusted-ca-file", "ca.crt",
-        "--client-cert-auth"});
-    assertThat(f.peerTls()).isEqualTo(new ServerFlags.TlsFiles(Path.of("p.crt"), Path.of("p.key"),
-        Path.of("ca.crt"), true));
-    assertThat(f.clientTls()).isEqualTo(new ServerFlags.TlsFiles(Path.of("c.crt"), Path.of("c.key"),
-        Path.of("ca.crt"), true));
+    ServerFlags f =
+        ServerFlags.parse(
+            new String[] {
+              "--id=1",
+              "--peers",
+              "https://127.0.0.1:1",
+              "--client-port",
+              "3",
+              "--peer-cert-file",
+              "p.crt",
+              "--peer-key-file",
+              "p.key",
+              "--peer-trusted-ca-file",
+              "ca.crt",
+              "--peer-client-cert-auth",
+              "--cert-file",
+              "c.crt",
+              "--key-file",
+              "c.key",
+              "--trusted-ca-file",
+              "ca.crt",
+              "--client-cert-auth"
+            });
+    assertThat(f.peerTls())
+        .isEqualTo(
+            new ServerFlags.TlsFiles(Path.of("p.crt"), Path.of("p.key"), Path.of("ca.crt"), true));
+    assertThat(f.clientTls())
+        .isEqualTo(
+            new ServerFlags.TlsFiles(Path.of("c.crt"), Path.of("c.key"), Path.of("ca.crt"), true));
     assertThat(f.clientScheme()).isEqualTo("https");
 
-    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "http://127.0.0.1:1",
-        "--client-port", "3", "--peer-cert-file", "p.crt", "--peer-key-file", "p.key",
-        "--peer-trusted-ca-file", "ca.crt"}))
+    assertThatThrownBy(
+            () ->
+                ServerFlags.parse(
+                    new String[] {
+                      "--id=1",
+                      "--peers",
+                      "http://127.0.0.1:1",
+                      "--client-port",
+                      "3",
+                      "--peer-cert-file",
+                      "p.crt",
+                      "--peer-key-file",
+                      "p.key",
+                      "--peer-trusted-ca-file",
+                      "ca.crt"
+                    }))
         .hasMessageContaining("is http://, but peer TLS is on");
-    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "https://127.0.0.1:1",
-        "--client-port", "3", "--peer-cert-file", "p.crt"}))
+    assertThatThrownBy(
+            () ->
+                ServerFlags.parse(
+                    new String[] {
+                      "--id=1",
+                      "--peers",
+                      "https://127.0.0.1:1",
+                      "--client-port",
+                      "3",
+                      "--peer-cert-file",
+                      "p.crt"
+                    }))
         .hasMessageContaining("--peer-cert-file and --peer-key-file go together");
-    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "http://127.0.0.1:1",
-        "--client-port", "3", "--client-cert-auth", "--cert-file", "c.crt", "--key-file", "c.key"}))
+    assertThatThrownBy(
+            () ->
+                ServerFlags.parse(
+                    new String[] {
+                      "--id=1",
+                      "--peers",
+                      "http://127.0.0.1:1",
+                      "--client-port",
+                      "3",
+                      "--client-cert-auth",
+                      "--cert-file",
+                      "c.crt",
+                      "--key-file",
+                      "c.key"
+                    }))
         .hasMessageContaining("--client-cert-auth needs");
-    assertThatThrownBy(() -> ServerFlags.parse(new String[] {"--id=1", "--peers", "https://127.0.0.1:1",
-        "--client-port", "3", "--peer-cert-file", "p.crt", "--peer-key-file", "p.key",
-        "--peer-trusted-ca-file", "ca.crt", "--peer-client-cert-auth=false"}))
+    assertThatThrownBy(
+            () ->
+                ServerFlags.parse(
+                    new String[] {
+                      "--id=1",
+                      "--peers",
+                      "https://127.0.0.1:1",
+                      "--client-port",
+                      "3",
+                      "--peer-cert-file",
+                      "p.crt",
+                      "--peer-key-file",
+                      "p.key",
+                      "--peer-trusted-ca-file",
+                      "ca.crt",
+                      "--peer-client-cert-auth=false"
+                    }))
         .hasMessageContaining("always authenticate each other");
   }
 }

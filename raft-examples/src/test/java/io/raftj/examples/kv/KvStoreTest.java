@@ -35,35 +35,36 @@ final class KvStoreTest {
   /** Applies {@code commands} as one batch; returns the results. */
   private static List<Object> apply(KvStore s, KvCommand... commands) {
     List<Object> results = new ArrayList<>();
-    s.apply(new ApplyBatch() {
-      @Override
-      public int size() {
-        return commands.length;
-      }
+    s.apply(
+        new ApplyBatch() {
+          @Override
+          public int size() {
+            return commands.length;
+          }
 
-      @Override
-      public long index(int i) {
-        return i + 1;
-      }
+          @Override
+          public long index(int i) {
+            return i + 1;
+          }
 
-      @Override
-      public long term(int i) {
-        return 1;
-      }
+          @Override
+          public long term(int i) {
+            return 1;
+          }
 
-      @Override
-      public ByteString data(int i) {
-        return commands[i].encode();
-      }
+          @Override
+          public ByteString data(int i) {
+            return commands[i].encode();
+          }
 
-      @Override
-      public void setResult(int i, Object result) {
-        while (results.size() <= i) {
-          results.add(null);
-        }
-        results.set(i, result);
-      }
-    });
+          @Override
+          public void setResult(int i, Object result) {
+            while (results.size() <= i) {
+              results.add(null);
+            }
+            results.set(i, result);
+          }
+        });
     return results;
   }
 
@@ -85,12 +86,16 @@ final class KvStoreTest {
     assertThat(KvCommand.decode(del.encode())).isEqualTo(del);
     KvCommand member = KvCommand.member(-2L, "http://127.0.0.1:1", "https://127.0.0.1:2");
     assertThat(KvCommand.decode(member.encode())).isEqualTo(member);
-    assertThatThrownBy(() -> KvCommand.decode(b("\u0009junk"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KvCommand.decode(b("\u0009junk")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void binaryKeys_areDistinct_andOrderedAsUnsignedBytes() {
-    apply(store, KvCommand.put(bytes(0xff, 0xfe), b("1")), KvCommand.put(bytes(0xfe, 0xff), b("2")),
+    apply(
+        store,
+        KvCommand.put(bytes(0xff, 0xfe), b("1")),
+        KvCommand.put(bytes(0xfe, 0xff), b("2")),
         KvCommand.put(bytes(0x01), b("3")));
     assertThat(store.get(bytes(0xff, 0xfe))).isEqualTo(b("1"));
     assertThat(store.get(bytes(0xfe, 0xff))).isEqualTo(b("2"));
@@ -123,17 +128,25 @@ final class KvStoreTest {
   @Test
   void delete_reportsWhetherTheKeyExisted() {
     apply(store, KvCommand.put(b("x"), b("1")));
-    assertThat(apply(store, KvCommand.delete(b("x")), KvCommand.delete(b("x")))).containsExactly(true, false);
+    assertThat(apply(store, KvCommand.delete(b("x")), KvCommand.delete(b("x"))))
+        .containsExactly(true, false);
     assertThat(store.size()).isZero();
   }
 
   @Test
   void snapshot_isAPointInTimeView_whileWritesGoOn() throws IOException {
-    apply(store, KvCommand.put(b("a"), b("1")), KvCommand.put(b("b"), b("2")),
+    apply(
+        store,
+        KvCommand.put(b("a"), b("1")),
+        KvCommand.put(b("b"), b("2")),
         KvCommand.member(1, "http://127.0.0.1:1", "http://127.0.0.1:2"));
     SnapshotWriter w = store.snapshot();
     // Writes after the capture: an overwrite, a delete, a new key, a new member.
-    apply(store, KvCommand.put(b("a"), b("changed")), KvCommand.delete(b("b")), KvCommand.put(b("c"), b("3")),
+    apply(
+        store,
+        KvCommand.put(b("a"), b("changed")),
+        KvCommand.delete(b("b")),
+        KvCommand.put(b("c"), b("3")),
         KvCommand.member(2, "http://127.0.0.1:3", ""));
     assertThat(store.get(b("a"))).isEqualTo(b("changed"));
     assertThat(store.get(b("b"))).isNull();
@@ -141,7 +154,7 @@ final class KvStoreTest {
     assertThat(store.size()).isEqualTo(2);
 
     byte[] snap = write(w);
-    KvStore restored = new KvStore((id, m) -> { });
+    KvStore restored = new KvStore((id, m) -> {});
     restored.restore(new ByteArrayInputStream(snap));
     assertThat(restored.get(b("a"))).isEqualTo(b("1"));
     assertThat(restored.get(b("b"))).isEqualTo(b("2"));
@@ -153,7 +166,7 @@ final class KvStoreTest {
     apply(store, KvCommand.put(b("d"), b("4")));
     assertThat(keys(store.range(b("a"), bytes(0), 10))).containsExactly(b("a"), b("c"), b("d"));
     assertThat(store.get(b("a"))).isEqualTo(b("changed"));
-    KvStore again = new KvStore((id, m) -> { });
+    KvStore again = new KvStore((id, m) -> {});
     again.restore(new ByteArrayInputStream(write(store.snapshot())));
     assertThat(keys(again.range(b("a"), bytes(0), 10))).containsExactly(b("a"), b("c"), b("d"));
     assertThat(again.members()).containsOnlyKeys(1L, 2L);
@@ -166,9 +179,9 @@ final class KvStoreTest {
     apply(store, KvCommand.put(b("a"), b("2")));
     SnapshotWriter second = store.snapshot();
     apply(store, KvCommand.put(b("a"), b("3")));
-    KvStore r1 = new KvStore((id, m) -> { });
+    KvStore r1 = new KvStore((id, m) -> {});
     r1.restore(new ByteArrayInputStream(write(first)));
-    KvStore r2 = new KvStore((id, m) -> { });
+    KvStore r2 = new KvStore((id, m) -> {});
     r2.restore(new ByteArrayInputStream(write(second)));
     assertThat(r1.get(b("a"))).isEqualTo(b("1"));
     assertThat(r2.get(b("a"))).isEqualTo(b("2"));
@@ -177,13 +190,18 @@ final class KvStoreTest {
 
   @Test
   void memberTable_tellsTheListener_andKeepsUrlsNotGivenAgain() throws IOException {
-    apply(store, KvCommand.member(3, "http://127.0.0.1:1", ""), KvCommand.member(3, "", "http://127.0.0.1:9"));
-    assertThat(store.members().get(3L)).isEqualTo(new KvStore.Member(3, "http://127.0.0.1:1", "http://127.0.0.1:9"));
+    apply(
+        store,
+        KvCommand.member(3, "http://127.0.0.1:1", ""),
+        KvCommand.member(3, "", "http://127.0.0.1:9"));
+    assertThat(store.members().get(3L))
+        .isEqualTo(new KvStore.Member(3, "http://127.0.0.1:1", "http://127.0.0.1:9"));
     assertThat(seen.get(3L)).isEqualTo(store.members().get(3L));
     apply(store, KvCommand.forget(3));
     assertThat(store.members()).isEmpty();
     assertThat(seen).containsEntry(3L, null);
     assertThatThrownBy(() -> store.restore(new ByteArrayInputStream(new byte[] {0, 0, 0, 9})))
-        .isInstanceOf(IOException.class).hasMessageContaining("format");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("format");
   }
 }

@@ -36,8 +36,9 @@ final class KvTlsTest {
       certs.issue("node" + id, id);
     }
     certs.issue("client", 0);
-    try (LocalCluster c = LocalCluster.inProcess(root, List.of("--tick-ms", "50", "--election-ticks", "10"))
-        .tls(certs::memberFlags, certs.clientContext(true), true, true)) {
+    try (LocalCluster c =
+        LocalCluster.inProcess(root, List.of("--tick-ms", "50", "--election-ticks", "10"))
+            .tls(certs::memberFlags, certs.clientContext(true), true, true)) {
       for (long id = 1; id <= 3; id++) {
         c.define(id);
       }
@@ -46,22 +47,34 @@ final class KvTlsTest {
       }
       long leader = c.awaitLeader(WAIT, 1, 2, 3);
       long follower = leader == 1 ? 2 : 1;
-      Result put = c.await("a PUT through a follower over TLS", WAIT, () -> {
-        Result r = c.call(follower, "PUT", "/kv/secret", "s3cr3t");
-        return r.code() == 200 ? r : null;
-      });
+      Result put =
+          c.await(
+              "a PUT through a follower over TLS",
+              WAIT,
+              () -> {
+                Result r = c.call(follower, "PUT", "/kv/secret", "s3cr3t");
+                return r.code() == 200 ? r : null;
+              });
       assertThat(put.body()).contains("\"key\":\"secret\"");
       for (long id = 1; id <= 3; id++) {
         assertThat(c.get(id, "/kv/secret").body()).isEqualTo("s3cr3t");
       }
-      assertThat(c.get(leader, "/members").body()).contains("https://127.0.0.1:" + c.member(leader).clientPort);
+      assertThat(c.get(leader, "/members").body())
+          .contains("https://127.0.0.1:" + c.member(leader).clientPort);
 
-      HttpClient anonymous = HttpClient.newBuilder().sslContext(certs.clientContext(false))
-          .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-      HttpRequest get = HttpRequest.newBuilder(URI.create(c.member(leader).base() + "/kv/secret"))
-          .timeout(Duration.ofSeconds(5)).build();
+      HttpClient anonymous =
+          HttpClient.newBuilder()
+              .sslContext(certs.clientContext(false))
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(2))
+              .build();
+      HttpRequest get =
+          HttpRequest.newBuilder(URI.create(c.member(leader).base() + "/kv/secret"))
+              .timeout(Duration.ofSeconds(5))
+              .build();
       assertThatThrownBy(() -> anonymous.send(get, HttpResponse.BodyHandlers.ofString()))
-          .as("a client without a certificate is refused").isInstanceOf(java.io.IOException.class);
+          .as("a client without a certificate is refused")
+          .isInstanceOf(java.io.IOException.class);
     }
   }
 
@@ -69,10 +82,23 @@ final class KvTlsTest {
   void aPeerCertificateForAnotherId_stopsTheNodeAtStart() throws Exception {
     TestCerts certs = new TestCerts(root);
     certs.issue("node2", 2);
-    List<String> args = new ArrayList<>(List.of("--id", "1", "--peers", "https://127.0.0.1:1", "--client-port", "2",
-        "--data-dir", root.resolve("d").toString(),
-        "--peer-cert-file", certs.certFile("node2").toString(), "--peer-key-file", certs.keyFile("node2").toString(),
-        "--peer-trusted-ca-file", certs.caFile().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--id",
+                "1",
+                "--peers",
+                "https://127.0.0.1:1",
+                "--client-port",
+                "2",
+                "--data-dir",
+                root.resolve("d").toString(),
+                "--peer-cert-file",
+                certs.certFile("node2").toString(),
+                "--peer-key-file",
+                certs.keyFile("node2").toString(),
+                "--peer-trusted-ca-file",
+                certs.caFile().toString()));
     assertThatThrownBy(() -> KvServer.start(ServerFlags.parse(args.toArray(String[]::new))))
         .isInstanceOf(KvServer.StartFailure.class)
         .hasMessageContaining("names server 2", "not this node's --id 1");

@@ -29,24 +29,31 @@ final class LeaderProxyTest {
   void startLeader() throws Exception {
     leader = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     leader.setExecutor(pool);
-    leader.createContext("/kv/slow", ex -> {
-      arrived.countDown();
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      ex.close();
-    });
-    leader.createContext("/kv/fast", ex -> {
-      forwardedBy = ex.getRequestHeaders().getFirst(LeaderProxy.FORWARDED_HEADER);
-      byte[] body = ("{\"echo\":\"" + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(201, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    leader.createContext(
+        "/kv/slow",
+        ex -> {
+          arrived.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.close();
+        });
+    leader.createContext(
+        "/kv/fast",
+        ex -> {
+          forwardedBy = ex.getRequestHeaders().getFirst(LeaderProxy.FORWARDED_HEADER);
+          byte[] body =
+              ("{\"echo\":\""
+                      + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                      + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "application/json");
+          ex.sendResponseHeaders(201, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     leader.start();
   }
 
@@ -79,7 +86,9 @@ final class LeaderProxyTest {
   void aLeaderChange_answersForwardedRequestsAtOnce_asOutcomeUnknown() throws Exception {
     LeaderProxy proxy = new LeaderProxy(7, Duration.ofSeconds(30), null);
     CompletableFuture<Response> f = proxy.forward(put("/kv/slow", "v"), 2, leaderUrl());
-    assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the request reached the old leader").isTrue();
+    assertThat(arrived.await(10, TimeUnit.SECONDS))
+        .as("the request reached the old leader")
+        .isTrue();
     proxy.leaderChanged(2);
     assertThat(f).as("the same leader again changes nothing").isNotDone();
     proxy.leaderChanged(3);
@@ -98,9 +107,11 @@ final class LeaderProxyTest {
       closed = s.getLocalPort();
     }
     LeaderProxy proxy = new LeaderProxy(7, Duration.ofSeconds(10), null);
-    Response r = proxy.forward(put("/kv/x", "v"), 2, "http://127.0.0.1:" + closed).get(10, TimeUnit.SECONDS);
+    Response r =
+        proxy.forward(put("/kv/x", "v"), 2, "http://127.0.0.1:" + closed).get(10, TimeUnit.SECONDS);
     assertThat(r.status()).isEqualTo(503);
-    assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"code\":\"NOT_LEADER\"", "\"leader\":2");
+    assertThat(new String(r.body(), StandardCharsets.UTF_8))
+        .contains("\"code\":\"NOT_LEADER\"", "\"leader\":2");
   }
 
   @Test
@@ -111,6 +122,7 @@ final class LeaderProxyTest {
     release.countDown(); // the stand-in closes the exchange without an answer
     Response r = f.get(10, TimeUnit.SECONDS);
     assertThat(r.status()).isEqualTo(504);
-    assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"code\":\"OUTCOME_UNKNOWN\"");
+    assertThat(new String(r.body(), StandardCharsets.UTF_8))
+        .contains("\"code\":\"OUTCOME_UNKNOWN\"");
   }
 }

@@ -20,10 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@link KvServer} members on free loopback ports, each with its own data directory under
- * {@code root}: real processes started with this JVM's class path (for SIGKILL), or members in
- * this JVM ({@link #inProcess}) talking real gRPC and HTTP on loopback; plus an HTTP client and
- * polling helpers.
+ * {@link KvServer} members on free loopback ports, each with its own data directory under {@code
+ * root}: real processes started with this JVM's class path (for SIGKILL), or members in this JVM
+ * ({@link #inProcess}) talking real gRPC and HTTP on loopback; plus an HTTP client and polling
+ * helpers.
  */
 // close() waits for the node processes to exit, so it may be interrupted: tests declare it.
 @SuppressWarnings("try")
@@ -63,8 +63,7 @@ final class LocalCluster implements AutoCloseable {
   private final List<String> extraArgs;
   private final Map<Long, Member> members = new TreeMap<>();
   private final boolean inProcess;
-  private HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private java.util.function.LongFunction<List<String>> perNode = id -> List.of();
   private String clientScheme = "http";
   private String peerScheme = "http";
@@ -85,22 +84,35 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * TLS: {@code perNode} gives each member's certificate flags, {@code client} is the test's
-   * client context; URLs become https.
+   * TLS: {@code perNode} gives each member's certificate flags, {@code client} is the test's client
+   * context; URLs become https.
    */
-  LocalCluster tls(java.util.function.LongFunction<List<String>> perNode, javax.net.ssl.SSLContext client,
-      boolean peers, boolean clients) {
+  LocalCluster tls(
+      java.util.function.LongFunction<List<String>> perNode,
+      javax.net.ssl.SSLContext client,
+      boolean peers,
+      boolean clients) {
     this.perNode = perNode;
     this.peerScheme = peers ? "https" : "http";
     this.clientScheme = clients ? "https" : "http";
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(client)
-        .version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .sslContext(client)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     return this;
   }
 
   /** Allocates ports and directories for a member (not started). */
   Member define(long id) {
-    Member m = new Member(id, freePort(), freePort(), root.resolve("node" + id), root.resolve("node" + id + ".log"));
+    Member m =
+        new Member(
+            id,
+            freePort(),
+            freePort(),
+            root.resolve("node" + id),
+            root.resolve("node" + id + ".log"));
     m.scheme = clientScheme;
     m.peerScheme = peerScheme;
     members.put(id, m);
@@ -130,11 +142,13 @@ final class LocalCluster implements AutoCloseable {
   /** Starts (or restarts) member {@code id}'s process. */
   void start(long id, String... more) {
     Member m = members.get(id);
-    List<String> args = new ArrayList<>(List.of(
-        "--id", Long.toString(id),
-        "--peers", peersFlag(),
-        "--client-port", Integer.toString(m.clientPort),
-        "--data-dir", m.dataDir.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--id", Long.toString(id),
+                "--peers", peersFlag(),
+                "--client-port", Integer.toString(m.clientPort),
+                "--data-dir", m.dataDir.toString()));
     args.addAll(extraArgs);
     args.addAll(perNode.apply(id));
     args.addAll(List.of(more));
@@ -146,17 +160,21 @@ final class LocalCluster implements AutoCloseable {
       }
       return;
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Xmx256m",
-        KvServer.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx256m",
+                KvServer.class.getName()));
     cmd.addAll(args);
     try {
-      m.process = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(m.log.toFile()))
-          .start();
+      m.process =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(m.log.toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -177,13 +195,16 @@ final class LocalCluster implements AutoCloseable {
 
   /** Runs a server to completion with {@code args} (for the command-line error cases). */
   static Result runToExit(Path log, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        KvServer.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KvServer.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("server did not exit: " + String.join(" ", args));
@@ -218,9 +239,14 @@ final class LocalCluster implements AutoCloseable {
   record Result(int code, String body) {}
 
   Result call(long id, String method, String pathAndQuery, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(members.get(id).base() + pathAndQuery))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(members.get(id).base() + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Result(r.statusCode(), r.body());
@@ -265,7 +291,8 @@ final class LocalCluster implements AutoCloseable {
         return v;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n" + logTails());
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting for " + what + "\n" + logTails());
       }
       Thread.sleep(25); // poll interval
     }
@@ -273,22 +300,25 @@ final class LocalCluster implements AutoCloseable {
 
   /** Waits until every started, running member in {@code ids} agrees on one leader among them. */
   long awaitLeader(Duration timeout, long... ids) throws InterruptedException {
-    return await("a leader agreed by " + java.util.Arrays.toString(ids), timeout, () -> {
-      long lead = -1;
-      for (long id : ids) {
-        long l = leaderSeenBy(id);
-        if (l <= 0 || (lead != -1 && l != lead)) {
+    return await(
+        "a leader agreed by " + java.util.Arrays.toString(ids),
+        timeout,
+        () -> {
+          long lead = -1;
+          for (long id : ids) {
+            long l = leaderSeenBy(id);
+            if (l <= 0 || (lead != -1 && l != lead)) {
+              return null;
+            }
+            lead = l;
+          }
+          for (long id : ids) {
+            if (id == lead) {
+              return lead;
+            }
+          }
           return null;
-        }
-        lead = l;
-      }
-      for (long id : ids) {
-        if (id == lead) {
-          return lead;
-        }
-      }
-      return null;
-    });
+        });
   }
 
   String logTails() {

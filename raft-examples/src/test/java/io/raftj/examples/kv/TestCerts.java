@@ -30,8 +30,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throwaway certificate authority writing PEM files as an operator would (docs/operations.md):
- * a member's certificate names it with {@code raftj://server/<id>} and {@code IP:127.0.0.1}.
+ * A throwaway certificate authority writing PEM files as an operator would (docs/operations.md): a
+ * member's certificate names it with {@code raftj://server/<id>} and {@code IP:127.0.0.1}.
  */
 final class TestCerts {
 
@@ -48,8 +48,10 @@ final class TestCerts {
     JcaX509v3CertificateBuilder b = builder(subject, subject, caKeys);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    ca = new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+    ca =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
     Files.writeString(caFile(), pem("CERTIFICATE", ca.getEncoded()));
   }
 
@@ -68,16 +70,31 @@ final class TestCerts {
   /** Issues {@code name}.crt and {@code name}.key for member {@code id} (0: a plain client). */
   void issue(String name, long id) throws Exception {
     KeyPair keys = keyPair();
-    JcaX509v3CertificateBuilder b = builder(new X500Name("CN=raftj test ca"), new X500Name("CN=" + name), keys);
+    JcaX509v3CertificateBuilder b =
+        builder(new X500Name("CN=raftj test ca"), new X500Name("CN=" + name), keys);
     GeneralName ip = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
-    b.addExtension(Extension.subjectAlternativeName, false, id == 0 ? new GeneralNames(ip)
-        : new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.uniformResourceIdentifier, PeerIdentity.uri(id)), ip}));
-    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-    b.addExtension(Extension.extendedKeyUsage, false,
-        new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-    X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+    b.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        id == 0
+            ? new GeneralNames(ip)
+            : new GeneralNames(
+                new GeneralName[] {
+                  new GeneralName(GeneralName.uniformResourceIdentifier, PeerIdentity.uri(id)), ip
+                }));
+    b.addExtension(
+        Extension.keyUsage,
+        true,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    b.addExtension(
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(
+            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
     Files.writeString(certFile(name), pem("CERTIFICATE", cert.getEncoded()));
     Files.writeString(keyFile(name), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
     if (id == 0) {
@@ -89,7 +106,10 @@ final class TestCerts {
   private KeyPair clientKeys;
   private X509Certificate clientCert;
 
-  /** A client context trusting the authority, presenting the last plain client certificate issued (if any). */
+  /**
+   * A client context trusting the authority, presenting the last plain client certificate issued
+   * (if any).
+   */
   SSLContext clientContext(boolean withCertificate) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
@@ -113,16 +133,32 @@ final class TestCerts {
   /** The flags of member {@code id}: peer and client TLS from the files issued for it. */
   List<String> memberFlags(long id) {
     String n = "node" + id;
-    return List.of("--peer-cert-file", certFile(n).toString(), "--peer-key-file", keyFile(n).toString(),
-        "--peer-trusted-ca-file", caFile().toString(), "--peer-client-cert-auth",
-        "--cert-file", certFile(n).toString(), "--key-file", keyFile(n).toString(),
-        "--trusted-ca-file", caFile().toString(), "--client-cert-auth");
+    return List.of(
+        "--peer-cert-file",
+        certFile(n).toString(),
+        "--peer-key-file",
+        keyFile(n).toString(),
+        "--peer-trusted-ca-file",
+        caFile().toString(),
+        "--peer-client-cert-auth",
+        "--cert-file",
+        certFile(n).toString(),
+        "--key-file",
+        keyFile(n).toString(),
+        "--trusted-ca-file",
+        caFile().toString(),
+        "--client-cert-auth");
   }
 
-  private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
-    return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        new Date(System.currentTimeMillis() - 60_000), new Date(System.currentTimeMillis() + 86_400_000L),
-        subject, keys.getPublic());
+  private static JcaX509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, KeyPair keys) {
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        BigInteger.valueOf(SERIAL.incrementAndGet()),
+        new Date(System.currentTimeMillis() - 60_000),
+        new Date(System.currentTimeMillis() + 86_400_000L),
+        subject,
+        keys.getPublic());
   }
 
   private static KeyPair keyPair() throws Exception {
@@ -132,8 +168,12 @@ final class TestCerts {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

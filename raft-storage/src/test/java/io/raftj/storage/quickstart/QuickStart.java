@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The README's quick start: a three-member group in one thread, each member a {@link RawNode}
- * over a {@link DurableStorage}, messages handed over in memory. The README shows the lines
- * between the {@code quick start} markers; {@code QuickStartTest} runs them.
+ * The README's quick start: a three-member group in one thread, each member a {@link RawNode} over
+ * a {@link DurableStorage}, messages handed over in memory. The README shows the lines between the
+ * {@code quick start} markers; {@code QuickStartTest} runs them.
  */
 public final class QuickStart {
   private QuickStart() {}
@@ -34,8 +34,11 @@ public final class QuickStart {
 
   static Member open(long id, Path dir) throws IOException {
     DurableStorage storage = DurableStorage.open(dir.resolve("member-" + id));
-    RawNode node = new RawNode(Config.defaults(id) // etcd's server settings
-        .setStorage(storage.memoryStorage()).setApplied(storage.appliedIndex()));
+    RawNode node =
+        new RawNode(
+            Config.defaults(id) // etcd's server settings
+                .setStorage(storage.memoryStorage())
+                .setApplied(storage.appliedIndex()));
     if (!storage.isRestart()) {
       node.bootstrap(PEERS); // a new group; a restarted member finds its peers in its log
     }

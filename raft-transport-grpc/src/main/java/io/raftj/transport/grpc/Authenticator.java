@@ -14,9 +14,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Puts the server ID a call's client certificate names into the call's {@link Context}
- * ({@link #PEER_ID}; 0 in plaintext mode). With TLS on, a call without a verified certificate
- * is closed {@code UNAUTHENTICATED} and counted. Thread-safe.
+ * Puts the server ID a call's client certificate names into the call's {@link Context} ({@link
+ * #PEER_ID}; 0 in plaintext mode). With TLS on, a call without a verified certificate is closed
+ * {@code UNAUTHENTICATED} and counted. Thread-safe.
  */
 final class Authenticator implements ServerInterceptor {
 

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Converts a {@link MessageBatch} to its wire {@link Frame} and back. Raft messages travel as
- * their own encoding (etcd's raftpb bytes, field presence intact); heartbeats as four packed
- * columns. Stateless.
+ * Converts a {@link MessageBatch} to its wire {@link Frame} and back. Raft messages travel as their
+ * own encoding (etcd's raftpb bytes, field presence intact); heartbeats as four packed columns.
+ * Stateless.
  */
 final class FrameCodec {
 
@@ -58,9 +58,15 @@ final class FrameCodec {
     for (int i = 0; i < n; i++) {
       Message m = Message.parseFrom(f.getMessages(i));
       if (m.getFrom() != f.getFrom() || m.getTo() != f.getTo()) {
-        throw new InvalidProtocolBufferException("message " + Long.toUnsignedString(m.getFrom())
-            + "->" + Long.toUnsignedString(m.getTo()) + " in a frame "
-            + Long.toUnsignedString(f.getFrom()) + "->" + Long.toUnsignedString(f.getTo()));
+        throw new InvalidProtocolBufferException(
+            "message "
+                + Long.toUnsignedString(m.getFrom())
+                + "->"
+                + Long.toUnsignedString(m.getTo())
+                + " in a frame "
+                + Long.toUnsignedString(f.getFrom())
+                + "->"
+                + Long.toUnsignedString(f.getTo()));
       }
       groups[i] = f.getGroupIds(i);
       msgs.add(m);
@@ -75,8 +81,9 @@ final class FrameCodec {
       if (kind < 0 || kind >= KINDS.length) {
         throw new InvalidProtocolBufferException("unknown heartbeat kind " + kind);
       }
-      hbs.add(new Transport.Heartbeat(
-          f.getHbGroupIds(i), f.getHbTerms(i), f.getHbCommits(i), KINDS[kind]));
+      hbs.add(
+          new Transport.Heartbeat(
+              f.getHbGroupIds(i), f.getHbTerms(i), f.getHbCommits(i), KINDS[kind]));
     }
     return new MessageBatch(f.getFrom(), f.getTo(), groups, List.copyOf(msgs), List.copyOf(hbs));
   }

@@ -35,15 +35,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} over gRPC (grpc-java on Netty): one long-lived stream per ordered pair of
- * servers carries the batches of all groups, acknowledged frame by frame; each snapshot streams
- * on a call of its own in chunks under gRPC's flow control. Servers authenticate each other with
- * mutual TLS, each identified by the ID its certificate names ({@link TlsConfig},
- * {@link PeerIdentity}); plaintext only when the builder is told so.
+ * servers carries the batches of all groups, acknowledged frame by frame; each snapshot streams on
+ * a call of its own in chunks under gRPC's flow control. Servers authenticate each other with
+ * mutual TLS, each identified by the ID its certificate names ({@link TlsConfig}, {@link
+ * PeerIdentity}); plaintext only when the builder is told so.
  *
  * <p>The listening socket is bound by {@link Builder#build()}, so its port is known before the
  * {@code RaftServer} starts; traffic arriving before {@link #start} is refused as unavailable.
- * Peers' addresses may change at any time ({@link #setPeer}, {@link #removePeer}); only
- * configured peers may send. Thread-safe; no method waits on the network except {@link #close}.
+ * Peers' addresses may change at any time ({@link #setPeer}, {@link #removePeer}); only configured
+ * peers may send. Thread-safe; no method waits on the network except {@link #close}.
  *
  * @see <a href="../../../../../../../docs/transport.md">docs/transport.md</a>
  */
@@ -52,8 +52,15 @@ public final class GrpcTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcTransport.class);
 
   /** The tunables, fixed at construction. */
-  record Limits(int queueFrames, long queueBytes, int inFlightFrames, long ackTimeoutNanos,
-      long minBackoffNanos, long maxBackoffNanos, int snapshotChunkBytes, long snapshotStallNanos,
+  record Limits(
+      int queueFrames,
+      long queueBytes,
+      int inFlightFrames,
+      long ackTimeoutNanos,
+      long minBackoffNanos,
+      long maxBackoffNanos,
+      int snapshotChunkBytes,
+      long snapshotStallNanos,
       int maxFrameBytes) {}
 
   private final long localId;
@@ -73,35 +80,52 @@ public final class GrpcTransport implements Transport {
   private GrpcTransport(Builder b) throws IOException {
     this.localId = b.localId;
     this.tls = b.tls;
-    this.limits = new Limits(b.queueFrames, b.queueBytes, b.inFlightFrames,
-        b.ackTimeout.toNanos(), b.minBackoff.toNanos(), b.maxBackoff.toNanos(),
-        b.snapshotChunkBytes, b.snapshotStall.toNanos(), b.maxFrameBytes);
+    this.limits =
+        new Limits(
+            b.queueFrames,
+            b.queueBytes,
+            b.inFlightFrames,
+            b.ackTimeout.toNanos(),
+            b.minBackoff.toNanos(),
+            b.maxBackoff.toNanos(),
+            b.snapshotChunkBytes,
+            b.snapshotStall.toNanos(),
+            b.maxFrameBytes);
     this.addresses.putAll(b.peers);
     if (tls == null) {
-      LOG.warn("PLAINTEXT: server {} sends and accepts Raft traffic without TLS; anyone who can"
-          + " reach {} and knows a member's ID can write to its groups. Configure TlsConfig for"
-          + " any network you do not fully control.", Long.toUnsignedString(localId), b.listen);
+      LOG.warn(
+          "PLAINTEXT: server {} sends and accepts Raft traffic without TLS; anyone who can"
+              + " reach {} and knows a member's ID can write to its groups. Configure TlsConfig for"
+              + " any network you do not fully control.",
+          Long.toUnsignedString(localId),
+          b.listen);
     } else if (tls.certifiedId() != 0 && tls.certifiedId() != localId) {
-      throw new IllegalArgumentException("the certificate names server "
-          + Long.toUnsignedString(tls.certifiedId()) + ", not " + Long.toUnsignedString(localId));
+      throw new IllegalArgumentException(
+          "the certificate names server "
+              + Long.toUnsignedString(tls.certifiedId())
+              + ", not "
+              + Long.toUnsignedString(localId));
     }
-    ServerCredentials creds = tls == null
-        ? InsecureServerCredentials.create()
-        : tls.serverCredentials(addresses::containsKey, refused::increment);
-    this.server = NettyServerBuilder.forAddress(b.listen, creds)
-        .addService(ServerInterceptors.intercept(new InboundService(this),
-            new Authenticator(this, tls != null)))
-        .callExecutor(GrpcTransport::callExecutor)
-        .maxInboundMessageSize(b.maxFrameBytes)
-        .permitKeepAliveTime(1, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .build()
-        .start();
+    ServerCredentials creds =
+        tls == null
+            ? InsecureServerCredentials.create()
+            : tls.serverCredentials(addresses::containsKey, refused::increment);
+    this.server =
+        NettyServerBuilder.forAddress(b.listen, creds)
+            .addService(
+                ServerInterceptors.intercept(
+                    new InboundService(this), new Authenticator(this, tls != null)))
+            .callExecutor(GrpcTransport::callExecutor)
+            .maxInboundMessageSize(b.maxFrameBytes)
+            .permitKeepAliveTime(1, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .build()
+            .start();
     AtomicInteger n = new AtomicInteger();
     String name = "raftj-transport-" + Long.toUnsignedString(localId);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-timer"));
-    this.snapshotThreads = Executors.newCachedThreadPool(
-        r -> daemon(r, name + "-snapshot-" + n.incrementAndGet()));
+    this.snapshotThreads =
+        Executors.newCachedThreadPool(r -> daemon(r, name + "-snapshot-" + n.incrementAndGet()));
     long period = Math.max(1, limits.ackTimeoutNanos() / 4);
     timer.scheduleAtFixedRate(this::checkStreams, period, period, TimeUnit.NANOSECONDS);
   }
@@ -160,8 +184,11 @@ public final class GrpcTransport implements Transport {
   @Override
   public void start(long localServerId, Inbound in) {
     if (localServerId != localId) {
-      throw new IllegalArgumentException("transport of server " + Long.toUnsignedString(localId)
-          + " started for " + Long.toUnsignedString(localServerId));
+      throw new IllegalArgumentException(
+          "transport of server "
+              + Long.toUnsignedString(localId)
+              + " started for "
+              + Long.toUnsignedString(localServerId));
     }
     synchronized (this) {
       if (inbound != null) {
@@ -193,17 +220,18 @@ public final class GrpcTransport implements Transport {
       snapshot.completed(false);
       return;
     }
-    SnapshotSender sender = new SnapshotSender(localId, to, snapshot, s.channel(), limits,
-        counters(to), () -> {});
+    SnapshotSender sender =
+        new SnapshotSender(localId, to, snapshot, s.channel(), limits, counters(to), () -> {});
     snapshots.add(sender);
     try {
-      snapshotThreads.execute(() -> {
-        try {
-          sender.run();
-        } finally {
-          snapshots.remove(sender);
-        }
-      });
+      snapshotThreads.execute(
+          () -> {
+            try {
+              sender.run();
+            } finally {
+              snapshots.remove(sender);
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       snapshots.remove(sender);
       sender.cancel();
@@ -253,23 +281,33 @@ public final class GrpcTransport implements Transport {
    */
   void authorize(long certified, long from, long to) {
     if (to != localId) {
-      throw new SecurityException("addressed to server " + Long.toUnsignedString(to)
-          + ", this is " + Long.toUnsignedString(localId));
+      throw new SecurityException(
+          "addressed to server "
+              + Long.toUnsignedString(to)
+              + ", this is "
+              + Long.toUnsignedString(localId));
     }
     if (!addresses.containsKey(from)) {
       throw new SecurityException("server " + Long.toUnsignedString(from) + " is not a member");
     }
     if (tls != null && certified != from) {
-      throw new SecurityException("sender claims to be server " + Long.toUnsignedString(from)
-          + " but its certificate names " + Long.toUnsignedString(certified));
+      throw new SecurityException(
+          "sender claims to be server "
+              + Long.toUnsignedString(from)
+              + " but its certificate names "
+              + Long.toUnsignedString(certified));
     }
   }
 
   /** Counts and logs refused traffic. */
   void refuse(String what, long certified, long claimed, String why) {
     refused.increment();
-    LOG.warn("refused {} (certificate names {}, claims {}): {}", what,
-        Long.toUnsignedString(certified), Long.toUnsignedString(claimed), why);
+    LOG.warn(
+        "refused {} (certificate names {}, claims {}): {}",
+        what,
+        Long.toUnsignedString(certified),
+        Long.toUnsignedString(claimed),
+        why);
   }
 
   // ---- internals -----------------------------------------------------------------------
@@ -300,19 +338,21 @@ public final class GrpcTransport implements Transport {
   }
 
   /**
-   * Frames are handled on the connection's own network thread: decoding one and handing it to
-   * the server only enqueues, and a hand-off to gRPC's pool would wake one more thread per hop,
-   * which on a busy machine costs milliseconds. Snapshots write to disk, so they keep the pool.
+   * Frames are handled on the connection's own network thread: decoding one and handing it to the
+   * server only enqueues, and a hand-off to gRPC's pool would wake one more thread per hop, which
+   * on a busy machine can cost up to a millisecond. Snapshots write to disk, so they keep the pool.
    */
   private static Executor callExecutor(ServerCall<?, ?> call, Metadata headers) {
-    return call.getMethodDescriptor().getFullMethodName()
-        .equals(RaftTransportGrpc.getBatchesMethod().getFullMethodName()) ? Runnable::run : null;
+    return call.getMethodDescriptor()
+            .getFullMethodName()
+            .equals(RaftTransportGrpc.getBatchesMethod().getFullMethodName())
+        ? Runnable::run
+        : null;
   }
 
   private ManagedChannel channel(long peer, InetSocketAddress address) {
-    ChannelCredentials creds = tls == null
-        ? InsecureChannelCredentials.create()
-        : tls.channelCredentials(peer);
+    ChannelCredentials creds =
+        tls == null ? InsecureChannelCredentials.create() : tls.channelCredentials(peer);
     return NettyChannelBuilder.forAddress(address, creds)
         .maxInboundMessageSize(limits.maxFrameBytes())
         .keepAliveTime(10, TimeUnit.SECONDS)
@@ -365,11 +405,12 @@ public final class GrpcTransport implements Transport {
 
     /** The other servers and their addresses (more may be added later with {@code setPeer}). */
     public Builder peers(Map<Long, InetSocketAddress> peers) {
-      peers.forEach((id, a) -> {
-        if (id != localId) {
-          this.peers.put(id, Objects.requireNonNull(a));
-        }
-      });
+      peers.forEach(
+          (id, a) -> {
+            if (id != localId) {
+              this.peers.put(id, Objects.requireNonNull(a));
+            }
+          });
       return this;
     }
 

@@ -10,8 +10,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Validates a peer's chain against the trusted authorities, then checks the server ID its
- * certificate names ({@link PeerIdentity}) instead of a host name: a client accepts only the
- * server it dialled; a server accepts only clients that name a known member. Thread-safe.
+ * certificate names ({@link PeerIdentity}) instead of a host name: a client accepts only the server
+ * it dialled; a server accepts only clients that name a known member. Thread-safe.
  */
 final class IdentityTrustManager extends X509ExtendedTrustManager {
 
@@ -29,8 +29,8 @@ final class IdentityTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * For a server: clients must present a certificate naming an ID {@code knownPeer} accepts;
-   * {@code onRefused} runs for each one refused.
+   * For a server: clients must present a certificate naming an ID {@code knownPeer} accepts; {@code
+   * onRefused} runs for each one refused.
    */
   static IdentityTrustManager forClients(
       X509TrustManager chains, LongPredicate knownPeer, Runnable onRefused) {
@@ -69,8 +69,10 @@ final class IdentityTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException(e.getMessage(), e);
     }
     if (!accept.test(id)) {
-      throw new CertificateException("certificate names server " + Long.toUnsignedString(id)
-          + (clients ? ", not a member" : ", not the server dialled"));
+      throw new CertificateException(
+          "certificate names server "
+              + Long.toUnsignedString(id)
+              + (clients ? ", not a member" : ", not the server dialled"));
     }
   }
 

@@ -54,7 +54,8 @@ final class InboundService extends RaftTransportGrpc.RaftTransportImplBase {
         } catch (SecurityException | InvalidProtocolBufferException e) {
           refused = true;
           transport.refuse("frame", certified, f.getFrom(), e.getMessage());
-          acks.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+          acks.onError(
+              Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
           return;
         }
         PeerCounters c = transport.counters(f.getFrom());
@@ -118,9 +119,14 @@ final class InboundService extends RaftTransportGrpc.RaftTransportImplBase {
         }
         transport.authorize(certified, h.getFrom(), h.getTo());
         Message m = Message.parseFrom(h.getMessage());
-        if (m.getType() != MessageType.MsgSnap || m.getFrom() != h.getFrom() || m.getTo() != h.getTo()) {
-          throw new SecurityException("the header's message is not a MsgSnap from "
-              + Long.toUnsignedString(h.getFrom()) + " to " + Long.toUnsignedString(h.getTo()));
+        if (m.getType() != MessageType.MsgSnap
+            || m.getFrom() != h.getFrom()
+            || m.getTo() != h.getTo()) {
+          throw new SecurityException(
+              "the header's message is not a MsgSnap from "
+                  + Long.toUnsignedString(h.getFrom())
+                  + " to "
+                  + Long.toUnsignedString(h.getTo()));
         }
         counters = transport.counters(h.getFrom());
         counters.bytesReceived.add(h.getSerializedSize());

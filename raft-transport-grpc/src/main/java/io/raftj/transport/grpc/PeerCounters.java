@@ -14,8 +14,14 @@ final class PeerCounters {
   final LongAdder snapshotsFailed = new LongAdder();
 
   TransportMetrics.Peer snapshot() {
-    return new TransportMetrics.Peer(messagesSent.sum(), bytesSent.sum(), messagesReceived.sum(),
-        bytesReceived.sum(), messagesDropped.sum(), reconnects.sum(), snapshotsSent.sum(),
+    return new TransportMetrics.Peer(
+        messagesSent.sum(),
+        bytesSent.sum(),
+        messagesReceived.sum(),
+        bytesReceived.sum(),
+        messagesDropped.sum(),
+        reconnects.sum(),
+        snapshotsSent.sum(),
         snapshotsFailed.sum());
   }
 }

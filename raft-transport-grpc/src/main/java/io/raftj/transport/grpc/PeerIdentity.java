@@ -7,8 +7,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A server's identity as its certificate states it: a subject alternative name URI
- * {@code raftj://server/<id>}, the ID in unsigned decimal. Exactly one such URI is allowed, so a
+ * A server's identity as its certificate states it: a subject alternative name URI {@code
+ * raftj://server/<id>}, the ID in unsigned decimal. Exactly one such URI is allowed, so a
  * certificate names one server. Stateless.
  */
 public final class PeerIdentity {
@@ -44,16 +44,23 @@ public final class PeerIdentity {
         if (((Integer) san.get(0)) == SAN_URI) {
           long id = parse(String.valueOf(san.get(1)));
           if (id != 0 && found != 0) {
-            throw new IllegalArgumentException("certificate names two servers: "
-                + Long.toUnsignedString(found) + " and " + Long.toUnsignedString(id));
+            throw new IllegalArgumentException(
+                "certificate names two servers: "
+                    + Long.toUnsignedString(found)
+                    + " and "
+                    + Long.toUnsignedString(id));
           }
           found = id != 0 ? id : found;
         }
       }
     }
     if (found == 0) {
-      throw new IllegalArgumentException("certificate of " + cert.getSubjectX500Principal()
-          + " has no subject alternative name " + SCHEME + "://server/<id>");
+      throw new IllegalArgumentException(
+          "certificate of "
+              + cert.getSubjectX500Principal()
+              + " has no subject alternative name "
+              + SCHEME
+              + "://server/<id>");
     }
     return found;
   }

@@ -13,15 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outgoing stream to one peer: a bounded queue of frames, a window of frames written but
- * not yet acknowledged, and the stream itself, reopened with backoff after it breaks.
+ * The outgoing stream to one peer: a bounded queue of frames, a window of frames written but not
+ * yet acknowledged, and the stream itself, reopened with backoff after it breaks.
  *
  * <p>The receiver acknowledges frames by count once it has handed them to its server. When the
  * stream breaks (the peer closed or restarted, the connection reset, an acknowledgement is
- * overdue), every frame still queued or unacknowledged is counted dropped and the peer is
- * reported unreachable: nothing is lost silently on a stale connection. While the stream is
- * down and the backoff runs, batches are dropped and reported at once. Thread-safe: one lock per
- * peer; gRPC calls back on its own threads.
+ * overdue), every frame still queued or unacknowledged is counted dropped and the peer is reported
+ * unreachable: nothing is lost silently on a stale connection. While the stream is down and the
+ * backoff runs, batches are dropped and reported at once. Thread-safe: one lock per peer; gRPC
+ * calls back on its own threads.
  */
 final class PeerStream {
 
@@ -47,8 +47,12 @@ final class PeerStream {
   private long backoffNanos;
   private boolean warned;
 
-  PeerStream(long peerId, ManagedChannel channel, GrpcTransport.Limits limits,
-      PeerCounters counters, Transport.Inbound inbound) {
+  PeerStream(
+      long peerId,
+      ManagedChannel channel,
+      GrpcTransport.Limits limits,
+      PeerCounters counters,
+      Transport.Inbound inbound) {
     this.peerId = peerId;
     this.channel = channel;
     this.limits = limits;
@@ -72,8 +76,11 @@ final class PeerStream {
         open();
       }
       int size = f.getSerializedSize();
-      dropped = closed || stream == null || queue.size() >= limits.queueFrames()
-          || queuedBytes + size > limits.queueBytes();
+      dropped =
+          closed
+              || stream == null
+              || queue.size() >= limits.queueFrames()
+              || queuedBytes + size > limits.queueBytes();
       if (!dropped) {
         queue.add(new Queued(f, messages, now));
         queuedBytes += size;
@@ -97,8 +104,9 @@ final class PeerStream {
       }
       Sent oldest = inFlight.peek();
       Queued waiting = queue.peek();
-      boolean overdue = oldest != null && now - oldest.at() > limits.ackTimeoutNanos()
-          || waiting != null && now - waiting.at() > limits.ackTimeoutNanos();
+      boolean overdue =
+          oldest != null && now - oldest.at() > limits.ackTimeoutNanos()
+              || waiting != null && now - waiting.at() > limits.ackTimeoutNanos();
       if (!overdue) {
         return;
       }
@@ -132,13 +140,16 @@ final class PeerStream {
       counters.reconnects.increment();
     }
     everOpened = true;
-    stream = (ClientCallStreamObserver<Frame>) RaftTransportGrpc.newStub(channel)
-        .batches(new Responses(gen));
+    stream =
+        (ClientCallStreamObserver<Frame>)
+            RaftTransportGrpc.newStub(channel).batches(new Responses(gen));
   }
 
   // Guarded by this.
   private void drain() {
-    while (stream != null && !queue.isEmpty() && inFlight.size() < limits.inFlightFrames()
+    while (stream != null
+        && !queue.isEmpty()
+        && inFlight.size() < limits.inFlightFrames()
         && stream.isReady()) {
       Queued q = queue.poll();
       int size = q.frame().getSerializedSize();
@@ -183,11 +194,18 @@ final class PeerStream {
       warned = true;
     }
     if (first) {
-      LOG.warn("stream to server {} broke ({}); {} message(s) lost{}",
-          Long.toUnsignedString(peerId), why, lost, lost > 0 ? ", reported unreachable" : "");
+      LOG.warn(
+          "stream to server {} broke ({}); {} message(s) lost{}",
+          Long.toUnsignedString(peerId),
+          why,
+          lost,
+          lost > 0 ? ", reported unreachable" : "");
     } else {
-      LOG.debug("stream to server {} broke again ({}); {} message(s) lost",
-          Long.toUnsignedString(peerId), why, lost);
+      LOG.debug(
+          "stream to server {} broke again ({}); {} message(s) lost",
+          Long.toUnsignedString(peerId),
+          why,
+          lost);
     }
     if (lost > 0) {
       inbound.unreachable(peerId);
@@ -204,13 +222,14 @@ final class PeerStream {
 
     @Override
     public void beforeStart(ClientCallStreamObserver<Frame> requests) {
-      requests.setOnReadyHandler(() -> {
-        synchronized (PeerStream.this) {
-          if (gen == generation) {
-            drain();
-          }
-        }
-      });
+      requests.setOnReadyHandler(
+          () -> {
+            synchronized (PeerStream.this) {
+              if (gen == generation) {
+                drain();
+              }
+            }
+          });
     }
 
     @Override

@@ -19,7 +19,9 @@ final class Pem {
     int e = pem.indexOf(END);
     if (b < 0 || e < b) {
       throw new GeneralSecurityException(
-          "expected an unencrypted PKCS#8 key (" + BEGIN + "); convert with openssl pkcs8 -topk8 -nocrypt");
+          "expected an unencrypted PKCS#8 key ("
+              + BEGIN
+              + "); convert with openssl pkcs8 -topk8 -nocrypt");
     }
     byte[] der = Base64.getMimeDecoder().decode(pem.substring(b + BEGIN.length(), e));
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams one snapshot on its own call: the header, then chunks read from the state machine's
- * stream, each written only when gRPC's flow control says the call is ready (so at most about
- * one chunk waits in memory on each side), then waits for the receiver's verdict. Reports
- * {@link Transport.OutgoingSnapshot#completed} exactly once. Runs on one of the transport's
- * snapshot threads; {@link #cancel} may come from any thread.
+ * stream, each written only when gRPC's flow control says the call is ready (so at most about one
+ * chunk waits in memory on each side), then waits for the receiver's verdict. Reports {@link
+ * Transport.OutgoingSnapshot#completed} exactly once. Runs on one of the transport's snapshot
+ * threads; {@link #cancel} may come from any thread.
  */
 final class SnapshotSender implements Runnable {
 
@@ -42,8 +42,14 @@ final class SnapshotSender implements Runnable {
   private final Object ready = new Object();
   private volatile ClientCallStreamObserver<SnapshotChunk> call;
 
-  SnapshotSender(long from, long to, Transport.OutgoingSnapshot snapshot, ManagedChannel channel,
-      GrpcTransport.Limits limits, PeerCounters counters, Runnable onDone) {
+  SnapshotSender(
+      long from,
+      long to,
+      Transport.OutgoingSnapshot snapshot,
+      ManagedChannel channel,
+      GrpcTransport.Limits limits,
+      PeerCounters counters,
+      Runnable onDone) {
     this.from = from;
     this.to = to;
     this.snapshot = snapshot;
@@ -59,8 +65,11 @@ final class SnapshotSender implements Runnable {
     try {
       ok = transfer();
     } catch (IOException | RuntimeException | TimeoutException | ExecutionException e) {
-      LOG.warn("snapshot of group {} to server {} failed: {}",
-          Long.toUnsignedString(snapshot.groupId()), Long.toUnsignedString(to), e.toString());
+      LOG.warn(
+          "snapshot of group {} to server {} failed: {}",
+          Long.toUnsignedString(snapshot.groupId()),
+          Long.toUnsignedString(to),
+          e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -89,33 +98,43 @@ final class SnapshotSender implements Runnable {
 
   private boolean transfer()
       throws IOException, InterruptedException, TimeoutException, ExecutionException {
-    call = (ClientCallStreamObserver<SnapshotChunk>) RaftTransportGrpc.newStub(channel)
-        .snapshot(new ClientResponseObserver<SnapshotChunk, SnapshotResult>() {
-          @Override
-          public void beforeStart(ClientCallStreamObserver<SnapshotChunk> requests) {
-            requests.setOnReadyHandler(SnapshotSender.this::wake);
-          }
+    call =
+        (ClientCallStreamObserver<SnapshotChunk>)
+            RaftTransportGrpc.newStub(channel)
+                .snapshot(
+                    new ClientResponseObserver<SnapshotChunk, SnapshotResult>() {
+                      @Override
+                      public void beforeStart(ClientCallStreamObserver<SnapshotChunk> requests) {
+                        requests.setOnReadyHandler(SnapshotSender.this::wake);
+                      }
 
-          @Override
-          public void onNext(SnapshotResult r) {
-            result.complete(r);
-          }
+                      @Override
+                      public void onNext(SnapshotResult r) {
+                        result.complete(r);
+                      }
 
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(t);
-            wake();
-          }
+                      @Override
+                      public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                        wake();
+                      }
 
-          @Override
-          public void onCompleted() {
-            result.completeExceptionally(new IOException("no result from the receiver"));
-            wake();
-          }
-        });
-    SnapshotChunk header = SnapshotChunk.newBuilder().setHeader(SnapshotHeader.newBuilder()
-        .setFrom(from).setTo(to).setGroupId(snapshot.groupId())
-        .setMessage(snapshot.message().toByteString())).build();
+                      @Override
+                      public void onCompleted() {
+                        result.completeExceptionally(
+                            new IOException("no result from the receiver"));
+                        wake();
+                      }
+                    });
+    SnapshotChunk header =
+        SnapshotChunk.newBuilder()
+            .setHeader(
+                SnapshotHeader.newBuilder()
+                    .setFrom(from)
+                    .setTo(to)
+                    .setGroupId(snapshot.groupId())
+                    .setMessage(snapshot.message().toByteString()))
+            .build();
     write(header);
     try (InputStream in = snapshot.open()) {
       while (true) {
@@ -124,8 +143,8 @@ final class SnapshotSender implements Runnable {
         if (n == 0) {
           break;
         }
-        write(SnapshotChunk.newBuilder()
-            .setData(UnsafeByteOperations.unsafeWrap(buf, 0, n)).build());
+        write(
+            SnapshotChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(buf, 0, n)).build());
       }
     }
     call.onCompleted();
@@ -145,8 +164,10 @@ final class SnapshotSender implements Runnable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new IOException("the receiver took no data for "
-              + TimeUnit.NANOSECONDS.toMillis(limits.snapshotStallNanos()) + " ms");
+          throw new IOException(
+              "the receiver took no data for "
+                  + TimeUnit.NANOSECONDS.toMillis(limits.snapshotStallNanos())
+                  + " ms");
         }
         TimeUnit.NANOSECONDS.timedWait(ready, left);
       }

@@ -22,13 +22,13 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Mutual TLS between servers: this server's certificate and key, and the certificate
- * authorities whose certificates identify peers. Each certificate names its server with a
- * subject alternative name URI {@code raftj://server/<id>} ({@link PeerIdentity}). Both ends
- * check the other: a client accepts a server only if its certificate names the ID it dialled;
- * a server requires a client certificate and checks the ID it names against the sender each
- * frame claims. Host names are not checked: the ID in a certificate from the trusted authority
- * is what authenticates a peer. Immutable.
+ * Mutual TLS between servers: this server's certificate and key, and the certificate authorities
+ * whose certificates identify peers. Each certificate names its server with a subject alternative
+ * name URI {@code raftj://server/<id>} ({@link PeerIdentity}). Both ends check the other: a client
+ * accepts a server only if its certificate names the ID it dialled; a server requires a client
+ * certificate and checks the ID it names against the sender each frame claims. Host names are not
+ * checked: the ID in a certificate from the trusted authority is what authenticates a peer.
+ * Immutable.
  */
 public final class TlsConfig {
 
@@ -43,9 +43,9 @@ public final class TlsConfig {
   }
 
   /**
-   * Reads PEM files as etcd's {@code --peer-cert-file}, {@code --peer-key-file} and
-   * {@code --peer-trusted-ca-file} name them: a certificate chain, its PKCS#8 private key, and
-   * the trusted authorities.
+   * Reads PEM files as etcd's {@code --peer-cert-file}, {@code --peer-key-file} and {@code
+   * --peer-trusted-ca-file} name them: a certificate chain, its PKCS#8 private key, and the trusted
+   * authorities.
    *
    * @throws IOException if a file cannot be read or parsed
    */
@@ -61,9 +61,12 @@ public final class TlsConfig {
       ks.load(null, null);
       char[] none = new char[0];
       ks.setKeyEntry("server", key, none, chain);
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
-      return new TlsConfig(kmf.getKeyManagers()[0], trustManager(readCertificates(trustedCa)),
+      return new TlsConfig(
+          kmf.getKeyManagers()[0],
+          trustManager(readCertificates(trustedCa)),
           PeerIdentity.of(chain[0]));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot load TLS material: " + e.getMessage(), e);

@@ -28,8 +28,8 @@ public record TransportMetrics(Map<Long, Peer> peers, long refused) {
    * @param bytesSent bytes of frames and snapshot chunks written to it
    * @param messagesReceived messages received from it and handed to the server
    * @param bytesReceived bytes of frames and snapshot chunks received from it
-   * @param messagesDropped messages not delivered: queue full, no connection, or unacknowledged
-   *     on a stream that broke
+   * @param messagesDropped messages not delivered: queue full, no connection, or unacknowledged on
+   *     a stream that broke
    * @param reconnects streams opened after the first
    * @param snapshotsSent snapshots it confirmed
    * @param snapshotsFailed snapshot transfers to it that failed

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Keeps every command applied. Queries: "count" (commands), "bytes" (their total size),
- * "digest" (a CRC of all of them in order), "restores".
+ * Keeps every command applied. Queries: "count" (commands), "bytes" (their total size), "digest" (a
+ * CRC of all of them in order), "restores".
  */
 final class BytesStateMachine implements StateMachine {
 

@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,28 +65,37 @@ final class GrpcClusterTest {
       transports.put(id, transport(id, 0, certs.server(id)));
     }
     for (GrpcTransport t : transports.values()) {
-      transports.forEach((id, other) -> {
-        if (other != t) {
-          t.setPeer(id, other.localAddress());
-        }
-      });
+      transports.forEach(
+          (id, other) -> {
+            if (other != t) {
+              t.setPeer(id, other.localAddress());
+            }
+          });
     }
   }
 
   private GrpcTransport transport(long id, int port, TlsConfig tls) {
     Map<Long, InetSocketAddress> peers = new HashMap<>();
-    transports.forEach((pid, t) -> {
-      if (pid != id) {
-        peers.put(pid, t.localAddress());
-      }
-    });
-    return GrpcTransport.builder(id, new InetSocketAddress(LOOPBACK, port)).tls(tls).peers(peers)
+    transports.forEach(
+        (pid, t) -> {
+          if (pid != id) {
+            peers.put(pid, t.localAddress());
+          }
+        });
+    return GrpcTransport.builder(id, new InetSocketAddress(LOOPBACK, port))
+        .tls(tls)
+        .peers(peers)
         .build();
   }
 
   private RaftServer server(long id, GroupOptions options) throws Exception {
-    RaftServer s = RaftServer.builder(id, transports.get(id)).tickInterval(Duration.ofMillis(10))
-        .dataDir(dir.resolve("s" + id)).loopThreads(1).applyThreads(1).build();
+    RaftServer s =
+        RaftServer.builder(id, transports.get(id))
+            .tickInterval(Duration.ofMillis(10))
+            .dataDir(dir.resolve("s" + id))
+            .loopThreads(1)
+            .applyThreads(1)
+            .build();
     s.createGroup(options, new BytesStateMachine());
     servers.put(id, s);
     return s;
@@ -94,8 +103,8 @@ final class GrpcClusterTest {
 
   /**
    * The current leader. A listener wakes the wait, but the status is checked on each turn too: a
-   * leader elected just before the listeners were added is published in its status only after
-   * the event was (not) sent, so each wait is short.
+   * leader elected just before the listeners were added is published in its status only after the
+   * event was (not) sent, so each wait is short.
    */
   private RaftGroup leader() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -163,11 +172,12 @@ final class GrpcClusterTest {
           throw e;
         }
         CompletableFuture<Void> led = new CompletableFuture<>();
-        g.addLeaderListener((group, leader, term) -> {
-          if (leader != 0) {
-            led.complete(null);
-          }
-        });
+        g.addLeaderListener(
+            (group, leader, term) -> {
+              if (leader != 0) {
+                led.complete(null);
+              }
+            });
         if (g.status().leader() == 0) {
           led.get(60, TimeUnit.SECONDS);
         }
@@ -222,8 +232,12 @@ final class GrpcClusterTest {
    * Sends a batch each 200 ms until {@code done} holds (20 s at most): under load, a first
    * connection may outlast the acknowledgement timeout and drop its batch (reported).
    */
-  private static boolean sendUntil(GrpcTransport from, long to, RecordingInbound monitor,
-      java.util.function.BooleanSupplier done) throws InterruptedException {
+  private static boolean sendUntil(
+      GrpcTransport from,
+      long to,
+      RecordingInbound monitor,
+      java.util.function.BooleanSupplier done)
+      throws InterruptedException {
     long self = from.localId();
     for (long tag = 1; tag <= 100; tag++) {
       from.send(to, tagged(self, to, tag));
@@ -237,8 +251,8 @@ final class GrpcClusterTest {
   @Test
   void laggingFollower_getsAMultiMegabyteSnapshotInChunks() throws Exception {
     bind(1, 2, 3);
-    GroupOptions options = GroupOptions.of(GROUP, 1, 2, 3).withTicks(30, 1)
-        .withSnapshots(20, 1 << 20, 5);
+    GroupOptions options =
+        GroupOptions.of(GROUP, 1, 2, 3).withTicks(30, 1).withSnapshots(20, 1 << 20, 5);
     server(1, options);
     server(2, options);
     SplittableRandom r = new SplittableRandom(2);
@@ -256,8 +270,10 @@ final class GrpcClusterTest {
     TransportMetrics.Peer two = transports.get(2L).metrics().peer(3);
     assertThat(one.snapshotsSent() + two.snapshotsSent()).isGreaterThanOrEqualTo(1);
     assertThat(one.bytesSent() + two.bytesSent()).isGreaterThan(6L << 20);
-    assertThat(transports.get(3L).metrics().peer(1).bytesReceived()
-        + transports.get(3L).metrics().peer(2).bytesReceived()).isGreaterThan(6L << 20);
+    assertThat(
+            transports.get(3L).metrics().peer(1).bytesReceived()
+                + transports.get(3L).metrics().peer(2).bytesReceived())
+        .isGreaterThan(6L << 20);
   }
 
   @Test
@@ -268,14 +284,22 @@ final class GrpcClusterTest {
     extra.add(one);
     one.start(1, real);
     // Server 3 is a member, but this process holds server 2's certificate.
-    GrpcTransport impostor = GrpcTransport.builder(3, new InetSocketAddress(LOOPBACK, 0))
-        .tls(certs.server(2)).peers(Map.of(1L, one.localAddress())).build();
+    GrpcTransport impostor =
+        GrpcTransport.builder(3, new InetSocketAddress(LOOPBACK, 0))
+            .tls(certs.server(2))
+            .peers(Map.of(1L, one.localAddress()))
+            .build();
     extra.add(impostor);
     impostor.start(3, fake);
     one.setPeer(2, new InetSocketAddress(LOOPBACK, 1));
     one.setPeer(3, impostor.localAddress());
-    assertThat(sendUntil(impostor, 1, fake,
-        () -> one.metrics().refused() > 0 && fake.unreachableCount() > 0)).isTrue();
+    assertThat(
+            sendUntil(
+                impostor,
+                1,
+                fake,
+                () -> one.metrics().refused() > 0 && fake.unreachableCount() > 0))
+        .isTrue();
     // And server 1 will not talk to it either: its certificate does not name server 3.
     assertThat(sendUntil(one, 3, real, () -> real.unreachableCount() > 0)).isTrue();
     assertThat(real.receivedCount()).isZero();
@@ -289,8 +313,11 @@ final class GrpcClusterTest {
     GrpcTransport one = transport(1, 0, certs.server(1));
     extra.add(one);
     one.start(1, real);
-    GrpcTransport stranger = GrpcTransport.builder(2, new InetSocketAddress(LOOPBACK, 0))
-        .tls(new TestCerts("another CA").server(2)).peers(Map.of(1L, one.localAddress())).build();
+    GrpcTransport stranger =
+        GrpcTransport.builder(2, new InetSocketAddress(LOOPBACK, 0))
+            .tls(new TestCerts("another CA").server(2))
+            .peers(Map.of(1L, one.localAddress()))
+            .build();
     extra.add(stranger);
     stranger.start(2, fake);
     one.setPeer(2, stranger.localAddress());
@@ -303,8 +330,9 @@ final class GrpcClusterTest {
     TlsConfig pem = certs.pem(2, dir);
     assertThat(pem.certifiedId()).isEqualTo(2);
     assertThatThrownBy(
-        () -> GrpcTransport.builder(3, new InetSocketAddress(LOOPBACK, 0)).tls(pem).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names server 2");
+            () -> GrpcTransport.builder(3, new InetSocketAddress(LOOPBACK, 0)).tls(pem).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("names server 2");
   }
 
   @Test
@@ -313,11 +341,14 @@ final class GrpcClusterTest {
     RecordingInbound b = new RecordingInbound();
     Path da = java.nio.file.Files.createDirectories(dir.resolve("a"));
     Path db = java.nio.file.Files.createDirectories(dir.resolve("b"));
-    GrpcTransport tb = GrpcTransport.builder(2, new InetSocketAddress(LOOPBACK, 0))
-        .tls(certs.pem(2, db)).build();
+    GrpcTransport tb =
+        GrpcTransport.builder(2, new InetSocketAddress(LOOPBACK, 0)).tls(certs.pem(2, db)).build();
     extra.add(tb);
-    GrpcTransport ta = GrpcTransport.builder(1, new InetSocketAddress(LOOPBACK, 0))
-        .tls(certs.pem(1, da)).peers(Map.of(2L, tb.localAddress())).build();
+    GrpcTransport ta =
+        GrpcTransport.builder(1, new InetSocketAddress(LOOPBACK, 0))
+            .tls(certs.pem(1, da))
+            .peers(Map.of(2L, tb.localAddress()))
+            .build();
     extra.add(ta);
     tb.setPeer(1, ta.localAddress());
     ta.start(1, a);

@@ -77,8 +77,8 @@ final class GrpcTransportTest {
   void batches_areHandedOverOnTheNetworkThreadNotGrpcsPool() throws Exception {
     RecordingInbound b = new RecordingInbound();
     GrpcTransport tb = started(plain(2, 0), 2, b);
-    GrpcTransport ta = started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1,
-        new RecordingInbound());
+    GrpcTransport ta =
+        started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1, new RecordingInbound());
     tb.setPeer(1, ta.localAddress());
     for (long tag = 1; tag <= 3; tag++) {
       ta.send(2, tagged(1, 2, tag));
@@ -86,7 +86,9 @@ final class GrpcTransportTest {
     assertThat(b.await(() -> b.receivedCount() == 3)).isTrue();
     synchronized (b) {
       // One thread hop less per frame: a pooled thread must be woken for each frame otherwise.
-      assertThat(b.receivingThreads).isNotEmpty().noneMatch(n -> n.startsWith("grpc-default-executor"));
+      assertThat(b.receivingThreads)
+          .isNotEmpty()
+          .noneMatch(n -> n.startsWith("grpc-default-executor"));
     }
   }
 
@@ -94,13 +96,14 @@ final class GrpcTransportTest {
   void heartbeats_roundTripAsColumns() throws Exception {
     RecordingInbound b = new RecordingInbound();
     GrpcTransport tb = started(plain(2, 0), 2, b);
-    GrpcTransport ta = started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1,
-        new RecordingInbound());
+    GrpcTransport ta =
+        started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1, new RecordingInbound());
     tb.setPeer(1, ta.localAddress());
-    List<Transport.Heartbeat> hbs = List.of(
-        new Transport.Heartbeat(-1L, 5, 9, Transport.HeartbeatKind.HEARTBEAT),
-        new Transport.Heartbeat(3, 5, 0, Transport.HeartbeatKind.RESPONSE),
-        new Transport.Heartbeat(4, 6, 12, Transport.HeartbeatKind.QUIESCE));
+    List<Transport.Heartbeat> hbs =
+        List.of(
+            new Transport.Heartbeat(-1L, 5, 9, Transport.HeartbeatKind.HEARTBEAT),
+            new Transport.Heartbeat(3, 5, 0, Transport.HeartbeatKind.RESPONSE),
+            new Transport.Heartbeat(4, 6, 12, Transport.HeartbeatKind.QUIESCE));
     ta.send(2, new io.raftj.server.MessageBatch(1, 2, new long[0], List.of(), hbs));
     assertThat(b.await(() -> b.receivedCount() == 1)).isTrue();
     synchronized (b) {
@@ -123,12 +126,13 @@ final class GrpcTransportTest {
     // sender's connection is stale.
     tb.close();
     RecordingInbound b2 = new RecordingInbound();
-    GrpcTransport tb2 = started(plain(2, bAddress.getPort()).peers(Map.of(1L, ta.localAddress())),
-        2, b2);
+    GrpcTransport tb2 =
+        started(plain(2, bAddress.getPort()).peers(Map.of(1L, ta.localAddress())), 2, b2);
     int before = a.unreachableCount();
     ta.send(2, tagged(1, 2, 2));
     assertThat(a.await(() -> b2.received(2) || a.unreachableCount() > before))
-        .as("the first batch after the restart is delivered or reported").isTrue();
+        .as("the first batch after the restart is delivered or reported")
+        .isTrue();
 
     // The stream comes back: a later batch gets through.
     assertThat(sendUntil(ta, b2, 3, t -> b2.received(t))).isTrue();
@@ -158,8 +162,15 @@ final class GrpcTransportTest {
     CountDownLatch gate = new CountDownLatch(1);
     b.gate = gate; // the receiver stalls: nothing is acknowledged
     GrpcTransport tb = started(plain(2, 0), 2, b);
-    GrpcTransport ta = started(plain(1, 0).peers(Map.of(2L, tb.localAddress()))
-        .inFlightFrames(1).queueFrames(2).ackTimeout(Duration.ofSeconds(60)), 1, a);
+    GrpcTransport ta =
+        started(
+            plain(1, 0)
+                .peers(Map.of(2L, tb.localAddress()))
+                .inFlightFrames(1)
+                .queueFrames(2)
+                .ackTimeout(Duration.ofSeconds(60)),
+            1,
+            a);
     tb.setPeer(1, ta.localAddress());
     for (long tag = 1; tag <= 4; tag++) {
       ta.send(2, tagged(1, 2, tag));
@@ -183,32 +194,33 @@ final class GrpcTransportTest {
     AtomicInteger chunks = new AtomicInteger();
     AtomicInteger largest = new AtomicInteger();
     CompletableFuture<Long> finished = new CompletableFuture<>();
-    b.sinks = (from, group, m) -> {
-      assertThat(from).isEqualTo(1);
-      assertThat(group).isEqualTo(9);
-      assertThat(m.getType()).isEqualTo(MessageType.MsgSnap);
-      return new Transport.SnapshotSink() {
-        long bytes;
+    b.sinks =
+        (from, group, m) -> {
+          assertThat(from).isEqualTo(1);
+          assertThat(group).isEqualTo(9);
+          assertThat(m.getType()).isEqualTo(MessageType.MsgSnap);
+          return new Transport.SnapshotSink() {
+            long bytes;
 
-        @Override
-        public void write(ByteBuffer chunk) {
-          chunks.incrementAndGet();
-          largest.accumulateAndGet(chunk.remaining(), Math::max);
-          bytes += chunk.remaining();
-          received.update(chunk);
-        }
+            @Override
+            public void write(ByteBuffer chunk) {
+              chunks.incrementAndGet();
+              largest.accumulateAndGet(chunk.remaining(), Math::max);
+              bytes += chunk.remaining();
+              received.update(chunk);
+            }
 
-        @Override
-        public void finish() {
-          finished.complete(bytes);
-        }
+            @Override
+            public void finish() {
+              finished.complete(bytes);
+            }
 
-        @Override
-        public void abort(Throwable cause) {
-          finished.completeExceptionally(cause);
-        }
-      };
-    };
+            @Override
+            public void abort(Throwable cause) {
+              finished.completeExceptionally(cause);
+            }
+          };
+        };
     GrpcTransport tb = started(plain(2, 0), 2, b);
     GrpcTransport ta = started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1, a);
     tb.setPeer(1, ta.localAddress());
@@ -227,8 +239,8 @@ final class GrpcTransportTest {
   void snapshot_refusedByTheReceiver_reportsFailureOnce() throws Exception {
     RecordingInbound b = new RecordingInbound(); // its sink factory throws
     GrpcTransport tb = started(plain(2, 0), 2, b);
-    GrpcTransport ta = started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1,
-        new RecordingInbound());
+    GrpcTransport ta =
+        started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1, new RecordingInbound());
     tb.setPeer(1, ta.localAddress());
     Outgoing out = new Outgoing(9, snapMessage(1, 2), 3 * 1024 * 1024);
     ta.sendSnapshot(2, out);
@@ -240,15 +252,16 @@ final class GrpcTransportTest {
   @Test
   void plaintext_mustBeAskedFor() {
     assertThatThrownBy(() -> GrpcTransport.builder(1, new InetSocketAddress(LOOPBACK, 0)).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("plaintext()");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("plaintext()");
   }
 
   @Test
   void unknownSender_isRefusedAndCounted() throws Exception {
     RecordingInbound b = new RecordingInbound();
     RecordingInbound stranger = new RecordingInbound();
-    GrpcTransport tb = started(plain(2, 0).peers(Map.of(1L, new InetSocketAddress(LOOPBACK, 1))),
-        2, b);
+    GrpcTransport tb =
+        started(plain(2, 0).peers(Map.of(1L, new InetSocketAddress(LOOPBACK, 1))), 2, b);
     GrpcTransport ts = started(plain(9, 0).peers(Map.of(2L, tb.localAddress())), 9, stranger);
     ts.send(2, tagged(9, 2, 1));
     assertThat(stranger.await(() -> tb.metrics().refused() > 0 && stranger.unreachableCount() > 0))
@@ -257,8 +270,12 @@ final class GrpcTransportTest {
   }
 
   /** Sends tagged batches from 1 to 2, one each 200 ms, until {@code done} holds (20 s at most). */
-  private static boolean sendUntil(GrpcTransport from, RecordingInbound monitor, long firstTag,
-      java.util.function.LongPredicate done) throws InterruptedException {
+  private static boolean sendUntil(
+      GrpcTransport from,
+      RecordingInbound monitor,
+      long firstTag,
+      java.util.function.LongPredicate done)
+      throws InterruptedException {
     for (long tag = firstTag; tag < firstTag + 100; tag++) {
       long t = tag;
       from.send(2, tagged(1, 2, t));
@@ -270,9 +287,15 @@ final class GrpcTransportTest {
   }
 
   static Message snapMessage(long from, long to) {
-    return Message.newBuilder().setType(MessageType.MsgSnap).setFrom(from).setTo(to).setTerm(3)
-        .setSnapshot(Snapshot.newBuilder().setMetadata(
-            SnapshotMetadata.newBuilder().setIndex(100).setTerm(3))).build();
+    return Message.newBuilder()
+        .setType(MessageType.MsgSnap)
+        .setFrom(from)
+        .setTo(to)
+        .setTerm(3)
+        .setSnapshot(
+            Snapshot.newBuilder()
+                .setMetadata(SnapshotMetadata.newBuilder().setIndex(100).setTerm(3)))
+        .build();
   }
 
   /** A snapshot of {@code size} pseudo-random bytes, generated as it is read. */

@@ -29,11 +29,15 @@ final class QuickStartTest {
     try {
       for (long id = 1; id <= 3; id++) {
         ca.pem(id, dir); // writes server-<id>.crt, server-<id>.key and ca.crt
-        TlsConfig tls = TlsConfig.fromPem(dir.resolve("server-" + id + ".crt"),
-            dir.resolve("server-" + id + ".key"), dir.resolve("ca.crt"));
-        GrpcTransport transport = GrpcTransport.builder(id, new InetSocketAddress("127.0.0.1", 0))
-            .tls(tls)
-            .build(); // binds now: transport.localAddress() has the port
+        TlsConfig tls =
+            TlsConfig.fromPem(
+                dir.resolve("server-" + id + ".crt"),
+                dir.resolve("server-" + id + ".key"),
+                dir.resolve("ca.crt"));
+        GrpcTransport transport =
+            GrpcTransport.builder(id, new InetSocketAddress("127.0.0.1", 0))
+                .tls(tls)
+                .build(); // binds now: transport.localAddress() has the port
         transports.add(transport);
       }
       for (GrpcTransport t : transports) {
@@ -45,21 +49,22 @@ final class QuickStartTest {
       }
       for (GrpcTransport transport : transports) {
         long id = transport.localId();
-        RaftServer server = RaftServer.builder(id, transport).dataDir(dir.resolve("data-" + id))
-            .build();
+        RaftServer server =
+            RaftServer.builder(id, transport).dataDir(dir.resolve("data-" + id)).build();
         servers.add(server);
         RaftGroup group = server.createGroup(GroupOptions.of(42, 1, 2, 3), new BytesStateMachine());
-        group.addLeaderListener((g, leader, term) -> {
-          if (leader == group.serverId()) {
-            elected.complete(group);
-          }
-        });
+        group.addLeaderListener(
+            (g, leader, term) -> {
+              if (leader == group.serverId()) {
+                elected.complete(group);
+              }
+            });
       }
       RaftGroup leader = elected.get(120, TimeUnit.SECONDS);
       Applied applied = leader.propose(ByteString.copyFromUtf8("hello")).get(60, TimeUnit.SECONDS);
       assertThat(applied.index()).isPositive();
-      Map<Long, TransportMetrics.Peer> sent = transports.get((int) leader.serverId() - 1)
-          .metrics().peers();
+      Map<Long, TransportMetrics.Peer> sent =
+          transports.get((int) leader.serverId() - 1).metrics().peers();
       assertThat(sent.values()).allSatisfy(p -> assertThat(p.messagesSent()).isPositive());
     } finally {
       for (RaftServer s : servers) {

@@ -18,9 +18,10 @@ final class RecordingInbound implements Transport.Inbound {
   final List<Long> unreachable = new ArrayList<>();
   final List<String> receivingThreads = new ArrayList<>();
   volatile CountDownLatch gate = new CountDownLatch(0);
-  volatile SinkFactory sinks = (from, group, m) -> {
-    throw new IOException("no snapshots here");
-  };
+  volatile SinkFactory sinks =
+      (from, group, m) -> {
+        throw new IOException("no snapshots here");
+      };
 
   interface SinkFactory {
     Transport.SnapshotSink open(long from, long group, Message m) throws IOException;
@@ -28,8 +29,13 @@ final class RecordingInbound implements Transport.Inbound {
 
   /** A batch from {@code from} to {@code to} of one MsgApp whose index is {@code tag}. */
   static MessageBatch tagged(long from, long to, long tag) {
-    Message m = Message.newBuilder().setType(MessageType.MsgApp).setFrom(from).setTo(to)
-        .setIndex(tag).build();
+    Message m =
+        Message.newBuilder()
+            .setType(MessageType.MsgApp)
+            .setFrom(from)
+            .setTo(to)
+            .setIndex(tag)
+            .build();
     return new MessageBatch(from, to, new long[] {7}, List.of(m), List.of());
   }
 

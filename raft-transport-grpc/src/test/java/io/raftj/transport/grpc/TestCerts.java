@@ -37,9 +37,14 @@ final class TestCerts {
   TestCerts(String name) throws Exception {
     caKeys = keyPair();
     X500Name subject = new X500Name("CN=" + name);
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(),
-        new Date(System.currentTimeMillis() - 60_000), new Date(System.currentTimeMillis() + 86_400_000L),
-        subject, caKeys.getPublic());
+    JcaX509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            subject,
+            serial(),
+            new Date(System.currentTimeMillis() - 60_000),
+            new Date(System.currentTimeMillis() + 86_400_000L),
+            subject,
+            caKeys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     ca = sign(b, caKeys);
@@ -51,8 +56,8 @@ final class TestCerts {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     char[] pw = "test".toCharArray();
-    ks.setKeyEntry("server", issued.keys().getPrivate(), pw,
-        new X509Certificate[] {issued.cert(), ca});
+    ks.setKeyEntry(
+        "server", issued.keys().getPrivate(), pw, new X509Certificate[] {issued.cert(), ca});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, pw);
     return TlsConfig.of(kmf.getKeyManagers()[0], List.of(ca));
@@ -64,30 +69,42 @@ final class TestCerts {
     Path cert = dir.resolve("server-" + certifiedId + ".crt");
     Path key = dir.resolve("server-" + certifiedId + ".key");
     Path trusted = dir.resolve("ca.crt");
-    Files.writeString(cert, pem("CERTIFICATE", issued.cert().getEncoded())
-        + pem("CERTIFICATE", ca.getEncoded()));
+    Files.writeString(
+        cert, pem("CERTIFICATE", issued.cert().getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
     Files.writeString(key, pem("PRIVATE KEY", issued.keys().getPrivate().getEncoded()));
     Files.writeString(trusted, pem("CERTIFICATE", ca.getEncoded()));
     return TlsConfig.fromPem(cert, key, trusted);
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   record Issued(KeyPair keys, X509Certificate cert) {}
 
   Issued issue(long certifiedId) throws Exception {
     KeyPair keys = keyPair();
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-        new X500Name("CN=" + ca.getSubjectX500Principal().getName().substring(3)), serial(),
-        new Date(System.currentTimeMillis() - 60_000), new Date(System.currentTimeMillis() + 86_400_000L),
-        new X500Name("CN=raftj server " + Long.toUnsignedString(certifiedId)), keys.getPublic());
-    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(
-        GeneralName.uniformResourceIdentifier, PeerIdentity.uri(certifiedId))));
-    b.addExtension(Extension.keyUsage, true,
+    JcaX509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            new X500Name("CN=" + ca.getSubjectX500Principal().getName().substring(3)), serial(),
+            new Date(System.currentTimeMillis() - 60_000),
+                new Date(System.currentTimeMillis() + 86_400_000L),
+            new X500Name("CN=raftj server " + Long.toUnsignedString(certifiedId)),
+                keys.getPublic());
+    b.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(
+            new GeneralName(GeneralName.uniformResourceIdentifier, PeerIdentity.uri(certifiedId))));
+    b.addExtension(
+        Extension.keyUsage,
+        true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
     return new Issued(keys, sign(b, caKeys));
   }
@@ -104,7 +121,8 @@ final class TestCerts {
 
   private static X509Certificate sign(JcaX509v3CertificateBuilder b, KeyPair issuer)
       throws Exception {
-    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
+    ContentSigner signer =
+        new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(b.build(signer));
   }
 }

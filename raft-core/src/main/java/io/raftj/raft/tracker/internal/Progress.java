@@ -12,8 +12,8 @@ import io.raftj.raft.tracker.ProgressView;
  *
  * <p>Invariant: {@code 0 <= match < next}.
  *
- * <p>In {@code StateSnapshot}: {@code next == pendingSnapshot + 1} and
- * {@code sentCommit == pendingSnapshot}.
+ * <p>In {@code StateSnapshot}: {@code next == pendingSnapshot + 1} and {@code sentCommit ==
+ * pendingSnapshot}.
  *
  * <p>Not thread-safe: owned by the thread driving the Raft state machine.
  */

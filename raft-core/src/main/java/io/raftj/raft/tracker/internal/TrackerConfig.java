@@ -22,9 +22,9 @@ import java.util.List;
  * <p>Invariant: {@code learnersNext} is empty unless the configuration is joint. Demoting a voter
  * while entering a joint configuration would make it a voter (in the outgoing half) and a learner
  * at once; instead it stays a voter and is staged in {@code learnersNext}. For example, demoting 3
- * from voters {1 2 3} gives voters {1 2}&amp;&amp;{1 2 3}, learners {}, learnersNext {3}; leaving the joint
- * configuration then gives voters {1 2}, learners {3}. A learner that is not an outgoing voter is
- * added to {@code learners} right away, so that it catches up as soon as possible.
+ * from voters {1 2 3} gives voters {1 2}&amp;&amp;{1 2 3}, learners {}, learnersNext {3}; leaving
+ * the joint configuration then gives voters {1 2}, learners {3}. A learner that is not an outgoing
+ * voter is added to {@code learners} right away, so that it catches up as soon as possible.
  *
  * @param voters the incoming and outgoing voters; the outgoing half is empty unless joint
  * @param learners the learners of the current configuration
@@ -51,7 +51,11 @@ public record TrackerConfig(
   /** Returns a read-only copy, as {@code RawNode.status()} hands it out. */
   public ConfigView view() {
     return new ConfigView(
-        ids(voters.incoming()), ids(voters.outgoing()), ids(learners), ids(learnersNext), autoLeave);
+        ids(voters.incoming()),
+        ids(voters.outgoing()),
+        ids(learners),
+        ids(learnersNext),
+        autoLeave);
   }
 
   private static List<Long> ids(MajorityConfig c) {

@@ -34,13 +34,21 @@ final class InflightsTest {
     for (int i = 0; i < 5; i++) {
       in.add(i, 100 + i);
     }
-    assertState(in, 0, 5, 510,
+    assertState(
+        in,
+        0,
+        5,
+        510,
         new long[] {0, 1, 2, 3, 4, 0, 0, 0, 0, 0},
         new long[] {100, 101, 102, 103, 104, 0, 0, 0, 0, 0});
     for (int i = 5; i < 10; i++) {
       in.add(i, 100 + i);
     }
-    assertState(in, 0, 10, 1045,
+    assertState(
+        in,
+        0,
+        10,
+        1045,
         new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
         new long[] {100, 101, 102, 103, 104, 105, 106, 107, 108, 109});
 
@@ -49,13 +57,21 @@ final class InflightsTest {
     for (int i = 0; i < 5; i++) {
       in2.add(i, 100 + i);
     }
-    assertState(in2, 5, 5, 510,
+    assertState(
+        in2,
+        5,
+        5,
+        510,
         new long[] {0, 0, 0, 0, 0, 0, 1, 2, 3, 4},
         new long[] {0, 0, 0, 0, 0, 100, 101, 102, 103, 104});
     for (int i = 5; i < 10; i++) {
       in2.add(i, 100 + i);
     }
-    assertState(in2, 5, 10, 1045,
+    assertState(
+        in2,
+        5,
+        10,
+        1045,
         new long[] {5, 6, 7, 8, 9, 0, 1, 2, 3, 4},
         new long[] {105, 106, 107, 108, 109, 100, 101, 102, 103, 104});
   }

@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Three {@code KvServer} processes on loopback, started as {@code bin/kv-cluster} starts them,
- * each with its own data directory and log under {@code root}. Ports are picked at random below
- * Linux's ephemeral range (32768-60999), so a restarted node finds its port still free.
+ * Three {@code KvServer} processes on loopback, started as {@code bin/kv-cluster} starts them, each
+ * with its own data directory and log under {@code root}. Ports are picked at random below Linux's
+ * ephemeral range (32768-60999), so a restarted node finds its port still free.
  */
 final class Cluster implements AutoCloseable {
 
@@ -28,8 +28,8 @@ final class Cluster implements AutoCloseable {
   private Cluster() {}
 
   /**
-   * Defines three nodes (not started). {@code extraArgs} are passed to every node, after the
-   * ones {@code ServerHelp} finds the server supports.
+   * Defines three nodes (not started). {@code extraArgs} are passed to every node, after the ones
+   * {@code ServerHelp} finds the server supports.
    */
   static Cluster create(Path root, Random random, ServerHelp help) throws IOException {
     Files.createDirectories(root);
@@ -41,9 +41,17 @@ final class Cluster implements AutoCloseable {
     Cluster c = new Cluster();
     for (int i = 0; i < 3; i++) {
       long id = i + 1;
-      List<String> args = new ArrayList<>(List.of("--id", Long.toString(id), "--peers", String.join(",", peers),
-          "--client-port", Integer.toString(ports[2 * i + 1]),
-          "--data-dir", root.resolve("node" + id).toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--id",
+                  Long.toString(id),
+                  "--peers",
+                  String.join(",", peers),
+                  "--client-port",
+                  Integer.toString(ports[2 * i + 1]),
+                  "--data-dir",
+                  root.resolve("node" + id).toString()));
       // Short timeouts so that requests to a dead or paused node fail fast; frequent snapshots so
       // that restarted nodes catch up through them.
       addIfSupported(help, args, "--request-timeout-ms", "2000");
@@ -54,7 +62,8 @@ final class Cluster implements AutoCloseable {
     return c;
   }
 
-  private static void addIfSupported(ServerHelp help, List<String> args, String flag, String value) {
+  private static void addIfSupported(
+      ServerHelp help, List<String> args, String flag, String value) {
     if (help.supports(flag)) {
       args.add(flag);
       args.add(value);
@@ -116,7 +125,8 @@ final class Cluster implements AutoCloseable {
         return agreed;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no leader agreed by all three within " + timeout + "\n" + logTails());
+        throw new IllegalStateException(
+            "no leader agreed by all three within " + timeout + "\n" + logTails());
       }
       Thread.sleep(50); // poll interval
     }
@@ -125,8 +135,15 @@ final class Cluster implements AutoCloseable {
   String logTails() {
     StringBuilder sb = new StringBuilder();
     for (NodeProcess n : nodes) {
-      sb.append("---- ").append(n.log).append(" (pid ").append(n.pid()).append(", ").append(n.state())
-          .append(")\n").append(n.logTail(15)).append('\n');
+      sb.append("---- ")
+          .append(n.log)
+          .append(" (pid ")
+          .append(n.pid())
+          .append(", ")
+          .append(n.state())
+          .append(")\n")
+          .append(n.logTail(15))
+          .append('\n');
     }
     return sb.toString();
   }

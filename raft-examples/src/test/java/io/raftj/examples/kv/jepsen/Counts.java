@@ -3,7 +3,14 @@ package io.raftj.examples.kv.jepsen;
 import java.util.List;
 
 /** Operation counts of a run, from its event log. */
-record Counts(int writes, int writesOk, int writesFailed, int writesInfo, int reads, int readsOk, int readsFailed,
+record Counts(
+    int writes,
+    int writesOk,
+    int writesFailed,
+    int writesInfo,
+    int reads,
+    int readsOk,
+    int readsFailed,
     int refused) {
 
   static Counts of(List<Recorder.Event> events) {
@@ -57,8 +64,18 @@ record Counts(int writes, int writesOk, int writesFailed, int writesInfo, int re
 
   @Override
   public String toString() {
-    return String.format("%d ops: %d writes (%d ok, %d failed, %d indeterminate: %.1f%%), %d reads (%d ok, %d failed);"
-        + " %d of the failures were refused connections (a node down)", writes + reads, writes, writesOk,
-        writesFailed, writesInfo, 100 * indeterminateRatio(), reads, readsOk, readsFailed, refused);
+    return String.format(
+        "%d ops: %d writes (%d ok, %d failed, %d indeterminate: %.1f%%), %d reads (%d ok, %d failed);"
+            + " %d of the failures were refused connections (a node down)",
+        writes + reads,
+        writes,
+        writesOk,
+        writesFailed,
+        writesInfo,
+        100 * indeterminateRatio(),
+        reads,
+        readsOk,
+        readsFailed,
+        refused);
   }
 }

@@ -20,23 +20,38 @@ final class JepsenRun {
 
   /**
    * What to run: {@code durationMs} of workload with {@code clients} workers over {@code keys}
-   * keys; {@code serializableReads} makes the workload read local, possibly stale state (a
-   * fault of the client, for seeing the checker fail).
+   * keys; {@code serializableReads} makes the workload read local, possibly stale state (a fault of
+   * the client, for seeing the checker fail).
    */
-  record Options(long durationMs, int clients, int keys, long seed, Path root, boolean serializableReads) {}
+  record Options(
+      long durationMs, int clients, int keys, long seed, Path root, boolean serializableReads) {}
 
   /** What a run found. */
-  record Result(Options options, Schedule schedule, int faults, Counts counts, Verdict verdict,
-      List<String> crashed, Path history) {
+  record Result(
+      Options options,
+      Schedule schedule,
+      int faults,
+      Counts counts,
+      Verdict verdict,
+      List<String> crashed,
+      Path history) {
     boolean valid() {
       return verdict.valid() && crashed.isEmpty();
     }
 
     String summary() {
       StringBuilder sb = new StringBuilder();
-      sb.append("seed ").append(options.seed()).append(", ").append(options.clients()).append(" clients, ")
-          .append(options.keys()).append(" keys, ").append(options.durationMs() / 1000.0).append(" s, ")
-          .append(faults).append(" faults\n");
+      sb.append("seed ")
+          .append(options.seed())
+          .append(", ")
+          .append(options.clients())
+          .append(" clients, ")
+          .append(options.keys())
+          .append(" keys, ")
+          .append(options.durationMs() / 1000.0)
+          .append(" s, ")
+          .append(faults)
+          .append(" faults\n");
       sb.append(counts).append('\n');
       for (String c : crashed) {
         sb.append("CRASHED: ").append(c).append('\n');
@@ -45,7 +60,9 @@ final class JepsenRun {
         sb.append("INVALID: ").append(p).append('\n');
       }
       sb.append(valid() ? "valid: every key linearizable, no acknowledged write lost" : "INVALID")
-          .append(" (history: ").append(history).append(")\n");
+          .append(" (history: ")
+          .append(history)
+          .append(")\n");
       return sb.toString();
     }
   }
@@ -70,19 +87,29 @@ final class JepsenRun {
     out.accept("nemesis schedule (seed " + options.seed() + "):\n" + schedule);
     try (Cluster cluster = Cluster.create(options.root(), new Random(), ServerHelp.probe())) {
       cluster.startAll();
-      out.accept("cluster: leader is node " + cluster.awaitLeader(RECOVERY) + "; logs in " + options.root());
+      out.accept(
+          "cluster: leader is node "
+              + cluster.awaitLeader(RECOVERY)
+              + "; logs in "
+              + options.root());
       Recorder recorder = new Recorder(keys);
       KvClient client = new KvClient(Duration.ofSeconds(3), options.serializableReads());
       KvClient finalClient = new KvClient(Duration.ofSeconds(3), false);
       long start = System.nanoTime();
-      out.accept("workload starts at " + java.time.LocalTime.now() + " (the logs' clock); times below count from it");
+      out.accept(
+          "workload starts at "
+              + java.time.LocalTime.now()
+              + " (the logs' clock); times below count from it");
       Nemesis nemesis = new Nemesis(cluster, schedule, new Random(random.nextLong()), start, out);
       Thread nemesisThread = new Thread(nemesis, "nemesis");
       nemesisThread.start();
       List<Thread> workers = new ArrayList<>();
       long deadline = start + Duration.ofMillis(options.durationMs()).toNanos();
       for (int p = 0; p < options.clients(); p++) {
-        Thread t = new Thread(new Worker(p, cluster, client, recorder, keys, random.nextLong(), deadline), "client-" + p);
+        Thread t =
+            new Thread(
+                new Worker(p, cluster, client, recorder, keys, random.nextLong(), deadline),
+                "client-" + p);
         workers.add(t);
         t.start();
       }
@@ -107,12 +134,20 @@ final class JepsenRun {
       }
       Files.write(history, lines);
       Verdict verdict = Verdict.of(recorder.histories(), finalReads);
-      return new Result(options, schedule, nemesis.faults(), Counts.of(recorder.events()), verdict, crashed, history);
+      return new Result(
+          options,
+          schedule,
+          nemesis.faults(),
+          Counts.of(recorder.events()),
+          verdict,
+          crashed,
+          history);
     }
   }
 
   /** Reads every key once more through the healed cluster, retrying until a read succeeds. */
-  private Map<String, Long> finalReads(Cluster cluster, KvClient client, Recorder recorder, List<String> keys)
+  private Map<String, Long> finalReads(
+      Cluster cluster, KvClient client, Recorder recorder, List<String> keys)
       throws InterruptedException {
     Map<String, Long> ids = new TreeMap<>();
     int process = options.clients();

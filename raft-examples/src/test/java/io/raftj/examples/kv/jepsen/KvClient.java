@@ -25,16 +25,19 @@ final class KvClient {
   KvClient(Duration timeout, boolean serializableReads) {
     this.timeout = timeout;
     this.readQuery = serializableReads ? "?serializable=true" : "";
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(1))
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
   }
 
-  /** Writes {@code value} (its decimal string) to {@code key} through the member at {@code base}. */
+  /**
+   * Writes {@code value} (its decimal string) to {@code key} through the member at {@code base}.
+   */
   Outcome put(String base, String key, long value) throws InterruptedException {
-    HttpRequest req = request(base, key)
-        .PUT(HttpRequest.BodyPublishers.ofString(Long.toString(value))).build();
+    HttpRequest req =
+        request(base, key).PUT(HttpRequest.BodyPublishers.ofString(Long.toString(value))).build();
     try {
       HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
       return Outcome.ofWrite(r.statusCode(), r.body(), value);
@@ -48,8 +51,13 @@ final class KvClient {
   /** A linearizable read of {@code key} through the member at {@code base}. */
   Outcome get(String base, String key) throws InterruptedException {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/kv/" + key + readQuery))
-          .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/kv/" + key + readQuery))
+                  .timeout(timeout)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return Outcome.ofRead(r.statusCode(), r.body());
     } catch (IOException e) {
       return Outcome.fail(e.toString());
@@ -59,8 +67,13 @@ final class KvClient {
   /** The body of {@code GET base + path}, or null when there is no 200 answer. */
   String getText(String base, String path) throws InterruptedException {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-          .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .timeout(Duration.ofSeconds(1))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : null;
     } catch (IOException e) {
       return null;

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  */
 public final class KvJepsen {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: kv-jepsen [--duration SECONDS] [--clients N] [--keys N] [--seed N] [--dir DIR]
                        [--serializable-reads]
 
@@ -62,8 +63,11 @@ public final class KvJepsen {
     if (dir == null) {
       dir = Files.createTempDirectory("kv-jepsen-");
     }
-    JepsenRun.Result r = new JepsenRun(new JepsenRun.Options(duration * 1000, clients, keys, seed, dir, serializable),
-        System.out::println).run();
+    JepsenRun.Result r =
+        new JepsenRun(
+                new JepsenRun.Options(duration * 1000, clients, keys, seed, dir, serializable),
+                System.out::println)
+            .run();
     System.out.print(r.summary());
     System.exit(r.valid() ? 0 : 1);
   }

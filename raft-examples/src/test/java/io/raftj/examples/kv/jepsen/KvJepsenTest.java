@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A short Jepsen-style run against three real server processes: 5 clients for 25 seconds under
- * kill -9, SIGSTOP and restarts; every key's history must be linearizable and no acknowledged
- * write lost. The seed is random unless {@code -Djepsen.seed=N}; it is printed, and the nodes'
- * logs and the history stay in {@code target/kv-jepsen/seed-N}. {@code bin/kv-jepsen} runs longer.
+ * A short Jepsen-style run against three real server processes: 5 clients for 25 seconds under kill
+ * -9, SIGSTOP and restarts; every key's history must be linearizable and no acknowledged write
+ * lost. The seed is random unless {@code -Djepsen.seed=N}; it is printed, and the nodes' logs and
+ * the history stay in {@code target/kv-jepsen/seed-N}. {@code bin/kv-jepsen} runs longer.
  */
 @Tag("slow") // multi-process crash test: run by failsafe in mvn verify
 final class KvJepsenTest {
@@ -22,7 +22,9 @@ final class KvJepsenTest {
   void underKillsAndPauses_historyIsLinearizableAndNoAcknowledgedWriteIsLost() throws Exception {
     long seed = Long.getLong("jepsen.seed", new Random().nextLong());
     Path root = Path.of("target", "kv-jepsen", "seed-" + seed).toAbsolutePath();
-    JepsenRun.Result r = new JepsenRun(new JepsenRun.Options(25_000, 5, 6, seed, root, false), System.out::println).run();
+    JepsenRun.Result r =
+        new JepsenRun(new JepsenRun.Options(25_000, 5, 6, seed, root, false), System.out::println)
+            .run();
     System.out.print(r.summary());
     assertThat(r.valid()).as(r.summary()).isTrue();
     // Not vacuous: faults happened, and the cluster acknowledged and served work around them.

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The acknowledged writes a key's final read shows lost: those that began after the write whose
- * value the final read saw had returned, so that value cannot have overwritten them. (Reading
- * the initial value after any acknowledged write loses them all.)
+ * value the final read saw had returned, so that value cannot have overwritten them. (Reading the
+ * initial value after any acknowledged write loses them all.)
  */
 final class LostWrites {
 

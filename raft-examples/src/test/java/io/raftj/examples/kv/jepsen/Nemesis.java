@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Plays a {@link Schedule} against the cluster on its own thread: kills, pauses, then heals each
- * fault when its time is up, and reports each action as it happens. {@link #stop} cuts the
- * schedule short; the caller heals whatever is left.
+ * fault when its time is up, and reports each action as it happens. {@link #stop} cuts the schedule
+ * short; the caller heals whatever is left.
  */
 final class Nemesis implements Runnable {
 
@@ -22,7 +22,8 @@ final class Nemesis implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private int faults;
 
-  Nemesis(Cluster cluster, Schedule schedule, Random random, long startNanos, Consumer<String> out) {
+  Nemesis(
+      Cluster cluster, Schedule schedule, Random random, long startNanos, Consumer<String> out) {
     this.cluster = cluster;
     this.schedule = schedule;
     this.random = random;
@@ -61,7 +62,14 @@ final class Nemesis implements Runnable {
         boolean more = waitUntil(step.atMs() + step.holdMs());
         for (NodeProcess n : targets) {
           n.heal();
-          report("heal: node " + n.id + " " + (step.fault().kills() ? "restarted" : "resumed") + " (pid " + n.pid() + ")");
+          report(
+              "heal: node "
+                  + n.id
+                  + " "
+                  + (step.fault().kills() ? "restarted" : "resumed")
+                  + " (pid "
+                  + n.pid()
+                  + ")");
         }
         if (!more) {
           return;
@@ -104,7 +112,11 @@ final class Nemesis implements Runnable {
   }
 
   private void report(String what) {
-    out.accept(String.format("%6.1fs  %s  %s", (System.nanoTime() - startNanos) / 1e9,
-        java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), what));
+    out.accept(
+        String.format(
+            "%6.1fs  %s  %s",
+            (System.nanoTime() - startNanos) / 1e9,
+            java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+            what));
   }
 }

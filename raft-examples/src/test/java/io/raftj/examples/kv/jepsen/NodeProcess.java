@@ -10,14 +10,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code KvServer} process of the cluster under test, and what the nemesis does to it:
- * SIGKILL, SIGSTOP and SIGCONT, restart with the same command line and data directory. Its
- * output is appended to {@code log}. Thread-safe (the nemesis and the final healing share it).
+ * One {@code KvServer} process of the cluster under test, and what the nemesis does to it: SIGKILL,
+ * SIGSTOP and SIGCONT, restart with the same command line and data directory. Its output is
+ * appended to {@code log}. Thread-safe (the nemesis and the final healing share it).
  */
 final class NodeProcess {
 
   /** What the nemesis left the process in. */
-  enum State { RUNNING, PAUSED, DEAD }
+  enum State {
+    RUNNING,
+    PAUSED,
+    DEAD
+  }
 
   final long id;
   final int clientPort;
@@ -30,11 +34,18 @@ final class NodeProcess {
     this.id = id;
     this.clientPort = clientPort;
     this.log = log;
-    List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-        "-Xmx256m", "-XX:+UseSerialGC",
-        // Wall-clock times in the logs, to line them up with the nemesis' report.
-        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        KvServer.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                // Wall-clock times in the logs, to line them up with the nemesis' report.
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                KvServer.class.getName()));
     cmd.addAll(serverArgs);
     this.command = List.copyOf(cmd);
   }
@@ -61,10 +72,16 @@ final class NodeProcess {
       return;
     }
     try {
-      Files.writeString(log, "==== start: " + String.join(" ", command.subList(7, command.size())) + "\n",
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Files.writeString(
+          log,
+          "==== start: " + String.join(" ", command.subList(7, command.size())) + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -112,7 +129,8 @@ final class NodeProcess {
 
   private void signal(String sig) throws InterruptedException {
     try {
-      Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+      Process k =
+          new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
       if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
         throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
       }

@@ -8,16 +8,19 @@ import java.util.regex.Pattern;
  * What a client learned from one request, in Jepsen's terms: {@code OK} (it took effect, with the
  * value read), {@code FAIL} (it certainly did not take effect) or {@code INFO} (it may have).
  *
- * <p>Error answers are JSON {@code {"error":..., "code":..., "leader":...}}. The codes that
- * promise the request was not applied are {@link #DEFINITELY_NOT_APPLIED}; any other answer to a
- * write (a timeout, {@code OUTCOME_UNKNOWN}, an unknown code, a plain-text error, a broken
- * connection) is indeterminate. A read has no effect, so a read that did not succeed is simply
- * dropped.
+ * <p>Error answers are JSON {@code {"error":..., "code":..., "leader":...}}. The codes that promise
+ * the request was not applied are {@link #DEFINITELY_NOT_APPLIED}; any other answer to a write (a
+ * timeout, {@code OUTCOME_UNKNOWN}, an unknown code, a plain-text error, a broken connection) is
+ * indeterminate. A read has no effect, so a read that did not succeed is simply dropped.
  */
 record Outcome(Kind kind, long value, String detail) {
 
   /** Jepsen's three completions of an invocation. */
-  enum Kind { OK, FAIL, INFO }
+  enum Kind {
+    OK,
+    FAIL,
+    INFO
+  }
 
   /** Error codes after which a write is known not to have been applied. */
   static final Set<String> DEFINITELY_NOT_APPLIED =
@@ -51,8 +54,8 @@ record Outcome(Kind kind, long value, String detail) {
   }
 
   /**
-   * Classifies the answer to a GET: 200 with the value (a number, the op ID of the write that
-   * wrote it), 404 with the initial value 0, anything else a failure.
+   * Classifies the answer to a GET: 200 with the value (a number, the op ID of the write that wrote
+   * it), 404 with the initial value 0, anything else a failure.
    */
   static Outcome ofRead(int status, String body) {
     if (status == 404) {

@@ -25,10 +25,15 @@ final class OutcomeTest {
 
   @Test
   void write_timeoutUnknownOrUncodedErrors_areIndeterminate() {
-    assertThat(Outcome.ofWrite(504, "{\"error\":\"t\",\"code\":\"TIMEOUT\",\"leader\":0}", 1).kind()).isEqualTo(Kind.INFO);
-    assertThat(Outcome.ofWrite(504, "{\"error\":\"u\",\"code\":\"OUTCOME_UNKNOWN\",\"leader\":1}", 1).kind())
+    assertThat(
+            Outcome.ofWrite(504, "{\"error\":\"t\",\"code\":\"TIMEOUT\",\"leader\":0}", 1).kind())
         .isEqualTo(Kind.INFO);
-    assertThat(Outcome.ofWrite(503, "timed out (no leader or no quorum?)", 1).kind()).isEqualTo(Kind.INFO);
+    assertThat(
+            Outcome.ofWrite(504, "{\"error\":\"u\",\"code\":\"OUTCOME_UNKNOWN\",\"leader\":1}", 1)
+                .kind())
+        .isEqualTo(Kind.INFO);
+    assertThat(Outcome.ofWrite(503, "timed out (no leader or no quorum?)", 1).kind())
+        .isEqualTo(Kind.INFO);
     assertThat(Outcome.ofWrite(500, "{\"code\":\"SOMETHING_NEW\"}", 1).kind()).isEqualTo(Kind.INFO);
   }
 

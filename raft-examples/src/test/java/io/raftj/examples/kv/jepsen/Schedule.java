@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The nemesis schedule of a run, drawn from its seed: faults separated by quiet spells. Each
- * step starts at {@code atMs} after the workload starts, holds its fault for {@code holdMs}, then
- * heals. Which node "one node" means is drawn when the step runs, from the same seed.
+ * The nemesis schedule of a run, drawn from its seed: faults separated by quiet spells. Each step
+ * starts at {@code atMs} after the workload starts, holds its fault for {@code holdMs}, then heals.
+ * Which node "one node" means is drawn when the step runs, from the same seed.
  */
 record Schedule(List<Step> steps) {
 
@@ -21,14 +21,16 @@ record Schedule(List<Step> steps) {
 
   /**
    * Faults over {@code durationMs}: quiet for 1-3 s, a fault held 1-4 s, quiet for 2-4 s (a
-   * restarted JVM needs a few seconds on a loaded machine before it can serve), and so on,
-   * ending with at least a second of quiet. Single-node faults are drawn three times as often as the others.
+   * restarted JVM needs a few seconds on a loaded machine before it can serve), and so on, ending
+   * with at least a second of quiet. Single-node faults are drawn three times as often as the
+   * others.
    */
   static Schedule draw(Random random, long durationMs) {
     Fault[] weighted = {
-        Fault.KILL_ONE, Fault.KILL_ONE, Fault.KILL_LEADER, Fault.KILL_LEADER, Fault.KILL_MAJORITY,
-        Fault.KILL_ALL, Fault.PAUSE_ONE, Fault.PAUSE_ONE, Fault.PAUSE_LEADER, Fault.PAUSE_LEADER,
-        Fault.PAUSE_MAJORITY};
+      Fault.KILL_ONE, Fault.KILL_ONE, Fault.KILL_LEADER, Fault.KILL_LEADER, Fault.KILL_MAJORITY,
+      Fault.KILL_ALL, Fault.PAUSE_ONE, Fault.PAUSE_ONE, Fault.PAUSE_LEADER, Fault.PAUSE_LEADER,
+      Fault.PAUSE_MAJORITY
+    };
     List<Step> steps = new ArrayList<>();
     long t = 1000 + random.nextInt(2000);
     while (true) {

@@ -21,8 +21,15 @@ final class ServerHelp {
   /** Runs {@code KvServer --help} with this JVM's class path. */
   static ServerHelp probe() throws InterruptedException {
     try {
-      Process p = new ProcessBuilder(NodeProcess.java(), "-cp", System.getProperty("java.class.path"),
-          KvServer.class.getName(), "--help").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  NodeProcess.java(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  KvServer.class.getName(),
+                  "--help")
+              .redirectErrorStream(true)
+              .start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();

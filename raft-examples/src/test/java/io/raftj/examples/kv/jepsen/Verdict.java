@@ -31,8 +31,14 @@ record Verdict(List<String> problems, int lostWrites) {
       List<Long> gone = LostWrites.find(e.getValue(), fin);
       if (!gone.isEmpty()) {
         lost += gone.size();
-        problems.add("key " + key + ": acknowledged writes lost " + gone + " (final read saw "
-            + e.getValue().op(fin).value() + ")");
+        problems.add(
+            "key "
+                + key
+                + ": acknowledged writes lost "
+                + gone
+                + " (final read saw "
+                + e.getValue().op(fin).value()
+                + ")");
       }
     }
     return new Verdict(List.copyOf(problems), lost);

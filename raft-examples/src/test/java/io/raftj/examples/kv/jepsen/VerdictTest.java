@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checks have teeth: histories recorded as the workers record them, with a stale read, a
- * lost write or a "failed" write that took effect, are found invalid.
+ * The checks have teeth: histories recorded as the workers record them, with a stale read, a lost
+ * write or a "failed" write that took effect, are found invalid.
  */
 final class VerdictTest {
 
@@ -17,11 +17,12 @@ final class VerdictTest {
 
   private long write(Outcome.Kind how) {
     long id = recorder.invoke(0, "k", true);
-    Outcome o = switch (how) {
-      case OK -> Outcome.ok(id);
-      case FAIL -> Outcome.fail("503 NOT_LEADER");
-      case INFO -> Outcome.info("504 TIMEOUT");
-    };
+    Outcome o =
+        switch (how) {
+          case OK -> Outcome.ok(id);
+          case FAIL -> Outcome.fail("503 NOT_LEADER");
+          case INFO -> Outcome.info("504 TIMEOUT");
+        };
     recorder.complete(0, "k", id, true, o);
     return id;
   }
@@ -92,6 +93,7 @@ final class VerdictTest {
     write(Outcome.Kind.OK);
     History h = recorder.histories().get("k");
     assertThat(h.ops()).hasSize(1);
-    assertThat(Verdict.of(recorder.histories(), Map.of()).problems()).containsExactly("key k: no final read succeeded");
+    assertThat(Verdict.of(recorder.histories(), Map.of()).problems())
+        .containsExactly("key k: no final read succeeded");
   }
 }

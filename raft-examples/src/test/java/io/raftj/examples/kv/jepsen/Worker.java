@@ -19,12 +19,19 @@ final class Worker implements Runnable {
   private final List<String> keys;
   private final Random random;
   private final long deadlineNanos;
+
   /** Until when each member is left alone after refusing a connection (System.nanoTime). */
   private final long[] refusedUntil;
 
   static final long REFUSED_BACKOFF_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
-  Worker(int process, Cluster cluster, KvClient client, Recorder recorder, List<String> keys, long seed,
+  Worker(
+      int process,
+      Cluster cluster,
+      KvClient client,
+      Recorder recorder,
+      List<String> keys,
+      long seed,
       long deadlineNanos) {
     this.process = process;
     this.cluster = cluster;
