@@ -4,13 +4,16 @@ import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.raftj.server.MessageBatch;
 import io.raftj.server.Transport;
+import io.raftj.transport.grpc.wire.RaftTransportGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,6 +115,7 @@ public final class GrpcTransport implements Transport {
             .addService(
                 ServerInterceptors.intercept(
                     new InboundService(this), new Authenticator(this, tls != null)))
+            .callExecutor(GrpcTransport::callExecutor)
             .maxInboundMessageSize(b.maxFrameBytes)
             .permitKeepAliveTime(1, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
@@ -330,6 +335,19 @@ public final class GrpcTransport implements Transport {
       }
       return s;
     }
+  }
+
+  /**
+   * Frames are handled on the connection's own network thread: decoding one and handing it to the
+   * server only enqueues, and a hand-off to gRPC's pool would wake one more thread per hop, which
+   * on a busy machine can cost up to a millisecond. Snapshots write to disk, so they keep the pool.
+   */
+  private static Executor callExecutor(ServerCall<?, ?> call, Metadata headers) {
+    return call.getMethodDescriptor()
+            .getFullMethodName()
+            .equals(RaftTransportGrpc.getBatchesMethod().getFullMethodName())
+        ? Runnable::run
+        : null;
   }
 
   private ManagedChannel channel(long peer, InetSocketAddress address) {

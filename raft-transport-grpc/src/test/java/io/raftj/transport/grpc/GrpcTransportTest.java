@@ -74,6 +74,25 @@ final class GrpcTransportTest {
   }
 
   @Test
+  void batches_areHandedOverOnTheNetworkThreadNotGrpcsPool() throws Exception {
+    RecordingInbound b = new RecordingInbound();
+    GrpcTransport tb = started(plain(2, 0), 2, b);
+    GrpcTransport ta =
+        started(plain(1, 0).peers(Map.of(2L, tb.localAddress())), 1, new RecordingInbound());
+    tb.setPeer(1, ta.localAddress());
+    for (long tag = 1; tag <= 3; tag++) {
+      ta.send(2, tagged(1, 2, tag));
+    }
+    assertThat(b.await(() -> b.receivedCount() == 3)).isTrue();
+    synchronized (b) {
+      // One thread hop less per frame: a pooled thread must be woken for each frame otherwise.
+      assertThat(b.receivingThreads)
+          .isNotEmpty()
+          .noneMatch(n -> n.startsWith("grpc-default-executor"));
+    }
+  }
+
+  @Test
   void heartbeats_roundTripAsColumns() throws Exception {
     RecordingInbound b = new RecordingInbound();
     GrpcTransport tb = started(plain(2, 0), 2, b);

@@ -16,6 +16,7 @@ final class RecordingInbound implements Transport.Inbound {
 
   final List<MessageBatch> batches = new ArrayList<>();
   final List<Long> unreachable = new ArrayList<>();
+  final List<String> receivingThreads = new ArrayList<>();
   volatile CountDownLatch gate = new CountDownLatch(0);
   volatile SinkFactory sinks =
       (from, group, m) -> {
@@ -46,6 +47,7 @@ final class RecordingInbound implements Transport.Inbound {
       Thread.currentThread().interrupt();
     }
     synchronized (this) {
+      receivingThreads.add(Thread.currentThread().getName());
       if (batch.size() > 0) {
         batches.add(batch);
       }
