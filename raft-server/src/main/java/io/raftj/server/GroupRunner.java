@@ -624,37 +624,15 @@ final class GroupRunner {
 
   private void sendSnapshot(Message m) {
     long to = m.getTo();
-    long t = m.getSnapshot().getMetadata().getTerm();
-    long index = m.getSnapshot().getMetadata().getIndex();
     server
         .transport()
         .sendSnapshot(
             to,
-            new Transport.OutgoingSnapshot() {
-              private final AtomicBoolean done = new AtomicBoolean();
-
-              @Override
-              public long groupId() {
-                return groupId;
-              }
-
-              @Override
-              public Message message() {
-                return m;
-              }
-
-              @Override
-              public java.io.InputStream open() throws IOException {
-                return store.open(t, index);
-              }
-
-              @Override
-              public void completed(boolean delivered) {
-                if (done.compareAndSet(false, true)) {
-                  enqueue(new GroupEvent.SnapshotSent(to, delivered));
-                }
-              }
-            });
+            new StoredSnapshot(
+                groupId,
+                m,
+                store,
+                delivered -> enqueue(new GroupEvent.SnapshotSent(to, delivered))));
   }
 
   // ---------------------------------------------------------------------------------------------
