@@ -2,6 +2,7 @@ package io.raftj.benchmarks.wal;
 
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
+import io.raftj.wal.ForwardingWalFs;
 import io.raftj.wal.Wal;
 import io.raftj.wal.WalFs;
 import io.raftj.wal.WalOptions;
@@ -65,67 +66,26 @@ public class WalEncodeBenchmark {
   }
 
   /** Real directories, names and locks; file contents are dropped, so segments cost nothing. */
-  static final class DiscardingFs implements WalFs {
-    private final WalFs real;
+  static final class DiscardingFs extends ForwardingWalFs {
 
     DiscardingFs(WalFs real) {
-      this.real = real;
+      super(real);
     }
 
     @Override
-    public List<String> list(Path d) throws IOException {
-      return real.list(d);
-    }
-
-    @Override
-    public boolean exists(Path p) {
-      return real.exists(p);
-    }
-
-    @Override
-    public void createDirectories(Path d) throws IOException {
-      real.createDirectories(d);
-    }
-
-    @Override
-    public void deleteRecursively(Path p) throws IOException {
-      real.deleteRecursively(p);
-    }
-
-    @Override
-    public WalFile open(Path p, boolean write) throws IOException {
-      return new Discarding(real.open(p, write));
-    }
-
-    @Override
-    public void rename(Path from, Path to) throws IOException {
-      real.rename(from, to);
-    }
-
-    @Override
-    public void delete(Path p) throws IOException {
-      real.delete(p);
+    protected WalFile wrap(WalFile file) {
+      return new Discarding(file);
     }
 
     @Override
     public void syncDir(Path d) {}
-
-    @Override
-    public WalFile openLocked(Path p, String holder) throws IOException {
-      return new Discarding(real.openLocked(p, holder));
-    }
   }
 
-  static final class Discarding implements WalFs.WalFile {
-    private final WalFs.WalFile file;
+  /** Keeps the file's path and closes it; reads, writes, sizes and syncs do nothing. */
+  static final class Discarding extends ForwardingWalFs.ForwardingWalFile {
 
     Discarding(WalFs.WalFile file) {
-      this.file = file;
-    }
-
-    @Override
-    public Path path() {
-      return file.path();
+      super(file);
     }
 
     @Override
@@ -151,10 +111,5 @@ public class WalEncodeBenchmark {
 
     @Override
     public void force() {}
-
-    @Override
-    public void close() throws IOException {
-      file.close();
-    }
   }
 }
