@@ -574,6 +574,8 @@ final class GroupRunner {
   private void applied(GroupEvent.Applied a) {
     applied = a.index();
     failOlderProposals(a.term());
+    List<CompletableFuture<Object>> callers = List.of();
+    List<Membership> results = List.of();
     for (GroupEvent.AppliedChange c : a.changes()) {
       ConfState cs = node.applyConfChange(decode(c.entry()));
       membership.changed(cs, c.entry().getIndex());
@@ -583,8 +585,19 @@ final class GroupRunner {
         }
       }
       if (c.future() != null) {
-        CompletableFuture<Object> f = c.future();
-        applier.completeLater(f, membership.current(c.entry().getIndex()));
+        if (callers.isEmpty()) {
+          callers = new ArrayList<>();
+          results = new ArrayList<>();
+        }
+        callers.add(c.future());
+        results.add(membership.current(c.entry().getIndex()));
+      }
+    }
+    if (!callers.isEmpty()) {
+      // Published first, so a caller who looks at status() once told finds its change there.
+      publishStatus();
+      for (int i = 0; i < callers.size(); i++) {
+        applier.completeLater(callers.get(i), results.get(i));
       }
     }
     route(a.responses());

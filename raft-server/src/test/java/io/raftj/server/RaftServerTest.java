@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 final class RaftServerTest {
@@ -276,6 +277,38 @@ final class RaftServerTest {
   }
 
   @Test
+  void aMembershipChangeIsInTheStatusByTheTimeItsCallerHears() throws Exception {
+    // An apply thread may finish the caller's future while the loop thread is still in its turn:
+    // apply executors that run at once, inside the loop's turn, make that the only order.
+    ManualScheduler manual = new ManualScheduler(5);
+    Scheduler applyAtOnce =
+        new Scheduler() {
+          @Override
+          public long nanoTime() {
+            return manual.nanoTime();
+          }
+
+          @Override
+          public Cancellable schedule(Runnable task, long delayNanos) {
+            return manual.schedule(task, delayNanos);
+          }
+
+          @Override
+          public Executor newExecutor(String name) {
+            return name.startsWith("apply-") ? Runnable::run : manual.newExecutor(name);
+          }
+        };
+    SimCluster c =
+        new SimCluster(manual, applyAtOnce, null).startAll(3, GroupOptions.of(7, 1, 2, 3));
+    long leader = c.awaitLeader(7);
+    RaftGroup g = c.servers.get(leader).group(7);
+    CompletableFuture<GroupStatus> seen = g.addLearner(4).thenApply(m -> g.status());
+    assertThat(c.await(List.of(seen), 20).get(0).learners()).containsExactly(4L);
+    CompletableFuture<GroupStatus> afterRemove = g.remove(4).thenApply(m -> g.status());
+    assertThat(c.await(List.of(afterRemove), 20).get(0).learners()).isEmpty();
+  }
+
+  @Test
   void membershipChanges_applyAndBadOnesAreRefused() throws Exception {
     SimCluster c = threeMembers(5, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
@@ -290,11 +323,14 @@ final class RaftServerTest {
     CompletableFuture<Membership> add = g.addLearner(4);
     Membership m = c.await(List.of(add), 20).get(0);
     assertThat(m.learners()).containsExactly(4L);
+    assertThat(g.status().learners()).as("status once the change is reported").containsExactly(4L);
     assertThat(c.runUntil(() -> c.servers.get(4L).group(7).status().learners().contains(4L), 50))
         .isTrue();
     Membership promoted = c.await(List.of(g.promote(4)), 20).get(0);
     assertThat(promoted.voters()).containsExactly(1L, 2L, 3L, 4L);
     assertThat(promoted.learners()).isEmpty();
+    assertThat(g.status().voters()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(g.status().learners()).isEmpty();
     CompletableFuture<Applied> w = g.propose(cmd("with4"));
     c.await(List.of(w), 20);
     assertThat(c.runUntil(() -> c.machine(4L, 7).commands.contains(cmd("with4")), 50)).isTrue();
@@ -302,6 +338,7 @@ final class RaftServerTest {
     long removed = leader == 1 ? 2 : 1;
     Membership after = c.await(List.of(g.remove(removed)), 20).get(0);
     assertThat(after.voters()).doesNotContain(removed).hasSize(3);
+    assertThat(g.status().voters()).isEqualTo(after.voters());
     assertThat(c.runUntil(() -> c.servers.get(removed).group(7) == null, 50))
         .as("a removed member stops")
         .isTrue();

@@ -38,9 +38,14 @@ final class SimCluster {
 
   /** A cluster whose servers run on {@code scheduler}, which wraps a {@link ManualScheduler}. */
   SimCluster(StallTest.StallingScheduler scheduler, Path dataDir) {
+    this(scheduler.inner, scheduler, dataDir);
+  }
+
+  /** A cluster whose servers run on {@code wrapper}, which hands its work to {@code scheduler}. */
+  SimCluster(ManualScheduler scheduler, Scheduler wrapper, Path dataDir) {
     this.seed = 7;
-    this.scheduler = scheduler.inner;
-    this.serverScheduler = scheduler;
+    this.scheduler = scheduler;
+    this.serverScheduler = wrapper;
     this.network = new LocalNetwork(this.scheduler, seed);
     this.dataDir = dataDir;
     this.tweak = b -> b;
