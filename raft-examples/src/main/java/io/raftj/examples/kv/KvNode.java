@@ -69,7 +69,11 @@ final class KvNode implements Closeable {
           (flags.join() && !restart ? GroupOptions.joining(GROUP) : GroupOptions.of(GROUP, ids))
               .withTicks(flags.electionTicks(), 1)
               .withSnapshots(flags.snapshotEntries(), 0, flags.catchUpEntries())
-              .withOperationTimeout(Duration.ofMillis(flags.requestTimeoutMs()));
+              .withOperationTimeout(Duration.ofMillis(flags.requestTimeoutMs()))
+              // KvStore applies a command with one map put, and its snapshot only freezes the map
+              // (the snapshot thread streams it): applying on the loop thread saves each write a
+              // hand-off to an apply thread, and the answer is written from that same thread.
+              .withApplyOnLoopThread(true);
       LOG.info(
           "{} node {} in {}",
           restart ? "restarting" : flags.join() ? "joining as" : "starting",

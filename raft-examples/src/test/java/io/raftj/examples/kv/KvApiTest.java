@@ -87,6 +87,29 @@ final class KvApiTest {
   }
 
   @Test
+  void write_isAppliedAndAnsweredOnTheGroupsLoopThread() throws Exception {
+    putOk(leader, "loop-thread", "v");
+    KvNode node = cluster.node(leader);
+    String thread = null;
+    while (thread == null) {
+      java.util.concurrent.CompletableFuture<io.raftj.server.Applied> f =
+          node.propose(
+              KvCommand.put(
+                  com.google.protobuf.ByteString.copyFromUtf8("loop-thread"),
+                  com.google.protobuf.ByteString.copyFromUtf8("w")));
+      java.util.concurrent.CompletableFuture<String> completer =
+          f.thenApply(a -> Thread.currentThread().getName());
+      boolean attachedInTime = !f.isDone(); // not done after the callback was attached
+      String name = completer.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      if (attachedInTime) {
+        thread = name; // else it ran on this thread: the write finished first, so try again
+      }
+    }
+    // KvStore applies on the loop thread: no hand-off to an apply thread before the answer.
+    assertThat(thread).contains("-loop-").doesNotContain("-apply-");
+  }
+
+  @Test
   void writesOnFollowers_areForwardedToTheLeader_andReadLinearizablyEverywhere()
       throws InterruptedException {
     for (long id = 1; id <= 3; id++) {

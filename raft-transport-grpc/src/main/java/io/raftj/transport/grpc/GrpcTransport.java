@@ -346,7 +346,7 @@ public final class GrpcTransport implements Transport {
     return call.getMethodDescriptor()
             .getFullMethodName()
             .equals(RaftTransportGrpc.getBatchesMethod().getFullMethodName())
-        ? Runnable::run
+        ? PeerStream.DIRECT
         : null;
   }
 

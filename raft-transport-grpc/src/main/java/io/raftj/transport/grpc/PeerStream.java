@@ -140,10 +140,20 @@ final class PeerStream {
       counters.reconnects.increment();
     }
     everOpened = true;
-    stream =
-        (ClientCallStreamObserver<Frame>)
-            RaftTransportGrpc.newStub(channel).batches(new Responses(gen));
+    stream = (ClientCallStreamObserver<Frame>) batchesStub(channel).batches(new Responses(gen));
   }
+
+  /**
+   * The stub of the {@code batches} stream. Its callbacks (acknowledgements, readiness) run on the
+   * connection's network thread: each only counts and writes queued frames under this stream's
+   * short lock, and a hand-off to gRPC's pool would wake one more thread per acknowledgement.
+   */
+  static RaftTransportGrpc.RaftTransportStub batchesStub(ManagedChannel channel) {
+    return RaftTransportGrpc.newStub(channel).withExecutor(DIRECT);
+  }
+
+  /** Runs a task on the calling thread. */
+  static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
   // Guarded by this.
   private void drain() {

@@ -93,6 +93,40 @@ final class GrpcTransportTest {
   }
 
   @Test
+  void batchesStub_runsItsCallbacksOnTheNetworkThread() {
+    io.grpc.ManagedChannel ch =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                new InetSocketAddress(LOOPBACK, 1))
+            .usePlaintext()
+            .build();
+    try {
+      // Acknowledgements only count frames and write queued ones: no hop to gRPC's pool for them.
+      assertThat(PeerStream.batchesStub(ch).getCallOptions().getExecutor())
+          .isSameAs(PeerStream.DIRECT);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void batches_beyondTheInFlightWindowAreDeliveredAsAcknowledgementsArrive() throws Exception {
+    RecordingInbound b = new RecordingInbound();
+    GrpcTransport tb = started(plain(2, 0), 2, b);
+    GrpcTransport ta =
+        started(
+            plain(1, 0).inFlightFrames(2).peers(Map.of(2L, tb.localAddress())),
+            1,
+            new RecordingInbound());
+    tb.setPeer(1, ta.localAddress());
+    int n = 50;
+    for (long tag = 1; tag <= n; tag++) {
+      ta.send(2, tagged(1, 2, tag));
+    }
+    assertThat(b.await(() -> b.receivedCount() == n)).isTrue();
+    assertThat(ta.metrics().peer(2).messagesDropped()).isZero();
+  }
+
+  @Test
   void heartbeats_roundTripAsColumns() throws Exception {
     RecordingInbound b = new RecordingInbound();
     GrpcTransport tb = started(plain(2, 0), 2, b);
