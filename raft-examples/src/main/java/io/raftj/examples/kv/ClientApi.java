@@ -431,6 +431,7 @@ final class ClientApi {
                           Instant.now().getEpochSecond() - node.startTime().getEpochSecond())
                       .field("saveCnt", sm.getOrDefault("saves", 0L))
                       .field("savedEntryCnt", sm.getOrDefault("entries", 0L))
+                      .field("entrySaveCnt", node.entrySaves())
                       .field("sendMessageCnt", sent)
                       .field("recvMessageCnt", received)
                       .field("droppedMessageCnt", dropped)

@@ -47,6 +47,7 @@ final class KvNode implements Closeable {
   private final RaftGroup group;
   private final String clientUrl;
   private final Instant startTime = Instant.now();
+  private final SaveCounter saves = new SaveCounter();
   private volatile boolean removed;
   private volatile LongConsumer leaderWatcher = l -> {};
 
@@ -59,6 +60,8 @@ final class KvNode implements Closeable {
         RaftServer.builder(id, transport)
             .dataDir(flags.dataDir())
             .tickInterval(Duration.ofMillis(flags.tickMs()))
+            .spinNanos(flags.spinMicros() * 1_000L)
+            .storageObserver(saves)
             .build();
     boolean ok = false;
     try {
@@ -296,6 +299,11 @@ final class KvNode implements Closeable {
 
   Map<String, Long> serverMetrics() {
     return server.metrics();
+  }
+
+  /** Storage writes that carried entries, each one fsync (see {@link SaveCounter}). */
+  long entrySaves() {
+    return saves.entrySaves();
   }
 
   /** Stops the group and the transport; the data directory is kept. */

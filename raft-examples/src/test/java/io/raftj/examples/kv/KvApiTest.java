@@ -222,6 +222,44 @@ final class KvApiTest {
   }
 
   @Test
+  void keepAlive_oneConnectionCarriesRequestAfterRequest_andStatusCountsFsyncedWrites()
+      throws IOException {
+    try (Socket s = new Socket("127.0.0.1", cluster.member(leader).clientPort)) {
+      s.setSoTimeout(10_000);
+      InputStream in = s.getInputStream();
+      for (int i = 0; i < 3; i++) {
+        s.getOutputStream()
+            .write(
+                ("PUT /kv/ka" + i + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nv")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String answer = readResponse(in);
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("keep-alive");
+      }
+      s.getOutputStream()
+          .write("GET /status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      String status = readResponse(in);
+      long entries = LocalCluster.jsonLong(status, "savedEntryCnt");
+      long entrySaves = LocalCluster.jsonLong(status, "entrySaveCnt");
+      assertThat(entrySaves).isPositive().isLessThanOrEqualTo(entries);
+    }
+  }
+
+  /** Reads one HTTP response with a Content-Length body. */
+  private static String readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int len = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return head + new String(in.readNBytes(len), StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
   void oversizedBody_is413_andOversizedHeaders_are431() throws IOException {
     String big = raw(leader, "PUT /kv/big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
     assertThat(big)

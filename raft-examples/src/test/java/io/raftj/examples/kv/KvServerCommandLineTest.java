@@ -113,8 +113,21 @@ final class KvServerCommandLineTest {
     assertThat(f.peers().get(2L).port()).isEqualTo(2);
     assertThat(f.dataDir()).isEqualTo(Path.of("raftj-kv-2"));
     assertThat(f.snapshotEntries()).isEqualTo(10_000);
+    assertThat(f.spinMicros()).isZero();
     assertThat(f.peerTls()).isNull();
     assertThat(f.clientTls()).isNull();
+  }
+
+  @Test
+  void spinFlag_isParsed_andBounded() throws Exception {
+    String[] base = {"--id=1", "--peers", "http://127.0.0.1:1", "--client-port", "3"};
+    String[] spin = java.util.Arrays.copyOf(base, base.length + 1);
+    spin[base.length] = "--spin-us=50";
+    assertThat(ServerFlags.parse(spin).spinMicros()).isEqualTo(50);
+    spin[base.length] = "--spin-us=-1";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerFlags.parse(spin))
+        .isInstanceOf(ServerFlags.FlagException.class)
+        .hasMessageContaining("--spin-us");
   }
 
   @Test
