@@ -240,11 +240,16 @@ final class HttpFront implements AutoCloseable {
    * Closes a connection whose request takes longer than the read timeout to arrive (counted from
    * its first byte), and any connection idle for the idle timeout. A slow client thus holds a
    * socket for a bounded time, and no thread at all.
+   *
+   * <p>The timer starts only when a read ends with a request still incomplete: a request that
+   * arrives in one read (nearly all of them) is answered without scheduling and cancelling a timer.
    */
   private static final class RequestDeadline extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;
     private boolean waitingForAnswer;
+    private boolean partial; // bytes of a request arrived, the request is not complete
+    private long firstByteNanos;
 
     RequestDeadline(Duration timeout) {
       this.timeoutNanos = timeout.toNanos();
@@ -252,7 +257,17 @@ final class HttpFront implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (timer == null && !waitingForAnswer) {
+      if (!partial && !waitingForAnswer) {
+        partial = true;
+        firstByteNanos = System.nanoTime();
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (partial && timer == null) {
+        long left = timeoutNanos - (System.nanoTime() - firstByteNanos);
         timer =
             ctx.executor()
                 .schedule(
@@ -262,10 +277,10 @@ final class HttpFront implements AutoCloseable {
                           ctx.channel().remoteAddress());
                       ctx.close();
                     },
-                    timeoutNanos,
+                    Math.max(0, left),
                     TimeUnit.NANOSECONDS);
       }
-      ctx.fireChannelRead(msg);
+      ctx.fireChannelReadComplete();
     }
 
     /** The whole request arrived: stop the clock until the answer is written. */
@@ -274,6 +289,7 @@ final class HttpFront implements AutoCloseable {
         timer.cancel(false);
         timer = null;
       }
+      partial = false;
       waitingForAnswer = true;
     }
 
