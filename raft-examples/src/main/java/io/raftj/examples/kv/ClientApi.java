@@ -72,7 +72,8 @@ final class ClientApi {
       ByteString key = checkKey(percentDecode(path.substring(4), false));
       switch (method) {
         case "PUT", "POST" -> {
-          ByteString value = ByteString.copyFrom(req.body());
+          // the body array is the request's own and never changes: wrapped, not copied
+          ByteString value = com.google.protobuf.UnsafeByteOperations.unsafeWrap(req.body());
           return onLeader(
               req,
               () ->

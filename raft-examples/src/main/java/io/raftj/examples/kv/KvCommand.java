@@ -1,6 +1,7 @@
 package io.raftj.examples.kv;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -45,6 +46,16 @@ record KvCommand(
 
   /** The entry payload: the op, then key and value (length-prefixed) or the member fields. */
   ByteString encode() {
+    if (op == PUT || op == DELETE) {
+      // the hot path: one array, written in place and wrapped without a copy
+      byte[] b = new byte[9 + key.size() + value.size()];
+      b[0] = op;
+      putInt(b, 1, key.size());
+      key.copyTo(b, 5);
+      putInt(b, 5 + key.size(), value.size());
+      value.copyTo(b, 9 + key.size());
+      return UnsafeByteOperations.unsafeWrap(b);
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + key.size() + value.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(op);
@@ -70,6 +81,25 @@ record KvCommand(
    * @throws IllegalArgumentException if the payload is not a command
    */
   static KvCommand decode(ByteString data) {
+    byte first = data.isEmpty() ? 0 : data.byteAt(0);
+    if (first == PUT || first == DELETE) {
+      // keys and values share the entry's bytes, no copies (an entry replayed from the WAL at
+      // start may be a view of a read chunk: such chunks stay referenced until the key is
+      // overwritten or deleted, at most the WAL tail replayed)
+      int keyLen = getInt(data, 1);
+      int valueAt = 5 + keyLen + 4;
+      int valueLen = keyLen < 0 || valueAt > data.size() ? -1 : getInt(data, valueAt - 4);
+      if (valueLen < 0 || valueLen != data.size() - valueAt) {
+        throw new IllegalArgumentException("malformed kv command: lengths out of range");
+      }
+      return new KvCommand(
+          first,
+          data.substring(5, 5 + keyLen),
+          data.substring(valueAt, valueAt + valueLen),
+          0,
+          "",
+          "");
+    }
     try (DataInputStream in = new DataInputStream(data.newInput())) {
       byte op = in.readByte();
       switch (op) {
@@ -90,11 +120,29 @@ record KvCommand(
     }
   }
 
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+
+  /** The big-endian int at {@code at}, or -1 if {@code data} ends before it. */
+  private static int getInt(ByteString data, int at) {
+    if (at < 0 || at + 4 > data.size()) {
+      return -1;
+    }
+    return (data.byteAt(at) & 0xff) << 24
+        | (data.byteAt(at + 1) & 0xff) << 16
+        | (data.byteAt(at + 2) & 0xff) << 8
+        | (data.byteAt(at + 3) & 0xff);
+  }
+
   private static ByteString readBytes(DataInputStream in) throws IOException {
     int len = in.readInt();
     if (len < 0 || len > in.available()) {
       throw new IOException("length " + len + " out of range");
     }
-    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(in.readNBytes(len));
+    return UnsafeByteOperations.unsafeWrap(in.readNBytes(len));
   }
 }

@@ -244,6 +244,22 @@ final class KvApiTest {
     }
   }
 
+  @Test
+  void pipelinedRequests_areAnsweredInRequestOrder() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", cluster.member(leader).clientPort)) {
+      s.setSoTimeout(10_000);
+      // A write (answered after commit) then a local read of its key (answerable at once), sent
+      // in one packet: the read must wait for the write, and the answers come in request order.
+      s.getOutputStream()
+          .write(
+              ("PUT /kv/piped HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\npiped1"
+                      + "GET /kv/piped?serializable=true HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 200").contains("\"index\"");
+      assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 200").endsWith("piped1");
+    }
+  }
+
   /** Reads one HTTP response with a Content-Length body. */
   private static String readResponse(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();

@@ -91,6 +91,28 @@ final class KvStoreTest {
   }
 
   @Test
+  void putPayload_isTheLogsFormat_opThenLengthPrefixedKeyAndValue() {
+    // The format entries already in WALs were written in: op, int32 length + key, int32 + value.
+    assertThat(KvCommand.put(b("ab"), b("xyz")).encode().toByteArray())
+        .containsExactly(1, 0, 0, 0, 2, 'a', 'b', 0, 0, 0, 3, 'x', 'y', 'z');
+    assertThat(KvCommand.delete(b("k")).encode().toByteArray())
+        .containsExactly(2, 0, 0, 0, 1, 'k', 0, 0, 0, 0);
+  }
+
+  @Test
+  void truncatedOrOverlongPut_isRefused() {
+    byte[] good = KvCommand.put(b("ab"), b("xyz")).encode().toByteArray();
+    for (int len = 1; len < good.length; len++) {
+      ByteString cut = ByteString.copyFrom(good, 0, len);
+      assertThatThrownBy(() -> KvCommand.decode(cut))
+          .as("cut at %d", len)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    ByteString longer = ByteString.copyFrom(good).concat(b("!"));
+    assertThatThrownBy(() -> KvCommand.decode(longer)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void binaryKeys_areDistinct_andOrderedAsUnsignedBytes() {
     apply(
         store,
