@@ -1,7 +1,6 @@
 package io.raftj.server;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.ProposalDroppedException;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.Ready;
@@ -9,12 +8,9 @@ import io.raftj.raft.SnapshotStatus;
 import io.raftj.raft.SoftState;
 import io.raftj.raft.StateType;
 import io.raftj.raft.StepPeerNotFoundException;
-import io.raftj.raft.raftpb.ConfChange;
 import io.raftj.raft.raftpb.ConfChangeI;
-import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
-import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
@@ -80,7 +76,7 @@ final class GroupRunner {
   /** Whether this server has been in the group's configuration since the group started here. */
   private boolean member;
 
-  private int idleTicks;
+  private final Quiescence quiescence;
   private volatile boolean stopped;
   private volatile GroupStatus status;
 
@@ -90,6 +86,7 @@ final class GroupRunner {
     this.self = server.serverId();
     this.options = options;
     this.worker = worker;
+    this.quiescence = new Quiescence(options.electionTicks());
     this.handle = new RaftGroup(this);
   }
 
@@ -332,7 +329,7 @@ final class GroupRunner {
   }
 
   private void wakeUp() {
-    idleTicks = 0;
+    quiescence.activity();
     quiesced = false;
   }
 
@@ -577,7 +574,7 @@ final class GroupRunner {
     List<CompletableFuture<Object>> callers = List.of();
     List<Membership> results = List.of();
     for (GroupEvent.AppliedChange c : a.changes()) {
-      ConfState cs = node.applyConfChange(decode(c.entry()));
+      ConfState cs = node.applyConfChange(MembershipView.decode(c.entry()));
       membership.changed(cs, c.entry().getIndex());
       for (long m : membership.members()) {
         if (m != self) {
@@ -620,18 +617,6 @@ final class GroupRunner {
     for (PendingProposal p : inLog.takeOlderThan(committedTerm)) {
       release();
       fail(p.future(), new ProposalLostException(p.index(), p.term(), committedTerm));
-    }
-  }
-
-  private static ConfChangeI decode(Entry e) {
-    try {
-      if (e.getType() == EntryType.EntryConfChange) {
-        return ConfChangeI.of(ConfChange.parseFrom(e.getData()));
-      }
-      return ConfChangeI.of(ConfChangeV2.parseFrom(e.getData()));
-    } catch (InvalidProtocolBufferException ex) {
-      throw new IllegalStateException(
-          "committed membership change at index " + e.getIndex() + " does not parse", ex);
     }
   }
 
@@ -694,35 +679,13 @@ final class GroupRunner {
     }
   }
 
-  /**
-   * A leader whose followers all match its log, with everything applied and nothing pending, tells
-   * them to stop ticking and stops itself (CockroachDB's quiescence). Any input wakes it.
-   */
+  /** An idle leader whose followers all match its log tells them to stop ticking, and stops. */
   private void maybeQuiesce() {
     if (role != StateType.STATE_LEADER || options.leaseReads() || !server.quiesce()) {
       return;
     }
-    if (!inLog.isEmpty() || reads.hasIssued() || transfer != null || applied != commit) {
-      idleTicks = 0;
-      return;
-    }
-    if (++idleTicks < options.electionTicks()) {
-      return;
-    }
-    long[] lastAndOk = {-1, 1};
-    node.withProgress(
-        (id, type, pr) -> {
-          if (id == self) {
-            lastAndOk[0] = pr.match();
-          }
-        });
-    node.withProgress(
-        (id, type, pr) -> {
-          if (pr.match() != lastAndOk[0] || !pr.recentActive() && id != self) {
-            lastAndOk[1] = 0;
-          }
-        });
-    if (lastAndOk[1] == 0 || lastAndOk[0] != commit) {
+    boolean busy = !inLog.isEmpty() || reads.hasIssued() || transfer != null || applied != commit;
+    if (!quiescence.idleTick(node, self, commit, busy)) {
       return;
     }
     quiesced = true;

@@ -1,8 +1,13 @@
 package io.raftj.server;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.raftj.raft.raftpb.ConfChange;
+import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfChangeType;
+import io.raftj.raft.raftpb.ConfChangeV2;
 import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
+import io.raftj.raft.raftpb.EntryType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,6 +85,19 @@ final class MembershipView {
 
   Membership current(long index) {
     return new Membership(index, voters, learners);
+  }
+
+  /** The conf change a committed membership entry carries. */
+  static ConfChangeI decode(Entry e) {
+    try {
+      if (e.getType() == EntryType.EntryConfChange) {
+        return ConfChangeI.of(ConfChange.parseFrom(e.getData()));
+      }
+      return ConfChangeI.of(ConfChangeV2.parseFrom(e.getData()));
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException(
+          "committed membership change at index " + e.getIndex() + " does not parse", ex);
+    }
   }
 
   /** The conf change that carries {@code op} for server {@code id}. */
