@@ -30,6 +30,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpLineException;
+import io.grpc.netty.shaded.io.netty.handler.flow.FlowControlHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * Limits#maxHeaderBytes} (431), a body of {@link Limits#maxBodyBytes} (413); a request must arrive
  * in full within {@link Limits#readTimeout} of its first byte (else the connection is closed), and
  * a connection idle for {@link Limits#idleTimeout} is closed. One request at a time per connection:
- * reading pauses until the answer is written, so answers keep request order.
+ * reading pauses until the answer is written, and requests a client pipelined into one read wait in
+ * a {@link FlowControlHandler} for their turn, so answers keep request order.
  */
 final class HttpFront implements AutoCloseable {
 
@@ -121,6 +123,8 @@ final class HttpFront implements AutoCloseable {
                             new HttpServerCodec(
                                 limits.maxLineBytes(), limits.maxHeaderBytes(), 1 << 16))
                         .addLast("aggregate", new Aggregator(limits.maxBodyBytes()))
+                        // requests pipelined into one read wait here for the previous answer
+                        .addLast("one-at-a-time", new FlowControlHandler())
                         .addLast("api", new ApiHandler(handler));
                   }
                 });
