@@ -532,7 +532,10 @@ final class GroupRunner {
     if (!resolved.isEmpty()) {
       pendingCount.addAndGet(-resolved.size());
     }
-    applier.apply(m, resolved);
+    // A follower acknowledges the entries of this turn before it applies (the leader's commit
+    // waits for the ack, not for the apply); the leader applies at once, completing its
+    // proposals before the followers are woken by the new commit index.
+    applier.apply(m, resolved, role != StateType.STATE_LEADER);
   }
 
   /** A snapshot from the leader is durable: restore the state machine before later entries. */
