@@ -1,9 +1,11 @@
 package io.raftj.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.MessageType;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A state machine on the loop thread ({@link GroupOptions#withApplyOnLoopThread}) applies after
- * the loop run has sent its messages: a follower's acknowledgement of new entries never waits for
- * the apply of older ones that committed in the same run. One {@link ManualScheduler} runs the
- * cluster, so nothing is delivered while a member applies.
+ * A follower whose state machine runs on the loop thread ({@link
+ * GroupOptions#withApplyOnLoopThread}) applies after the loop run has sent its messages: its
+ * acknowledgement of new entries never waits for the apply of older ones that committed in the same
+ * run. One {@link ManualScheduler} runs the cluster, so nothing is delivered while a member
+ * applies.
  */
 final class ApplyOnLoopThreadTest {
 
@@ -79,12 +82,12 @@ final class ApplyOnLoopThreadTest {
     @Override
     public SnapshotWriter snapshot() {
       long view = count;
-      return out -> out.write(Long.toString(view).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return out -> out.write(Long.toString(view).getBytes(UTF_8));
     }
 
     @Override
-    public void restore(InputStream in) throws java.io.IOException {
-      count = Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    public void restore(InputStream in) throws IOException {
+      count = Long.parseLong(new String(in.readAllBytes(), UTF_8));
     }
 
     @Override
