@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * completed with their results, reads answered once applied far enough, snapshots taken by policy
  * and restored from the leader's. Every method only queues work on the group's apply executor; the
  * state below is confined to it. When that executor is the group's loop thread, {@link #apply}
- * (called on the loop) runs at once if nothing else of the applier's is queued.
+ * (called on the loop) runs in the same loop run if nothing else of the applier's is queued.
  */
 final class Applier {
 
@@ -78,11 +78,19 @@ final class Applier {
     this.lastSnapshotIndex = applied;
   }
 
-  /** Applies a {@code MsgStorageApply}'s entries, resolving {@code proposals} among them. */
-  void apply(Message m, List<PendingProposal> proposals) {
+  /**
+   * Applies a {@code MsgStorageApply}'s entries, resolving {@code proposals} among them. On the
+   * loop thread with nothing of ours queued before it, the apply runs without a task hop: at once,
+   * or with {@code afterSend} once the loop run has sent its messages.
+   */
+  void apply(Message m, List<PendingProposal> proposals, boolean afterSend) {
     if (onLoop && queued.get() == 0) {
-      // On the loop thread already, with nothing of ours queued before it: no task hop.
-      doApply(m, proposals);
+      if (afterSend) {
+        // A task queued meanwhile runs after the loop run, so after this apply as well.
+        group.worker().afterSend(group, () -> doApply(m, proposals));
+      } else {
+        doApply(m, proposals);
+      }
       return;
     }
     submit(() -> doApply(m, proposals));

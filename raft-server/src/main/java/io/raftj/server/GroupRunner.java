@@ -149,6 +149,10 @@ final class GroupRunner {
   // ---------------------------------------------------------------------------------------------
   // any thread
 
+  LoopWorker worker() {
+    return worker;
+  }
+
   /** Queues input for the loop and makes sure a turn follows. */
   void enqueue(Object event) {
     inbox.add(event);
@@ -172,7 +176,8 @@ final class GroupRunner {
   }
 
   boolean markQueued() {
-    return queued.compareAndSet(false, true);
+    // Read first: when the group is queued already (the common case under load), no write.
+    return !queued.get() && queued.compareAndSet(false, true);
   }
 
   void clearQueued() {
@@ -239,9 +244,14 @@ final class GroupRunner {
       }
       publishStatus();
     } catch (RuntimeException | IOException e) {
-      LOG.error("group {} on server {}: loop failed", hex(groupId), hex(self), e);
-      stop("loop failed", e);
+      failed(e);
     }
+  }
+
+  /** Stops the group after its loop work threw. Loop thread. */
+  void failed(Exception e) {
+    LOG.error("group {} on server {}: loop failed", hex(groupId), hex(self), e);
+    stop("loop failed", e);
   }
 
   private void handle(Object e) throws IOException {
@@ -519,10 +529,13 @@ final class GroupRunner {
     List<Entry> ents = m.getEntriesList();
     long last = ents.get(ents.size() - 1).getIndex();
     List<PendingProposal> resolved = inLog.takeUpTo(last);
-    for (int i = 0; i < resolved.size(); i++) {
-      release();
+    if (!resolved.isEmpty()) {
+      pendingCount.addAndGet(-resolved.size());
     }
-    applier.apply(m, resolved);
+    // A follower acknowledges the entries of this turn before it applies (the leader's commit
+    // waits for the ack, not for the apply); the leader applies at once, completing its
+    // proposals before the followers are woken by the new commit index.
+    applier.apply(m, resolved, role != StateType.STATE_LEADER);
   }
 
   /** A snapshot from the leader is durable: restore the state machine before later entries. */

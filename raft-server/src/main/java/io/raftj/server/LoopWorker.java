@@ -1,5 +1,6 @@
 package io.raftj.server;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,6 +34,11 @@ final class LoopWorker {
 
   /** The worker's groups; changed only on the worker's executor. */
   private final List<GroupRunner> groups = new ArrayList<>();
+
+  /** Work of the current run that waits until its messages are sent; confined to the worker. */
+  private final ArrayDeque<Deferred> afterSend = new ArrayDeque<>();
+
+  private record Deferred(GroupRunner group, Runnable task) {}
 
   LoopWorker(long serverId, Executor executor, Transport transport, PeerLiveness liveness) {
     this.executor = executor;
@@ -79,13 +85,23 @@ final class LoopWorker {
     }
   }
 
+  /**
+   * Runs {@code task} later in the current run, once the messages of its turns are sent: a state
+   * machine applying on the loop thread then no longer delays the followers' appends and their
+   * acknowledgements. Tasks run in the order they were deferred; one that throws stops {@code
+   * group}. Called on the worker's thread, from a group's turn.
+   */
+  void afterSend(GroupRunner group, Runnable task) {
+    afterSend.add(new Deferred(group, task));
+  }
+
   void requestTick() {
     tickRequested.set(true);
     schedule();
   }
 
   private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
+    if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
       executor.execute(run);
     }
   }
@@ -103,8 +119,22 @@ final class LoopWorker {
       g.runTurn();
     }
     outbox.flush(transport, liveness);
+    if (!afterSend.isEmpty()) {
+      runDeferred();
+      outbox.flush(transport, liveness);
+    }
     if (!runQueue.isEmpty() || tickRequested.get()) {
       schedule();
+    }
+  }
+
+  private void runDeferred() {
+    for (Deferred d; (d = afterSend.poll()) != null; ) {
+      try {
+        d.task().run();
+      } catch (RuntimeException e) {
+        d.group().failed(e);
+      }
     }
   }
 }
