@@ -8,15 +8,18 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The production {@link Scheduler}: {@link System#nanoTime()}, one timer thread, and one daemon
- * thread per serial executor. An idle executor thread parks; a submission unparks it. Before
- * parking it may spin for {@code spinNanos} to take the next task without a wake-up, which lowers
- * hand-off latency when cores are free and wastes them when they are not (default 0). Thread-safe.
- * {@link #close()} stops every thread; tasks not yet run are dropped.
+ * thread per serial executor, started when the executor is first given a task (a server whose
+ * groups apply on their loop threads never starts its apply threads). An idle executor thread
+ * parks; a submission unparks it. Before parking it may spin for {@code spinNanos} to take the next
+ * task without a wake-up, which lowers hand-off latency when cores are free and wastes them when
+ * they are not (default 0). Thread-safe. {@link #close()} stops every thread; tasks not yet run are
+ * dropped.
  */
 public final class ThreadScheduler implements Scheduler, AutoCloseable {
 
@@ -72,7 +75,6 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
     }
     SerialThread t = new SerialThread(prefix + "-" + name, spinNanos);
     threads.add(t);
-    t.thread.start();
     return t;
   }
 
@@ -95,6 +97,7 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
     private final long spinNanos;
     private volatile boolean stopped;
     private volatile boolean parked;
+    private final AtomicBoolean started = new AtomicBoolean();
 
     SerialThread(String name, long spinNanos) {
       this.thread = new Thread(this, name);
@@ -108,7 +111,9 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
         throw new RejectedExecutionException("executor stopped");
       }
       tasks.add(task);
-      if (parked) {
+      if (!started.get() && started.compareAndSet(false, true)) {
+        thread.start(); // on first use: an executor nothing is given to costs no thread
+      } else if (parked) {
         LockSupport.unpark(thread);
       }
     }
