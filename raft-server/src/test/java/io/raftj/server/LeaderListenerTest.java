@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,8 +51,9 @@ final class LeaderListenerTest {
   void listenerAddedWhileTheLeaderIsBeingAnnounced_isToldOfIt() throws Exception {
     HookedScheduler scheduler = new HookedScheduler();
     LocalNetwork network = new LocalNetwork(scheduler.inner, 3);
-    try (RaftServer server =
-        RaftServer.builder(1, network.transport(1)).scheduler(scheduler).seed(3).build()) {
+    RaftServer server =
+        RaftServer.builder(1, network.transport(1)).scheduler(scheduler).seed(3).build();
+    try {
       RaftGroup group = server.createGroup(GroupOptions.of(9, 1), new LogStateMachine());
       List<Long> early = new CopyOnWriteArrayList<>();
       List<Long> late = new CopyOnWriteArrayList<>();
@@ -65,6 +67,12 @@ final class LeaderListenerTest {
           .isTrue();
       assertThat(early).containsExactly(1L);
       assertThat(late).contains(1L);
+    } finally {
+      // close() runs only a ManualScheduler itself; this one wraps it, so run it here.
+      CompletableFuture<Void> closed = server.closeAsync();
+      scheduler.inner.runUntil(
+          closed::isDone, Duration.ofMillis(10).toNanos(), Duration.ofSeconds(10).toNanos());
+      assertThat(closed).isDone();
     }
   }
 }
