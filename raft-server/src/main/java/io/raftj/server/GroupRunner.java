@@ -61,7 +61,7 @@ final class GroupRunner {
   private final PendingProposals inLog = new PendingProposals();
   private final ReadIndexReads reads = new ReadIndexReads(this::fail);
   private final List<Message> localSteps = new ArrayList<>();
-  private GroupEvent.TransferLeader transfer;
+  private final LeaderTransfer transfer = new LeaderTransfer(this::fail);
   private StateType role = StateType.STATE_FOLLOWER;
   private long leader;
   private long term;
@@ -513,10 +513,7 @@ final class GroupRunner {
     }
     if (oldLeader != leader) {
       wakeUp();
-      if (transfer != null && leader == transfer.target()) {
-        transfer.future().complete(null);
-        transfer = null;
-      }
+      transfer.leaderChanged(leader);
       // Published before the listeners are walked: addLeaderListener adds, then reads the status,
       // so a listener added after the walk began finds the new leader in it (it may be told
       // twice, never not at all; publishing only at the end of the turn lost it).
@@ -666,10 +663,7 @@ final class GroupRunner {
       applier.completeLater(t.future(), null);
       return;
     }
-    if (transfer != null) {
-      fail(transfer.future(), new NotLeaderException("superseded by another transfer", leader));
-    }
-    transfer = t;
+    transfer.start(t, leader);
     node.transferLeader(t.target());
   }
 
@@ -683,13 +677,7 @@ final class GroupRunner {
               "no outcome for the proposal at index " + p.index() + " before its deadline"));
     }
     reads.expire(now);
-    if (transfer != null && transfer.deadline() - now <= 0) {
-      fail(
-          transfer.future(),
-          new DeadlineExceededException(
-              "leadership did not move to " + Long.toUnsignedString(transfer.target())));
-      transfer = null;
-    }
+    transfer.expire(now);
   }
 
   /** An idle leader whose followers all match its log tells them to stop ticking, and stops. */
@@ -697,7 +685,8 @@ final class GroupRunner {
     if (role != StateType.STATE_LEADER || options.leaseReads() || !server.quiesce()) {
       return;
     }
-    boolean busy = !inLog.isEmpty() || reads.hasIssued() || transfer != null || applied != commit;
+    boolean busy =
+        !inLog.isEmpty() || reads.hasIssued() || transfer.inProgress() || applied != commit;
     if (!quiescence.idleTick(node, self, commit, busy)) {
       return;
     }
@@ -762,10 +751,7 @@ final class GroupRunner {
         });
     reads.failWaiting(ex);
     failIssuedReads(ex);
-    if (transfer != null) {
-      fail(transfer.future(), ex);
-      transfer = null;
-    }
+    transfer.fail(ex);
     applier.stop(reason, cause);
     failInbox();
     server.groupStopped(this, log);
