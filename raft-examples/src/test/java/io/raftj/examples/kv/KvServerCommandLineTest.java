@@ -118,43 +118,44 @@ final class KvServerCommandLineTest {
     assertThat(f.clientTls()).isNull();
   }
 
+  /** Member 1 of a one-member cluster at {@code peer}, with {@code more} flags after. */
+  private static ServerFlags parseOne(String peer, String... more) throws Exception {
+    String[] args = new String[5 + more.length];
+    System.arraycopy(new String[] {"--id=1", "--peers", peer, "--client-port", "3"}, 0, args, 0, 5);
+    System.arraycopy(more, 0, args, 5, more.length);
+    return ServerFlags.parse(args);
+  }
+
   @Test
   void spinFlag_isParsed_andBounded() throws Exception {
-    String[] base = {"--id=1", "--peers", "http://127.0.0.1:1", "--client-port", "3"};
-    String[] spin = java.util.Arrays.copyOf(base, base.length + 1);
-    spin[base.length] = "--spin-us=50";
-    assertThat(ServerFlags.parse(spin).spinMicros()).isEqualTo(50);
-    spin[base.length] = "--spin-us=-1";
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerFlags.parse(spin))
+    assertThat(parseOne("http://127.0.0.1:1", "--spin-us=50").spinMicros()).isEqualTo(50);
+    assertThatThrownBy(() -> parseOne("http://127.0.0.1:1", "--spin-us=-1"))
         .isInstanceOf(ServerFlags.FlagException.class)
         .hasMessageContaining("--spin-us");
   }
 
   @Test
   void tlsFlags_areParsedAsEtcdNamesThem_andHalfConfigurationsRefused() throws Exception {
+    String[] peerTls = {
+      "--peer-cert-file", "p.crt", "--peer-key-file", "p.key", "--peer-trusted-ca-file", "ca.crt"
+    };
     ServerFlags f =
-        ServerFlags.parse(
-            new String[] {
-              "--id=1",
-              "--peers",
-              "https://127.0.0.1:1",
-              "--client-port",
-              "3",
-              "--peer-cert-file",
-              "p.crt",
-              "--peer-key-file",
-              "p.key",
-              "--peer-trusted-ca-file",
-              "ca.crt",
-              "--peer-client-cert-auth",
-              "--cert-file",
-              "c.crt",
-              "--key-file",
-              "c.key",
-              "--trusted-ca-file",
-              "ca.crt",
-              "--client-cert-auth"
-            });
+        parseOne(
+            "https://127.0.0.1:1",
+            "--peer-cert-file",
+            "p.crt",
+            "--peer-key-file",
+            "p.key",
+            "--peer-trusted-ca-file",
+            "ca.crt",
+            "--peer-client-cert-auth",
+            "--cert-file",
+            "c.crt",
+            "--key-file",
+            "c.key",
+            "--trusted-ca-file",
+            "ca.crt",
+            "--client-cert-auth");
     assertThat(f.peerTls())
         .isEqualTo(
             new ServerFlags.TlsFiles(Path.of("p.crt"), Path.of("p.key"), Path.of("ca.crt"), true));
@@ -163,69 +164,23 @@ final class KvServerCommandLineTest {
             new ServerFlags.TlsFiles(Path.of("c.crt"), Path.of("c.key"), Path.of("ca.crt"), true));
     assertThat(f.clientScheme()).isEqualTo("https");
 
-    assertThatThrownBy(
-            () ->
-                ServerFlags.parse(
-                    new String[] {
-                      "--id=1",
-                      "--peers",
-                      "http://127.0.0.1:1",
-                      "--client-port",
-                      "3",
-                      "--peer-cert-file",
-                      "p.crt",
-                      "--peer-key-file",
-                      "p.key",
-                      "--peer-trusted-ca-file",
-                      "ca.crt"
-                    }))
+    assertThatThrownBy(() -> parseOne("http://127.0.0.1:1", peerTls))
         .hasMessageContaining("is http://, but peer TLS is on");
-    assertThatThrownBy(
-            () ->
-                ServerFlags.parse(
-                    new String[] {
-                      "--id=1",
-                      "--peers",
-                      "https://127.0.0.1:1",
-                      "--client-port",
-                      "3",
-                      "--peer-cert-file",
-                      "p.crt"
-                    }))
+    assertThatThrownBy(() -> parseOne("https://127.0.0.1:1", "--peer-cert-file", "p.crt"))
         .hasMessageContaining("--peer-cert-file and --peer-key-file go together");
     assertThatThrownBy(
             () ->
-                ServerFlags.parse(
-                    new String[] {
-                      "--id=1",
-                      "--peers",
-                      "http://127.0.0.1:1",
-                      "--client-port",
-                      "3",
-                      "--client-cert-auth",
-                      "--cert-file",
-                      "c.crt",
-                      "--key-file",
-                      "c.key"
-                    }))
+                parseOne(
+                    "http://127.0.0.1:1",
+                    "--client-cert-auth",
+                    "--cert-file",
+                    "c.crt",
+                    "--key-file",
+                    "c.key"))
         .hasMessageContaining("--client-cert-auth needs");
-    assertThatThrownBy(
-            () ->
-                ServerFlags.parse(
-                    new String[] {
-                      "--id=1",
-                      "--peers",
-                      "https://127.0.0.1:1",
-                      "--client-port",
-                      "3",
-                      "--peer-cert-file",
-                      "p.crt",
-                      "--peer-key-file",
-                      "p.key",
-                      "--peer-trusted-ca-file",
-                      "ca.crt",
-                      "--peer-client-cert-auth=false"
-                    }))
+    String[] refusing = java.util.Arrays.copyOf(peerTls, peerTls.length + 1);
+    refusing[peerTls.length] = "--peer-client-cert-auth=false";
+    assertThatThrownBy(() -> parseOne("https://127.0.0.1:1", refusing))
         .hasMessageContaining("always authenticate each other");
   }
 }
