@@ -6,51 +6,31 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 final class LeaderListenerTest {
 
-  /**
-   * A scheduler whose event executor runs a hook (once) at the moment a task is handed to it:
-   * inside the loop turn that walks the listeners, the narrowest window a racing {@code
-   * addLeaderListener} on another thread can hit.
-   */
-  private static final class HookedScheduler implements Scheduler {
-    final ManualScheduler inner = new ManualScheduler(3);
-    final AtomicReference<Runnable> onEvent = new AtomicReference<>();
-
-    @Override
-    public long nanoTime() {
-      return inner.nanoTime();
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, long delayNanos) {
-      return inner.schedule(task, delayNanos);
-    }
-
-    @Override
-    public Executor newExecutor(String name) {
-      Executor e = inner.newExecutor(name);
-      if (!name.equals("events")) {
-        return e;
-      }
-      return task -> {
-        Runnable hook = onEvent.getAndSet(null);
-        if (hook != null) {
-          hook.run();
-        }
-        e.execute(task);
-      };
-    }
-  }
-
   @Test
   void listenerAddedWhileTheLeaderIsBeingAnnounced_isToldOfIt() throws Exception {
-    HookedScheduler scheduler = new HookedScheduler();
-    LocalNetwork network = new LocalNetwork(scheduler.inner, 3);
+    // The event executor runs a hook (once) at the moment a task is handed to it: inside the loop
+    // turn that walks the listeners, the narrowest window a racing addLeaderListener can hit.
+    ManualScheduler manual = new ManualScheduler(3);
+    AtomicReference<Runnable> onEvent = new AtomicReference<>();
+    Scheduler scheduler =
+        new WrappingScheduler(
+            manual,
+            (name, e) ->
+                !name.equals("events")
+                    ? e
+                    : task -> {
+                      Runnable hook = onEvent.getAndSet(null);
+                      if (hook != null) {
+                        hook.run();
+                      }
+                      e.execute(task);
+                    });
+    LocalNetwork network = new LocalNetwork(manual, 3);
     RaftServer server =
         RaftServer.builder(1, network.transport(1)).scheduler(scheduler).seed(3).build();
     try {
@@ -58,11 +38,11 @@ final class LeaderListenerTest {
       List<Long> early = new CopyOnWriteArrayList<>();
       List<Long> late = new CopyOnWriteArrayList<>();
       group.addLeaderListener((g, leader, term) -> early.add(leader));
-      scheduler.onEvent.set(() -> group.addLeaderListener((g, leader, term) -> late.add(leader)));
+      onEvent.set(() -> group.addLeaderListener((g, leader, term) -> late.add(leader)));
 
       long step = Duration.ofMillis(10).toNanos();
       long max = Duration.ofSeconds(10).toNanos();
-      assertThat(scheduler.inner.runUntil(() -> !early.isEmpty() && !late.isEmpty(), step, max))
+      assertThat(manual.runUntil(() -> !early.isEmpty() && !late.isEmpty(), step, max))
           .as("early %s, late %s", early, late)
           .isTrue();
       assertThat(early).containsExactly(1L);
@@ -70,7 +50,7 @@ final class LeaderListenerTest {
     } finally {
       // close() runs only a ManualScheduler itself; this one wraps it, so run it here.
       CompletableFuture<Void> closed = server.closeAsync();
-      scheduler.inner.runUntil(
+      manual.runUntil(
           closed::isDone, Duration.ofMillis(10).toNanos(), Duration.ofSeconds(10).toNanos());
       assertThat(closed).isDone();
     }

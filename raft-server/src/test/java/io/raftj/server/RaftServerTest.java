@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 final class RaftServerTest {
@@ -282,22 +281,7 @@ final class RaftServerTest {
     // apply executors that run at once, inside the loop's turn, make that the only order.
     ManualScheduler manual = new ManualScheduler(5);
     Scheduler applyAtOnce =
-        new Scheduler() {
-          @Override
-          public long nanoTime() {
-            return manual.nanoTime();
-          }
-
-          @Override
-          public Cancellable schedule(Runnable task, long delayNanos) {
-            return manual.schedule(task, delayNanos);
-          }
-
-          @Override
-          public Executor newExecutor(String name) {
-            return name.startsWith("apply-") ? Runnable::run : manual.newExecutor(name);
-          }
-        };
+        new WrappingScheduler(manual, (name, e) -> name.startsWith("apply-") ? Runnable::run : e);
     SimCluster c =
         new SimCluster(manual, applyAtOnce, null).startAll(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
