@@ -45,6 +45,9 @@ final class Applier {
   /** With {@link #onLoop}: tasks queued on the executor that have not started. */
   private final AtomicInteger queued = new AtomicInteger();
 
+  /** With {@link #onLoop}: applies deferred until the loop run's messages are sent; loop only. */
+  private int deferred;
+
   /* Confined to the apply executor. */
   private final Batch batch = new Batch();
   private final List<WaitingRead> reads = new ArrayList<>();
@@ -85,9 +88,19 @@ final class Applier {
    */
   void apply(Message m, List<PendingProposal> proposals, boolean afterSend) {
     if (onLoop && queued.get() == 0) {
-      if (afterSend) {
-        // A task queued meanwhile runs after the loop run, so after this apply as well.
-        group.worker().afterSend(group, () -> doApply(m, proposals));
+      if (afterSend || deferred > 0) {
+        // A task queued meanwhile runs after the loop run, so after this apply as well; and an
+        // apply that comes while one is deferred (the member became leader in the same run) is
+        // deferred behind it, never run before it.
+        deferred++;
+        group
+            .worker()
+            .afterSend(
+                group,
+                () -> {
+                  deferred--;
+                  doApply(m, proposals);
+                });
       } else {
         doApply(m, proposals);
       }
