@@ -86,7 +86,7 @@ final class Applier {
    * loop thread with nothing of ours queued before it, the apply runs without a task hop: at once,
    * or with {@code afterSend} once the loop run has sent its messages.
    */
-  void apply(Message m, List<PendingProposal> proposals, boolean afterSend) {
+  void apply(Message m, List<GroupEvent.Propose> proposals, boolean afterSend) {
     if (onLoop && queued.get() == 0) {
       if (afterSend || deferred > 0) {
         // A task queued meanwhile runs after the loop run, so after this apply as well; and an
@@ -192,10 +192,10 @@ final class Applier {
         : new GroupStoppedException("group stopped", stopped);
   }
 
-  private void doApply(Message m, List<PendingProposal> proposals) {
+  private void doApply(Message m, List<GroupEvent.Propose> proposals) {
     List<Entry> entries = m.getEntriesList();
     if (stopped != null) {
-      for (PendingProposal p : proposals) {
+      for (GroupEvent.Propose p : proposals) {
         p.future().completeExceptionally(stoppedException());
       }
       return;
@@ -238,7 +238,7 @@ final class Applier {
             e);
         group.enqueue(new GroupEvent.Stop("state machine failed", e));
         stopped = new GroupStoppedException("state machine failed", e);
-        for (PendingProposal p : proposals) {
+        for (GroupEvent.Propose p : proposals) {
           p.future().completeExceptionally(stopped);
         }
         return;
@@ -261,11 +261,11 @@ final class Applier {
   private List<GroupEvent.AppliedChange> resolve(
       List<Entry> entries,
       long first,
-      List<PendingProposal> proposals,
+      List<GroupEvent.Propose> proposals,
       List<GroupEvent.AppliedChange> changes) {
     int slot = 0;
     for (int i = 0; i < proposals.size(); i++) {
-      PendingProposal p = proposals.get(i);
+      GroupEvent.Propose p = proposals.get(i);
       long off = p.index() - first;
       if (off < 0 || off >= entries.size()) {
         p.future()

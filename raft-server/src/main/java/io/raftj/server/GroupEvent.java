@@ -13,14 +13,74 @@ import java.util.concurrent.CompletableFuture;
  */
 sealed interface GroupEvent {
 
-  /** A command, or a membership change of {@code target} when {@code op} is not null. */
-  record Propose(
-      ByteString data,
-      MembershipOp op,
-      long target,
-      CompletableFuture<Object> future,
-      long deadline)
-      implements GroupEvent {}
+  /**
+   * A command, or a membership change of {@code target} when {@code op} is not null. The same
+   * object then waits in this member's log ({@link PendingProposals}) once the leader appended it,
+   * with the index and term of its entry: one object per proposal, not two.
+   */
+  final class Propose implements GroupEvent {
+    private final ByteString data;
+    private final MembershipOp op;
+    private final long target;
+    private final CompletableFuture<Object> future;
+    private final long deadline;
+    private long index; // set on the loop thread once appended
+    private long term;
+
+    Propose(
+        ByteString data,
+        MembershipOp op,
+        long target,
+        CompletableFuture<Object> future,
+        long deadline) {
+      this.data = data;
+      this.op = op;
+      this.target = target;
+      this.future = future;
+      this.deadline = deadline;
+    }
+
+    ByteString data() {
+      return data;
+    }
+
+    MembershipOp op() {
+      return op;
+    }
+
+    long target() {
+      return target;
+    }
+
+    CompletableFuture<Object> future() {
+      return future;
+    }
+
+    long deadline() {
+      return deadline;
+    }
+
+    /** Whether this is a membership change. */
+    boolean change() {
+      return op != null;
+    }
+
+    /** The index of its entry, once appended (0 before). */
+    long index() {
+      return index;
+    }
+
+    /** The term of its entry, once appended: applied with another, the proposal was lost. */
+    long term() {
+      return term;
+    }
+
+    /** The leader appended it as the entry at {@code index} of {@code term}. Loop thread. */
+    void appended(long index, long term) {
+      this.index = index;
+      this.term = term;
+    }
+  }
 
   /** The membership changes a {@link RaftGroup} offers. */
   enum MembershipOp {

@@ -406,8 +406,8 @@ final class GroupRunner {
     for (int i = 0; i < n; i++) {
       GroupEvent.Propose p = accepted.get(i);
       Entry e = ents.get(base + i);
-      inLog.add(
-          new PendingProposal(e.getIndex(), e.getTerm(), p.future(), p.deadline(), p.op() != null));
+      p.appended(e.getIndex(), e.getTerm());
+      inLog.add(p);
     }
     accepted.clear();
     handleReady(rd);
@@ -525,7 +525,7 @@ final class GroupRunner {
   private void dispatchApply(Message m) {
     List<Entry> ents = m.getEntriesList();
     long last = ents.get(ents.size() - 1).getIndex();
-    List<PendingProposal> resolved = inLog.takeUpTo(last);
+    List<GroupEvent.Propose> resolved = inLog.takeUpTo(last);
     if (!resolved.isEmpty()) {
       pendingCount.addAndGet(-resolved.size());
     }
@@ -538,7 +538,7 @@ final class GroupRunner {
   /** A snapshot from the leader is durable: restore the state machine before later entries. */
   private void snapshotApplied(Snapshot snap) {
     long index = snap.getMetadata().getIndex();
-    for (PendingProposal p : inLog.takeUpTo(index)) {
+    for (GroupEvent.Propose p : inLog.takeUpTo(index)) {
       release();
       fail(
           p.future(),
@@ -624,7 +624,7 @@ final class GroupRunner {
    * their deadline.
    */
   private void failOlderProposals(long committedTerm) {
-    for (PendingProposal p : inLog.takeOlderThan(committedTerm)) {
+    for (GroupEvent.Propose p : inLog.takeOlderThan(committedTerm)) {
       release();
       fail(p.future(), new ProposalLostException(p.index(), p.term(), committedTerm));
     }
@@ -669,7 +669,7 @@ final class GroupRunner {
 
   private void expireDeadlines() {
     long now = server.scheduler().nanoTime();
-    for (PendingProposal p : inLog.takeExpired(now)) {
+    for (GroupEvent.Propose p : inLog.takeExpired(now)) {
       release();
       fail(
           p.future(),

@@ -14,11 +14,11 @@ import java.util.function.Consumer;
  */
 final class PendingProposals {
 
-  private final ArrayDeque<PendingProposal> queue = new ArrayDeque<>();
+  private final ArrayDeque<GroupEvent.Propose> queue = new ArrayDeque<>();
   private boolean ordered = true;
 
-  void add(PendingProposal p) {
-    PendingProposal last = queue.peekLast();
+  void add(GroupEvent.Propose p) {
+    GroupEvent.Propose last = queue.peekLast();
     if (last != null && p.index() <= last.index()) {
       ordered = false;
     }
@@ -34,11 +34,11 @@ final class PendingProposals {
   }
 
   /** Removes and returns the proposals at or below {@code index}, in queue order. */
-  List<PendingProposal> takeUpTo(long index) {
+  List<GroupEvent.Propose> takeUpTo(long index) {
     if (queue.isEmpty() || ordered && queue.peekFirst().index() > index) {
       return List.of();
     }
-    List<PendingProposal> out = new ArrayList<>(Math.min(queue.size(), 256));
+    List<GroupEvent.Propose> out = new ArrayList<>(Math.min(queue.size(), 256));
     if (ordered) {
       while (!queue.isEmpty() && queue.peekFirst().index() <= index) {
         out.add(queue.pollFirst());
@@ -53,8 +53,8 @@ final class PendingProposals {
    * Removes the proposals of a term before {@code term}: once an entry of {@code term} is
    * committed, every later index holds an entry of that term or a newer one.
    */
-  List<PendingProposal> takeOlderThan(long term) {
-    List<PendingProposal> out = new ArrayList<>(0);
+  List<GroupEvent.Propose> takeOlderThan(long term) {
+    List<GroupEvent.Propose> out = new ArrayList<>(0);
     if (ordered) {
       // In one log, terms grow with indexes.
       while (!queue.isEmpty() && queue.peekFirst().term() < term) {
@@ -67,27 +67,27 @@ final class PendingProposals {
   }
 
   /** Removes the proposals whose deadline is at or before {@code now}. */
-  List<PendingProposal> takeExpired(long now) {
-    List<PendingProposal> out = new ArrayList<>(0);
+  List<GroupEvent.Propose> takeExpired(long now) {
+    List<GroupEvent.Propose> out = new ArrayList<>(0);
     removeIf(p -> p.deadline() - now <= 0, out);
     return out;
   }
 
   /** Removes every proposal, handing each to {@code action}. */
-  void drain(Consumer<PendingProposal> action) {
-    for (PendingProposal p; (p = queue.pollFirst()) != null; ) {
+  void drain(Consumer<GroupEvent.Propose> action) {
+    for (GroupEvent.Propose p; (p = queue.pollFirst()) != null; ) {
       action.accept(p);
     }
     ordered = true;
   }
 
   private void removeIf(
-      java.util.function.Predicate<PendingProposal> test, List<PendingProposal> out) {
-    Iterator<PendingProposal> it = queue.iterator();
+      java.util.function.Predicate<GroupEvent.Propose> test, List<GroupEvent.Propose> out) {
+    Iterator<GroupEvent.Propose> it = queue.iterator();
     long last = 0;
     boolean stillOrdered = true;
     while (it.hasNext()) {
-      PendingProposal p = it.next();
+      GroupEvent.Propose p = it.next();
       if (test.test(p)) {
         out.add(p);
         it.remove();
