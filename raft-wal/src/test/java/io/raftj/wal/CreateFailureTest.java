@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +20,7 @@ final class CreateFailureTest {
   /**
    * The real file system, with failures injected into preallocation or the parent-directory fsync.
    */
-  static final class FailingFs implements WalFs {
-    final WalFs fs = NioWalFs.INSTANCE;
+  static final class FailingFs extends ForwardingWalFs {
     boolean failPreallocate;
 
     /** Fails the preallocation of only the file with this name. */
@@ -31,34 +28,8 @@ final class CreateFailureTest {
 
     Path failSyncOf;
 
-    @Override
-    public List<String> list(Path dir) throws IOException {
-      return fs.list(dir);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return fs.exists(path);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      fs.createDirectories(dir);
-    }
-
-    @Override
-    public void deleteRecursively(Path path) throws IOException {
-      fs.deleteRecursively(path);
-    }
-
-    @Override
-    public void rename(Path from, Path to) throws IOException {
-      fs.rename(from, to);
-    }
-
-    @Override
-    public void delete(Path path) throws IOException {
-      fs.delete(path);
+    FailingFs() {
+      super(NioWalFs.INSTANCE);
     }
 
     @Override
@@ -66,62 +37,18 @@ final class CreateFailureTest {
       if (dir.equals(failSyncOf)) {
         throw new IOException("injected fsync failure");
       }
-      fs.syncDir(dir);
+      super.syncDir(dir);
     }
 
     @Override
-    public WalFile open(Path path, boolean write) throws IOException {
-      return failing(fs.open(path, write));
-    }
-
-    @Override
-    public WalFile openLocked(Path path, String holder) throws IOException {
-      return failing(fs.openLocked(path, holder));
-    }
-
-    private WalFile failing(WalFile f) {
-      return new WalFile() {
-        @Override
-        public Path path() {
-          return f.path();
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long pos) throws IOException {
-          return f.read(dst, pos);
-        }
-
-        @Override
-        public void write(ByteBuffer src, long pos) throws IOException {
-          f.write(src, pos);
-        }
-
-        @Override
-        public long size() throws IOException {
-          return f.size();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-          f.truncate(size);
-        }
-
-        @Override
-        public void force() throws IOException {
-          f.force();
-        }
-
-        @Override
-        public void close() throws IOException {
-          f.close();
-        }
-
+    protected WalFile wrap(WalFile f) {
+      return new ForwardingWalFile(f) {
         @Override
         public void preallocate(long size) throws IOException {
           if (failPreallocate || f.path().getFileName().toString().equals(failPreallocateOf)) {
             throw new IOException("No space left on device");
           }
-          f.preallocate(size);
+          super.preallocate(size);
         }
       };
     }

@@ -49,58 +49,22 @@ final class ReadAheadTest {
   record Decoded(List<String> records, long lastOffset, int lastCrc) {}
 
   /** Counts reads in flight, to see that none outlives the decoding. */
-  static final class CountingFile implements WalFs.WalFile {
-    final WalFs.WalFile f;
-    final AtomicInteger inFlight;
+  static final class CountingFile extends ForwardingWalFs.ForwardingWalFile {
+    private final AtomicInteger inFlight;
 
     CountingFile(WalFs.WalFile f, AtomicInteger inFlight) {
-      this.f = f;
+      super(f);
       this.inFlight = inFlight;
-    }
-
-    @Override
-    public Path path() {
-      return f.path();
     }
 
     @Override
     public int read(ByteBuffer dst, long pos) throws IOException {
       inFlight.incrementAndGet();
       try {
-        return f.read(dst, pos);
+        return super.read(dst, pos);
       } finally {
         inFlight.decrementAndGet();
       }
-    }
-
-    @Override
-    public void write(ByteBuffer src, long pos) throws IOException {
-      f.write(src, pos);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return f.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      f.truncate(size);
-    }
-
-    @Override
-    public void preallocate(long size) throws IOException {
-      f.preallocate(size);
-    }
-
-    @Override
-    public void force() throws IOException {
-      f.force();
-    }
-
-    @Override
-    public void close() throws IOException {
-      f.close();
     }
   }
 
