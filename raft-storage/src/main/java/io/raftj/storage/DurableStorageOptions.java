@@ -5,6 +5,7 @@ import io.raftj.wal.WalFs;
 import io.raftj.wal.WalOptions;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Settings for {@link DurableStorage}: WAL metadata and segment size, how many entries to keep
@@ -18,17 +19,7 @@ import java.util.Objects;
 public final class DurableStorageOptions {
 
   /** The defaults described in the class comment. */
-  public static final DurableStorageOptions DEFAULT =
-      new DurableStorageOptions(
-          null,
-          WalOptions.SEGMENT_SIZE_BYTES,
-          5_000,
-          5,
-          5,
-          Snapshotter.DEFAULT_MAX_BROKEN_FILES,
-          StorageListener.NONE,
-          null,
-          WalFs.nio());
+  public static final DurableStorageOptions DEFAULT = new DurableStorageOptions(new Fields());
 
   private final byte[] walMetadata;
   private final long walSegmentSizeBytes;
@@ -40,30 +31,55 @@ public final class DurableStorageOptions {
   private final RaftLogger logger;
   private final WalFs fs;
 
-  private DurableStorageOptions(
-      byte[] walMetadata,
-      long walSegmentSizeBytes,
-      long snapshotCatchUpEntries,
-      int maxSnapshotFiles,
-      int maxWalSegments,
-      int maxBrokenSnapshotFiles,
-      StorageListener listener,
-      RaftLogger logger,
-      WalFs fs) {
-    require(walSegmentSizeBytes > 0, "walSegmentSizeBytes must be positive");
-    require(snapshotCatchUpEntries >= 0, "snapshotCatchUpEntries must not be negative");
-    require(maxSnapshotFiles >= 1, "maxSnapshotFiles must be at least 1");
-    require(maxWalSegments >= 1, "maxWalSegments must be at least 1");
-    require(maxBrokenSnapshotFiles >= 0, "maxBrokenSnapshotFiles must not be negative");
-    this.walMetadata = walMetadata;
-    this.walSegmentSizeBytes = walSegmentSizeBytes;
-    this.snapshotCatchUpEntries = snapshotCatchUpEntries;
-    this.maxSnapshotFiles = maxSnapshotFiles;
-    this.maxWalSegments = maxWalSegments;
-    this.maxBrokenSnapshotFiles = maxBrokenSnapshotFiles;
-    this.listener = Objects.requireNonNull(listener, "listener");
-    this.logger = logger;
-    this.fs = Objects.requireNonNull(fs, "fs");
+  private DurableStorageOptions(Fields f) {
+    require(f.walSegmentSizeBytes > 0, "walSegmentSizeBytes must be positive");
+    require(f.snapshotCatchUpEntries >= 0, "snapshotCatchUpEntries must not be negative");
+    require(f.maxSnapshotFiles >= 1, "maxSnapshotFiles must be at least 1");
+    require(f.maxWalSegments >= 1, "maxWalSegments must be at least 1");
+    require(f.maxBrokenSnapshotFiles >= 0, "maxBrokenSnapshotFiles must not be negative");
+    this.walMetadata = f.walMetadata;
+    this.walSegmentSizeBytes = f.walSegmentSizeBytes;
+    this.snapshotCatchUpEntries = f.snapshotCatchUpEntries;
+    this.maxSnapshotFiles = f.maxSnapshotFiles;
+    this.maxWalSegments = f.maxWalSegments;
+    this.maxBrokenSnapshotFiles = f.maxBrokenSnapshotFiles;
+    this.listener = Objects.requireNonNull(f.listener, "listener");
+    this.logger = f.logger;
+    this.fs = Objects.requireNonNull(f.fs, "fs");
+  }
+
+  /** The fields of an instance (the defaults when new), to change before building the next. */
+  private static final class Fields {
+    byte[] walMetadata;
+    long walSegmentSizeBytes = WalOptions.SEGMENT_SIZE_BYTES;
+    long snapshotCatchUpEntries = 5_000;
+    int maxSnapshotFiles = 5;
+    int maxWalSegments = 5;
+    int maxBrokenSnapshotFiles = Snapshotter.DEFAULT_MAX_BROKEN_FILES;
+    StorageListener listener = StorageListener.NONE;
+    RaftLogger logger;
+    WalFs fs = WalFs.nio();
+
+    Fields() {}
+
+    Fields(DurableStorageOptions o) {
+      walMetadata = o.walMetadata;
+      walSegmentSizeBytes = o.walSegmentSizeBytes;
+      snapshotCatchUpEntries = o.snapshotCatchUpEntries;
+      maxSnapshotFiles = o.maxSnapshotFiles;
+      maxWalSegments = o.maxWalSegments;
+      maxBrokenSnapshotFiles = o.maxBrokenSnapshotFiles;
+      listener = o.listener;
+      logger = o.logger;
+      fs = o.fs;
+    }
+  }
+
+  /** A copy with what {@code change} sets on the fields of this one; validated again. */
+  private DurableStorageOptions with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new DurableStorageOptions(f);
   }
 
   private static void require(boolean condition, String message) {
@@ -137,114 +153,43 @@ public final class DurableStorageOptions {
 
   /** A copy with the metadata written into a new WAL (etcd writes the member and cluster IDs). */
   public DurableStorageOptions withWalMetadata(byte[] metadata) {
-    return new DurableStorageOptions(
-        metadata == null ? null : Arrays.copyOf(metadata, metadata.length),
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        listener,
-        logger,
-        fs);
+    return with(
+        f -> f.walMetadata = metadata == null ? null : Arrays.copyOf(metadata, metadata.length));
   }
 
   /** A copy with another WAL segment size. */
   public DurableStorageOptions withWalSegmentSizeBytes(long bytes) {
-    return new DurableStorageOptions(
-        walMetadata,
-        bytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        listener,
-        logger,
-        fs);
+    return with(f -> f.walSegmentSizeBytes = bytes);
   }
 
   /** A copy that keeps this many entries in memory behind each snapshot, for slow followers. */
   public DurableStorageOptions withSnapshotCatchUpEntries(long entries) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        entries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        listener,
-        logger,
-        fs);
+    return with(f -> f.snapshotCatchUpEntries = entries);
   }
 
   /** A copy that keeps this many snapshot files (at least 1). */
   public DurableStorageOptions withMaxSnapshotFiles(int files) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        files,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        listener,
-        logger,
-        fs);
+    return with(f -> f.maxSnapshotFiles = files);
   }
 
   /** A copy that keeps this many WAL segments once snapshots let older ones go. */
   public DurableStorageOptions withMaxWalSegments(int segments) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        segments,
-        maxBrokenSnapshotFiles,
-        listener,
-        logger,
-        fs);
+    return with(f -> f.maxWalSegments = segments);
   }
 
   /** A copy that keeps this many {@code .snap.broken} files. */
   public DurableStorageOptions withMaxBrokenSnapshotFiles(int files) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        files,
-        listener,
-        logger,
-        fs);
+    return with(f -> f.maxBrokenSnapshotFiles = files);
   }
 
   /** A copy that reports saves, snapshots and purges to {@code l}. */
   public DurableStorageOptions withListener(StorageListener l) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        l,
-        logger,
-        fs);
+    return with(f -> f.listener = l);
   }
 
   /** A copy that gives the recovered {@code MemoryStorage} the logger {@code l}. */
   public DurableStorageOptions withLogger(RaftLogger l) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        listener,
-        l,
-        fs);
+    return with(f -> f.logger = l);
   }
 
   /**
@@ -253,15 +198,6 @@ public final class DurableStorageOptions {
    * WalFs#nio()}.
    */
   public DurableStorageOptions withFs(WalFs f) {
-    return new DurableStorageOptions(
-        walMetadata,
-        walSegmentSizeBytes,
-        snapshotCatchUpEntries,
-        maxSnapshotFiles,
-        maxWalSegments,
-        maxBrokenSnapshotFiles,
-        listener,
-        logger,
-        f);
+    return with(c -> c.fs = f);
   }
 }
