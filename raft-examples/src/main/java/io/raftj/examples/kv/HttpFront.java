@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelDuplexHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
@@ -27,6 +28,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpLineException;
@@ -128,8 +130,7 @@ final class HttpFront implements AutoCloseable {
                         .addLast("api", new ApiHandler(handler));
                   }
                 });
-    io.grpc.netty.shaded.io.netty.channel.ChannelFuture bound =
-        b.bind(address).awaitUninterruptibly();
+    ChannelFuture bound = b.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       shutdown();
       Throwable c = bound.cause();
@@ -211,15 +212,8 @@ final class HttpFront implements AutoCloseable {
   }
 
   private static void send(ChannelHandlerContext ctx, Response r, boolean keepAlive) {
-    FullHttpResponse resp =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(r.status()),
-            Unpooled.wrappedBuffer(r.body()));
-    resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
-    resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    FullHttpResponse resp = httpResponse(r, keepAlive);
     if (keepAlive) {
-      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(resp)
           .addListener(
               (ChannelFutureListener)
@@ -235,9 +229,23 @@ final class HttpFront implements AutoCloseable {
                     f.channel().config().setAutoRead(true);
                   });
     } else {
-      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private static FullHttpResponse httpResponse(Response r, boolean keepAlive) {
+    FullHttpResponse resp =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            Unpooled.wrappedBuffer(r.body()));
+    resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    resp.headers()
+        .set(
+            HttpHeaderNames.CONNECTION,
+            keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    return resp;
   }
 
   /**
@@ -289,12 +297,21 @@ final class HttpFront implements AutoCloseable {
 
     /** The whole request arrived: stop the clock until the answer is written. */
     void received() {
+      stopClock();
+      waitingForAnswer = true;
+    }
+
+    /** The rest of an oversized request's body arrived and was dropped (answered already). */
+    void bodyDropped() {
+      stopClock();
+    }
+
+    private void stopClock() {
       if (timer != null) {
         timer.cancel(false);
         timer = null;
       }
       partial = false;
-      waitingForAnswer = true;
     }
 
     void answered() {
@@ -319,9 +336,21 @@ final class HttpFront implements AutoCloseable {
     }
   }
 
-  /** Aggregates bodies, answering an oversized one with the API's 413. */
+  /**
+   * Aggregates bodies, answering an oversized one with the API's 413.
+   *
+   * <p>The answer goes out at once, but the connection is not closed before the rest of the body
+   * has been read (and dropped): a close with unread data in the socket's receive buffer sends a
+   * reset, which can destroy the 413 on its way to a client still writing its body, and the client
+   * would see a broken connection instead of the answer. A keep-alive connection then serves the
+   * next request; any other closes. The read deadline, running since the request's first byte,
+   * bounds how long a client may take to send the rest.
+   */
   private static final class Aggregator extends HttpObjectAggregator {
     private final int max;
+    private boolean dropping;
+    private boolean closeAfterDrop;
+    private ChannelFuture answer;
 
     Aggregator(int max) {
       super(max);
@@ -329,15 +358,32 @@ final class HttpFront implements AutoCloseable {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      super.channelRead(ctx, msg);
+      if (dropping && msg instanceof LastHttpContent) {
+        dropping = false;
+        RequestDeadline d = ctx.pipeline().get(RequestDeadline.class);
+        if (d != null) {
+          d.bodyDropped();
+        }
+        if (closeAfterDrop) {
+          answer.addListener(ChannelFutureListener.CLOSE);
+        }
+      }
+    }
+
+    @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      send(
-          ctx,
+      dropping = true;
+      closeAfterDrop = !HttpUtil.isKeepAlive(oversized);
+      Response r =
           Response.error(
               413,
               ApiError.TOO_LARGE,
               "request body too large: at most " + max + " bytes (--max-value-bytes)",
-              0),
-          false);
+              0);
+      answer = ctx.writeAndFlush(httpResponse(r, !closeAfterDrop));
+      answer.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
   }
 
