@@ -4,6 +4,7 @@ import static io.raftj.benchmarks.server.ClosedLoop.say;
 
 import io.raftj.server.GroupStatus;
 import io.raftj.server.RaftServer;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,6 +129,16 @@ public final class ManyGroups {
         u.wallNanos() / 1e9,
         (double) u.allocatedBytes() / Math.max(1, loop.acked.sum()),
         u.describeTop());
+    StringBuilder logs = new StringBuilder();
+    for (RaftServer s : cluster.servers()) {
+      Map<String, Long> m = s.metrics();
+      logs.append(logs.length() == 0 ? "" : "; ")
+          .append(
+              String.format(
+                  "%.1f MB, %d early snapshots",
+                  m.get("logMemoryBytes") / 1e6, m.get("earlySnapshots")));
+    }
+    say("%s: log memory per server (estimate) %s", label, logs);
     return tput;
   }
 
