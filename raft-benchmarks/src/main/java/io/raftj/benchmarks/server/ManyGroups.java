@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * groups at once (round robin, {@code inflight} per group), each warmed up and measured; then the
  * idle CPU again, and every busy group's members compared. Every group keeps its log in memory up
  * to {@code snapshotEntries} entries, then {@code catchUpEntries} behind the snapshot
- * (GroupOptions' defaults: 10,000 and 5,000).
+ * (GroupOptions' defaults: 10,000 and 5,000), and each server's logs within {@code logMemoryBudget}
+ * bytes (RaftServer's default, 64 MiB; 0 for none).
  *
  * <pre>java -cp raft-benchmarks/target/benchmarks.jar io.raftj.benchmarks.server.ManyGroups \
  *     groups=1000 idle=20 busy=100 warmup=5 measure=10</pre>
@@ -46,13 +47,16 @@ public final class ManyGroups {
             "snapshotEntries",
             "10000",
             "catchUpEntries",
-            "5000");
+            "5000",
+            "logMemoryBudget",
+            Long.toString(RaftServer.DEFAULT_LOG_MEMORY_BUDGET));
     say("ManyGroups %s", args);
     say("%s", Args.jvm());
     int groups = args.integer("groups");
     int busy = Math.min(groups, args.integer("busy"));
     int rc;
-    try (LocalCluster cluster = new LocalCluster(3, null, b -> b)) {
+    long budget = Long.parseLong(args.string("logMemoryBudget"));
+    try (LocalCluster cluster = new LocalCluster(3, null, b -> b.logMemoryBudget(budget))) {
       long t0 = System.nanoTime();
       cluster.createGroups(
           1,
