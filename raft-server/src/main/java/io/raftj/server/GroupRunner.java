@@ -455,7 +455,7 @@ final class GroupRunner {
       return;
     }
     wakeUp();
-    reads.issue(node);
+    reads.issue(node, server.scheduler().nanoTime());
   }
 
   private void failIssuedReads(RaftServerException ex) {
@@ -693,6 +693,9 @@ final class GroupRunner {
               "no outcome for the proposal at index " + p.index() + " before its deadline"));
     }
     reads.expire(now);
+    if (leader != 0 && reads.resend(node, now) > 0) {
+      wakeUp();
+    }
     transfer.expire(now);
   }
 
