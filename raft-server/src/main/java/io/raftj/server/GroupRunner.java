@@ -8,6 +8,7 @@ import io.raftj.raft.SnapshotStatus;
 import io.raftj.raft.SoftState;
 import io.raftj.raft.StateType;
 import io.raftj.raft.StepPeerNotFoundException;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfChangeI;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
@@ -49,6 +50,16 @@ final class GroupRunner {
 
   /* Set once by start(), then confined to the loop thread. */
   private GroupLog log;
+
+  /**
+   * The log when the group drives RawNode's synchronous Ready/advance cycle (its log is in memory
+   * and it applies on its loop thread), else null for asynchronous storage writes.
+   */
+  private MemoryLog inlineLog;
+
+  /** With {@link #inlineLog}: the Ready handed out last, until its committed entries are applied. */
+  private final InlineReady inlineReady = new InlineReady();
+
   private RawNode node;
   private Applier applier;
   private SnapshotStore store;
@@ -69,6 +80,7 @@ final class GroupRunner {
   private long applied;
   private boolean quiesced;
   private boolean ticked;
+  private boolean inTurn;
 
   /** The index of the newest snapshot in Raft's storage. */
   private long lastSnapshotIndex;
@@ -97,10 +109,13 @@ final class GroupRunner {
   void start(GroupLog log, SnapshotStore store, Applier.Factory applierFactory) throws IOException {
     this.log = log;
     this.store = store;
+    this.inlineLog = log instanceof MemoryLog m && options.applyOnLoopThread() ? m : null;
     Snapshot snap = log.snapshotAtStart();
     long snapIndex = snap.getMetadata().getIndex();
     this.applier = applierFactory.create(this, snap);
-    this.node = new RawNode(server.raftConfig(options, log.memoryStorage(), snapIndex));
+    this.node =
+        new RawNode(
+            server.raftConfig(options, log.memoryStorage(), snapIndex, inlineLog == null));
     this.membership = new MembershipView(snap.getMetadata().getConfState(), snapIndex);
     this.member = membership.contains(self);
     if (!log.restart() && !options.join()) {
@@ -144,6 +159,11 @@ final class GroupRunner {
 
   SnapshotStore store() {
     return store;
+  }
+
+  /** Whether the group drives RawNode's synchronous Ready/advance cycle; fixed by start(). */
+  boolean synchronousReady() {
+    return inlineLog != null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -222,6 +242,7 @@ final class GroupRunner {
       failInbox();
       return;
     }
+    inTurn = true;
     try {
       for (Object e; (e = inbox.poll()) != null; ) {
         handle(e);
@@ -230,8 +251,8 @@ final class GroupRunner {
           return;
         }
       }
-      if (!proposals.isEmpty()) {
-        stepProposals();
+      if (!proposals.isEmpty() && !inlineReady.awaitingApply()) {
+        stepProposals(); // else once the Ready handed out is advanced
       }
       if (reads.hasWaiting()) {
         issueReads();
@@ -245,6 +266,8 @@ final class GroupRunner {
       publishStatus();
     } catch (RuntimeException | IOException e) {
       failed(e);
+    } finally {
+      inTurn = false;
     }
   }
 
@@ -278,7 +301,7 @@ final class GroupRunner {
       }
       route(s.responses());
     } else if (e instanceof GroupEvent.Applied a) {
-      applied(a);
+      applied(a.index(), a.term(), a.changes(), a.responses());
     } else if (e instanceof GroupEvent.SnapshotWritten w) {
       log.snapshot(
           w.index(), membership.at(w.index()), Applier.MARKER, options.snapshotCatchUpEntries());
@@ -451,7 +474,7 @@ final class GroupRunner {
   // Readys
 
   private void processReadys() throws IOException {
-    while (node.hasReady()) {
+    while (!stopped && !inlineReady.awaitingApply() && node.hasReady()) {
       handleReady(node.ready());
     }
   }
@@ -466,6 +489,10 @@ final class GroupRunner {
     }
     if (!rd.readStates().isEmpty()) {
       reads.answered(rd.readStates(), applier);
+    }
+    if (inlineLog != null) {
+      handleReadyInline(rd);
+      return;
     }
     List<Message> msgs = rd.messages();
     for (int i = 0; i < msgs.size(); i++) {
@@ -487,7 +514,7 @@ final class GroupRunner {
             }
           }
         }
-        case MsgStorageApply -> dispatchApply(m);
+        case MsgStorageApply -> dispatchApply(m.getEntriesList(), m.getResponsesList());
         case MsgSnap -> sendSnapshot(m);
         default -> worker.outbox().add(groupId, m);
       }
@@ -522,8 +549,58 @@ final class GroupRunner {
     }
   }
 
-  private void dispatchApply(Message m) {
-    List<Entry> ents = m.getEntriesList();
+  /**
+   * The synchronous cycle, as a hand-written RawNode loop runs it: persist (inline, in memory),
+   * send, apply, advance. The advance waits for the apply when that is deferred or queued behind
+   * other work, so that Raft's applied index and configuration never run ahead of the state
+   * machine's; no new Ready is taken meanwhile.
+   */
+  private void handleReadyInline(Ready rd) {
+    Snapshot snap = Util.isEmptySnap(rd.snapshot()) ? null : rd.snapshot();
+    inlineLog.save(rd.hardState(), rd.entries(), snap);
+    if (snap != null) {
+      snapshotApplied(snap);
+    }
+    List<Message> msgs = rd.messages();
+    for (int i = 0; i < msgs.size(); i++) {
+      Message m = msgs.get(i);
+      if (m.getType() == MessageType.MsgSnap) {
+        sendSnapshot(m);
+      } else {
+        worker.outbox().add(groupId, m);
+      }
+    }
+    List<Entry> committed = rd.committedEntries();
+    if (committed.isEmpty()) {
+      node.advance(rd);
+      return;
+    }
+    inlineReady.handedOut(committed.get(committed.size() - 1).getIndex());
+    dispatchApply(committed, List.of());
+  }
+
+  /**
+   * The synchronous cycle's apply reached {@code index} (of {@code term}), on the loop thread:
+   * during this group's turn, or after the loop run sent its messages, or as a task between runs.
+   */
+  void appliedInline(long index, long term, List<GroupEvent.AppliedChange> changes) {
+    try {
+      applied(index, term, changes, List.of());
+      if (inlineReady.applied(index)) {
+        node.advance(null);
+        if (!inTurn) {
+          publishStatus();
+          if (!proposals.isEmpty() || node.hasReady()) {
+            worker.wake(this);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  private void dispatchApply(List<Entry> ents, List<Message> responses) {
     long last = ents.get(ents.size() - 1).getIndex();
     List<GroupEvent.Propose> resolved = inLog.takeUpTo(last);
     if (!resolved.isEmpty()) {
@@ -532,7 +609,7 @@ final class GroupRunner {
     // A follower acknowledges the entries of this turn before it applies (the leader's commit
     // waits for the ack, not for the apply); the leader applies at once, completing its
     // proposals before the followers are woken by the new commit index.
-    applier.apply(m, resolved, role != StateType.STATE_LEADER);
+    applier.apply(ents, responses, resolved, role != StateType.STATE_LEADER);
   }
 
   /** A snapshot from the leader is durable: restore the state machine before later entries. */
@@ -578,12 +655,13 @@ final class GroupRunner {
         });
   }
 
-  private void applied(GroupEvent.Applied a) {
-    applied = a.index();
-    failOlderProposals(a.term());
+  private void applied(
+      long index, long term, List<GroupEvent.AppliedChange> changes, List<Message> responses) {
+    applied = index;
+    failOlderProposals(term);
     List<CompletableFuture<Object>> callers = List.of();
     List<Membership> results = List.of();
-    for (GroupEvent.AppliedChange c : a.changes()) {
+    for (GroupEvent.AppliedChange c : changes) {
       ConfState cs = node.applyConfChange(MembershipView.decode(c.entry()));
       membership.changed(cs, c.entry().getIndex());
       for (long m : membership.members()) {
@@ -607,8 +685,8 @@ final class GroupRunner {
         applier.completeLater(callers.get(i), results.get(i));
       }
     }
-    route(a.responses());
-    if (!a.changes().isEmpty()) {
+    route(responses);
+    if (!changes.isEmpty()) {
       if (membership.contains(self)) {
         member = true;
       } else if (member) {
