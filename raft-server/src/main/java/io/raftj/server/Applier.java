@@ -89,8 +89,8 @@ final class Applier {
   }
 
   /**
-   * Applies committed {@code entries}, resolving {@code proposals} among them; {@code responses}
-   * (a {@code MsgStorageApply}'s) go back to the loop with the outcome. On the loop thread with
+   * Applies committed {@code entries}, resolving {@code proposals} among them; {@code responses} (a
+   * {@code MsgStorageApply}'s) go back to the loop with the outcome. On the loop thread with
    * nothing of ours queued before it, the apply runs without a task hop: at once, or with {@code
    * afterSend} once the loop run has sent its messages.
    */
@@ -307,7 +307,7 @@ final class Applier {
         }
         Object result =
             slot < batch.size && batch.index[slot] == p.index() ? batch.results[slot] : null;
-        p.future().complete(new Applied(p.index(), p.term(), result));
+        p.complete(result);
       }
     }
     return changes;

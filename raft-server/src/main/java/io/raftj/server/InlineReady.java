@@ -25,8 +25,8 @@ final class InlineReady {
   }
 
   /**
-   * Entries up to {@code index} are applied; true if that completes the Ready handed out, which
-   * the caller then advances. An earlier index (a snapshot restored before the entries) does not.
+   * Entries up to {@code index} are applied; true if that completes the Ready handed out, which the
+   * caller then advances. An earlier index (a snapshot restored before the entries) does not.
    */
   boolean applied(long index) {
     if (awaitedIndex == 0 || index < awaitedIndex) {
