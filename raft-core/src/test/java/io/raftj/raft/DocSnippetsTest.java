@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the Java in {@code README.md}, {@code docs/*.md} and Javadoc honest: every {@code ```java}
@@ -97,8 +98,7 @@ final class DocSnippetsTest {
   }
 
   @Test
-  void blocksAreFoundWithTheirMarkers() throws IOException {
-    Path dir = Files.createTempDirectory("docsnippets");
+  void blocksAreFoundWithTheirMarkers(@TempDir Path dir) throws IOException {
     Files.writeString(
         dir.resolve("a.md"),
         String.join(
@@ -172,8 +172,7 @@ final class DocSnippetsTest {
   }
 
   @Test
-  void javadocBlocksAreFoundWithTheirMarkers() throws IOException {
-    Path root = Files.createTempDirectory("docsnippets");
+  void javadocBlocksAreFoundWithTheirMarkers(@TempDir Path root) throws IOException {
     Path src = root.resolve("m/src/main/java/p/A.java");
     Files.createDirectories(src.getParent());
     Files.writeString(

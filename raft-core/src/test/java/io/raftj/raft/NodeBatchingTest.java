@@ -201,6 +201,80 @@ final class NodeBatchingTest {
     assertThat(n.droppedProposals()).isEqualTo(3);
   }
 
+  /** The leader's (node 1, term 1) append of entry {@code index} to node 2, after its previous. */
+  private static Message append(long index) {
+    return Message.newBuilder()
+        .setType(MessageType.MsgApp)
+        .setFrom(1)
+        .setTo(2)
+        .setTerm(1)
+        .setIndex(index - 1)
+        .setLogTerm(index == 1 ? 0 : 1)
+        .addEntries(
+            Entry.newBuilder().setTerm(1).setIndex(index).setData(bytes("e" + index)).build())
+        .build();
+  }
+
+  @Test
+  void stepAndForget_oneByOne_aWaitingHostGetsTheFirstAppendInAReadyOfItsOwn() {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
+    Node n = Node.restart(newTestConfig(2, 10, 1, s), Runnable::run, 16);
+    CompletableFuture<Ready> waiting = n.readyAsync();
+
+    n.stepAndForget(append(1));
+    n.stepAndForget(append(2));
+    n.stepAndForget(append(3));
+
+    assertThat(waiting.join().entries()).extracting(Entry::getIndex).containsExactly(1L);
+    n.stop();
+  }
+
+  @Test
+  void stepAndForget_aList_isSteppedWholeBeforeTheNextReady() {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
+    Node n = Node.restart(newTestConfig(2, 10, 1, s), Runnable::run, 16);
+    CompletableFuture<Ready> waiting = n.readyAsync();
+    Message foreignLocal =
+        Message.newBuilder().setType(MessageType.MsgHup).setFrom(1).setTo(2).build();
+
+    n.stepAndForget(List.of(append(1), foreignLocal, append(2), append(3)));
+
+    Ready rd = waiting.join();
+    assertThat(rd.entries()).extracting(Entry::getIndex).containsExactly(1L, 2L, 3L);
+    assertThat(rd.messages())
+        .extracting(Message::getType, Message::getIndex)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(MessageType.MsgAppResp, 1L),
+            org.assertj.core.groups.Tuple.tuple(MessageType.MsgAppResp, 2L),
+            org.assertj.core.groups.Tuple.tuple(MessageType.MsgAppResp, 3L));
+    assertThat(rd.softState().raftState())
+        .as("the local MsgHup from outside was dropped, not stepped")
+        .isEqualTo(StateType.STATE_FOLLOWER);
+    n.stop();
+  }
+
+  @Test
+  void stepAndForget_aListOnAStoppedNode_reportsItsProposalsDropped() {
+    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
+    Node n = Node.restart(newTestConfig(1, 10, 1, s), Runnable::run, 16);
+    Drops drops = new Drops();
+    n.setProposalDropListener(drops);
+    n.stop();
+    Message prop =
+        Message.newBuilder()
+            .setType(MessageType.MsgProp)
+            .setFrom(2)
+            .setTo(1)
+            .addEntries(Entry.newBuilder().setData(bytes("forwarded")))
+            .build();
+
+    n.stepAndForget(List.of(append(1), prop));
+
+    assertThat(drops.payloads).containsExactly(List.of(bytes("forwarded")));
+    assertThat(drops.causes).containsExactly(StoppedException.INSTANCE);
+    assertThat(n.droppedProposals()).isEqualTo(1);
+  }
+
   @Test
   void proposeAndForget_moreWaitingThanCapacity_dropped() {
     MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));

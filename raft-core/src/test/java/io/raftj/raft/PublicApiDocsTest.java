@@ -24,6 +24,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every public type, constructor, method and field of the published modules (raft-core, raft-wal,
@@ -50,8 +51,7 @@ final class PublicApiDocsTest {
   }
 
   @Test
-  void finderReportsWhatLacksAComment() throws IOException {
-    Path dir = Files.createTempDirectory("apidocs");
+  void finderReportsWhatLacksAComment(@TempDir Path dir) throws IOException {
     Path src = dir.resolve("A.java");
     Files.writeString(
         src,

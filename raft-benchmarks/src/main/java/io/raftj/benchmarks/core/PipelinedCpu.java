@@ -14,7 +14,9 @@ import java.util.Locale;
  *
  * <p>{@code java -cp benchmarks.jar io.raftj.benchmarks.core.PipelinedCpu [seconds=2] [rounds=5]
  * [warmup=6] [variants=rawnode,thread/member,thread/shared,caller/member,caller/shared]}: prints
- * one line per variant and round, then each variant's median.
+ * one line per variant and round, then each variant's median. A Node variant ending in {@code
+ * /window} (e.g. {@code caller/shared/window}) runs {@link NodeClusterBenchmark#proposeWindowed}:
+ * the same number in flight, kept full instead of refilled once all are applied.
  */
 public final class PipelinedCpu {
 
@@ -26,7 +28,7 @@ public final class PipelinedCpu {
 
     void setup() throws Exception;
 
-    /** Proposes {@value ClusterBenchmark#IN_FLIGHT} commands and waits until they are applied. */
+    /** Proposes {@value ClusterBenchmark#IN_FLIGHT} commands (waiting as the variant does). */
     void run();
 
     void tearDown() throws Exception;
@@ -56,7 +58,7 @@ public final class PipelinedCpu {
     };
   }
 
-  private static Variant node(String loop, String hosts) {
+  private static Variant node(String loop, String hosts, boolean windowed) {
     NodeClusterBenchmark b = new NodeClusterBenchmark();
     b.payloadBytes = 256;
     b.loop = loop;
@@ -64,7 +66,7 @@ public final class PipelinedCpu {
     return new Variant() {
       @Override
       public String name() {
-        return loop + "/" + hosts;
+        return loop + "/" + hosts + (windowed ? "/window" : "");
       }
 
       @Override
@@ -74,7 +76,11 @@ public final class PipelinedCpu {
 
       @Override
       public void run() {
-        b.proposePipelined();
+        if (windowed) {
+          b.proposeWindowed();
+        } else {
+          b.proposePipelined();
+        }
       }
 
       @Override
@@ -89,7 +95,7 @@ public final class PipelinedCpu {
       return rawNode();
     }
     String[] p = name.split("/");
-    return node(p[0], p[1]);
+    return node(p[0], p[1], p.length > 2 && p[2].equals("window"));
   }
 
   /** Result of one round of one variant. */

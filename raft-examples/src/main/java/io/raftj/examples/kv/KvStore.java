@@ -30,9 +30,14 @@ import java.util.function.BiConsumer;
  * <p>raft-server calls every method on the group's apply executor, one at a time, so the maps need
  * no locks. Snapshots are cheap to capture: {@link #snapshot()} freezes the key map as it is and
  * sends later writes to an overlay (new values and deletions) until the writer, on raft-server's
- * snapshot thread, has streamed the frozen map; the next apply then folds the overlay back in.
- * Capturing costs O(1) and folding O(writes during the stream), where copying the map would cost
- * O(keys) on the apply thread. Reads look in the overlay first, then in the frozen map.
+ * snapshot thread, has streamed the frozen map; later applies then fold the overlay back in, a
+ * slice per apply. Capturing costs O(1) and folding O(writes during the stream), where copying the
+ * map would cost O(keys) on the apply thread. Reads look in the overlay first, then in the map.
+ *
+ * <p>Folding in slices keeps the apply thread (which may be the group's loop thread) from stalling:
+ * at 300,000 keys, folding the 10,000 writes made while a snapshot streamed took 10-30 ms in one
+ * go. Once the writer is done, writes go to the map again and take their key out of the overlay, so
+ * an older value still waiting there is never folded over a newer one.
  *
  * <p>The member table is small and published as an immutable copy ({@link #members()}) that any
  * thread may read.
@@ -73,8 +78,14 @@ final class KvStore implements StateMachine {
 
   private TreeMap<ByteString, ByteString> base = new TreeMap<>(KEY_ORDER);
 
-  /** Writes made while {@link #writer} streams {@link #base}; null when none is in flight. */
+  /**
+   * Writes made while {@link #writer} streamed {@link #base} and not folded back yet; null when
+   * there are none.
+   */
   private TreeMap<ByteString, ByteString> overlay;
+
+  /** Overlay entries folded per apply at least (about 0.5 ms at 300,000 keys). */
+  static final int FOLD_SLICE = 256;
 
   private Writer writer;
   private long size;
@@ -92,7 +103,8 @@ final class KvStore implements StateMachine {
 
   @Override
   public void apply(ApplyBatch batch) {
-    foldOverlayIfWritten();
+    // Twice the batch at least, so the overlay drains faster than the log grows.
+    foldOverlayIfWritten(Math.max(FOLD_SLICE, 2 * batch.size()));
     for (int i = 0; i < batch.size(); i++) {
       KvCommand c = KvCommand.decode(batch.data(i));
       switch (c.op()) {
@@ -121,10 +133,21 @@ final class KvStore implements StateMachine {
   }
 
   private void put(ByteString key, ByteString value) {
+    if (overlay == null) {
+      if (base.put(key, value) == null) {
+        size++;
+      }
+      return;
+    }
     if (get(key) == null) {
       size++;
     }
-    (overlay != null ? overlay : base).put(key, value);
+    if (streaming()) {
+      overlay.put(key, value);
+    } else {
+      overlay.remove(key);
+      base.put(key, value);
+    }
   }
 
   private boolean delete(ByteString key) {
@@ -132,12 +155,25 @@ final class KvStore implements StateMachine {
       return false;
     }
     size--;
-    if (overlay != null) {
+    if (streaming()) {
       overlay.put(key, TOMBSTONE);
     } else {
+      if (overlay != null) {
+        overlay.remove(key);
+      }
       base.remove(key);
     }
     return true;
+  }
+
+  /** Whether a writer still reads {@link #base}, which must then not change. */
+  private boolean streaming() {
+    return overlay != null && !writer.release();
+  }
+
+  /** Overlay entries not folded back yet (for tests). */
+  int unfolded() {
+    return overlay == null ? 0 : overlay.size();
   }
 
   /** The value of {@code key}, or null. */
@@ -265,12 +301,14 @@ final class KvStore implements StateMachine {
 
   @Override
   public SnapshotWriter snapshot() {
-    foldOverlayIfWritten();
+    foldOverlayIfWritten(Integer.MAX_VALUE);
     if (overlay != null) {
       // The previous writer is still streaming the frozen map (raft-server does not start a new
       // snapshot before the last one ended, so this is a fallback): give this one a copy.
       TreeMap<ByteString, ByteString> copy = new TreeMap<>(base);
-      fold(copy, overlay);
+      for (Map.Entry<ByteString, ByteString> e : overlay.entrySet()) {
+        fold(copy, e);
+      }
       base = copy;
       overlay = null;
     }
@@ -280,23 +318,33 @@ final class KvStore implements StateMachine {
     return w;
   }
 
-  /** Folds the overlay into the key map once the writer no longer reads it (or never will). */
-  private void foldOverlayIfWritten() {
-    if (overlay != null && writer.release()) {
-      fold(base, overlay);
+  /**
+   * Folds up to {@code max} overlay entries into the key map once the writer no longer reads it (or
+   * never will); drops the overlay when it is empty.
+   */
+  private void foldOverlayIfWritten(int max) {
+    if (overlay == null || streaming()) {
+      return;
+    }
+    for (int n = 0; n < max; n++) {
+      Map.Entry<ByteString, ByteString> e = overlay.pollFirstEntry();
+      if (e == null) {
+        break;
+      }
+      fold(base, e);
+    }
+    if (overlay.isEmpty()) {
       overlay = null;
       writer = null;
     }
   }
 
   private static void fold(
-      TreeMap<ByteString, ByteString> into, TreeMap<ByteString, ByteString> over) {
-    for (Map.Entry<ByteString, ByteString> e : over.entrySet()) {
-      if (e.getValue() == TOMBSTONE) {
-        into.remove(e.getKey());
-      } else {
-        into.put(e.getKey(), e.getValue());
-      }
+      TreeMap<ByteString, ByteString> into, Map.Entry<ByteString, ByteString> e) {
+    if (e.getValue() == TOMBSTONE) {
+      into.remove(e.getKey());
+    } else {
+      into.put(e.getKey(), e.getValue());
     }
   }
 

@@ -195,6 +195,63 @@ final class KvStoreTest {
   }
 
   @Test
+  void theOverlayIsFoldedBackASliceAtATime_andNewerWritesWinOverOlderOnesStillWaiting()
+      throws IOException {
+    int during = 3 * KvStore.FOLD_SLICE;
+    Map<ByteString, ByteString> expected = new java.util.TreeMap<>(KvStore.KEY_ORDER);
+    for (int i = 0; i < during; i++) {
+      apply(store, KvCommand.put(key(i), b("old")));
+      expected.put(key(i), b("old"));
+    }
+    SnapshotWriter w = store.snapshot();
+    for (int i = 0; i < during; i++) {
+      apply(store, KvCommand.put(key(i), b("during")));
+      expected.put(key(i), b("during"));
+    }
+    apply(store, KvCommand.delete(key(0)));
+    expected.remove(key(0));
+    assertThat(store.unfolded()).isEqualTo(during);
+    write(w);
+
+    // The writer is done: one small apply folds one slice, not everything.
+    ByteString last = key(during - 1);
+    apply(store, KvCommand.put(last, b("after")));
+    expected.put(last, b("after"));
+    assertThat(store.unfolded()).isEqualTo(during - KvStore.FOLD_SLICE - 1);
+    // A delete and an overwrite of keys whose older values still wait in the overlay.
+    ByteString waiting = key(during - 2);
+    apply(store, KvCommand.delete(waiting), KvCommand.put(key(during - 3), b("after")));
+    expected.remove(waiting);
+    expected.put(key(during - 3), b("after"));
+    assertThat(store.unfolded()).isPositive();
+    assertStoreHolds(expected);
+
+    while (store.unfolded() > 0) {
+      apply(store, KvCommand.put(b("z"), b("tick")));
+    }
+    expected.put(b("z"), b("tick"));
+    assertStoreHolds(expected);
+    KvStore restored = new KvStore((id, m) -> {});
+    restored.restore(new ByteArrayInputStream(write(store.snapshot())));
+    assertThat(restored.range(bytes(0), bytes(0), 10_000).kvs())
+        .containsExactlyElementsOf(expected.entrySet());
+  }
+
+  private void assertStoreHolds(Map<ByteString, ByteString> expected) {
+    assertThat(store.size()).isEqualTo(expected.size());
+    assertThat(store.range(bytes(0), bytes(0), 10_000).kvs())
+        .containsExactlyElementsOf(expected.entrySet());
+    for (Map.Entry<ByteString, ByteString> e : expected.entrySet()) {
+      assertThat(store.get(e.getKey())).isEqualTo(e.getValue());
+    }
+    assertThat(store.get(key(0))).isNull();
+  }
+
+  private static ByteString key(int i) {
+    return b(String.format("k%05d", i));
+  }
+
+  @Test
   void aSecondSnapshot_beforeTheFirstIsWritten_getsItsOwnView() throws IOException {
     apply(store, KvCommand.put(b("a"), b("1")));
     SnapshotWriter first = store.snapshot();
