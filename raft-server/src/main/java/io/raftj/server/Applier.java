@@ -61,6 +61,8 @@ final class Applier {
   private long appliedTerm;
   private long lastSnapshotIndex;
   private long bytesSinceSnapshot;
+  private long payloadBytesApplied; // for the mean payload the log memory budget estimates with
+  private long entriesApplied;
   private long lastChangeIndex; // the newest membership change applied
   private Throwable stopped;
 
@@ -230,7 +232,9 @@ final class Applier {
         if (e.hasData()) {
           batch.add(e);
           bytesSinceSnapshot += e.getData().size();
+          payloadBytesApplied += e.getData().size();
         }
+        entriesApplied++;
       } else {
         if (changes == null) {
           changes = new ArrayList<>(1);
@@ -339,8 +343,17 @@ final class Applier {
     boolean byChange =
         (options.snapshotEntries() > 0 || options.snapshotBytes() > 0)
             && lastChangeIndex > lastSnapshotIndex;
-    if (!(byCount || bySize || byChange) || !snapshotInFlight.compareAndSet(false, true)) {
+    boolean byMemory =
+        group
+                .memoryShare()
+                .report(group.heldEntries(), payloadBytesApplied / Math.max(1, entriesApplied))
+            && applied > lastSnapshotIndex;
+    if (!(byCount || bySize || byChange || byMemory)
+        || !snapshotInFlight.compareAndSet(false, true)) {
       return;
+    }
+    if (byMemory && !(byCount || bySize || byChange)) {
+      group.memoryShare().tookEarlySnapshot();
     }
     SnapshotWriter writer;
     try {

@@ -88,6 +88,7 @@ final class GroupRunner {
   private final Quiescence quiescence;
   private volatile boolean stopped;
   private volatile GroupStatus status;
+  private final LogMemory.Share memoryShare;
 
   GroupRunner(RaftServer server, GroupOptions options, LoopWorker worker) {
     this.server = server;
@@ -97,6 +98,18 @@ final class GroupRunner {
     this.worker = worker;
     this.quiescence = new Quiescence(options.electionTicks());
     this.handle = new RaftGroup(this);
+    this.memoryShare = server.logMemory().join();
+  }
+
+  /** This group's part of the server's log memory budget. */
+  LogMemory.Share memoryShare() {
+    return memoryShare;
+  }
+
+  /** The entries the log holds (from its first index to its last); any thread. */
+  long heldEntries() {
+    io.raftj.raft.MemoryStorage ms = log.memoryStorage();
+    return ms.lastIndex() - ms.firstIndex() + 1;
   }
 
   /**
@@ -727,6 +740,7 @@ final class GroupRunner {
     transfer.fail(ex);
     applier.stop(reason, cause);
     failInbox();
+    memoryShare.release();
     server.groupStopped(this, log);
     role = StateType.STATE_FOLLOWER;
     leader = 0;

@@ -45,7 +45,10 @@ final class GroupSnapshots {
   /** The state machine's snapshot at {@code index} is in the store: Raft's storage records it. */
   void written(long index) throws IOException {
     log.snapshot(
-        index, membership.at(index), Applier.MARKER, group.options().snapshotCatchUpEntries());
+        index,
+        membership.at(index),
+        Applier.MARKER,
+        group.memoryShare().catchUpEntries(group.options().snapshotCatchUpEntries()));
     membership.forgetBefore(index);
     recorded(index);
   }

@@ -47,6 +47,9 @@ public final class RaftServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
 
+  /** The default of {@link Builder#logMemoryBudget}: 64 MiB. */
+  public static final long DEFAULT_LOG_MEMORY_BUDGET = 64L << 20;
+
   private final long serverId;
   private final Transport transport;
   private final Scheduler scheduler;
@@ -64,6 +67,7 @@ public final class RaftServer implements AutoCloseable {
   private final Executor snapshotExecutor;
   private final Executor eventExecutor;
   private final PeerLiveness liveness;
+  private final LogMemory logMemory;
   private final ConcurrentHashMap<Long, GroupRunner> groups = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<GroupRunner, CompletableFuture<Void>> closing =
       new ConcurrentHashMap<>();
@@ -90,6 +94,7 @@ public final class RaftServer implements AutoCloseable {
     this.quiesce = b.quiesce;
     this.walSegmentBytes = b.walSegmentBytes;
     this.liveness = new PeerLiveness(scheduler);
+    this.logMemory = new LogMemory(b.logMemoryBudget);
     this.workers = new LoopWorker[b.loopThreads];
     for (int i = 0; i < workers.length; i++) {
       workers[i] =
@@ -260,7 +265,11 @@ public final class RaftServer implements AutoCloseable {
         "entries",
         entries,
         "unknownGroupMessages",
-        unknownGroupMessages.get());
+        unknownGroupMessages.get(),
+        "logMemoryBytes",
+        logMemory.heldBytes(),
+        "earlySnapshots",
+        logMemory.earlySnapshots());
   }
 
   /**
@@ -325,6 +334,10 @@ public final class RaftServer implements AutoCloseable {
 
   PeerLiveness liveness() {
     return liveness;
+  }
+
+  LogMemory logMemory() {
+    return logMemory;
   }
 
   long tickNanos() {
@@ -540,6 +553,7 @@ public final class RaftServer implements AutoCloseable {
     private int storageThreads = 1;
     private long spinNanos;
     private long walSegmentBytes = DurableStorageOptions.DEFAULT.walSegmentSizeBytes();
+    private long logMemoryBudget = DEFAULT_LOG_MEMORY_BUDGET;
 
     private Builder(long serverId, Transport transport) {
       if (serverId == 0) {
@@ -636,6 +650,22 @@ public final class RaftServer implements AutoCloseable {
         throw new IllegalArgumentException("WAL segments must be at least 1 KiB: " + bytes);
       }
       this.walSegmentBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The heap all groups' Raft logs may hold together, in bytes (default {@value
+     * #DEFAULT_LOG_MEMORY_BUDGET}, 64 MiB; 0: no budget). Over it, a group whose log holds more
+     * than its share (the budget divided by the groups) takes a snapshot before its own policy
+     * would, and a group whose log is in memory keeps fewer entries behind the snapshot. Each
+     * group's snapshot policy is sized for one group; this keeps a server with many busy groups
+     * from holding many such logs, whose entries outlive young collections. See docs/server.md.
+     */
+    public Builder logMemoryBudget(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("log memory budget must not be negative: " + bytes);
+      }
+      this.logMemoryBudget = bytes;
       return this;
     }
 

@@ -4,6 +4,7 @@ import static io.raftj.benchmarks.server.ClosedLoop.say;
 
 import io.raftj.server.GroupStatus;
 import io.raftj.server.RaftServer;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * groups at once (round robin, {@code inflight} per group), each warmed up and measured; then the
  * idle CPU again, and every busy group's members compared. Every group keeps its log in memory up
  * to {@code snapshotEntries} entries, then {@code catchUpEntries} behind the snapshot
- * (GroupOptions' defaults: 10,000 and 5,000).
+ * (GroupOptions' defaults: 10,000 and 5,000), and each server's logs within {@code logMemoryBudget}
+ * bytes (RaftServer's default, 64 MiB; 0 for none).
  *
  * <pre>java -cp raft-benchmarks/target/benchmarks.jar io.raftj.benchmarks.server.ManyGroups \
  *     groups=1000 idle=20 busy=100 warmup=5 measure=10</pre>
@@ -45,13 +47,16 @@ public final class ManyGroups {
             "snapshotEntries",
             "10000",
             "catchUpEntries",
-            "5000");
+            "5000",
+            "logMemoryBudget",
+            Long.toString(RaftServer.DEFAULT_LOG_MEMORY_BUDGET));
     say("ManyGroups %s", args);
     say("%s", Args.jvm());
     int groups = args.integer("groups");
     int busy = Math.min(groups, args.integer("busy"));
     int rc;
-    try (LocalCluster cluster = new LocalCluster(3, null, b -> b)) {
+    long budget = Long.parseLong(args.string("logMemoryBudget"));
+    try (LocalCluster cluster = new LocalCluster(3, null, b -> b.logMemoryBudget(budget))) {
       long t0 = System.nanoTime();
       cluster.createGroups(
           1,
@@ -128,6 +133,16 @@ public final class ManyGroups {
         u.wallNanos() / 1e9,
         (double) u.allocatedBytes() / Math.max(1, loop.acked.sum()),
         u.describeTop());
+    StringBuilder logs = new StringBuilder();
+    for (RaftServer s : cluster.servers()) {
+      Map<String, Long> m = s.metrics();
+      logs.append(logs.length() == 0 ? "" : "; ")
+          .append(
+              String.format(
+                  "%.1f MB, %d early snapshots",
+                  m.get("logMemoryBytes") / 1e6, m.get("earlySnapshots")));
+    }
+    say("%s: log memory per server (estimate) %s", label, logs);
     return tput;
   }
 
