@@ -92,6 +92,17 @@ final class NodeBatchingTest {
     }
   }
 
+  /**
+   * Member {@code id} of voters 1 and 2, its loop run by each caller, drops told to {@code drops}.
+   */
+  private static Node directNode(long id, Drops drops) {
+    Node n =
+        Node.restart(
+            newTestConfig(id, 10, 1, newTestMemoryStorage(withPeers(1, 2))), Runnable::run, 16);
+    n.setProposalDropListener(drops);
+    return n;
+  }
+
   private static Node singleVoterLeader(MemoryStorage s, Executor executor, int capacity) {
     Node n = Node.restart(newTestConfig(1, 10, 1, s), executor, capacity);
     n.campaign();
@@ -183,10 +194,8 @@ final class NodeBatchingTest {
 
   @Test
   void proposeAndForget_waitingForLeader_reportedStoppedOnStopAndAfter() {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
-    Node n = Node.restart(newTestConfig(1, 10, 1, s), Runnable::run, 16);
     Drops drops = new Drops();
-    n.setProposalDropListener(drops);
+    Node n = directNode(1, drops);
 
     n.proposeAndForget(bytes("a"));
     n.proposeAndForget(List.of(bytes("b"), bytes("c")));
@@ -217,8 +226,7 @@ final class NodeBatchingTest {
 
   @Test
   void stepAndForget_oneByOne_aWaitingHostGetsTheFirstAppendInAReadyOfItsOwn() {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
-    Node n = Node.restart(newTestConfig(2, 10, 1, s), Runnable::run, 16);
+    Node n = directNode(2, new Drops());
     CompletableFuture<Ready> waiting = n.readyAsync();
 
     n.stepAndForget(append(1));
@@ -231,8 +239,7 @@ final class NodeBatchingTest {
 
   @Test
   void stepAndForget_aList_isSteppedWholeBeforeTheNextReady() {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
-    Node n = Node.restart(newTestConfig(2, 10, 1, s), Runnable::run, 16);
+    Node n = directNode(2, new Drops());
     CompletableFuture<Ready> waiting = n.readyAsync();
     Message foreignLocal =
         Message.newBuilder().setType(MessageType.MsgHup).setFrom(1).setTo(2).build();
@@ -255,10 +262,8 @@ final class NodeBatchingTest {
 
   @Test
   void stepAndForget_aListOnAStoppedNode_reportsItsProposalsDropped() {
-    MemoryStorage s = newTestMemoryStorage(withPeers(1, 2));
-    Node n = Node.restart(newTestConfig(1, 10, 1, s), Runnable::run, 16);
     Drops drops = new Drops();
-    n.setProposalDropListener(drops);
+    Node n = directNode(1, drops);
     n.stop();
     Message prop =
         Message.newBuilder()
