@@ -42,6 +42,12 @@ final class Applier {
   /** Whether the executor is the group's loop thread ({@link GroupOptions#applyOnLoopThread()}). */
   private final boolean onLoop;
 
+  /**
+   * Whether the group drives RawNode's synchronous Ready cycle ({@link
+   * GroupRunner#synchronousReady()}): each apply is then reported by a call on the loop thread.
+   */
+  private final boolean inline;
+
   /** With {@link #onLoop}: tasks queued on the executor that have not started. */
   private final AtomicInteger queued = new AtomicInteger();
 
@@ -78,17 +84,23 @@ final class Applier {
     this.store = store;
     this.options = options;
     this.onLoop = options.applyOnLoopThread();
+    this.inline = group.synchronousReady();
     this.applied = applied;
     this.appliedTerm = appliedTerm;
     this.lastSnapshotIndex = applied;
   }
 
   /**
-   * Applies a {@code MsgStorageApply}'s entries, resolving {@code proposals} among them. On the
-   * loop thread with nothing of ours queued before it, the apply runs without a task hop: at once,
-   * or with {@code afterSend} once the loop run has sent its messages.
+   * Applies committed {@code entries}, resolving {@code proposals} among them; {@code responses} (a
+   * {@code MsgStorageApply}'s) go back to the loop with the outcome. On the loop thread with
+   * nothing of ours queued before it, the apply runs without a task hop: at once, or with {@code
+   * afterSend} once the loop run has sent its messages.
    */
-  void apply(Message m, List<GroupEvent.Propose> proposals, boolean afterSend) {
+  void apply(
+      List<Entry> entries,
+      List<Message> responses,
+      List<GroupEvent.Propose> proposals,
+      boolean afterSend) {
     if (onLoop && queued.get() == 0) {
       if (afterSend || deferred > 0) {
         // A task queued meanwhile runs after the loop run, so after this apply as well; and an
@@ -101,14 +113,14 @@ final class Applier {
                 group,
                 () -> {
                   deferred--;
-                  doApply(m, proposals);
+                  doApply(entries, responses, proposals);
                 });
       } else {
-        doApply(m, proposals);
+        doApply(entries, responses, proposals);
       }
       return;
     }
-    submit(() -> doApply(m, proposals));
+    submit(() -> doApply(entries, responses, proposals));
   }
 
   /** Replaces the state with the snapshot Raft accepted, before any entry after it. */
@@ -194,8 +206,8 @@ final class Applier {
         : new GroupStoppedException("group stopped", stopped);
   }
 
-  private void doApply(Message m, List<GroupEvent.Propose> proposals) {
-    List<Entry> entries = m.getEntriesList();
+  private void doApply(
+      List<Entry> entries, List<Message> responses, List<GroupEvent.Propose> proposals) {
     if (stopped != null) {
       for (GroupEvent.Propose p : proposals) {
         p.future().completeExceptionally(stoppedException());
@@ -255,9 +267,7 @@ final class Applier {
     applied = last.getIndex();
     appliedTerm = last.getTerm();
     serveReads();
-    group.enqueue(
-        new GroupEvent.Applied(
-            applied, appliedTerm, changes == null ? List.of() : changes, m.getResponsesList()));
+    report(changes == null ? List.of() : changes, responses);
     maybeSnapshot();
   }
 
@@ -301,7 +311,7 @@ final class Applier {
         }
         Object result =
             slot < batch.size && batch.index[slot] == p.index() ? batch.results[slot] : null;
-        p.future().complete(new Applied(p.index(), p.term(), result));
+        p.complete(result);
       }
     }
     return changes;
@@ -421,7 +431,19 @@ final class Applier {
     if (fromLeader) {
       // the loop's applied index (its status) moves to the snapshot's, without waiting for an
       // entry; at start the loop begins there anyway (and may not be set up yet)
-      group.enqueue(new GroupEvent.Applied(index, term, List.of(), List.of()));
+      report(List.of(), List.of());
+    }
+  }
+
+  /**
+   * Tells the loop that entries up to {@link #applied} are applied: in the synchronous Ready cycle
+   * by a call (this is the loop thread, and the loop's advance waits for it), else by an event.
+   */
+  private void report(List<GroupEvent.AppliedChange> changes, List<Message> responses) {
+    if (inline) {
+      group.appliedInline(applied, appliedTerm, changes);
+    } else {
+      group.enqueue(new GroupEvent.Applied(applied, appliedTerm, changes, responses));
     }
   }
 

@@ -16,16 +16,21 @@ sealed interface GroupEvent {
   /**
    * A command, or a membership change of {@code target} when {@code op} is not null. The same
    * object then waits in this member's log ({@link PendingProposals}) once the leader appended it,
-   * with the index and term of its entry: one object per proposal, not two.
+   * with the index and term of its entry, and completes a command's future as its {@link
+   * io.raftj.server.Applied}: one object per proposal.
    */
-  final class Propose implements GroupEvent {
-    private final ByteString data;
+  final class Propose implements GroupEvent, io.raftj.server.Applied {
+    private ByteString data; // dropped once appended: the entry holds it
     private final MembershipOp op;
     private final long target;
     private final CompletableFuture<Object> future;
     private final long deadline;
     private long index; // set on the loop thread once appended
     private long term;
+    private Object result; // set by the applier before the future completes
+
+    /** The link in a {@link ProposalInbox}: written before the push, read after the take. */
+    Propose next;
 
     Propose(
         ByteString data,
@@ -66,19 +71,38 @@ sealed interface GroupEvent {
     }
 
     /** The index of its entry, once appended (0 before). */
-    long index() {
+    @Override
+    public long index() {
       return index;
     }
 
     /** The term of its entry, once appended: applied with another, the proposal was lost. */
-    long term() {
+    @Override
+    public long term() {
       return term;
+    }
+
+    @Override
+    public Object result() {
+      return result;
     }
 
     /** The leader appended it as the entry at {@code index} of {@code term}. Loop thread. */
     void appended(long index, long term) {
       this.index = index;
       this.term = term;
+      this.data = null;
+    }
+
+    /** Applied with {@code result}: completes the command's future with this as its outcome. */
+    void complete(Object result) {
+      this.result = result;
+      future.complete(this);
+    }
+
+    @Override
+    public String toString() {
+      return "Applied[index=" + index + ", term=" + term + ", result=" + result + "]";
     }
   }
 

@@ -1,6 +1,5 @@
 package io.raftj.server;
 
-import com.google.protobuf.ByteString;
 import io.raftj.raft.ProposalDroppedException;
 import io.raftj.raft.RawNode;
 import io.raftj.raft.Ready;
@@ -8,7 +7,7 @@ import io.raftj.raft.SnapshotStatus;
 import io.raftj.raft.SoftState;
 import io.raftj.raft.StateType;
 import io.raftj.raft.StepPeerNotFoundException;
-import io.raftj.raft.raftpb.ConfChangeI;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfState;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.Message;
@@ -43,21 +42,33 @@ final class GroupRunner {
   private final GroupOptions options;
   private final LoopWorker worker;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+  private final ProposalInbox proposed = new ProposalInbox();
   private final AtomicBoolean queued = new AtomicBoolean();
   private final AtomicInteger pendingCount = new AtomicInteger();
   private final RaftGroup handle;
 
   /* Set once by start(), then confined to the loop thread. */
   private GroupLog log;
+
+  /**
+   * The log when the group drives RawNode's synchronous Ready/advance cycle (its log is in memory
+   * and it applies on its loop thread), else null for asynchronous storage writes.
+   */
+  private MemoryLog inlineLog;
+
+  /**
+   * With {@link #inlineLog}: the Ready handed out last, until its committed entries are applied.
+   */
+  private final InlineReady inlineReady = new InlineReady();
+
   private RawNode node;
   private Applier applier;
   private SnapshotStore store;
   private MembershipView membership;
+  private GroupSnapshots snapshots;
 
   /* Confined to the loop thread. */
-  private final List<GroupEvent.Propose> proposals = new ArrayList<>();
-  private final List<GroupEvent.Propose> accepted = new ArrayList<>();
-  private final List<ByteString> batch = new ArrayList<>();
+  private final ProposalBatch proposals = new ProposalBatch();
   private final PendingProposals inLog = new PendingProposals();
   private final ReadIndexReads reads = new ReadIndexReads(this::fail);
   private final List<Message> localSteps = new ArrayList<>();
@@ -69,9 +80,7 @@ final class GroupRunner {
   private long applied;
   private boolean quiesced;
   private boolean ticked;
-
-  /** The index of the newest snapshot in Raft's storage. */
-  private long lastSnapshotIndex;
+  private boolean inTurn;
 
   /** Whether this server has been in the group's configuration since the group started here. */
   private boolean member;
@@ -110,10 +119,12 @@ final class GroupRunner {
   void start(GroupLog log, SnapshotStore store, Applier.Factory applierFactory) throws IOException {
     this.log = log;
     this.store = store;
+    this.inlineLog = log instanceof MemoryLog m && options.applyOnLoopThread() ? m : null;
     Snapshot snap = log.snapshotAtStart();
     long snapIndex = snap.getMetadata().getIndex();
     this.applier = applierFactory.create(this, snap);
-    this.node = new RawNode(server.raftConfig(options, log.memoryStorage(), snapIndex));
+    this.node =
+        new RawNode(server.raftConfig(options, log.memoryStorage(), snapIndex, inlineLog == null));
     this.membership = new MembershipView(snap.getMetadata().getConfState(), snapIndex);
     this.member = membership.contains(self);
     if (!log.restart() && !options.join()) {
@@ -124,7 +135,7 @@ final class GroupRunner {
       node.bootstrap(peers);
     }
     this.applied = snapIndex;
-    this.lastSnapshotIndex = snapIndex;
+    this.snapshots = new GroupSnapshots(this, log, store, membership, applier, snapIndex);
     this.commit = log.memoryStorage().initialState().hardState().getCommit();
     this.term = log.memoryStorage().initialState().hardState().getTerm();
     for (long m : membership.members()) {
@@ -159,6 +170,11 @@ final class GroupRunner {
     return store;
   }
 
+  /** Whether the group drives RawNode's synchronous Ready/advance cycle; fixed by start(). */
+  boolean synchronousReady() {
+    return inlineLog != null;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // any thread
 
@@ -169,6 +185,15 @@ final class GroupRunner {
   /** Queues input for the loop and makes sure a turn follows. */
   void enqueue(Object event) {
     inbox.add(event);
+    worker.wake(this);
+  }
+
+  /**
+   * Queues a proposal for the loop and makes sure a turn follows. Proposals are taken after the
+   * other input waiting when the turn starts (they were stepped after it anyway).
+   */
+  void propose(GroupEvent.Propose p) {
+    proposed.push(p);
     worker.wake(this);
   }
 
@@ -235,6 +260,7 @@ final class GroupRunner {
       failInbox();
       return;
     }
+    inTurn = true;
     try {
       for (Object e; (e = inbox.poll()) != null; ) {
         handle(e);
@@ -243,8 +269,14 @@ final class GroupRunner {
           return;
         }
       }
-      if (!proposals.isEmpty()) {
-        stepProposals();
+      for (GroupEvent.Propose p = proposed.takeAll(); p != null; ) {
+        GroupEvent.Propose next = p.next;
+        p.next = null;
+        handle(p);
+        p = next;
+      }
+      if (!proposals.isEmpty() && !inlineReady.awaitingApply()) {
+        stepProposals(); // else once the Ready handed out is advanced
       }
       if (reads.hasWaiting()) {
         issueReads();
@@ -258,6 +290,8 @@ final class GroupRunner {
       publishStatus();
     } catch (RuntimeException | IOException e) {
       failed(e);
+    } finally {
+      inTurn = false;
     }
   }
 
@@ -287,19 +321,13 @@ final class GroupRunner {
       reads.add(r);
     } else if (e instanceof GroupEvent.Stored s) {
       if (s.snapshot() != null) {
-        snapshotApplied(s.snapshot());
+        snapshots.fromLeader(s.snapshot(), inLog, this::resolveFailed);
       }
       route(s.responses());
     } else if (e instanceof GroupEvent.Applied a) {
-      applied(a);
+      applied(a.index(), a.term(), a.changes(), a.responses());
     } else if (e instanceof GroupEvent.SnapshotWritten w) {
-      log.snapshot(
-          w.index(),
-          membership.at(w.index()),
-          Applier.MARKER,
-          memoryShare.catchUpEntries(options.snapshotCatchUpEntries()));
-      membership.forgetBefore(w.index());
-      snapshotRecorded(w.index());
+      snapshots.written(w.index());
     } else if (e instanceof GroupEvent.SnapshotSent s) {
       node.reportSnapshot(
           s.to(), s.delivered() ? SnapshotStatus.SNAPSHOT_FINISH : SnapshotStatus.SNAPSHOT_FAILURE);
@@ -364,69 +392,15 @@ final class GroupRunner {
 
   private void stepProposals() throws IOException {
     wakeUp();
-    int n = proposals.size();
     if (role != StateType.STATE_LEADER) {
-      NotLeaderException ex = notLeader();
-      for (int i = 0; i < n; i++) {
-        resolveFailed(proposals.get(i).future(), ex);
-      }
-      proposals.clear();
+      proposals.failAll(notLeader(), this::resolveFailed);
       return;
     }
-    // Runs of commands go in as one batch each, membership changes one at a time, in order.
-    accepted.clear();
-    for (int i = 0; i < n; ) {
-      int j = i + 1;
-      try {
-        if (proposals.get(i).op() == null) {
-          while (j < n && proposals.get(j).op() == null) {
-            j++;
-          }
-          batch.clear();
-          for (int k = i; k < j; k++) {
-            batch.add(proposals.get(k).data());
-          }
-          node.propose(batch);
-        } else {
-          GroupEvent.Propose p = proposals.get(i);
-          node.proposeConfChange(ConfChangeI.of(MembershipView.confChange(p.op(), p.target())));
-        }
-        for (int k = i; k < j; k++) {
-          accepted.add(proposals.get(k));
-        }
-      } catch (ProposalDroppedException e) {
-        NotLeaderException ex =
-            new NotLeaderException(
-                "proposal dropped: a leader transfer is in progress or too much is uncommitted",
-                leader);
-        for (int k = i; k < j; k++) {
-          resolveFailed(proposals.get(k).future(), ex);
-        }
-      }
-      i = j;
+    if (proposals.propose(node, leader, this::resolveFailed) > 0) {
+      Ready rd = node.ready();
+      proposals.appended(rd, inLog);
+      handleReady(rd);
     }
-    batch.clear();
-    proposals.clear();
-    n = accepted.size();
-    if (n == 0) {
-      return;
-    }
-    // The leader appended them at the end of its log: the next Ready's entries end with them.
-    Ready rd = node.ready();
-    List<Entry> ents = rd.entries();
-    if (ents.size() < n) {
-      throw new IllegalStateException(
-          "proposed " + n + " entries but the Ready holds " + ents.size());
-    }
-    int base = ents.size() - n;
-    for (int i = 0; i < n; i++) {
-      GroupEvent.Propose p = accepted.get(i);
-      Entry e = ents.get(base + i);
-      p.appended(e.getIndex(), e.getTerm());
-      inLog.add(p);
-    }
-    accepted.clear();
-    handleReady(rd);
   }
 
   private void resolveFailed(CompletableFuture<Object> f, RaftServerException ex) {
@@ -467,7 +441,7 @@ final class GroupRunner {
   // Readys
 
   private void processReadys() throws IOException {
-    while (node.hasReady()) {
+    while (!stopped && !inlineReady.awaitingApply() && node.hasReady()) {
       handleReady(node.ready());
     }
   }
@@ -483,6 +457,10 @@ final class GroupRunner {
     if (!rd.readStates().isEmpty()) {
       reads.answered(rd.readStates(), applier);
     }
+    if (inlineLog != null) {
+      handleReadyInline(rd);
+      return;
+    }
     List<Message> msgs = rd.messages();
     for (int i = 0; i < msgs.size(); i++) {
       Message m = msgs.get(i);
@@ -490,7 +468,7 @@ final class GroupRunner {
         case MsgStorageAppend -> {
           if (log.append(m)) {
             if (m.hasSnapshot()) {
-              snapshotApplied(m.getSnapshot());
+              snapshots.fromLeader(m.getSnapshot(), inLog, this::resolveFailed);
             }
             List<Message> resps = m.getResponsesList();
             for (int k = 0; k < resps.size(); k++) {
@@ -503,8 +481,8 @@ final class GroupRunner {
             }
           }
         }
-        case MsgStorageApply -> dispatchApply(m);
-        case MsgSnap -> sendSnapshot(m);
+        case MsgStorageApply -> dispatchApply(m.getEntriesList(), m.getResponsesList());
+        case MsgSnap -> snapshots.send(m);
         default -> worker.outbox().add(groupId, m);
       }
     }
@@ -538,8 +516,58 @@ final class GroupRunner {
     }
   }
 
-  private void dispatchApply(Message m) {
-    List<Entry> ents = m.getEntriesList();
+  /**
+   * The synchronous cycle, as a hand-written RawNode loop runs it: persist (inline, in memory),
+   * send, apply, advance. The advance waits for the apply when that is deferred or queued behind
+   * other work, so that Raft's applied index and configuration never run ahead of the state
+   * machine's; no new Ready is taken meanwhile.
+   */
+  private void handleReadyInline(Ready rd) {
+    Snapshot snap = Util.isEmptySnap(rd.snapshot()) ? null : rd.snapshot();
+    inlineLog.save(rd.hardState(), rd.entries(), snap);
+    if (snap != null) {
+      snapshots.fromLeader(snap, inLog, this::resolveFailed);
+    }
+    List<Message> msgs = rd.messages();
+    for (int i = 0; i < msgs.size(); i++) {
+      Message m = msgs.get(i);
+      if (m.getType() == MessageType.MsgSnap) {
+        snapshots.send(m);
+      } else {
+        worker.outbox().add(groupId, m);
+      }
+    }
+    List<Entry> committed = rd.committedEntries();
+    if (committed.isEmpty()) {
+      node.advance(rd);
+      return;
+    }
+    inlineReady.handedOut(committed.get(committed.size() - 1).getIndex());
+    dispatchApply(committed, List.of());
+  }
+
+  /**
+   * The synchronous cycle's apply reached {@code index} (of {@code term}), on the loop thread:
+   * during this group's turn, or after the loop run sent its messages, or as a task between runs.
+   */
+  void appliedInline(long index, long term, List<GroupEvent.AppliedChange> changes) {
+    try {
+      applied(index, term, changes, List.of());
+      if (inlineReady.applied(index)) {
+        node.advance(null);
+        if (!inTurn) {
+          publishStatus();
+          if (!proposals.isEmpty() || node.hasReady()) {
+            worker.wake(this);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  private void dispatchApply(List<Entry> ents, List<Message> responses) {
     long last = ents.get(ents.size() - 1).getIndex();
     List<GroupEvent.Propose> resolved = inLog.takeUpTo(last);
     if (!resolved.isEmpty()) {
@@ -548,58 +576,16 @@ final class GroupRunner {
     // A follower acknowledges the entries of this turn before it applies (the leader's commit
     // waits for the ack, not for the apply); the leader applies at once, completing its
     // proposals before the followers are woken by the new commit index.
-    applier.apply(m, resolved, role != StateType.STATE_LEADER);
+    applier.apply(ents, responses, resolved, role != StateType.STATE_LEADER);
   }
 
-  /** A snapshot from the leader is durable: restore the state machine before later entries. */
-  private void snapshotApplied(Snapshot snap) {
-    long index = snap.getMetadata().getIndex();
-    for (GroupEvent.Propose p : inLog.takeUpTo(index)) {
-      release();
-      fail(
-          p.future(),
-          new OutcomeUnknownException(
-              "a snapshot at index "
-                  + index
-                  + " replaced the log where proposal "
-                  + p.index()
-                  + " was"));
-    }
-    membership.reset(snap.getMetadata().getConfState(), index);
-    applier.restore(snap);
-    snapshotRecorded(index);
-  }
-
-  /**
-   * Raft's storage now holds a snapshot at {@code index}: once that is durable, the state machine
-   * snapshots before the previous one can go. The previous one stays as the fallback the storage
-   * keeps too, in case the newest snapshot file is unreadable after a crash.
-   */
-  private void snapshotRecorded(long index) {
-    long keepFrom = lastSnapshotIndex;
-    lastSnapshotIndex = index;
-    if (keepFrom == 0) {
-      return;
-    }
-    log.afterWrites(
-        () -> {
-          try {
-            store.deleteBefore(keepFrom);
-          } catch (IOException e) {
-            LOG.warn(
-                "group {}: could not delete old snapshots; retried after the next one",
-                hex(groupId),
-                e);
-          }
-        });
-  }
-
-  private void applied(GroupEvent.Applied a) {
-    applied = a.index();
-    failOlderProposals(a.term());
+  private void applied(
+      long index, long term, List<GroupEvent.AppliedChange> changes, List<Message> responses) {
+    applied = index;
+    failOlderProposals(term);
     List<CompletableFuture<Object>> callers = List.of();
     List<Membership> results = List.of();
-    for (GroupEvent.AppliedChange c : a.changes()) {
+    for (GroupEvent.AppliedChange c : changes) {
       ConfState cs = node.applyConfChange(MembershipView.decode(c.entry()));
       membership.changed(cs, c.entry().getIndex());
       for (long m : membership.members()) {
@@ -623,8 +609,8 @@ final class GroupRunner {
         applier.completeLater(callers.get(i), results.get(i));
       }
     }
-    route(a.responses());
-    if (!a.changes().isEmpty()) {
+    route(responses);
+    if (!changes.isEmpty()) {
       if (membership.contains(self)) {
         member = true;
       } else if (member) {
@@ -644,19 +630,6 @@ final class GroupRunner {
       release();
       fail(p.future(), new ProposalLostException(p.index(), p.term(), committedTerm));
     }
-  }
-
-  private void sendSnapshot(Message m) {
-    long to = m.getTo();
-    server
-        .transport()
-        .sendSnapshot(
-            to,
-            new StoredSnapshot(
-                groupId,
-                m,
-                store,
-                delivered -> enqueue(new GroupEvent.SnapshotSent(to, delivered))));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -759,10 +732,7 @@ final class GroupRunner {
     }
     GroupStoppedException ex =
         new GroupStoppedException("group " + hex(groupId) + " stopped: " + reason, cause);
-    for (GroupEvent.Propose p : proposals) {
-      resolveFailed(p.future(), ex);
-    }
-    proposals.clear();
+    proposals.failAll(ex, this::resolveFailed);
     inLog.drain(
         p -> {
           release();
@@ -777,18 +747,8 @@ final class GroupRunner {
     server.groupStopped(this, log);
     role = StateType.STATE_FOLLOWER;
     leader = 0;
-    status =
-        new GroupStatus(
-            groupId,
-            self,
-            role,
-            0,
-            term,
-            commit,
-            applied,
-            membership.voters(),
-            membership.learners(),
-            false);
+    quiesced = false;
+    publishStatus();
   }
 
   boolean isStopped() {
@@ -797,6 +757,12 @@ final class GroupRunner {
 
   private void failInbox() {
     GroupStoppedException ex = null;
+    for (GroupEvent.Propose p = proposed.takeAll(); p != null; p = p.next) {
+      if (ex == null) {
+        ex = new GroupStoppedException("group " + hex(groupId) + " is stopped", null);
+      }
+      resolveFailed(p.future(), ex);
+    }
     for (Object e; (e = inbox.poll()) != null; ) {
       if (ex == null) {
         ex = new GroupStoppedException("group " + hex(groupId) + " is stopped", null);

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An in-memory network of {@link Transport}s, one per server, for tests, benchmarks and simulation.
@@ -41,7 +42,7 @@ public final class LocalNetwork {
   private volatile long minDelayNanos;
   private volatile long maxDelayNanos;
   private volatile Filter filter = b -> true;
-  private final AtomicLong delivered = new AtomicLong();
+  private final LongAdder delivered = new LongAdder(); // counted by every sending thread
   private final AtomicLong dropped = new AtomicLong();
 
   /**
@@ -148,7 +149,7 @@ public final class LocalNetwork {
 
   /** Batches delivered so far. */
   public long delivered() {
-    return delivered.get();
+    return delivered.sum();
   }
 
   /** Batches dropped so far. */
@@ -175,10 +176,15 @@ public final class LocalNetwork {
     return random.nextDouble();
   }
 
-  private synchronized long nextDelay() {
-    long min = minDelayNanos;
-    long max = maxDelayNanos;
-    return max == 0 ? 0 : min + (max == min ? 0 : random.nextLong(max - min + 1));
+  private long nextDelay() {
+    if (maxDelayNanos == 0) {
+      return 0; // no delay set: no lock on every send
+    }
+    synchronized (this) {
+      long min = minDelayNanos;
+      long max = maxDelayNanos;
+      return max == 0 ? 0 : min + (max == min ? 0 : random.nextLong(max - min + 1));
+    }
   }
 
   private void send(long from, long to, MessageBatch batch) {
@@ -199,14 +205,14 @@ public final class LocalNetwork {
     for (int i = 0; i < copies; i++) {
       long delay = nextDelay();
       if (delay == 0) {
-        delivered.incrementAndGet();
+        delivered.increment();
         dest.receive(batch);
       } else {
         scheduler.schedule(
             () -> {
               Transport.Inbound d = inbound.get(to);
               if (d != null && !isCut(from, to)) {
-                delivered.incrementAndGet();
+                delivered.increment();
                 d.receive(batch);
               } else {
                 dropped.incrementAndGet();

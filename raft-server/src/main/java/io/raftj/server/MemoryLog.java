@@ -4,12 +4,19 @@ import com.google.protobuf.ByteString;
 import io.raftj.raft.CompactedException;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.SnapOutOfDateException;
+import io.raftj.raft.Util;
 import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
+import java.util.List;
 
-/** A {@link GroupLog} on the heap: nothing survives the process, writes are done inline. */
+/**
+ * A {@link GroupLog} on the heap: nothing survives the process, writes are done inline. A group
+ * with this log that applies on its loop thread drives RawNode's synchronous Ready/advance cycle
+ * and writes through {@link #save}.
+ */
 final class MemoryLog implements GroupLog {
 
   private final MemoryStorage storage = new MemoryStorage();
@@ -31,21 +38,33 @@ final class MemoryLog implements GroupLog {
 
   @Override
   public boolean append(Message m) {
-    if (m.hasSnapshot()) {
-      storage.applySnapshot(m.getSnapshot());
-    }
-    if (m.getEntriesCount() > 0) {
-      storage.append(m.getEntriesList());
-    }
+    HardState hs = HardState.getDefaultInstance();
     if (m.getTerm() != 0 || m.getVote() != 0 || m.getCommit() != 0) {
-      storage.setHardState(
+      hs =
           HardState.newBuilder()
               .setTerm(m.getTerm())
               .setVote(m.getVote())
               .setCommit(m.getCommit())
-              .build());
+              .build();
     }
+    save(hs, m.getEntriesList(), m.hasSnapshot() ? m.getSnapshot() : null);
     return true;
+  }
+
+  /**
+   * Writes what a synchronous Ready persists: the snapshot first (if not null), then the entries,
+   * then the hard state (unless it is the default instance, meaning unchanged).
+   */
+  void save(HardState hs, List<Entry> entries, Snapshot snap) {
+    if (snap != null) {
+      storage.applySnapshot(snap);
+    }
+    if (!entries.isEmpty()) {
+      storage.append(entries);
+    }
+    if (!Util.isEmptyHardState(hs)) {
+      storage.setHardState(hs);
+    }
   }
 
   @Override

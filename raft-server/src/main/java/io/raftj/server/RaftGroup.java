@@ -182,7 +182,7 @@ public final class RaftGroup {
               runner.status().leader()));
       return f;
     }
-    runner.enqueue(new GroupEvent.Propose(data, op, target, f, deadline(timeout)));
+    runner.propose(new GroupEvent.Propose(data, op, target, f, deadline(timeout)));
     return f;
   }
 

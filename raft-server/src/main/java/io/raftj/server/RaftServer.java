@@ -348,14 +348,19 @@ public final class RaftServer implements AutoCloseable {
     return quiesce;
   }
 
-  Config raftConfig(GroupOptions o, MemoryStorage storage, long applied) {
+  /**
+   * The Raft configuration of a group member; {@code asyncStorageWrites} is false for a group that
+   * drives the synchronous Ready/advance cycle.
+   */
+  Config raftConfig(
+      GroupOptions o, MemoryStorage storage, long applied, boolean asyncStorageWrites) {
     return new Config()
         .setId(serverId)
         .setElectionTick(o.electionTicks())
         .setHeartbeatTick(o.heartbeatTicks())
         .setStorage(storage)
         .setApplied(applied)
-        .setAsyncStorageWrites(true)
+        .setAsyncStorageWrites(asyncStorageWrites)
         .setMaxSizePerMsg(o.maxSizePerMsg())
         .setMaxInflightMsgs(o.maxInflightMsgs())
         .setCheckQuorum(true)

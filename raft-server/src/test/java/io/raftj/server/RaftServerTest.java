@@ -11,10 +11,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
-final class RaftServerTest {
+/** Runs on asynchronous storage writes; {@link RaftServerInlineReadyTest} runs it all again. */
+class RaftServerTest {
 
-  private static SimCluster threeMembers(long seed, GroupOptions options) throws Exception {
-    return new SimCluster(seed, null).startAll(3, options);
+  /** What the subclass changes in every group's options. */
+  GroupOptions mode(GroupOptions options) {
+    return options;
+  }
+
+  private SimCluster cluster(SimCluster c) {
+    c.groupOptions = this::mode;
+    return c;
+  }
+
+  private SimCluster threeMembers(long seed, GroupOptions options) throws Exception {
+    return cluster(new SimCluster(seed, null)).startAll(3, options);
   }
 
   private static Throwable failure(CompletableFuture<?> f) {
@@ -283,7 +294,7 @@ final class RaftServerTest {
     Scheduler applyAtOnce =
         new WrappingScheduler(manual, (name, e) -> name.startsWith("apply-") ? Runnable::run : e);
     SimCluster c =
-        new SimCluster(manual, applyAtOnce, null).startAll(3, GroupOptions.of(7, 1, 2, 3));
+        cluster(new SimCluster(manual, applyAtOnce, null)).startAll(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     RaftGroup g = c.servers.get(leader).group(7);
     CompletableFuture<GroupStatus> seen = g.addLearner(4).thenApply(m -> g.status());
@@ -330,7 +341,7 @@ final class RaftServerTest {
 
   @Test
   void removingTheLastVoter_isRefused() throws Exception {
-    SimCluster c = new SimCluster(14, null);
+    SimCluster c = cluster(new SimCluster(14, null));
     c.start(1);
     RaftGroup g = c.create(1, GroupOptions.of(7, 1));
     c.awaitLeader(7);
@@ -377,7 +388,7 @@ final class RaftServerTest {
 
   @Test
   void readWithoutLeader_failsAtOnce_andLocalReadAnswers() throws Exception {
-    SimCluster c = new SimCluster(8, null);
+    SimCluster c = cluster(new SimCluster(8, null));
     c.start(1);
     RaftGroup g = c.create(1, GroupOptions.of(7, 1, 2, 3));
     CompletableFuture<Object> read = g.read("size", ReadPolicy.LINEARIZABLE);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Servers on one {@link ManualScheduler} and {@link LocalNetwork}: a whole cluster in the test's
@@ -31,6 +32,9 @@ final class SimCluster {
   private final long seed;
   private final Path dataDir;
   private final Function<RaftServer.Builder, RaftServer.Builder> tweak;
+
+  /** Applied to the options of every group {@link #create} makes. */
+  UnaryOperator<GroupOptions> groupOptions = UnaryOperator.identity();
 
   SimCluster(long seed, Path dataDir) {
     this(seed, dataDir, b -> b);
@@ -99,7 +103,7 @@ final class SimCluster {
   RaftGroup create(long server, GroupOptions options) throws IOException {
     LogStateMachine sm = new LogStateMachine();
     machines.computeIfAbsent(server, k -> new HashMap<>()).put(options.groupId(), sm);
-    return servers.get(server).createGroup(options, sm);
+    return servers.get(server).createGroup(groupOptions.apply(options), sm);
   }
 
   LogStateMachine machine(long server, long group) {

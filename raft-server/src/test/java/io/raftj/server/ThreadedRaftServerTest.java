@@ -9,13 +9,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The same runtime on real threads: each server with its own {@link ThreadScheduler}. */
+/**
+ * The same runtime on real threads: each server with its own {@link ThreadScheduler}; with the
+ * state machine on an apply executor, and on the loop thread (the synchronous Ready cycle).
+ */
 final class ThreadedRaftServerTest {
 
-  @Test
-  void threeServersOnRealThreads_commitConcurrentProposalsFromManyThreads() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void threeServersOnRealThreads_commitConcurrentProposalsFromManyThreads(boolean applyOnLoop)
+      throws Exception {
     LocalNetwork net = new LocalNetwork();
     List<RaftServer> servers = new ArrayList<>();
     CountDownLatch elected = new CountDownLatch(1);
@@ -28,7 +34,10 @@ final class ThreadedRaftServerTest {
                 .applyThreads(1)
                 .build();
         servers.add(s);
-        RaftGroup g = s.createGroup(GroupOptions.of(1, 1, 2, 3), new LogStateMachine());
+        RaftGroup g =
+            s.createGroup(
+                GroupOptions.of(1, 1, 2, 3).withApplyOnLoopThread(applyOnLoop),
+                new LogStateMachine());
         g.addLeaderListener(
             (group, leader, term) -> {
               if (leader != 0) {
