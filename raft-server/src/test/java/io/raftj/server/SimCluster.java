@@ -40,11 +40,6 @@ final class SimCluster {
     this(seed, dataDir, b -> b);
   }
 
-  /** A cluster whose servers run on {@code scheduler}, which wraps a {@link ManualScheduler}. */
-  SimCluster(StallTest.StallingScheduler scheduler, Path dataDir) {
-    this(scheduler.inner, scheduler, dataDir);
-  }
-
   /** A cluster whose servers run on {@code wrapper}, which hands its work to {@code scheduler}. */
   SimCluster(ManualScheduler scheduler, Scheduler wrapper, Path dataDir) {
     this.seed = 7;

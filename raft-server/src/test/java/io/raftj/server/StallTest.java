@@ -19,34 +19,20 @@ final class StallTest {
 
   @TempDir java.nio.file.Path dir;
 
-  /** A scheduler whose executors with a stalled name keep their tasks until released. */
-  static final class StallingScheduler implements Scheduler {
-    final ManualScheduler inner;
+  /**
+   * Holds back the tasks of the executors whose full names ({@code s<server>/<executor>}) are in
+   * {@link #stalled}; used as a {@link WrappingScheduler}'s wrap.
+   */
+  static final class Stalls {
     final Set<String> stalled = ConcurrentHashMap.newKeySet();
-    final List<Runnable> held = new ArrayList<>();
+    private final List<Runnable> held = new ArrayList<>();
     private int servers;
 
-    StallingScheduler(long seed) {
-      inner = new ManualScheduler(seed);
-    }
-
-    @Override
-    public long nanoTime() {
-      return inner.nanoTime();
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, long delayNanos) {
-      return inner.schedule(task, delayNanos);
-    }
-
-    @Override
-    public synchronized Executor newExecutor(String name) {
+    synchronized Executor wrap(String name, Executor e) {
       if (name.equals("loop-0")) {
         servers++; // every server makes loop-0 first
       }
       String full = "s" + servers + "/" + name;
-      Executor e = inner.newExecutor(full);
       return task -> {
         synchronized (this) {
           if (stalled.contains(full)) {
@@ -57,16 +43,17 @@ final class StallTest {
         e.execute(task);
       };
     }
+  }
 
-    void release(String name) {
-      stalled.remove(name);
-    }
+  private static SimCluster cluster(long seed, Stalls stalls, java.nio.file.Path dataDir) {
+    ManualScheduler inner = new ManualScheduler(seed);
+    return new SimCluster(inner, new WrappingScheduler(inner, stalls::wrap), dataDir);
   }
 
   @Test
   void stuckStateMachine_holdsOnlyItsApplies_leaderKeepsLeadingAndCommitting() throws Exception {
-    StallingScheduler sched = new StallingScheduler(41);
-    SimCluster c = new SimCluster(sched, null);
+    Stalls sched = new Stalls();
+    SimCluster c = cluster(41, sched, null);
     c.startAll(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     long term = c.servers.get(leader).group(7).status().term();
@@ -84,8 +71,8 @@ final class StallTest {
 
   @Test
   void stuckDiskOnOneFollower_doesNotStopTheGroup() throws Exception {
-    StallingScheduler sched = new StallingScheduler(42);
-    SimCluster c = new SimCluster(sched, dir);
+    Stalls sched = new Stalls();
+    SimCluster c = cluster(42, sched, dir);
     c.startAll(3, GroupOptions.of(7, 1, 2, 3));
     long leader = c.awaitLeader(7);
     long term = c.servers.get(leader).group(7).status().term();
