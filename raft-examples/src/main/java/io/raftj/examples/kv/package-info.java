@@ -7,6 +7,6 @@
  * io.raftj.transport.grpc.GrpcTransport}, {@code KvStore} is the state machine, {@code HttpFront}
  * serves HTTP on Netty, {@code ClientApi} routes requests and {@code LeaderProxy} forwards a
  * follower's writes to the leader. {@link io.raftj.examples.kv.KvBench} puts load on a running
- * cluster.
+ * cluster; {@link io.raftj.examples.kv.KvSnapshotCost} measures what the store's snapshots cost.
  */
 package io.raftj.examples.kv;
