@@ -2,7 +2,6 @@ package io.raftj.examples.kv;
 
 import com.google.protobuf.ByteString;
 import com.sun.management.ThreadMXBean;
-import io.raftj.server.ApplyBatch;
 import io.raftj.server.SnapshotWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -110,7 +109,7 @@ public final class KvSnapshotCost {
         ByteString key = ByteString.copyFromUtf8(String.format(Locale.ROOT, "k%015d", nextKey++));
         data[k] = KvCommand.put(key, VALUE).encode();
       }
-      store.apply(new Batch(data));
+      store.apply(new PayloadBatch(data));
     }
   }
 
@@ -163,31 +162,5 @@ public final class KvSnapshotCost {
       }
       return ms;
     }
-  }
-
-  /** A batch of PUT payloads, as raft-server hands them to the store. */
-  private record Batch(ByteString[] data) implements ApplyBatch {
-    @Override
-    public int size() {
-      return data.length;
-    }
-
-    @Override
-    public long index(int i) {
-      return i + 1;
-    }
-
-    @Override
-    public long term(int i) {
-      return 1;
-    }
-
-    @Override
-    public ByteString data(int i) {
-      return data[i];
-    }
-
-    @Override
-    public void setResult(int i, Object result) {}
   }
 }

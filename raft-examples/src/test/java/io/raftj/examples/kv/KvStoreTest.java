@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.raftj.server.ApplyBatch;
 import io.raftj.server.SnapshotWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,38 +32,13 @@ final class KvStoreTest {
 
   /** Applies {@code commands} as one batch; returns the results. */
   private static List<Object> apply(KvStore s, KvCommand... commands) {
-    List<Object> results = new ArrayList<>();
-    s.apply(
-        new ApplyBatch() {
-          @Override
-          public int size() {
-            return commands.length;
-          }
-
-          @Override
-          public long index(int i) {
-            return i + 1;
-          }
-
-          @Override
-          public long term(int i) {
-            return 1;
-          }
-
-          @Override
-          public ByteString data(int i) {
-            return commands[i].encode();
-          }
-
-          @Override
-          public void setResult(int i, Object result) {
-            while (results.size() <= i) {
-              results.add(null);
-            }
-            results.set(i, result);
-          }
-        });
-    return results;
+    ByteString[] data = new ByteString[commands.length];
+    for (int i = 0; i < commands.length; i++) {
+      data[i] = commands[i].encode();
+    }
+    PayloadBatch b = new PayloadBatch(data);
+    s.apply(b);
+    return b.results();
   }
 
   private static List<ByteString> keys(KvStore.Page p) {
