@@ -114,16 +114,36 @@ public class ClusterBenchmark {
   }
 
   private long commitAndCompact(long before) {
-    stabilize();
+    runUntilQuiet();
     if (leaderApplied != before + IN_FLIGHT) {
       throw new IllegalStateException("did not apply: " + leaderApplied + " after " + before);
     }
+    return leaderApplied;
+  }
+
+  /** Proposes one command on the leader ({@link HostedClusterBenchmark}'s host thread does). */
+  void proposeOnLeader(ByteString command) {
+    nodes[0].propose(command);
+  }
+
+  /** The index of the last entry the leader applied. */
+  long leaderApplied() {
+    return leaderApplied;
+  }
+
+  /**
+   * Runs the cluster until it is quiet, then compacts every member's log when the leader's applied
+   * index crossed a multiple of {@link RawNodeBenchmark#COMPACT_EVERY}, as an application would.
+   * Every member has every entry once the cluster is quiet.
+   */
+  void runUntilQuiet() {
+    long before = leaderApplied;
+    stabilize();
     if (leaderApplied / RawNodeBenchmark.COMPACT_EVERY != before / RawNodeBenchmark.COMPACT_EVERY) {
       for (MemoryStorage s : storages) {
         s.compact(leaderApplied);
       }
     }
-    return leaderApplied;
   }
 
   /** Runs Ready cycles and delivers messages until the cluster is quiet. */

@@ -40,7 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * loop=caller} runs it in whichever calling thread finds it idle (a direct executor), so the
  * cluster needs no threads beyond the hosts'. {@code hosts=member} gives each member a host thread
  * blocking in {@link Node#ready()}; {@code hosts=shared} runs the three Ready loops in one thread
- * with {@link Node#readyAsync()}.
+ * with {@link Node#readyAsync()}; {@code hosts=inline} runs them in the benchmark thread, between
+ * its proposals. {@code loop=caller, hosts=inline} is the whole cluster on one thread, the shape of
+ * {@link ClusterBenchmark}; {@code loop=caller, hosts=shared} is the shape of {@link
+ * HostedClusterBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -56,7 +59,7 @@ public class NodeClusterBenchmark {
   @Param({"thread", "caller"})
   String loop;
 
-  @Param({"member", "shared"})
+  @Param({"member", "shared", "inline"})
   String hosts;
 
   private static final int SIZE = 3;
@@ -84,6 +87,9 @@ public class NodeClusterBenchmark {
 
   private volatile Thread waiter;
 
+  /** With {@code hosts=inline}: each member's outstanding Ready request. */
+  private CompletableFuture<Ready>[] inlinePending;
+
   @Setup
   public void setup() throws InterruptedException {
     payload = ByteString.copyFrom(new byte[payloadBytes]);
@@ -96,7 +102,9 @@ public class NodeClusterBenchmark {
               executor,
               Node.DEFAULT_INBOX_CAPACITY);
     }
-    if (hosts.equals("shared")) {
+    if (hosts.equals("inline")) {
+      inlinePending = newPending();
+    } else if (hosts.equals("shared")) {
       hostThreads.add(new Thread(this::sharedHost, "host"));
     } else {
       for (int i = 0; i < SIZE; i++) {
@@ -157,12 +165,65 @@ public class NodeClusterBenchmark {
   }
 
   private void awaitApplied(long target) {
+    if (inlinePending != null) {
+      pumpInline(target);
+      return;
+    }
     waiter = Thread.currentThread();
     waitFor = target;
     while (leaderApplied < target) {
       LockSupport.park(this);
     }
     waitFor = Long.MAX_VALUE;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of futures
+  private CompletableFuture<Ready>[] newPending() {
+    CompletableFuture<Ready>[] pending = new CompletableFuture[SIZE];
+    for (int i = 0; i < SIZE; i++) {
+      pending[i] = requestReady(i);
+    }
+    return pending;
+  }
+
+  /**
+   * Asks member {@code i} for its next Ready on behalf of the benchmark thread ({@code
+   * hosts=inline}); with loops on threads of their own, the answer wakes the benchmark thread.
+   */
+  private CompletableFuture<Ready> requestReady(int i) {
+    CompletableFuture<Ready> f = nodes[i].readyAsync();
+    if (!f.isDone() && loop.equals("thread")) {
+      Thread self = Thread.currentThread();
+      f.whenComplete((rd, t) -> LockSupport.unpark(self));
+    }
+    return f;
+  }
+
+  /**
+   * The Ready loops of all members run by the benchmark thread itself ({@code hosts=inline}). With
+   * {@code loop=caller} the whole cluster runs on that one thread, as {@link ClusterBenchmark} runs
+   * its RawNodes, so the two differ only in what Node adds; with {@code loop=thread} the thread
+   * parks until a node's loop has a Ready for it.
+   */
+  private void pumpInline(long target) {
+    CompletableFuture<Ready>[] pending = inlinePending;
+    while (leaderApplied < target) {
+      boolean handled = false;
+      for (int i = 0; i < SIZE; i++) {
+        if (pending[i].isDone()) {
+          handle(i, pending[i].join());
+          pending[i] = requestReady(i);
+          handled = true;
+        }
+      }
+      if (!handled) {
+        if (loop.equals("caller")) {
+          throw new IllegalStateException(
+              "no member has a Ready, and " + target + " is not applied");
+        }
+        LockSupport.park(this);
+      }
+    }
   }
 
   /** A member's Ready loop, until its node stops. */

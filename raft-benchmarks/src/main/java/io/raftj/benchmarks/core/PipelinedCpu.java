@@ -13,10 +13,13 @@ import java.util.Locale;
  * CPU per proposal shows what the code itself costs.
  *
  * <p>{@code java -cp benchmarks.jar io.raftj.benchmarks.core.PipelinedCpu [seconds=2] [rounds=5]
- * [warmup=6] [variants=rawnode,thread/member,thread/shared,caller/member,caller/shared]}: prints
- * one line per variant and round, then each variant's median. A Node variant ending in {@code
- * /window} (e.g. {@code caller/shared/window}) runs {@link NodeClusterBenchmark#proposeWindowed}:
- * the same number in flight, kept full instead of refilled once all are applied.
+ * [warmup=6] [variants=rawnode,caller/inline,rawnode/host,caller/shared,thread/member]}: prints one
+ * line per variant and round, then each variant's median. A Node variant ending in {@code /window}
+ * (e.g. {@code caller/shared/window}) runs {@link NodeClusterBenchmark#proposeWindowed}: the same
+ * number in flight, kept full instead of refilled once all are applied. {@code rawnode/host} is
+ * {@link HostedClusterBenchmark}: the RawNode cluster on a host thread fed by the benchmark thread,
+ * the thread shape of {@code caller/shared}; {@code caller/inline} is the Node cluster on the
+ * benchmark thread alone, the shape of {@code rawnode}.
  */
 public final class PipelinedCpu {
 
@@ -90,9 +93,38 @@ public final class PipelinedCpu {
     };
   }
 
+  private static Variant hostedRawNode() {
+    HostedClusterBenchmark b = new HostedClusterBenchmark();
+    b.payloadBytes = 256;
+    return new Variant() {
+      @Override
+      public String name() {
+        return "rawnode/host";
+      }
+
+      @Override
+      public void setup() {
+        b.setup();
+      }
+
+      @Override
+      public void run() {
+        b.proposePipelined();
+      }
+
+      @Override
+      public void tearDown() throws InterruptedException {
+        b.tearDown();
+      }
+    };
+  }
+
   private static Variant variant(String name) {
     if (name.equals("rawnode")) {
       return rawNode();
+    }
+    if (name.equals("rawnode/host")) {
+      return hostedRawNode();
     }
     String[] p = name.split("/");
     return node(p[0], p[1], p.length > 2 && p[2].equals("window"));
@@ -142,7 +174,7 @@ public final class PipelinedCpu {
     double seconds = 2;
     int rounds = 5;
     double warmup = 6;
-    String variants = "rawnode,thread/member,thread/shared,caller/member,caller/shared";
+    String variants = "rawnode,caller/inline,rawnode/host,caller/shared,thread/member";
     for (String a : args) {
       String[] kv = a.split("=", 2);
       switch (kv[0]) {
