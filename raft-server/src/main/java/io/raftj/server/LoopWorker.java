@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -102,7 +103,12 @@ final class LoopWorker {
 
   private void schedule() {
     if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
-      executor.execute(run);
+      try {
+        executor.execute(run);
+      } catch (RejectedExecutionException e) {
+        // The server is closed and its groups are stopped: an event that arrives now (an apply
+        // finishing, a message from a peer) has no turn to run in, and no one waits for it.
+      }
     }
   }
 

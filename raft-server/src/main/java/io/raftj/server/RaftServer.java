@@ -106,7 +106,13 @@ public final class RaftServer implements AutoCloseable {
     }
     this.storageStages = new StorageStage[dataDir == null ? 0 : b.storageThreads];
     for (int i = 0; i < storageStages.length; i++) {
-      storageStages[i] = new StorageStage(scheduler.newExecutor("storage-" + i), b.storageObserver);
+      storageStages[i] =
+          new StorageStage(
+              scheduler.newExecutor("storage-" + i),
+              b.storageObserver,
+              serverId,
+              transport,
+              liveness);
     }
     this.snapshotExecutor = scheduler.newExecutor("snapshot");
     this.eventExecutor = scheduler.newExecutor("events");

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.HardState;
+import io.raftj.raft.raftpb.Message;
+import io.raftj.raft.raftpb.MessageType;
 import io.raftj.raft.raftpb.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,60 @@ final class DurableRaftServerTest {
     assertThat(c.runUntil(() -> sm.commands.size() == 150, 100)).isTrue();
     assertThat(sm.commands).isEqualTo(c.machine(leader, 7).commands);
     assertThat(c.servers.get(leader).metrics().get("saves")).isPositive();
+  }
+
+  /**
+   * A follower's acknowledgement leaves from the storage stage once its write is durable, not from
+   * the next turn of its loop: every {@code MsgAppResp} a follower sends while commands are
+   * replicated is sent by a task of a {@code storage-*} executor.
+   */
+  @Test
+  void followersAcknowledgeAppends_fromTheStorageStage() throws Exception {
+    ManualScheduler scheduler = new ManualScheduler(23);
+    String[] running = {"none"};
+    Scheduler named =
+        new WrappingScheduler(
+            scheduler,
+            (name, executor) ->
+                task ->
+                    executor.execute(
+                        () -> {
+                          String outer = running[0];
+                          running[0] = name;
+                          try {
+                            task.run();
+                          } finally {
+                            running[0] = outer;
+                          }
+                        }));
+    SimCluster c = new SimCluster(scheduler, named, dir);
+    List<String> ackSenders = new ArrayList<>();
+    c.network.setFilter(
+        batch -> {
+          for (Message m : batch.messages()) {
+            if (m.getType() == MessageType.MsgAppResp) {
+              ackSenders.add(running[0]);
+            }
+          }
+          return true;
+        });
+    c.startAll(3, GroupOptions.of(5, 1, 2, 3));
+    long leader = c.awaitLeader(5);
+    ackSenders.clear();
+
+    List<CompletableFuture<Applied>> fs = c.proposeMany(leader, 5, "x", 10);
+    c.await(fs, 100);
+
+    assertThat(ackSenders).isNotEmpty().allMatch(name -> name.startsWith("storage-"));
+    assertThat(
+            c.runUntil(
+                () ->
+                    c.machine(1, 5).commands.size() == 10
+                        && c.machine(2, 5).commands.size() == 10
+                        && c.machine(3, 5).commands.size() == 10,
+                50))
+        .as("every member applies the 10 commands")
+        .isTrue();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.raftj.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CountDownLatch;
@@ -51,6 +52,20 @@ final class ThreadSchedulerTest {
     assertThatThrownBy(() -> never.execute(() -> {}))
         .isInstanceOf(RejectedExecutionException.class);
     assertThat(threadAlive("closed-test-never")).isFalse();
+  }
+
+  /**
+   * An apply finishing, or a peer's message arriving, after its server closed wakes a loop whose
+   * executor is gone: the event is dropped, not thrown into the apply or transport thread.
+   */
+  @Test
+  void aClosedServersLoopDropsLateEvents_insteadOfThrowingIntoTheCaller() {
+    ThreadScheduler s = new ThreadScheduler("late-test");
+    Executor loop = s.newExecutor("loop-0");
+    LoopWorker worker =
+        new LoopWorker(1, loop, new LocalNetwork().transport(1), new PeerLiveness(s));
+    s.close();
+    assertThatCode(worker::requestTick).doesNotThrowAnyException();
   }
 
   @Test
