@@ -10,6 +10,7 @@ import io.raftj.raft.raftpb.Snapshot;
 import io.raftj.storage.DurableStorage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One storage executor's work: the durable appends of the groups assigned to it, group-committed.
@@ -32,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the two senders, as it tolerates a network that reorders.
  */
 final class StorageStage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StorageStage.class);
 
   private sealed interface Job {}
 
@@ -216,9 +221,16 @@ final class StorageStage {
       }
     }
     long[] groupIds = new long[msgs.size()];
-    java.util.Arrays.fill(groupIds, groupId);
+    Arrays.fill(groupIds, groupId);
     liveness.sent(to);
-    transport.send(to, new MessageBatch(self, to, groupIds, msgs, List.of()));
+    try {
+      transport.send(to, new MessageBatch(self, to, groupIds, msgs, List.of()));
+    } catch (RuntimeException e) {
+      // Not a storage failure: the write is durable. A lost ack is a lost message, which the
+      // leader's next append or heartbeat round recovers from.
+      LOG.warn(
+          "server {}: sending acks to {} failed", Long.toHexString(self), Long.toHexString(to), e);
+    }
   }
 
   private static HardState hardState(Message m) {
@@ -270,10 +282,12 @@ final class StorageStage {
       GroupRunner g = group;
       try {
         save(g, storage, hs, ents, Snapshot.getDefaultInstance());
-        g.enqueue(new GroupEvent.Stored(deliverRemote(g, responses), null));
       } catch (IOException | RuntimeException e) {
         g.enqueue(new GroupEvent.Stop("storage failed", e));
+        clear();
+        return;
       }
+      g.enqueue(new GroupEvent.Stored(deliverRemote(g, responses), null));
       clear();
     }
 

@@ -110,6 +110,59 @@ final class DurableRaftServerTest {
         .isTrue();
   }
 
+  /**
+   * A transport that throws while the storage stage hands it acks loses those acks, as a network
+   * loses messages: the write stays durable, the group keeps running and the leader's next round
+   * gets the entries acknowledged.
+   */
+  @Test
+  void anAckTheTransportFailsToSend_isLostLikeAMessage_notAStorageFailure() throws Exception {
+    SimCluster c = new SimCluster(24, dir);
+    int[] failuresLeft = {3};
+    c.transports =
+        t ->
+            new Transport() {
+              @Override
+              public void start(long localServerId, Inbound inbound) {
+                t.start(localServerId, inbound);
+              }
+
+              @Override
+              public void send(long to, MessageBatch batch) {
+                boolean acks =
+                    batch.messages().stream().anyMatch(m -> m.getType() == MessageType.MsgAppResp);
+                if (acks && failuresLeft[0] > 0) {
+                  failuresLeft[0]--;
+                  throw new IllegalStateException("injected send failure");
+                }
+                t.send(to, batch);
+              }
+
+              @Override
+              public void sendSnapshot(long to, OutgoingSnapshot snapshot) {
+                t.sendSnapshot(to, snapshot);
+              }
+
+              @Override
+              public void close() {
+                t.close();
+              }
+            };
+    c.startAll(3, GroupOptions.of(6, 1, 2, 3));
+    long leader = c.awaitLeader(6);
+
+    c.await(c.proposeMany(leader, 6, "y", 20), 100);
+
+    assertThat(failuresLeft[0]).as("the injected failures happened").isZero();
+    for (long id = 1; id <= 3; id++) {
+      long member = id;
+      assertThat(c.runUntil(() -> c.machine(member, 6).commands.size() == 20, 50))
+          .as("member %d applies every command", member)
+          .isTrue();
+      assertThat(c.servers.get(id).group(6).status().leader()).isEqualTo(leader);
+    }
+  }
+
   @Test
   void wholeClusterRestart_keepsEveryAcknowledgedCommand() throws Exception {
     GroupOptions options = GroupOptions.of(9, 1, 2, 3).withSnapshots(25, 0, 5);

@@ -33,6 +33,9 @@ final class SimCluster {
   private final Path dataDir;
   private final Function<RaftServer.Builder, RaftServer.Builder> tweak;
 
+  /** Applied to each server's transport when {@link #start} makes the server. */
+  UnaryOperator<Transport> transports = UnaryOperator.identity();
+
   /** Applied to the options of every group {@link #create} makes. */
   UnaryOperator<GroupOptions> groupOptions = UnaryOperator.identity();
 
@@ -61,7 +64,7 @@ final class SimCluster {
 
   RaftServer start(long id) {
     RaftServer.Builder b =
-        RaftServer.builder(id, network.transport(id))
+        RaftServer.builder(id, transports.apply(network.transport(id)))
             .scheduler(serverScheduler)
             .seed(seed * 31 + id)
             .loopThreads(2)
