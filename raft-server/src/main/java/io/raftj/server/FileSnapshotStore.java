@@ -26,7 +26,7 @@ final class FileSnapshotStore implements SnapshotStore {
   private static final int BUFFER = 64 * 1024;
 
   /** Bytes written to a snapshot file between two of its fsyncs. */
-  static final long SYNC_EVERY = 4L * 1024 * 1024;
+  static final long SYNC_EVERY = 1L * 1024 * 1024;
 
   private final WalFs fs;
   private final Path dir;
