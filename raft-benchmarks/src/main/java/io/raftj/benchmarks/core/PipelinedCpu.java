@@ -25,40 +25,29 @@ public final class PipelinedCpu {
 
   private PipelinedCpu() {}
 
-  /** One variant: set up, run a round of pipelined proposals, tear down. */
-  private interface Variant {
-    String name();
-
-    void setup() throws Exception;
-
-    /** Proposes {@value ClusterBenchmark#IN_FLIGHT} commands (waiting as the variant does). */
-    void run();
-
-    void tearDown() throws Exception;
+  /** A step of a variant's life that may throw. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
   }
+
+  /**
+   * One variant: {@code setup}, then {@code run} once per round of {@value
+   * ClusterBenchmark#IN_FLIGHT} pipelined proposals (waiting as the variant does), then {@code
+   * tearDown}.
+   */
+  private record Variant(String name, Step setup, Runnable run, Step tearDown) {}
 
   private static Variant rawNode() {
     ClusterBenchmark b = new ClusterBenchmark();
     b.payloadBytes = 256;
-    return new Variant() {
-      @Override
-      public String name() {
-        return "rawnode";
-      }
+    return new Variant("rawnode", b::setup, b::proposePipelined, () -> {});
+  }
 
-      @Override
-      public void setup() {
-        b.setup();
-      }
-
-      @Override
-      public void run() {
-        b.proposePipelined();
-      }
-
-      @Override
-      public void tearDown() {}
-    };
+  private static Variant hostedRawNode() {
+    HostedClusterBenchmark b = new HostedClusterBenchmark();
+    b.payloadBytes = 256;
+    return new Variant("rawnode/host", b::setup, b::proposePipelined, b::tearDown);
   }
 
   private static Variant node(String loop, String hosts, boolean windowed) {
@@ -66,57 +55,11 @@ public final class PipelinedCpu {
     b.payloadBytes = 256;
     b.loop = loop;
     b.hosts = hosts;
-    return new Variant() {
-      @Override
-      public String name() {
-        return loop + "/" + hosts + (windowed ? "/window" : "");
-      }
-
-      @Override
-      public void setup() throws InterruptedException {
-        b.setup();
-      }
-
-      @Override
-      public void run() {
-        if (windowed) {
-          b.proposeWindowed();
-        } else {
-          b.proposePipelined();
-        }
-      }
-
-      @Override
-      public void tearDown() throws InterruptedException {
-        b.tearDown();
-      }
-    };
-  }
-
-  private static Variant hostedRawNode() {
-    HostedClusterBenchmark b = new HostedClusterBenchmark();
-    b.payloadBytes = 256;
-    return new Variant() {
-      @Override
-      public String name() {
-        return "rawnode/host";
-      }
-
-      @Override
-      public void setup() {
-        b.setup();
-      }
-
-      @Override
-      public void run() {
-        b.proposePipelined();
-      }
-
-      @Override
-      public void tearDown() throws InterruptedException {
-        b.tearDown();
-      }
-    };
+    return new Variant(
+        loop + "/" + hosts + (windowed ? "/window" : ""),
+        b::setup,
+        windowed ? b::proposeWindowed : b::proposePipelined,
+        b::tearDown);
   }
 
   private static Variant variant(String name) {
@@ -134,14 +77,14 @@ public final class PipelinedCpu {
   private record Round(String name, double opsPerSec, double cpuMicrosPerOp, String top) {}
 
   private static Round measure(Variant v, double seconds, boolean report) throws Exception {
-    v.setup();
+    v.setup().run();
     try {
       CpuMeter meter = new CpuMeter();
       meter.start();
       long end = System.nanoTime() + (long) (seconds * 1e9);
       long ops = 0;
       while (System.nanoTime() < end) {
-        v.run();
+        v.run().run();
         ops += ClusterBenchmark.IN_FLIGHT;
       }
       CpuMeter.Usage u = meter.stop();
@@ -166,7 +109,7 @@ public final class PipelinedCpu {
       }
       return r;
     } finally {
-      v.tearDown();
+      v.tearDown().run();
     }
   }
 
