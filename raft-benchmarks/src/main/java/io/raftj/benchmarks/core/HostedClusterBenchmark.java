@@ -45,17 +45,14 @@ public class HostedClusterBenchmark {
   private Thread host;
   private volatile boolean running;
 
-  /** Written by the host thread, read by the benchmark thread. */
-  private volatile long leaderApplied;
-
-  private volatile long waitFor = Long.MAX_VALUE;
-  private volatile Thread waiter;
+  /** Published by the host thread, awaited by the benchmark thread. */
+  private final AppliedIndex leaderApplied = new AppliedIndex();
 
   @Setup
   public void setup() {
     cluster.payloadBytes = payloadBytes;
     cluster.setup();
-    leaderApplied = cluster.leaderApplied();
+    leaderApplied.publish(cluster.leaderApplied());
     payload = ByteString.copyFrom(new byte[payloadBytes]);
     running = true;
     host = new Thread(this::host, "host");
@@ -73,17 +70,12 @@ public class HostedClusterBenchmark {
   @Benchmark
   @OperationsPerInvocation(ClusterBenchmark.IN_FLIGHT)
   public long proposePipelined() {
-    long target = leaderApplied + ClusterBenchmark.IN_FLIGHT;
+    long target = leaderApplied.get() + ClusterBenchmark.IN_FLIGHT;
     for (int i = 0; i < ClusterBenchmark.IN_FLIGHT; i++) {
       commands.add(payload);
       LockSupport.unpark(host);
     }
-    waiter = Thread.currentThread();
-    waitFor = target;
-    while (leaderApplied < target) {
-      LockSupport.park(this);
-    }
-    waitFor = Long.MAX_VALUE;
+    leaderApplied.await(target);
     return target;
   }
 
@@ -99,11 +91,7 @@ public class HostedClusterBenchmark {
         cluster.proposeOnLeader(c);
       } while ((c = commands.poll()) != null);
       cluster.runUntilQuiet();
-      long applied = cluster.leaderApplied();
-      leaderApplied = applied;
-      if (applied >= waitFor) {
-        LockSupport.unpark(waiter);
-      }
+      leaderApplied.publish(cluster.leaderApplied());
     }
   }
 }

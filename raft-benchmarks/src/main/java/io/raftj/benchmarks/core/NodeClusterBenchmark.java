@@ -77,15 +77,11 @@ public class NodeClusterBenchmark {
 
   private ByteString payload;
 
-  /** Written by the leader's host thread, read by the benchmark thread. */
-  private volatile long leaderApplied;
-
-  private volatile long waitFor = Long.MAX_VALUE;
+  /** Published by the leader's host, awaited by the benchmark thread. */
+  private final AppliedIndex leaderApplied = new AppliedIndex();
 
   /** The index of the last proposal {@link #proposeWindowed} made; the benchmark thread's. */
   private long proposedUpTo;
-
-  private volatile Thread waiter;
 
   /** With {@code hosts=inline}: each member's outstanding Ready request. */
   private CompletableFuture<Ready>[] inlinePending;
@@ -134,7 +130,7 @@ public class NodeClusterBenchmark {
   @Benchmark
   @OperationsPerInvocation(ClusterBenchmark.IN_FLIGHT)
   public long proposePipelined() {
-    long target = leaderApplied + ClusterBenchmark.IN_FLIGHT;
+    long target = leaderApplied.get() + ClusterBenchmark.IN_FLIGHT;
     for (int i = 0; i < ClusterBenchmark.IN_FLIGHT; i++) {
       nodes[0].proposeAndForget(payload);
     }
@@ -151,11 +147,11 @@ public class NodeClusterBenchmark {
   @Benchmark
   @OperationsPerInvocation(ClusterBenchmark.IN_FLIGHT)
   public long proposeWindowed() {
-    if (proposedUpTo < leaderApplied) {
-      proposedUpTo = leaderApplied; // the first invocation: the election's entry is applied
+    if (proposedUpTo < leaderApplied.get()) {
+      proposedUpTo = leaderApplied.get(); // the first invocation: the election's entry is applied
     }
     for (int i = 0; i < ClusterBenchmark.IN_FLIGHT; i++) {
-      if (proposedUpTo - leaderApplied >= ClusterBenchmark.IN_FLIGHT) {
+      if (proposedUpTo - leaderApplied.get() >= ClusterBenchmark.IN_FLIGHT) {
         awaitApplied(proposedUpTo - ClusterBenchmark.IN_FLIGHT + 1);
       }
       nodes[0].proposeAndForget(payload);
@@ -169,12 +165,7 @@ public class NodeClusterBenchmark {
       pumpInline(target);
       return;
     }
-    waiter = Thread.currentThread();
-    waitFor = target;
-    while (leaderApplied < target) {
-      LockSupport.park(this);
-    }
-    waitFor = Long.MAX_VALUE;
+    leaderApplied.await(target);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of futures
@@ -207,7 +198,7 @@ public class NodeClusterBenchmark {
    */
   private void pumpInline(long target) {
     CompletableFuture<Ready>[] pending = inlinePending;
-    while (leaderApplied < target) {
+    while (leaderApplied.get() < target) {
       boolean handled = false;
       for (int i = 0; i < SIZE; i++) {
         if (pending[i].isDone()) {
@@ -309,10 +300,7 @@ public class NodeClusterBenchmark {
         }
       }
       if (i == 0) {
-        leaderApplied = applied;
-        if (applied >= waitFor) {
-          LockSupport.unpark(waiter);
-        }
+        leaderApplied.publish(applied);
       }
     }
   }
