@@ -5,6 +5,7 @@ import io.raftj.raft.raftpb.Entry;
 import io.raftj.raft.raftpb.EntryType;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -38,6 +39,12 @@ final class Applier {
   private final SnapshotStore store;
   private final GroupOptions options;
   private final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+
+  /**
+   * The size of the newest snapshot written or restored, for {@link
+   * GroupOptions#snapshotLogRatio()}; written by the snapshot executor or the apply executor.
+   */
+  private volatile long lastSnapshotBytes;
 
   /** Whether the executor is the group's loop thread ({@link GroupOptions#applyOnLoopThread()}). */
   private final boolean onLoop;
@@ -334,9 +341,14 @@ final class Applier {
   }
 
   private void maybeSnapshot() {
+    // a state much larger than the log since its last snapshot is not written out again yet
+    boolean logGrown = bytesSinceSnapshot >= options.snapshotLogRatio() * lastSnapshotBytes;
     boolean byCount =
-        options.snapshotEntries() > 0 && applied - lastSnapshotIndex >= options.snapshotEntries();
-    boolean bySize = options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes();
+        options.snapshotEntries() > 0
+            && applied - lastSnapshotIndex >= options.snapshotEntries()
+            && logGrown;
+    boolean bySize =
+        options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes() && logGrown;
     // A leader sends a lagging member its newest snapshot, which a member added after it was
     // taken refuses (it is not in the snapshot's configuration): with a policy, a membership
     // change is followed by a snapshot.
@@ -379,7 +391,7 @@ final class Applier {
     try {
       pending = store.create(term, index);
       writer.writeTo(pending.out());
-      pending.commit();
+      lastSnapshotBytes = pending.commit();
       group.enqueue(new GroupEvent.SnapshotWritten(index, term));
     } catch (IOException | RuntimeException e) {
       if (pending != null) {
@@ -415,8 +427,9 @@ final class Applier {
               "snapshot at index " + index + " was not written by raft-server", null));
       return;
     }
-    try (InputStream in = store.open(term, index)) {
+    try (CountingInput in = new CountingInput(store.open(term, index))) {
       sm.restore(in);
+      lastSnapshotBytes = in.count;
     } catch (IOException | RuntimeException e) {
       group.enqueue(new GroupEvent.Stop("restoring the snapshot at index " + index + " failed", e));
       stopped = new GroupStoppedException("restoring a snapshot failed", e);
@@ -506,6 +519,40 @@ final class Applier {
         throw new IndexOutOfBoundsException("command " + i + " of " + size);
       }
       return i;
+    }
+  }
+
+  /** Counts the bytes a restore reads, which {@link #lastSnapshotBytes} takes as its size. */
+  private static final class CountingInput extends FilterInputStream {
+    long count;
+
+    CountingInput(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      count += skipped;
+      return skipped;
     }
   }
 }

@@ -60,12 +60,13 @@ final class FileSnapshotStore implements SnapshotStore {
       }
 
       @Override
-      public void commit() throws IOException {
+      public long commit() throws IOException {
         out.flush();
         file.force();
         file.close();
         fs.rename(tmp, target);
         fs.syncDir(dir);
+        return out.pos;
       }
 
       @Override

@@ -11,8 +11,9 @@ import java.util.List;
  * <p>The defaults follow etcd's server: an election timeout of 10 ticks and a heartbeat every tick
  * (1 s and 100 ms at the server's default 100 ms tick), pre-vote and check-quorum on, 1 MiB per
  * append message and 512 messages in flight per follower; a snapshot every 10,000 applied entries
- * or 64 MiB of applied payload, with 5,000 entries kept behind it for slow followers; a proposal or
- * read that has no outcome after 10 seconds fails with {@link DeadlineExceededException}.
+ * or 64 MiB of applied payload, with 5,000 entries kept behind it for slow followers, whatever the
+ * state's size (no {@link #snapshotLogRatio()}); a proposal or read that has no outcome after 10
+ * seconds fails with {@link DeadlineExceededException}.
  *
  * @param groupId the group's ID, unique among the server's groups
  * @param members the servers that form a new group (its voters); ignored when the group restarts
@@ -30,6 +31,11 @@ import java.util.List;
  * @param snapshotEntries applied entries after which a snapshot is taken (0: never by count)
  * @param snapshotBytes applied payload bytes after which a snapshot is taken (0: never by size)
  * @param snapshotCatchUpEntries entries kept in the log behind a snapshot
+ * @param snapshotLogRatio with a positive ratio, a snapshot due by count or by size also waits
+ *     until the payload applied since the last one is at least this multiple of the last snapshot's
+ *     bytes (0: never waits). A state larger than the log between snapshots is then written out at
+ *     most once per that fraction of it in log, not once per {@code snapshotEntries}: at 1.0 the
+ *     snapshots never write more than the log does
  * @param operationTimeout the default deadline of proposals, reads and membership changes
  * @param applyOnLoopThread run the state machine on the group's loop thread instead of an apply
  *     executor: one thread hand-off less per command, for state machines that never take long (a
@@ -48,6 +54,7 @@ public record GroupOptions(
     long snapshotEntries,
     long snapshotBytes,
     long snapshotCatchUpEntries,
+    double snapshotLogRatio,
     Duration operationTimeout,
     boolean applyOnLoopThread) {
 
@@ -75,6 +82,10 @@ public record GroupOptions(
     if (snapshotEntries < 0 || snapshotBytes < 0 || snapshotCatchUpEntries < 0) {
       throw new IllegalArgumentException("snapshot thresholds must not be negative");
     }
+    if (!(snapshotLogRatio >= 0) || Double.isInfinite(snapshotLogRatio)) {
+      throw new IllegalArgumentException(
+          "snapshot log ratio must be a finite number, 0 or more: " + snapshotLogRatio);
+    }
     if (operationTimeout.isNegative() || operationTimeout.isZero()) {
       throw new IllegalArgumentException("operation timeout must be positive: " + operationTimeout);
     }
@@ -99,6 +110,7 @@ public record GroupOptions(
         10_000,
         64L << 20,
         5_000,
+        0,
         Duration.ofSeconds(10),
         false);
   }
@@ -151,6 +163,11 @@ public record GroupOptions(
         });
   }
 
+  /** A copy with {@link #snapshotLogRatio()} set. */
+  public GroupOptions withSnapshotLogRatio(double ratio) {
+    return with(c -> c.snapshotLogRatio = ratio);
+  }
+
   /** A copy with {@link #applyOnLoopThread()} set. */
   public GroupOptions withApplyOnLoopThread(boolean applyOnLoopThread) {
     return with(c -> c.applyOnLoopThread = applyOnLoopThread);
@@ -178,6 +195,7 @@ public record GroupOptions(
         c.snapshotEntries,
         c.snapshotBytes,
         c.snapshotCatchUpEntries,
+        c.snapshotLogRatio,
         c.operationTimeout,
         c.applyOnLoopThread);
   }
@@ -196,6 +214,7 @@ public record GroupOptions(
     long snapshotEntries;
     long snapshotBytes;
     long snapshotCatchUpEntries;
+    double snapshotLogRatio;
     Duration operationTimeout;
     boolean applyOnLoopThread;
 
@@ -212,6 +231,7 @@ public record GroupOptions(
       snapshotEntries = o.snapshotEntries;
       snapshotBytes = o.snapshotBytes;
       snapshotCatchUpEntries = o.snapshotCatchUpEntries;
+      snapshotLogRatio = o.snapshotLogRatio;
       operationTimeout = o.operationTimeout;
       applyOnLoopThread = o.applyOnLoopThread;
     }

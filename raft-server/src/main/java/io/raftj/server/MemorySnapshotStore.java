@@ -26,8 +26,10 @@ final class MemorySnapshotStore implements SnapshotStore {
       }
 
       @Override
-      public void commit() {
-        snapshots.put(index, new Stored(term, out.toByteArray()));
+      public long commit() {
+        byte[] bytes = out.toByteArray();
+        snapshots.put(index, new Stored(term, bytes));
+        return bytes.length;
       }
 
       @Override

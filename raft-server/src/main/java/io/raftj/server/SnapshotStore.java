@@ -25,8 +25,8 @@ interface SnapshotStore {
     /** Where the bytes go; buffered. */
     OutputStream out();
 
-    /** Makes the snapshot durable and visible. */
-    void commit() throws IOException;
+    /** Makes the snapshot durable and visible; returns its size in bytes. */
+    long commit() throws IOException;
 
     /** Discards what was written. */
     void abort();

@@ -18,6 +18,7 @@ final class GroupOptionsTest {
             .withMaxPendingProposals(100)
             .withLeaseReads(true)
             .withSnapshots(50, 1000, 7)
+            .withSnapshotLogRatio(0.5)
             .withApplyOnLoopThread(true)
             .withOperationTimeout(Duration.ofSeconds(3))
             .withJoin(true);
@@ -36,6 +37,7 @@ final class GroupOptionsTest {
                 50,
                 1000,
                 7,
+                0.5,
                 Duration.ofSeconds(3),
                 true));
   }

@@ -17,7 +17,14 @@ final class LogStateMachine implements StateMachine {
 
   final List<ByteString> commands = new ArrayList<>();
   int restores;
+
+  /** The number of commands the newest restored snapshot held. */
+  int restoredCommands;
+
   int snapshots;
+
+  /** The number of commands in each snapshot this machine captured, in order. */
+  final List<Integer> snapshotSizes = new ArrayList<>();
 
   @Override
   public void apply(ApplyBatch batch) {
@@ -30,6 +37,7 @@ final class LogStateMachine implements StateMachine {
   @Override
   public SnapshotWriter snapshot() {
     snapshots++;
+    snapshotSizes.add(commands.size());
     List<ByteString> view = List.copyOf(commands);
     return out -> {
       DataOutputStream d = new DataOutputStream(out);
@@ -47,6 +55,7 @@ final class LogStateMachine implements StateMachine {
     restores++;
     DataInputStream d = new DataInputStream(in);
     int n = d.readInt();
+    restoredCommands = n;
     commands.clear();
     for (int i = 0; i < n; i++) {
       byte[] b = new byte[d.readInt()];

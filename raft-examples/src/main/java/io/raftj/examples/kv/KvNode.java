@@ -72,6 +72,7 @@ final class KvNode implements Closeable {
           (flags.join() && !restart ? GroupOptions.joining(GROUP) : GroupOptions.of(GROUP, ids))
               .withTicks(flags.electionTicks(), 1)
               .withSnapshots(flags.snapshotEntries(), 0, flags.catchUpEntries())
+              .withSnapshotLogRatio(flags.snapshotLogRatio())
               .withOperationTimeout(Duration.ofMillis(flags.requestTimeoutMs()))
               // KvStore applies a command with one map put, and its snapshot only freezes the map
               // (the snapshot thread streams it): applying on the loop thread saves each write a

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param join whether this node joins a running cluster (it was added with POST /members)
  * @param snapshotEntries applied entries between snapshots
  * @param catchUpEntries entries kept behind a snapshot for slow followers
+ * @param snapshotLogRatio a snapshot also waits for this multiple of the last one's size in log
  * @param tickMs the Raft tick interval
  * @param electionTicks ticks without a leader before an election
  * @param requestTimeoutMs how long a client request waits for commit and apply
@@ -37,6 +38,7 @@ record ServerFlags(
     boolean join,
     long snapshotEntries,
     long catchUpEntries,
+    double snapshotLogRatio,
     int tickMs,
     int electionTicks,
     int requestTimeoutMs,
@@ -75,6 +77,10 @@ record ServerFlags(
                                  starting a new one
         --snapshot-entries N     take a snapshot every N applied entries (default: 10000)
         --catch-up-entries N     entries kept in the log behind a snapshot (default: 5000)
+        --snapshot-log-ratio R   a snapshot also waits until the log since the last one is R
+                                 times that one's size, so a large store is not rewritten
+                                 every --snapshot-entries; 0 snapshots by count alone
+                                 (default: 1)
         --tick-ms MS             the Raft tick interval (default: 100)
         --election-ticks N       ticks before a follower campaigns (default: 10)
         --request-timeout-ms MS  how long a request waits for commit and apply (default: 5000)
@@ -190,6 +196,7 @@ record ServerFlags(
     Path dataDir = Path.of(values.getOrDefault("data-dir", "raftj-kv-" + id));
     long snapshotEntries = longFlag(values, "snapshot-entries", 10_000, 1, Long.MAX_VALUE);
     long catchUp = longFlag(values, "catch-up-entries", 5_000, 0, Long.MAX_VALUE);
+    double logRatio = doubleFlag(values, "snapshot-log-ratio", 1.0, 0, 1_000);
     int tickMs = (int) longFlag(values, "tick-ms", 100, 1, 60_000);
     int electionTicks = (int) longFlag(values, "election-ticks", 10, 2, 10_000);
     int timeout = (int) longFlag(values, "request-timeout-ms", 5_000, 1, 3_600_000);
@@ -241,6 +248,7 @@ record ServerFlags(
         join,
         snapshotEntries,
         catchUp,
+        logRatio,
         tickMs,
         electionTicks,
         timeout,
@@ -292,6 +300,7 @@ record ServerFlags(
           "data-dir",
           "snapshot-entries",
           "catch-up-entries",
+          "snapshot-log-ratio",
           "tick-ms",
           "election-ticks",
           "request-timeout-ms",
@@ -333,6 +342,25 @@ record ServerFlags(
       Map<String, String> values, String name, long dflt, long min, long max) throws FlagException {
     String v = values.get(name);
     return v == null ? dflt : parseLong(name, v, min, max);
+  }
+
+  private static double doubleFlag(
+      Map<String, String> values, String name, double dflt, double min, double max)
+      throws FlagException {
+    String v = values.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new FlagException("--" + name + " wants a number, got \"" + v + "\"");
+    }
+    if (!(d >= min && d <= max)) {
+      throw new FlagException("--" + name + " must be between " + min + " and " + max + ": " + v);
+    }
+    return d;
   }
 
   private static long parseLong(String name, String v, long min, long max) throws FlagException {

@@ -47,6 +47,8 @@ final class KvClusterTest {
                 "20",
                 "--catch-up-entries",
                 "5",
+                "--snapshot-log-ratio",
+                "0",
                 "--tick-ms",
                 "50",
                 "--election-ticks",

@@ -113,6 +113,7 @@ final class KvServerCommandLineTest {
     assertThat(f.peers().get(2L).port()).isEqualTo(2);
     assertThat(f.dataDir()).isEqualTo(Path.of("raftj-kv-2"));
     assertThat(f.snapshotEntries()).isEqualTo(10_000);
+    assertThat(f.snapshotLogRatio()).isEqualTo(1.0);
     assertThat(f.spinMicros()).isZero();
     assertThat(f.peerTls()).isNull();
     assertThat(f.clientTls()).isNull();
@@ -132,6 +133,20 @@ final class KvServerCommandLineTest {
     assertThatThrownBy(() -> parseOne("http://127.0.0.1:1", "--spin-us=-1"))
         .isInstanceOf(ServerFlags.FlagException.class)
         .hasMessageContaining("--spin-us");
+  }
+
+  @Test
+  void snapshotLogRatio_isParsed_andBounded() throws Exception {
+    assertThat(parseOne("http://127.0.0.1:1", "--snapshot-log-ratio=0").snapshotLogRatio())
+        .isZero();
+    assertThat(parseOne("http://127.0.0.1:1", "--snapshot-log-ratio", "0.5").snapshotLogRatio())
+        .isEqualTo(0.5);
+    for (String bad : new String[] {"-1", "NaN", "lots", "1e9"}) {
+      assertThatThrownBy(() -> parseOne("http://127.0.0.1:1", "--snapshot-log-ratio=" + bad))
+          .as(bad)
+          .isInstanceOf(ServerFlags.FlagException.class)
+          .hasMessageContaining("--snapshot-log-ratio");
+    }
   }
 
   @Test

@@ -57,6 +57,7 @@ final class Cluster implements AutoCloseable {
       addIfSupported(help, args, "--request-timeout-ms", "2000");
       addIfSupported(help, args, "--snapshot-entries", "500");
       addIfSupported(help, args, "--catch-up-entries", "100");
+      addIfSupported(help, args, "--snapshot-log-ratio", "0");
       c.nodes.add(new NodeProcess(id, ports[2 * i + 1], root.resolve("node" + id + ".log"), args));
     }
     return c;
