@@ -334,7 +334,7 @@ final class Applier {
       reads.remove(i);
       try {
         r.future.complete(sm.query(r.query));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         r.future.completeExceptionally(e);
       }
     }
@@ -370,7 +370,7 @@ final class Applier {
     SnapshotWriter writer;
     try {
       writer = sm.snapshot();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       snapshotInFlight.set(false);
       LOG.warn(
           "group {}: state machine could not capture a snapshot",
@@ -393,7 +393,7 @@ final class Applier {
       writer.writeTo(pending.out());
       lastSnapshotBytes = pending.commit();
       group.enqueue(new GroupEvent.SnapshotWritten(index, term));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       if (pending != null) {
         pending.abort();
       }
@@ -430,7 +430,7 @@ final class Applier {
     try (CountingInput in = new CountingInput(store.open(term, index))) {
       sm.restore(in);
       lastSnapshotBytes = in.count;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       group.enqueue(new GroupEvent.Stop("restoring the snapshot at index " + index + " failed", e));
       stopped = new GroupStoppedException("restoring a snapshot failed", e);
       return;

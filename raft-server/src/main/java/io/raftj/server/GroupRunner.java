@@ -288,7 +288,10 @@ final class GroupRunner {
         maybeQuiesce();
       }
       publishStatus();
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException | IOException | Error e) {
+      // An Error too (a stack overflow, a class missing at run time): the turn stopped half way,
+      // so the group cannot go on, and stopping it fails its futures instead of leaving them
+      // pending.
       failed(e);
     } finally {
       inTurn = false;
@@ -296,7 +299,7 @@ final class GroupRunner {
   }
 
   /** Stops the group after its loop work threw. Loop thread. */
-  void failed(Exception e) {
+  void failed(Throwable e) {
     LOG.error("group {} on server {}: loop failed", hex(groupId), hex(self), e);
     stop("loop failed", e);
   }
@@ -562,7 +565,7 @@ final class GroupRunner {
           }
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       failed(e);
     }
   }

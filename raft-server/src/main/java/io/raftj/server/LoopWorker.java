@@ -114,23 +114,36 @@ final class LoopWorker {
 
   private void run() {
     scheduled.set(false);
-    if (tickRequested.getAndSet(false)) {
-      for (int i = 0; i < groups.size(); i++) {
-        groups.get(i).tick();
+    try {
+      if (tickRequested.getAndSet(false)) {
+        for (int i = 0; i < groups.size(); i++) {
+          tick(groups.get(i));
+        }
+      }
+      int turns = 0;
+      for (GroupRunner g; turns < TURNS_PER_RUN && (g = runQueue.poll()) != null; turns++) {
+        g.clearQueued();
+        g.runTurn();
+      }
+      outbox.flush(transport, liveness);
+      if (!afterSend.isEmpty()) {
+        runDeferred();
+        outbox.flush(transport, liveness);
+      }
+    } finally {
+      // whatever escaped this run, the work still queued gets the next one
+      if (!runQueue.isEmpty() || tickRequested.get() || !afterSend.isEmpty()) {
+        schedule();
       }
     }
-    int turns = 0;
-    for (GroupRunner g; turns < TURNS_PER_RUN && (g = runQueue.poll()) != null; turns++) {
-      g.clearQueued();
-      g.runTurn();
-    }
-    outbox.flush(transport, liveness);
-    if (!afterSend.isEmpty()) {
-      runDeferred();
-      outbox.flush(transport, liveness);
-    }
-    if (!runQueue.isEmpty() || tickRequested.get()) {
-      schedule();
+  }
+
+  /** Ticks one group; a group whose tick throws stops, and the others still tick. */
+  private static void tick(GroupRunner g) {
+    try {
+      g.tick();
+    } catch (RuntimeException | Error e) {
+      g.failed(e);
     }
   }
 
@@ -138,7 +151,7 @@ final class LoopWorker {
     for (Deferred d; (d = afterSend.poll()) != null; ) {
       try {
         d.task().run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         d.group().failed(e);
       }
     }

@@ -397,7 +397,7 @@ public final class RaftServer implements AutoCloseable {
         () -> {
           try {
             l.leaderChanged(groupId, leader, term);
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
             LOG.warn("leader listener failed", e);
           }
         });

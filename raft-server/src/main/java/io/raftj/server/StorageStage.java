@@ -164,7 +164,7 @@ final class StorageStage {
         }
       }
       return true;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       groupOf(j).enqueue(new GroupEvent.Stop("storage failed", e));
       merge.clear();
       return false;
@@ -282,7 +282,7 @@ final class StorageStage {
       GroupRunner g = group;
       try {
         save(g, storage, hs, ents, Snapshot.getDefaultInstance());
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         g.enqueue(new GroupEvent.Stop("storage failed", e));
         clear();
         return;
