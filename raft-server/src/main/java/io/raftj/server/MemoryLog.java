@@ -20,6 +20,15 @@ import java.util.List;
 final class MemoryLog implements GroupLog {
 
   private final MemoryStorage storage = new MemoryStorage();
+  private final long groupId;
+  private final StorageObserver observer;
+
+  /** An empty log of group {@code groupId}, whose writes {@code observer} watches. */
+  MemoryLog(long groupId, StorageObserver observer) {
+    this.groupId = groupId;
+    this.observer = observer;
+    observer.opened(groupId, HardState.getDefaultInstance(), storage);
+  }
 
   @Override
   public MemoryStorage memoryStorage() {
@@ -56,6 +65,9 @@ final class MemoryLog implements GroupLog {
    * then the hard state (unless it is the default instance, meaning unchanged).
    */
   void save(HardState hs, List<Entry> entries, Snapshot snap) {
+    if (observer != StorageObserver.NONE) {
+      observer.saving(groupId, hs, entries, snap == null ? Snapshot.getDefaultInstance() : snap);
+    }
     if (snap != null) {
       storage.applySnapshot(snap);
     }
@@ -64,6 +76,9 @@ final class MemoryLog implements GroupLog {
     }
     if (!Util.isEmptyHardState(hs)) {
       storage.setHardState(hs);
+    }
+    if (observer != StorageObserver.NONE) {
+      observer.saved(groupId, hs, entries, snap == null ? Snapshot.getDefaultInstance() : snap);
     }
   }
 

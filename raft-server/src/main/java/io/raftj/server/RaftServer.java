@@ -178,7 +178,7 @@ public final class RaftServer implements AutoCloseable {
       GroupLog log;
       SnapshotStore store;
       if (dataDir == null) {
-        log = new MemoryLog();
+        log = new MemoryLog(options.groupId(), storageObserver);
         store = new MemorySnapshotStore();
       } else {
         Path dir = groupDir(options.groupId());
@@ -582,8 +582,8 @@ public final class RaftServer implements AutoCloseable {
     }
 
     /**
-     * Watches every group's durable reads and writes (default: nothing); see {@link
-     * StorageObserver}. Used only with a data directory.
+     * Watches every group's Raft storage, durable or on the heap (default: nothing); see {@link
+     * StorageObserver}.
      */
     public Builder storageObserver(StorageObserver observer) {
       this.storageObserver = Objects.requireNonNull(observer, "storage observer");

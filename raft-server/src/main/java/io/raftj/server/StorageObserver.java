@@ -7,14 +7,15 @@ import io.raftj.raft.raftpb.Snapshot;
 import java.util.List;
 
 /**
- * Watches what each group of a {@link RaftServer} with a data directory reads from and writes to
- * its durable Raft storage: for simulators and tests that check what was acknowledged against what
- * survives a crash ({@code raft-simulation} does). Set with {@link
- * RaftServer.Builder#storageObserver}; the default observes nothing.
+ * Watches what each group of a {@link RaftServer} reads from and writes to its Raft storage: for
+ * simulators and tests that check what was acknowledged against what was saved and what survives a
+ * crash ({@code raft-simulation} does). Set with {@link RaftServer.Builder#storageObserver}; the
+ * default observes nothing.
  *
- * <p>{@link #opened} is called on the thread that creates the group, the others on the storage
- * executor, around each write. Implementations must be quick, must not throw and must not keep the
- * lists or the storage beyond the call.
+ * <p>{@link #opened} is called on the thread that creates the group, the others around each write:
+ * on the storage executor with a data directory; without one (the log on the heap, nothing survives
+ * the process) on the thread that writes, the group's loop thread. Implementations must be quick,
+ * must not throw and must not keep the lists or the storage beyond the call.
  */
 public interface StorageObserver {
 
@@ -32,7 +33,7 @@ public interface StorageObserver {
 
   /**
    * That write returned: it is on disk, and durable wherever Raft requires it (a new term or vote,
-   * entries, a snapshot).
+   * entries, a snapshot); for a group without a data directory, it is in the log on the heap.
    */
   default void saved(long groupId, HardState hardState, List<Entry> entries, Snapshot snapshot) {}
 }

@@ -30,6 +30,15 @@ public interface MemberFactory {
     return true;
   }
 
+  /**
+   * Whether its members keep what they saved across a crash. Worlds of members that do not (a log
+   * on the heap) have no crashes: a member that restarted empty under its old ID could vote twice
+   * in one term.
+   */
+  default boolean survivesCrashes() {
+    return true;
+  }
+
   /** What {@code bin/raft-sim} needs besides the seed to build a world of these members. */
   default String replayFlags() {
     return "";

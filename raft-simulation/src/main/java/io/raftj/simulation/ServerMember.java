@@ -43,6 +43,10 @@ import java.util.Random;
  * as Raft messages. A {@link StorageObserver} reports each write to the checkers, after it
  * returned. Confined to the world's thread.
  *
+ * <p>{@link #memoryFactory()} makes members without a data directory instead: the log on the heap,
+ * the state machine on the loop thread, so RawNode's synchronous Ready cycle; the observer then
+ * sees each write as it is made on the loop, and such worlds have no crashes.
+ *
  * <p>{@link #process()} runs the server's pending tasks, but now and then stops after a few of
  * them, so work handed to the storage executor may still wait when the next crash comes: a crash
  * between an append and its fsync, before any acknowledgement left.
@@ -66,12 +70,29 @@ public final class ServerMember implements Member {
 
   /** A factory whose members share one {@link Courier}; make one per world. */
   public static MemberFactory factory() {
+    return factory(false);
+  }
+
+  /**
+   * A factory of members without a data directory, their state machine on the loop thread: the
+   * synchronous Ready cycle, whose log lives on the heap, so these worlds have no crashes.
+   */
+  public static MemberFactory memoryFactory() {
+    return factory(true);
+  }
+
+  private static MemberFactory factory(boolean memory) {
     Courier courier = new Courier();
     return new MemberFactory() {
       @Override
       public Member create(
           long id, List<Peer> bootstrap, Scenario sc, MemberListener l, long seed) {
-        return new ServerMember(id, bootstrap, sc, l, seed, courier);
+        return new ServerMember(id, bootstrap, sc, l, seed, courier, memory);
+      }
+
+      @Override
+      public boolean survivesCrashes() {
+        return !memory;
       }
 
       @Override
@@ -86,7 +107,7 @@ public final class ServerMember implements Member {
 
       @Override
       public String replayFlags() {
-        return " --world server";
+        return memory ? " --world server-memory" : " --world server";
       }
     };
   }
@@ -100,6 +121,9 @@ public final class ServerMember implements Member {
   private final Path dir;
   private final long snapshotEvery;
 
+  /** Whether the log is on the heap (no data directory) and the Ready cycle synchronous. */
+  private final boolean memory;
+
   private CrashFs fs = new CrashFs();
   private Life life;
   private int starts;
@@ -112,8 +136,10 @@ public final class ServerMember implements Member {
       Scenario sc,
       MemberListener listener,
       long randomSeed,
-      Courier courier) {
+      Courier courier,
+      boolean memory) {
     this.id = id;
+    this.memory = memory;
     this.sc = sc;
     for (Peer p : bootstrap) {
       voters.add(p.id());
@@ -144,7 +170,7 @@ public final class ServerMember implements Member {
         .withFlowControl(4096, 64)
         .withLeaseReads(sc.leaseReads())
         .withSnapshots(snapshotEvery, 0, 3)
-        .withApplyOnLoopThread((randomSeed & 1) != 0);
+        .withApplyOnLoopThread(memory || (randomSeed & 1) != 0);
   }
 
   private void start() {
@@ -154,18 +180,18 @@ public final class ServerMember implements Member {
             new ManualScheduler(randomSeed * 1_000_003L + start),
             new Random(randomSeed ^ (start * 0x9E3779B97F4A7C15L)));
     up = true;
-    life.server =
+    RaftServer.Builder b =
         RaftServer.builder(id, life.transport)
             .scheduler(life.scheduler)
             .seed(randomSeed * 31 + start)
             .tickInterval(Duration.ofNanos(TICK))
             .loopThreads(1)
             .applyThreads(1)
-            .dataDir(dir)
-            .fs(fs)
-            .walSegmentBytes(4096)
-            .storageObserver(life.observer)
-            .build();
+            .storageObserver(life.observer);
+    if (!memory) {
+      b.dataDir(dir).fs(fs).walSegmentBytes(4096);
+    }
+    life.server = b.build();
     try {
       life.group = life.server.createGroup(options(), life.machine);
     } catch (IOException e) {

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   --first-failure                                  stop at the first failing seed (the smallest)
  *   --world server                                   members are RaftServers ({@link ServerMember})
  *                                                    instead of RawNodes ({@link RawNodeMember})
+ *   --world server-memory                            RaftServers without a data directory (the
+ *                                                    synchronous Ready cycle; no crashes)
  * </pre>
  */
 public final class Simulator {
@@ -40,11 +42,40 @@ public final class Simulator {
     /** {@link RawNodeMember}s: RawNode and DurableStorage with a synchronous Ready loop. */
     RAW_NODE,
     /** {@link ServerMember}s: a RaftServer each, asynchronous storage writes. */
-    SERVER;
+    SERVER,
+    /**
+     * {@link ServerMember}s without a data directory: the log on the heap and the synchronous Ready
+     * cycle; no crashes.
+     */
+    SERVER_MEMORY;
 
     /** A factory for one world (server members share state within their world). */
     public MemberFactory factory() {
-      return this == SERVER ? ServerMember.factory() : World.RAW_NODE_MEMBERS;
+      switch (this) {
+        case SERVER:
+          return ServerMember.factory();
+        case SERVER_MEMORY:
+          return ServerMember.memoryFactory();
+        default:
+          return World.RAW_NODE_MEMBERS;
+      }
+    }
+
+    /** The kind {@code --world name} names, or null. */
+    static Kind ofFlag(String name) {
+      for (Kind k : values()) {
+        if (k.flag().equals(name)) {
+          return k;
+        }
+      }
+      return null;
+    }
+
+    /** The name {@code --world} takes. */
+    String flag() {
+      return this == RAW_NODE
+          ? "rawnode"
+          : name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -243,12 +274,17 @@ public final class Simulator {
           maxFailures = 1;
           break;
         case "--world":
-          kind = "server".equals(args[++i]) ? Kind.SERVER : Kind.RAW_NODE;
+          kind = Kind.ofFlag(args[++i]);
+          if (kind == null) {
+            System.err.println(
+                "raft-sim: unknown world \"" + args[i] + "\": rawnode, server or server-memory");
+            System.exit(2);
+          }
           break;
         default:
           System.err.println(
               "usage: raft-sim [--seeds N] [--from S] [--threads T] | --seed S [--trace] [--messages] [--shrink]"
-                  + " [--lease-drift D] [--first-failure] [--world rawnode|server]");
+                  + " [--lease-drift D] [--first-failure] [--world rawnode|server|server-memory]");
           System.exit(2);
       }
     }
@@ -286,7 +322,7 @@ public final class Simulator {
         String.format(
             Locale.ROOT,
             "%s worlds: %d seeds from %d on %d threads in %.1f s: %.1f seeds/s, %d failed%s",
-            kind == Kind.SERVER ? "server" : "rawnode",
+            kind.flag(),
             ran,
             from,
             threads,

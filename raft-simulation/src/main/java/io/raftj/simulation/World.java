@@ -14,6 +14,7 @@ import io.raftj.storage.DurableStorageOptions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,15 @@ public final class World implements MemberListener {
   /** Makes {@link RawNodeMember}s with the {@link #settings} their scenario implies. */
   public static final MemberFactory RAW_NODE_MEMBERS = World::rawNodeMember;
 
+  /** {@code sc} without the faults that cut a member's power. */
+  private static Scenario withoutCrashes(Scenario sc) {
+    EnumSet<Fault> kept = EnumSet.noneOf(Fault.class);
+    kept.addAll(sc.faults());
+    kept.remove(Fault.CRASH);
+    kept.remove(Fault.CRASH_MID_WRITE);
+    return sc.withFaults(kept);
+  }
+
   /** A world of {@link RawNodeMember}s, keeping only the last lines of its trace. */
   public World(long seed, Scenario scenario) {
     this(seed, scenario, null, false, RAW_NODE_MEMBERS);
@@ -104,7 +114,7 @@ public final class World implements MemberListener {
       boolean messages,
       MemberFactory factory) {
     this.seed = seed;
-    this.sc = scenario;
+    this.sc = factory.survivesCrashes() ? scenario : withoutCrashes(scenario);
     this.checker = new SafetyChecker(factory.appliesEveryEntry());
     this.rejoin = factory.rejoinsAfterRemoval();
     this.replayFlags = factory.replayFlags();

@@ -18,6 +18,7 @@ final class ServerSimulationTest {
 
   private static final long SEEDS = Long.getLong("raft.sim.serverSeeds", 1000);
   private static final long FROM = Long.getLong("raft.sim.serverFrom", 1);
+  private static final long MEMORY_SEEDS = Long.getLong("raft.sim.memorySeeds", 1000);
 
   @Test
   void seededServerWorlds_allKeepEveryProperty() {
@@ -28,6 +29,38 @@ final class ServerSimulationTest {
       report.append(f.getMessage()).append("\n\n");
     }
     assertThat(failures).as(report.toString()).isEmpty();
+  }
+
+  @Test
+  void seededMemoryServerWorlds_allKeepEveryProperty() {
+    List<SimulationFailure> failures =
+        Simulator.runMany(FROM, MEMORY_SEEDS, 2, 3, 0, Simulator.Kind.SERVER_MEMORY, s -> {});
+    StringBuilder report = new StringBuilder();
+    for (SimulationFailure f : failures) {
+      report.append(f.getMessage()).append("\n\n");
+    }
+    assertThat(failures).as(report.toString()).isEmpty();
+  }
+
+  @Test
+  void memoryServerWorlds_exerciseWhatTheyClaim_withoutCrashes() {
+    World.Stats sum = new World.Stats();
+    for (long seed = 1; seed <= 20; seed++) {
+      World.Stats s = Simulator.run(seed, Simulator.Kind.SERVER_MEMORY);
+      sum.crashes += s.crashes;
+      sum.snapshots += s.snapshots;
+      sum.confChanges += s.confChanges;
+      sum.writesAcked += s.writesAcked;
+      sum.readsServed += s.readsServed;
+    }
+    assertThat(sum.crashes).as("a log on the heap does not survive a crash").isZero();
+    assertThat(sum.snapshots).isPositive();
+    assertThat(sum.confChanges).isPositive();
+    assertThat(sum.writesAcked).isPositive();
+    assertThat(sum.readsServed).isPositive();
+    String trace = traceOf(7, Simulator.Kind.SERVER_MEMORY);
+    assertThat(traceOf(7, Simulator.Kind.SERVER_MEMORY)).isEqualTo(trace);
+    assertThat(trace).contains("faults heal", "acknowledged by", " 0 crashes");
   }
 
   @Test
@@ -164,10 +197,13 @@ final class ServerSimulationTest {
   }
 
   private static String traceOf(long seed) {
+    return traceOf(seed, Simulator.Kind.SERVER);
+  }
+
+  private static String traceOf(long seed, Simulator.Kind kind) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      World.Stats s =
-          new World(seed, Scenario.of(seed), ps, true, Simulator.Kind.SERVER.factory()).run();
+      World.Stats s = new World(seed, Scenario.of(seed), ps, true, kind.factory()).run();
       ps.println(Simulator.describe(s));
     }
     return out.toString(StandardCharsets.UTF_8);
