@@ -957,6 +957,26 @@ final class Raft {
     }
   }
 
+  /**
+   * etcd's line for a vote decision: "cast MsgVote for 2 ..." or "rejected MsgPreVote from 3 ...".
+   */
+  private void logVoteDecision(
+      String verdict, MessageType type, String preposition, long from, EntryId last, EntryId cand) {
+    logger.infof(
+        "%x [logterm: %d, index: %d, vote: %x] %s %s %s %x [logterm: %d, index: %d] at term %d",
+        id,
+        last.term(),
+        last.index(),
+        vote,
+        verdict,
+        type,
+        preposition,
+        from,
+        cand.term(),
+        cand.index(),
+        term);
+  }
+
   /** Grants or rejects a vote or pre-vote request (Raft §5.2, §5.4.1; thesis §9.6). */
   private void stepVote(Message m) {
     MessageType type = m.getType();
@@ -969,17 +989,7 @@ final class Raft {
     EntryId lastId = raftLog.lastEntryID();
     EntryId candLastId = new EntryId(m.getLogTerm(), m.getIndex());
     if (canVote && raftLog.isUpToDate(candLastId)) {
-      logger.infof(
-          "%x [logterm: %d, index: %d, vote: %x] cast %s for %x [logterm: %d, index: %d] at term %d",
-          id,
-          lastId.term(),
-          lastId.index(),
-          vote,
-          type,
-          m.getFrom(),
-          candLastId.term(),
-          candLastId.index(),
-          term);
+      logVoteDecision("cast", type, "for", m.getFrom(), lastId, candLastId);
       // The reply carries the request's term: for a pre-vote that is the future term, and the
       // candidate ignores replies from other terms.
       send(
@@ -993,17 +1003,7 @@ final class Raft {
         vote = m.getFrom();
       }
     } else {
-      logger.infof(
-          "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at term %d",
-          id,
-          lastId.term(),
-          lastId.index(),
-          vote,
-          type,
-          m.getFrom(),
-          candLastId.term(),
-          candLastId.index(),
-          term);
+      logVoteDecision("rejected", type, "from", m.getFrom(), lastId, candLastId);
       send(
           Message.newBuilder()
               .setTo(m.getFrom())

@@ -121,12 +121,7 @@ final class DurableRaftServerTest {
     int[] failuresLeft = {3};
     c.transports =
         t ->
-            new Transport() {
-              @Override
-              public void start(long localServerId, Inbound inbound) {
-                t.start(localServerId, inbound);
-              }
-
+            new ForwardingTransport(t) {
               @Override
               public void send(long to, MessageBatch batch) {
                 boolean acks =
@@ -135,17 +130,7 @@ final class DurableRaftServerTest {
                   failuresLeft[0]--;
                   throw new IllegalStateException("injected send failure");
                 }
-                t.send(to, batch);
-              }
-
-              @Override
-              public void sendSnapshot(long to, OutgoingSnapshot snapshot) {
-                t.sendSnapshot(to, snapshot);
-              }
-
-              @Override
-              public void close() {
-                t.close();
+                super.send(to, batch);
               }
             };
     c.startAll(3, GroupOptions.of(6, 1, 2, 3));

@@ -56,13 +56,16 @@ class ThrowingTransportTest {
   }
 
   /** Throws on every send to {@code brokenTo[0]}, counting the throws. */
-  private record Throwing(
-      Transport delegate, long[] brokenTo, int[] thrown, Supplier<Throwable> failure)
-      implements Transport {
+  private static final class Throwing extends ForwardingTransport {
+    private final long[] brokenTo;
+    private final int[] thrown;
+    private final Supplier<Throwable> failure;
 
-    @Override
-    public void start(long localServerId, Inbound inbound) {
-      delegate.start(localServerId, inbound);
+    Throwing(Transport delegate, long[] brokenTo, int[] thrown, Supplier<Throwable> failure) {
+      super(delegate);
+      this.brokenTo = brokenTo;
+      this.thrown = thrown;
+      this.failure = failure;
     }
 
     @Override
@@ -75,17 +78,7 @@ class ThrowingTransportTest {
         }
         throw (RuntimeException) t;
       }
-      delegate.send(to, batch);
-    }
-
-    @Override
-    public void sendSnapshot(long to, OutgoingSnapshot snapshot) {
-      delegate.sendSnapshot(to, snapshot);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+      super.send(to, batch);
     }
   }
 }

@@ -22,38 +22,20 @@ final class ServerSimulationTest {
 
   @Test
   void seededServerWorlds_allKeepEveryProperty() {
-    List<SimulationFailure> failures =
-        Simulator.runMany(FROM, SEEDS, 2, 3, 0, Simulator.Kind.SERVER, s -> {});
-    StringBuilder report = new StringBuilder();
-    for (SimulationFailure f : failures) {
-      report.append(f.getMessage()).append("\n\n");
-    }
-    assertThat(failures).as(report.toString()).isEmpty();
+    Seeds.assertAllPass(FROM, SEEDS, Simulator.Kind.SERVER);
   }
 
   @Test
   void seededMemoryServerWorlds_allKeepEveryProperty() {
-    List<SimulationFailure> failures =
-        Simulator.runMany(FROM, MEMORY_SEEDS, 2, 3, 0, Simulator.Kind.SERVER_MEMORY, s -> {});
-    StringBuilder report = new StringBuilder();
-    for (SimulationFailure f : failures) {
-      report.append(f.getMessage()).append("\n\n");
-    }
-    assertThat(failures).as(report.toString()).isEmpty();
+    Seeds.assertAllPass(FROM, MEMORY_SEEDS, Simulator.Kind.SERVER_MEMORY);
   }
 
   @Test
   void memoryServerWorlds_exerciseWhatTheyClaim_withoutCrashes() {
-    World.Stats sum = new World.Stats();
-    for (long seed = 1; seed <= 20; seed++) {
-      World.Stats s = Simulator.run(seed, Simulator.Kind.SERVER_MEMORY);
-      sum.crashes += s.crashes;
-      sum.snapshots += s.snapshots;
-      sum.confChanges += s.confChanges;
-      sum.writesAcked += s.writesAcked;
-      sum.readsServed += s.readsServed;
-    }
-    assertThat(sum.crashes).as("a log on the heap does not survive a crash").isZero();
+    World.Stats sum = Seeds.sum(20, Simulator.Kind.SERVER_MEMORY);
+    assertThat(sum.crashes + sum.midWriteCrashes)
+        .as("a log on the heap does not survive a crash")
+        .isZero();
     assertThat(sum.snapshots).isPositive();
     assertThat(sum.confChanges).isPositive();
     assertThat(sum.writesAcked).isPositive();
@@ -75,16 +57,7 @@ final class ServerSimulationTest {
 
   @Test
   void serverWorlds_exerciseWhatTheyClaim() {
-    World.Stats sum = new World.Stats();
-    for (long seed = 1; seed <= 20; seed++) {
-      World.Stats s = Simulator.run(seed, Simulator.Kind.SERVER);
-      sum.crashes += s.crashes;
-      sum.midWriteCrashes += s.midWriteCrashes;
-      sum.snapshots += s.snapshots;
-      sum.confChanges += s.confChanges;
-      sum.writesAcked += s.writesAcked;
-      sum.readsServed += s.readsServed;
-    }
+    World.Stats sum = Seeds.sum(20, Simulator.Kind.SERVER);
     assertThat(sum.crashes).isPositive();
     assertThat(sum.midWriteCrashes).isPositive();
     assertThat(sum.snapshots).isPositive();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +19,7 @@ final class SimulationTest {
 
   @Test
   void seededWorlds_allKeepEveryProperty() {
-    List<SimulationFailure> failures = Simulator.runMany(FROM, SEEDS, 2, 3);
-    StringBuilder report = new StringBuilder();
-    for (SimulationFailure f : failures) {
-      report.append(f.getMessage()).append("\n\n");
-    }
-    assertThat(failures).as(report.toString()).isEmpty();
+    Seeds.assertAllPass(FROM, SEEDS, Simulator.Kind.RAW_NODE);
   }
 
   @Test

@@ -1,0 +1,31 @@
+package io.raftj.server;
+
+/** A {@link Transport} that hands every call to another; a test overrides what it breaks. */
+class ForwardingTransport implements Transport {
+
+  private final Transport delegate;
+
+  ForwardingTransport(Transport delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void start(long localServerId, Inbound inbound) {
+    delegate.start(localServerId, inbound);
+  }
+
+  @Override
+  public void send(long to, MessageBatch batch) {
+    delegate.send(to, batch);
+  }
+
+  @Override
+  public void sendSnapshot(long to, OutgoingSnapshot snapshot) {
+    delegate.sendSnapshot(to, snapshot);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
