@@ -24,7 +24,7 @@ final class LoopWorker {
   private static final int TURNS_PER_RUN = 256;
 
   private final Executor executor;
-  private final Transport transport;
+  private final GuardedTransport transport;
   private final PeerLiveness liveness;
   private final Outbox outbox;
   private final ConcurrentLinkedQueue<GroupRunner> runQueue = new ConcurrentLinkedQueue<>();
@@ -41,7 +41,7 @@ final class LoopWorker {
 
   private record Deferred(GroupRunner group, Runnable task) {}
 
-  LoopWorker(long serverId, Executor executor, Transport transport, PeerLiveness liveness) {
+  LoopWorker(long serverId, Executor executor, GuardedTransport transport, PeerLiveness liveness) {
     this.executor = executor;
     this.transport = transport;
     this.liveness = liveness;

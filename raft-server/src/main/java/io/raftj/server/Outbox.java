@@ -5,8 +5,6 @@ import io.raftj.raft.raftpb.MessageType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The messages a loop worker's groups produced in one turn, batched per destination server and sent
@@ -16,10 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbox {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
-
   private final long self;
-  private long sendFailures;
 
   /** One entry per destination ever used: few (the servers this one shares groups with). */
   private Pending[] byDest = new Pending[0];
@@ -100,7 +95,7 @@ final class Outbox {
   }
 
   /** Sends every non-empty batch and starts afresh; returns the batches sent. */
-  int flush(Transport transport, PeerLiveness liveness) {
+  int flush(GuardedTransport transport, PeerLiveness liveness) {
     int sent = 0;
     for (int i = 0; i < dirty.size(); i++) {
       Pending p = dirty.get(i);
@@ -114,20 +109,7 @@ final class Outbox {
       p.messages = new ArrayList<>();
       p.heartbeats = new ArrayList<>();
       liveness.sent(p.to);
-      try {
-        transport.send(p.to, batch);
-      } catch (RuntimeException | Error e) {
-        // Lost like a batch on the network, which Raft's retries recover from; the batches to
-        // the other destinations and the rest of the loop's run must not be lost with it.
-        if (sendFailures++ % 1024 == 0) {
-          LOG.warn(
-              "server {}: the transport failed to send to {} ({} failures so far)",
-              Long.toHexString(self),
-              Long.toHexString(p.to),
-              sendFailures,
-              e);
-        }
-      }
+      transport.send(p.to, batch); // never throws: a batch it cannot send is lost
       sent++;
     }
     dirty.clear();

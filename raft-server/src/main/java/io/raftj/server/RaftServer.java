@@ -51,7 +51,7 @@ public final class RaftServer implements AutoCloseable {
   public static final long DEFAULT_LOG_MEMORY_BUDGET = 64L << 20;
 
   private final long serverId;
-  private final Transport transport;
+  private final GuardedTransport transport;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
   private final Path dataDir;
@@ -80,7 +80,7 @@ public final class RaftServer implements AutoCloseable {
 
   private RaftServer(Builder b) {
     this.serverId = b.serverId;
-    this.transport = b.transport;
+    this.transport = new GuardedTransport(b.serverId, b.transport);
     this.ownsScheduler = b.scheduler == null;
     this.scheduler =
         ownsScheduler
@@ -251,7 +251,9 @@ public final class RaftServer implements AutoCloseable {
   /**
    * Counters: {@code saves} (storage writes, one fsync each when Raft requires it), {@code appends}
    * (MsgStorageAppend messages they carried), {@code entries} (entries saved), {@code
-   * unknownGroupMessages} (messages for groups not on this server).
+   * unknownGroupMessages} (messages for groups not on this server), {@code logMemoryBytes} and
+   * {@code earlySnapshots} (the log memory budget), {@code sendFailures} (sends the transport threw
+   * on; each batch lost).
    */
   public java.util.Map<String, Long> metrics() {
     long saves = 0;
@@ -275,7 +277,9 @@ public final class RaftServer implements AutoCloseable {
         "logMemoryBytes",
         logMemory.heldBytes(),
         "earlySnapshots",
-        logMemory.earlySnapshots());
+        logMemory.earlySnapshots(),
+        "sendFailures",
+        transport.failures());
   }
 
   /**
@@ -452,6 +456,7 @@ public final class RaftServer implements AutoCloseable {
           tickNanos,
           peer -> {
             liveness.sent(peer);
+            // never throws (GuardedTransport): a beat it cannot send must not end the ticks
             transport.send(
                 peer, new MessageBatch(serverId, peer, new long[0], List.of(), List.of()));
           });

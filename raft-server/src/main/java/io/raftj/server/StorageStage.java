@@ -52,7 +52,7 @@ final class StorageStage {
   private final Executor executor;
   private final StorageObserver observer;
   private final long self;
-  private final Transport transport;
+  private final GuardedTransport transport;
   private final PeerLiveness liveness;
   private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -65,7 +65,7 @@ final class StorageStage {
       Executor executor,
       StorageObserver observer,
       long self,
-      Transport transport,
+      GuardedTransport transport,
       PeerLiveness liveness) {
     this.executor = executor;
     this.observer = observer;
@@ -223,14 +223,10 @@ final class StorageStage {
     long[] groupIds = new long[msgs.size()];
     Arrays.fill(groupIds, groupId);
     liveness.sent(to);
-    try {
-      transport.send(to, new MessageBatch(self, to, groupIds, msgs, List.of()));
-    } catch (RuntimeException e) {
-      // Not a storage failure: the write is durable. A lost ack is a lost message, which the
-      // leader's next append or heartbeat round recovers from.
-      LOG.warn(
-          "server {}: sending acks to {} failed", Long.toHexString(self), Long.toHexString(to), e);
-    }
+    // The server's GuardedTransport never throws: an ack it fails to send is lost like a
+    // message, which the leader's next append or heartbeat round recovers from, and is not a
+    // storage failure (the write is durable).
+    transport.send(to, new MessageBatch(self, to, groupIds, msgs, List.of()));
   }
 
   private static HardState hardState(Message m) {

@@ -80,7 +80,7 @@ class StateMachineErrorsTest {
   }
 
   /** {@link LogStateMachine}, with an Error from the query "boom" and, once asked, a snapshot. */
-  private static final class Throwing implements StateMachine {
+  static final class Throwing implements StateMachine {
     final LogStateMachine inner;
     volatile boolean failNextSnapshot;
 

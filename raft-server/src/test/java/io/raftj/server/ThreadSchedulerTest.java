@@ -63,7 +63,8 @@ final class ThreadSchedulerTest {
     ThreadScheduler s = new ThreadScheduler("late-test");
     Executor loop = s.newExecutor("loop-0");
     LoopWorker worker =
-        new LoopWorker(1, loop, new LocalNetwork().transport(1), new PeerLiveness(s));
+        new LoopWorker(
+            1, loop, new GuardedTransport(1, new LocalNetwork().transport(1)), new PeerLiveness(s));
     s.close();
     assertThatCode(worker::requestTick).doesNotThrowAnyException();
   }

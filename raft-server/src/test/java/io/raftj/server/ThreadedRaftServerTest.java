@@ -96,4 +96,69 @@ final class ThreadedRaftServerTest {
       }
     }
   }
+
+  /**
+   * {@link ThrowingTransportTest} and {@link StateMachineErrorsTest} on real threads: every send to
+   * server 3 throws an {@link AssertionError}, and so does one query; the other work completes.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void onRealThreads_aThrowingTransportAndQuery_failOnlyTheirOwnWork(boolean applyOnLoop)
+      throws Exception {
+    LocalNetwork net = new LocalNetwork();
+    List<RaftServer> servers = new ArrayList<>();
+    try {
+      for (long id = 1; id <= 3; id++) {
+        Transport t =
+            new ForwardingTransport(net.transport(id)) {
+              @Override
+              public void send(long to, MessageBatch batch) {
+                if (to == 3) {
+                  throw new AssertionError("injected send failure");
+                }
+                super.send(to, batch);
+              }
+            };
+        RaftServer s =
+            RaftServer.builder(id, t)
+                .tickInterval(Duration.ofMillis(10))
+                .loopThreads(1)
+                .applyThreads(1)
+                .build();
+        servers.add(s);
+        s.createGroup(
+            GroupOptions.of(1, 1, 2, 3).withApplyOnLoopThread(applyOnLoop),
+            new StateMachineErrorsTest.Throwing(new LogStateMachine()));
+      }
+      RaftGroup leader = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (leader == null && System.nanoTime() < deadline) {
+        for (RaftServer s : servers.subList(0, 2)) {
+          if (s.group(1).status().isLeader()) {
+            leader = s.group(1);
+          }
+        }
+        Thread.onSpinWait();
+      }
+      assertThat(leader).as("server 1 or 2 leads").isNotNull();
+
+      List<CompletableFuture<Applied>> fs = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        fs.add(leader.propose(ByteString.copyFromUtf8("t" + i)));
+      }
+      CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+      CompletableFuture<Object> bad = leader.read("boom", ReadPolicy.LINEARIZABLE);
+      assertThat(bad)
+          .failsWithin(30, TimeUnit.SECONDS)
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(AssertionError.class);
+      assertThat(leader.read("size", ReadPolicy.LINEARIZABLE).get(30, TimeUnit.SECONDS))
+          .isEqualTo(200);
+    } finally {
+      for (RaftServer s : servers) {
+        s.close();
+      }
+    }
+  }
 }

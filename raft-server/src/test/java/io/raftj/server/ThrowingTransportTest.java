@@ -26,13 +26,15 @@ class ThrowingTransportTest {
 
   private static void assertLoopGoesOn(Supplier<Throwable> failure) throws Exception {
     SimCluster c = new SimCluster(51, null);
-    long[] brokenTo = {0};
+    // from the start: server 3 hears nothing, so it campaigns, and the others, hearing it, send it
+    // liveness beats on the ticks in which they send it nothing else
+    long broken = 3;
+    long[] brokenTo = {broken};
     int[] thrown = {0};
     c.transports = t -> new Throwing(t, brokenTo, thrown, failure);
     c.startAll(3, GroupOptions.of(6, 1, 2, 3));
     long leader = c.awaitLeader(6);
-    long broken = leader == 3 ? 2 : 3;
-    brokenTo[0] = broken;
+    assertThat(leader).as("server 3 cannot win an election it hears no answer to").isNotEqualTo(3);
 
     // one proposal at a time: each must be committed by the leader and the other follower without
     // waiting for a tick to restart the leader's loop
@@ -53,6 +55,15 @@ class ThrowingTransportTest {
         .as("the member the sends failed to catches up once they work")
         .isTrue();
     assertThat(c.servers.get(leader).group(6).status().leader()).isEqualTo(leader);
+    assertThat(c.servers.get(leader).metrics().get("sendFailures"))
+        .as("counted by the server")
+        .isPositive();
+
+    // The liveness beats a follower sends the member it hears nothing from threw too: its ticks
+    // must go on, or it would refuse forever to elect a successor to a silent leader.
+    c.network.isolate(leader);
+    long next = c.awaitLeaderOtherThan(6, leader);
+    assertThat(next).isNotEqualTo(leader);
   }
 
   /** Throws on every send to {@code brokenTo[0]}, counting the throws. */
