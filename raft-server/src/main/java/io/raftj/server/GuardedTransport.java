@@ -14,28 +14,22 @@ import org.slf4j.LoggerFactory;
  * ({@code sendFailures} in {@link RaftServer#metrics()}) and logged, the first and then every
  * 1,024th.
  */
-final class GuardedTransport implements Transport {
+final class GuardedTransport extends ForwardingTransport {
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardedTransport.class);
 
   private final long self;
-  private final Transport delegate;
   private final AtomicLong failures = new AtomicLong();
 
   GuardedTransport(long self, Transport delegate) {
+    super(delegate);
     this.self = self;
-    this.delegate = delegate;
-  }
-
-  @Override
-  public void start(long localServerId, Inbound inbound) {
-    delegate.start(localServerId, inbound);
   }
 
   @Override
   public void send(long to, MessageBatch batch) {
     try {
-      delegate.send(to, batch);
+      super.send(to, batch);
     } catch (RuntimeException | Error e) {
       failed(to, e);
     }
@@ -44,16 +38,11 @@ final class GuardedTransport implements Transport {
   @Override
   public void sendSnapshot(long to, OutgoingSnapshot snapshot) {
     try {
-      delegate.sendSnapshot(to, snapshot);
+      super.sendSnapshot(to, snapshot);
     } catch (RuntimeException | Error e) {
       failed(to, e);
       snapshot.completed(false);
     }
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   /** Sends that threw so far. */

@@ -1,6 +1,9 @@
 package io.raftj.server;
 
-/** A {@link Transport} that hands every call to another; a test overrides what it breaks. */
+/**
+ * A {@link Transport} that hands every call to another: the base of one that changes a call ({@link
+ * GuardedTransport}, and tests that break a transport).
+ */
 class ForwardingTransport implements Transport {
 
   private final Transport delegate;
