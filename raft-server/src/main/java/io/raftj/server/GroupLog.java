@@ -3,6 +3,7 @@ package io.raftj.server;
 import com.google.protobuf.ByteString;
 import io.raftj.raft.MemoryStorage;
 import io.raftj.raft.raftpb.ConfState;
+import io.raftj.raft.raftpb.HardState;
 import io.raftj.raft.raftpb.Message;
 import io.raftj.raft.raftpb.Snapshot;
 import java.io.IOException;
@@ -13,6 +14,21 @@ import java.io.IOException;
  * Called from the group's loop thread.
  */
 interface GroupLog {
+
+  /**
+   * The hard state a {@code MsgStorageAppend} carries in its term, vote and commit: all three set,
+   * or none (the default instance, meaning unchanged).
+   */
+  static HardState hardStateOf(Message m) {
+    if (m.getTerm() == 0 && m.getVote() == 0 && m.getCommit() == 0) {
+      return HardState.getDefaultInstance();
+    }
+    return HardState.newBuilder()
+        .setTerm(m.getTerm())
+        .setVote(m.getVote())
+        .setCommit(m.getCommit())
+        .build();
+  }
 
   /** The storage Raft reads. */
   MemoryStorage memoryStorage();

@@ -47,16 +47,7 @@ final class MemoryLog implements GroupLog {
 
   @Override
   public boolean append(Message m) {
-    HardState hs = HardState.getDefaultInstance();
-    if (m.getTerm() != 0 || m.getVote() != 0 || m.getCommit() != 0) {
-      hs =
-          HardState.newBuilder()
-              .setTerm(m.getTerm())
-              .setVote(m.getVote())
-              .setCommit(m.getCommit())
-              .build();
-    }
-    save(hs, m.getEntriesList(), m.hasSnapshot() ? m.getSnapshot() : null);
+    save(GroupLog.hardStateOf(m), m.getEntriesList(), m.hasSnapshot() ? m.getSnapshot() : null);
     return true;
   }
 

@@ -144,7 +144,12 @@ final class StorageStage {
         appends.incrementAndGet();
         if (a.m.hasSnapshot()) {
           merge.flush();
-          save(a.group, a.storage, hardState(a.m), a.m.getEntriesList(), a.m.getSnapshot());
+          save(
+              a.group,
+              a.storage,
+              GroupLog.hardStateOf(a.m),
+              a.m.getEntriesList(),
+              a.m.getSnapshot());
           a.group.enqueue(
               new GroupEvent.Stored(
                   deliverRemote(a.group, a.m.getResponsesList()), a.m.getSnapshot()));
@@ -229,17 +234,6 @@ final class StorageStage {
     transport.send(to, new MessageBatch(self, to, groupIds, msgs, List.of()));
   }
 
-  private static HardState hardState(Message m) {
-    if (m.getTerm() == 0 && m.getVote() == 0 && m.getCommit() == 0) {
-      return HardState.getDefaultInstance();
-    }
-    return HardState.newBuilder()
-        .setTerm(m.getTerm())
-        .setVote(m.getVote())
-        .setCommit(m.getCommit())
-        .build();
-  }
-
   /** Consecutive appends of one group folded into one save. */
   private final class Merge {
     private GroupRunner group;
@@ -264,7 +258,7 @@ final class StorageStage {
         }
         ents.addAll(add);
       }
-      HardState h = hardState(a.m);
+      HardState h = GroupLog.hardStateOf(a.m);
       if (!h.equals(HardState.getDefaultInstance())) {
         hs = h;
       }
