@@ -70,12 +70,16 @@ final class LoopWorker {
 
   /** Forgets {@code g} if it is one of this worker's groups. */
   void removeIfPresent(GroupRunner g) {
-    executor.execute(
-        () -> {
-          if (groups.remove(g)) {
-            size.decrementAndGet();
-          }
-        });
+    try {
+      executor.execute(
+          () -> {
+            if (groups.remove(g)) {
+              size.decrementAndGet();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // The server is closed: its loops and their lists of groups are gone with it.
+    }
   }
 
   /** Puts {@code g} on the run queue unless it is there already. */
