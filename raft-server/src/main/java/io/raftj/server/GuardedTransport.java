@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
  * {@link Error}, loses that batch, as a network would, and nothing else. Raft's retries and
  * heartbeats recover a lost batch; what must not be lost with it is the rest of the caller's work:
  * a loop's batches to other servers and its deferred applies, a storage thread's other groups, the
- * server's ticker (whose liveness beats are sends too: a throw escaping there would end every
- * tick of the server). A snapshot send that throws is reported as not delivered. Failures are counted
+ * server's ticker (whose liveness beats are sends too: a throw escaping there would end every tick
+ * of the server). A snapshot send that throws is reported as not delivered. Failures are counted
  * ({@code sendFailures} in {@link RaftServer#metrics()}) and logged, the first and then every
  * 1,024th.
  */
