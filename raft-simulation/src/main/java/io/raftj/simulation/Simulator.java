@@ -40,14 +40,21 @@ public final class Simulator {
   /** Which members a world is made of. */
   public enum Kind {
     /** {@link RawNodeMember}s: RawNode and DurableStorage with a synchronous Ready loop. */
-    RAW_NODE,
+    RAW_NODE("rawnode"),
     /** {@link ServerMember}s: a RaftServer each, asynchronous storage writes. */
-    SERVER,
+    SERVER("server"),
     /**
      * {@link ServerMember}s without a data directory: the log on the heap and the synchronous Ready
      * cycle; no crashes.
      */
-    SERVER_MEMORY;
+    SERVER_MEMORY("server-memory");
+
+    /** The name {@code --world} takes. */
+    final String flag;
+
+    Kind(String flag) {
+      this.flag = flag;
+    }
 
     /** A factory for one world (server members share state within their world). */
     public MemberFactory factory() {
@@ -64,18 +71,11 @@ public final class Simulator {
     /** The kind {@code --world name} names, or null. */
     static Kind ofFlag(String name) {
       for (Kind k : values()) {
-        if (k.flag().equals(name)) {
+        if (k.flag.equals(name)) {
           return k;
         }
       }
       return null;
-    }
-
-    /** The name {@code --world} takes. */
-    String flag() {
-      return this == RAW_NODE
-          ? "rawnode"
-          : name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -322,7 +322,7 @@ public final class Simulator {
         String.format(
             Locale.ROOT,
             "%s worlds: %d seeds from %d on %d threads in %.1f s: %.1f seeds/s, %d failed%s",
-            kind.flag(),
+            kind.flag,
             ran,
             from,
             threads,
