@@ -61,6 +61,7 @@ final class KvNode implements Closeable {
             .dataDir(flags.dataDir())
             .tickInterval(Duration.ofMillis(flags.tickMs()))
             .spinNanos(flags.spinMicros() * 1_000L)
+            .logMemoryBudget(flags.logMemoryMb() << 20)
             .storageObserver(saves)
             .build();
     boolean ok = false;

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param snapshotEntries applied entries between snapshots
  * @param catchUpEntries entries kept behind a snapshot for slow followers
  * @param snapshotLogRatio a snapshot also waits for this multiple of the last one's size in log
+ * @param logMemoryMb the log kept on the heap before a snapshot is taken early, in MiB
  * @param tickMs the Raft tick interval
  * @param electionTicks ticks without a leader before an election
  * @param requestTimeoutMs how long a client request waits for commit and apply
@@ -39,6 +40,7 @@ record ServerFlags(
     long snapshotEntries,
     long catchUpEntries,
     double snapshotLogRatio,
+    long logMemoryMb,
     int tickMs,
     int electionTicks,
     int requestTimeoutMs,
@@ -81,6 +83,9 @@ record ServerFlags(
                                  times that one's size, so a large store is not rewritten
                                  every --snapshot-entries; 0 snapshots by count alone
                                  (default: 1)
+        --log-memory-mb N        the Raft log kept on the heap, in MiB, beyond which a snapshot
+                                 is taken early, whatever the two flags above say; 0 for no
+                                 bound (default: 64)
         --tick-ms MS             the Raft tick interval (default: 100)
         --election-ticks N       ticks before a follower campaigns (default: 10)
         --request-timeout-ms MS  how long a request waits for commit and apply (default: 5000)
@@ -197,6 +202,7 @@ record ServerFlags(
     long snapshotEntries = longFlag(values, "snapshot-entries", 10_000, 1, Long.MAX_VALUE);
     long catchUp = longFlag(values, "catch-up-entries", 5_000, 0, Long.MAX_VALUE);
     double logRatio = doubleFlag(values, "snapshot-log-ratio", 1.0, 0, 1_000);
+    long logMemoryMb = longFlag(values, "log-memory-mb", 64, 0, 1L << 20);
     int tickMs = (int) longFlag(values, "tick-ms", 100, 1, 60_000);
     int electionTicks = (int) longFlag(values, "election-ticks", 10, 2, 10_000);
     int timeout = (int) longFlag(values, "request-timeout-ms", 5_000, 1, 3_600_000);
@@ -249,6 +255,7 @@ record ServerFlags(
         snapshotEntries,
         catchUp,
         logRatio,
+        logMemoryMb,
         tickMs,
         electionTicks,
         timeout,
@@ -301,6 +308,7 @@ record ServerFlags(
           "snapshot-entries",
           "catch-up-entries",
           "snapshot-log-ratio",
+          "log-memory-mb",
           "tick-ms",
           "election-ticks",
           "request-timeout-ms",

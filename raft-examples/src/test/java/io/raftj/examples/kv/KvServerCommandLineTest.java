@@ -114,6 +114,7 @@ final class KvServerCommandLineTest {
     assertThat(f.dataDir()).isEqualTo(Path.of("raftj-kv-2"));
     assertThat(f.snapshotEntries()).isEqualTo(10_000);
     assertThat(f.snapshotLogRatio()).isEqualTo(1.0);
+    assertThat(f.logMemoryMb()).isEqualTo(64);
     assertThat(f.spinMicros()).isZero();
     assertThat(f.peerTls()).isNull();
     assertThat(f.clientTls()).isNull();
@@ -147,6 +148,15 @@ final class KvServerCommandLineTest {
           .isInstanceOf(ServerFlags.FlagException.class)
           .hasMessageContaining("--snapshot-log-ratio");
     }
+  }
+
+  @Test
+  void logMemoryFlag_isParsed_andBounded() throws Exception {
+    assertThat(parseOne("http://127.0.0.1:1", "--log-memory-mb=512").logMemoryMb()).isEqualTo(512);
+    assertThat(parseOne("http://127.0.0.1:1", "--log-memory-mb", "0").logMemoryMb()).isZero();
+    assertThatThrownBy(() -> parseOne("http://127.0.0.1:1", "--log-memory-mb=-1"))
+        .isInstanceOf(ServerFlags.FlagException.class)
+        .hasMessageContaining("--log-memory-mb");
   }
 
   @Test
