@@ -18,8 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One storage executor's work: the durable appends of the groups assigned to it, group-committed.
@@ -35,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * the two senders, as it tolerates a network that reorders.
  */
 final class StorageStage {
-
-  private static final Logger LOG = LoggerFactory.getLogger(StorageStage.class);
 
   private sealed interface Job {}
 
