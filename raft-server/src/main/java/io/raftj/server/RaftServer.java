@@ -644,8 +644,8 @@ public final class RaftServer implements AutoCloseable {
     }
 
     /**
-     * How long an idle thread of the server's own scheduler spins before parking (default 0): lower
-     * hand-off latency when cores are to spare.
+     * How long an idle thread of the server's own scheduler polls for its next task before parking,
+     * yielding its core between polls (default 0: parks at once).
      */
     public Builder spinNanos(long nanos) {
       if (nanos < 0) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +18,88 @@ final class ThreadSchedulerTest {
   private static boolean threadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals(name) && t.isAlive());
+  }
+
+  private static Thread.State threadState(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name))
+        .map(Thread::getState)
+        .findFirst()
+        .orElse(Thread.State.TERMINATED);
+  }
+
+  /** Waits until {@code name} is parked, or fails after 30 s. */
+  private static void awaitParked(String name) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (threadState(name) != Thread.State.WAITING) {
+      assertThat(System.nanoTime()).as(name + " still not parked").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void aSpinningExecutorParksOnceItsSpinRunsOut_andWakesForTheNextTask() throws Exception {
+    try (ThreadScheduler s = new ThreadScheduler("spin-test", TimeUnit.MILLISECONDS.toNanos(1))) {
+      Executor e = s.newExecutor("worker");
+      CountDownLatch first = new CountDownLatch(1);
+      e.execute(first::countDown);
+      assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+      awaitParked("spin-test-worker");
+
+      CountDownLatch second = new CountDownLatch(1);
+      e.execute(second::countDown);
+      assertThat(second.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  /**
+   * Two producers hand over tasks with pauses around the spin's length, so submissions land while
+   * the thread spins, as it gives up spinning, and while it is parked: every task runs, each
+   * producer's in order.
+   */
+  @Test
+  void aSpinningExecutorRunsEveryTaskHandedOverAroundItsSpin() throws Exception {
+    int perProducer = 20_000;
+    long spin = TimeUnit.MICROSECONDS.toNanos(5);
+    try (ThreadScheduler s = new ThreadScheduler("handover-test", spin)) {
+      Executor e = s.newExecutor("worker");
+      List<List<Integer>> seen = List.of(new ArrayList<>(), new ArrayList<>());
+      CountDownLatch done = new CountDownLatch(2 * perProducer);
+      List<Thread> producers = new ArrayList<>();
+      for (int p = 0; p < 2; p++) {
+        int producer = p;
+        Thread t =
+            new Thread(
+                () -> {
+                  SplittableRandom random = new SplittableRandom(producer);
+                  for (int i = 0; i < perProducer; i++) {
+                    int n = i;
+                    e.execute(
+                        () -> {
+                          seen.get(producer).add(n);
+                          done.countDown();
+                        });
+                    long until = System.nanoTime() + random.nextLong(4 * spin);
+                    while (System.nanoTime() < until) {
+                      Thread.onSpinWait();
+                    }
+                  }
+                },
+                "producer-" + p);
+        producers.add(t);
+        t.start();
+      }
+      for (Thread t : producers) {
+        t.join();
+      }
+      assertThat(done.await(30, TimeUnit.SECONDS)).as("tasks left behind").isTrue();
+      for (List<Integer> one : seen) {
+        assertThat(one).hasSize(perProducer);
+        for (int i = 0; i < perProducer; i++) {
+          assertThat(one.get(i)).isEqualTo(i);
+        }
+      }
+    }
   }
 
   @Test

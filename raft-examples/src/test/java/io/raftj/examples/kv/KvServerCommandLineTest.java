@@ -115,7 +115,7 @@ final class KvServerCommandLineTest {
     assertThat(f.snapshotEntries()).isEqualTo(10_000);
     assertThat(f.snapshotLogRatio()).isEqualTo(1.0);
     assertThat(f.logMemoryMb()).isEqualTo(64);
-    assertThat(f.spinMicros()).isZero();
+    assertThat(f.spinMicros()).isEqualTo(20);
     assertThat(f.peerTls()).isNull();
     assertThat(f.clientTls()).isNull();
   }
