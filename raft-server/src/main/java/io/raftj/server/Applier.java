@@ -67,6 +67,13 @@ final class Applier {
   private long applied;
   private long appliedTerm;
   private long lastSnapshotIndex;
+
+  /**
+   * How many entries early the next snapshot by count comes: {@link #snapshotPhase} until one is
+   * taken.
+   */
+  private long snapshotEarlyBy;
+
   private long bytesSinceSnapshot;
   private long payloadBytesApplied; // for the mean payload the log memory budget estimates with
   private long entriesApplied;
@@ -95,6 +102,28 @@ final class Applier {
     this.applied = applied;
     this.appliedTerm = appliedTerm;
     this.lastSnapshotIndex = applied;
+    this.snapshotEarlyBy =
+        snapshotPhase(group.serverId(), options.groupId(), options.snapshotEntries());
+  }
+
+  /**
+   * How many entries before the count this member takes its first snapshot after a start or a
+   * restore: a share of {@code entries} fixed by the server and group ids. Every member of a group
+   * reaches the count at about the same index, so without it all of them would capture and write
+   * the whole state at once, and on a shared disk (or in a 3-member group, where the leader needs
+   * one follower for a quorum) that stalls commits for the length of the write. Later snapshots
+   * keep the offset: the count restarts from each one (one taken for another reason, a membership
+   * change for one, leaves the offset to the next by count). The share is Fibonacci hashing of the
+   * ids, which puts consecutive server ids far apart: the members on servers 1, 2 and 3 of a group
+   * are at least 23% of the count from each other.
+   */
+  static long snapshotPhase(long serverId, long groupId, long entries) {
+    if (entries <= 1) {
+      return 0;
+    }
+    long h = serverId * 0x9E3779B97F4A7C15L + groupId * 0xC2B2AE3D27D4EB4FL;
+    double share = (h >>> 11) * 0x1.0p-53;
+    return Math.min(entries - 1, (long) (share * entries));
   }
 
   /**
@@ -345,7 +374,7 @@ final class Applier {
     boolean logGrown = bytesSinceSnapshot >= options.snapshotLogRatio() * lastSnapshotBytes;
     boolean byCount =
         options.snapshotEntries() > 0
-            && applied - lastSnapshotIndex >= options.snapshotEntries()
+            && applied - lastSnapshotIndex + snapshotEarlyBy >= options.snapshotEntries()
             && logGrown;
     boolean bySize =
         options.snapshotBytes() > 0 && bytesSinceSnapshot >= options.snapshotBytes() && logGrown;
@@ -381,6 +410,9 @@ final class Applier {
     long index = applied;
     long term = appliedTerm;
     lastSnapshotIndex = index;
+    if (byCount) {
+      snapshotEarlyBy = 0; // the offset is kept from here on: the count restarts from this one
+    }
     bytesSinceSnapshot = 0;
     snapshotExecutor.execute(() -> write(writer, index, term));
   }
@@ -439,6 +471,8 @@ final class Applier {
     applied = index;
     appliedTerm = term;
     lastSnapshotIndex = index;
+    // the leader's snapshot point: take this member's own offset from it again
+    snapshotEarlyBy = snapshotPhase(group.serverId(), options.groupId(), options.snapshotEntries());
     bytesSinceSnapshot = 0;
     serveReads();
     if (fromLeader) {

@@ -150,6 +150,11 @@ final class GroupRunner {
     return groupId;
   }
 
+  /** This member's server. */
+  long serverId() {
+    return self;
+  }
+
   RaftGroup handle() {
     return handle;
   }

@@ -111,7 +111,7 @@ class SnapshotLogRatioTest {
   }
 
   /** Proposes {@code n} commands of {@link #PAYLOAD} bytes, ten at a time, awaiting each ten. */
-  private static void propose(SimCluster c, long leader, int from, int n) {
+  static void propose(SimCluster c, long leader, int from, int n) {
     for (int i = from; i < from + n; i += 10) {
       List<CompletableFuture<Applied>> fs = new ArrayList<>();
       for (int j = i; j < i + 10; j++) {
