@@ -68,10 +68,10 @@ final class Applier {
   private long appliedTerm;
   private long lastSnapshotIndex;
 
-  /**
-   * How many entries early the next snapshot by count comes: {@link #snapshotPhase} until one is
-   * taken.
-   */
+  /** This member's {@link #snapshotPhase}. */
+  private final long phase;
+
+  /** How many entries early the next snapshot by count comes: {@link #phase} until one is taken. */
   private long snapshotEarlyBy;
 
   private long bytesSinceSnapshot;
@@ -102,8 +102,8 @@ final class Applier {
     this.applied = applied;
     this.appliedTerm = appliedTerm;
     this.lastSnapshotIndex = applied;
-    this.snapshotEarlyBy =
-        snapshotPhase(group.serverId(), options.groupId(), options.snapshotEntries());
+    this.phase = snapshotPhase(group.serverId(), options.groupId(), options.snapshotEntries());
+    this.snapshotEarlyBy = phase;
   }
 
   /**
@@ -472,7 +472,7 @@ final class Applier {
     appliedTerm = term;
     lastSnapshotIndex = index;
     // the leader's snapshot point: take this member's own offset from it again
-    snapshotEarlyBy = snapshotPhase(group.serverId(), options.groupId(), options.snapshotEntries());
+    snapshotEarlyBy = phase;
     bytesSinceSnapshot = 0;
     serveReads();
     if (fromLeader) {
